@@ -1,0 +1,75 @@
+// What every command shares: global options, layered settings, output format, the store.
+// Commands are thin: parse into settings, call the library, print through render.hpp.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "oddsctl/errors.hpp"
+#include "oddsctl/settings.hpp"
+#include "oddsctl/store.hpp"
+
+namespace oddsctl::cli {
+
+enum class Format { table, json, jsonl, csv };
+
+class App {
+public:
+  App();
+
+  Settings settings;
+  std::optional<std::string> config_flag;  // --config
+  bool json_flag = false;                  // --json
+  std::optional<std::string> format_flag;  // --format
+  bool quiet = false;
+  int verbose = 0;
+  // Set by the command that ran; main returns it.
+  ExitCode exit_code = ExitCode::ok;
+
+  // After parsing: config file, log level. Called once by main before the command runs.
+  void finish_setup();
+
+  Format format() const;
+  bool json() const { return format() == Format::json; }
+  bool stdout_tty() const { return m_stdout_tty; }
+  bool stderr_tty() const { return m_stderr_tty; }
+  // Colour and progress on stderr: a TTY, NO_COLOR unset, CLICOLOR != 0, not --json/--quiet, no CI.
+  bool decorate_stderr() const;
+  bool color_stdout() const;
+
+  // --store / ODDSCTL_STORE / --db / ODDSCTL_DB / config / default path.
+  std::string store_uri() const;
+  std::unique_ptr<Store> open_store() const;
+
+private:
+  bool m_stdout_tty = false;
+  bool m_stderr_tty = false;
+};
+
+// Registers an option whose value goes to settings key `key` (flags > env > file > default).
+// With `repeatable`, every occurrence is kept, comma-joined.
+CLI::Option* setting_option(CLI::App* cmd, App& app, const std::string& names, const std::string& key,
+                            const std::string& help, bool repeatable = false);
+// A boolean flag: sets `key` to "true" when given.
+CLI::Option* setting_flag(CLI::App* cmd, App& app, const std::string& names, const std::string& key,
+                          const std::string& help);
+
+// The API options shared by scan, sync and cache get --fallback-scan:
+// --regions --sports --markets --concurrency --timeout --deadline --reserve --max-credits
+// (keys api.regions, api.sports, api.markets, api.concurrency, api.timeout, api.deadline,
+// budget.reserve, budget.max_credits).
+void add_api_options(CLI::App* cmd, App& app);
+
+// Each command file defines one of these; main.cpp lists them explicitly.
+void register_scan(CLI::App& root, App& app);
+void register_cache(CLI::App& root, App& app);
+void register_cleanup(CLI::App& root, App& app);
+void register_sync(CLI::App& root, App& app);
+void register_budget(CLI::App& root, App& app);
+void register_store(CLI::App& root, App& app);
+
+}  // namespace oddsctl::cli

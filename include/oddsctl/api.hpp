@@ -1,0 +1,129 @@
+// The Odds API v4 client. One client per API key (= per region); it is safe to call from
+// several threads at once (each call uses its own connection from a pool).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "oddsctl/errors.hpp"
+#include "oddsctl/keys.hpp"
+#include "oddsctl/ledger.hpp"
+#include "oddsctl/odds.hpp"
+#include "oddsctl/time.hpp"
+
+namespace oddsctl {
+
+enum class ApiErrorKind {
+  invalid_key,       // 401 INVALID_KEY (or any 401/403 that is not OUT_OF_USAGE_CREDITS)
+  out_of_credits,    // 401 OUT_OF_USAGE_CREDITS: the quota is spent
+  not_found,         // 404 UNKNOWN_SPORT / EVENT_NOT_FOUND
+  unprocessable,     // 422
+  rate_limited,      // 429 after the retries ran out
+  server,            // 5xx after the retries ran out
+  timeout,           // after the retries ran out
+  bad_body,          // truncated or not JSON, after the retries ran out
+  network,           // connect failures etc., after the retries ran out
+  deadline,          // the run's deadline came before the call could be (re)tried
+  budget,            // a budget guard refused the call (never sent)
+};
+const char* to_string(ApiErrorKind kind);
+
+// One call's failure. The message names the region and, for key problems, the env var to
+// fix; it never contains the key.
+class ApiError : public Error {
+public:
+  ApiError(ApiErrorKind kind, int http_status, std::string error_code, const std::string& message)
+      : Error(kind == ApiErrorKind::budget ? ExitCode::budget : ExitCode::runtime, message),
+        m_kind(kind), m_http_status(http_status), m_error_code(std::move(error_code)) {}
+  ApiErrorKind kind() const { return m_kind; }
+  int http_status() const { return m_http_status; }
+  const std::string& error_code() const { return m_error_code; }
+
+private:
+  ApiErrorKind m_kind;
+  int m_http_status;
+  std::string m_error_code;
+};
+
+// Refuses spending past a reserve or past a per-run cap. Shared by every call made with
+// one key in one run; thread-safe. Knows the key's remaining credits from the ledger at
+// start and from every response after.
+class BudgetGuard {
+public:
+  BudgetGuard(std::optional<std::int64_t> reserve, std::optional<std::int64_t> max_credits,
+              std::optional<std::int64_t> known_remaining);
+  // Reserves `cost` credits for a call about to be made, or throws ApiError(kind=budget).
+  // A call whose cost would take remaining below the reserve, or the run's spend past
+  // max_credits, is refused. Unknown remaining with a reserve set: allowed (first call).
+  void reserve_call(std::int64_t cost, const std::string& what);
+  // After the response: the API's own figures replace the estimate.
+  void settle(std::int64_t estimated_cost, const Credits& credits);
+  // The call failed before being charged: give the estimate back.
+  void release(std::int64_t estimated_cost);
+  std::int64_t spent() const;
+  std::optional<std::int64_t> remaining() const;
+  bool tripped() const;  // a call was refused
+
+private:
+  mutable std::mutex m_mutex;
+  std::optional<std::int64_t> m_reserve;
+  std::optional<std::int64_t> m_max_credits;
+  std::optional<std::int64_t> m_remaining;
+  std::int64_t m_spent = 0;
+  std::int64_t m_pending = 0;
+  bool m_tripped = false;
+};
+
+struct ClientOptions {
+  std::string base_url = "https://api.the-odds-api.com";
+  std::string region;                   // for messages and the ledger
+  std::string command = "scan";         // ledger label
+  Millis connect_timeout{5000};
+  Millis request_timeout{10000};        // per attempt
+  int max_retries = 3;
+  Millis backoff_base{250};             // full jitter: sleep U(0, base * 2^attempt), capped
+  Millis backoff_cap{8000};
+  Deadline deadline;                    // no attempt starts after it; sleeps never pass it
+  std::shared_ptr<BudgetGuard> guard;   // may be null
+  std::function<void(const LedgerEntry&)> on_ledger;  // every response, may be null
+  std::optional<std::filesystem::path> save_responses_dir;  // raw bodies for --from-file
+  std::vector<std::string> bookmakers;  // `bookmakers=` filter, empty = all
+};
+
+struct OddsRequest {
+  std::string sport;
+  std::vector<std::string> markets{"h2h"};
+  std::vector<std::string> event_ids;   // batched: many events in one call
+};
+
+struct OddsResponse {
+  std::vector<Event> events;
+  Credits credits;
+  int attempts = 1;
+};
+
+class OddsApi {
+public:
+  virtual ~OddsApi() = default;
+  // /v4/sports (free)
+  virtual std::vector<Sport> sports() = 0;
+  // /v4/sports/{sport}/events (free)
+  virtual std::vector<Event> events(const std::string& sport) = 0;
+  // /v4/sports/{sport}/odds?regions=<region>&markets=...&oddsFormat=decimal&dateFormat=iso
+  // costs markets x 1 region, nothing when no event comes back.
+  virtual OddsResponse odds(const OddsRequest& request) = 0;
+  // Requests made so far (each HTTP attempt counts).
+  virtual int requests() const = 0;
+};
+
+// The libcurl implementation.
+std::unique_ptr<OddsApi> make_http_client(ApiKey key, ClientOptions options);
+
+}  // namespace oddsctl

@@ -1,0 +1,76 @@
+// `oddsctl scan`: fetch each region's odds in parallel, find arbitrage, store the results.
+#pragma once
+
+#include <atomic>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "oddsctl/api.hpp"
+#include "oddsctl/arbitrage.hpp"
+#include "oddsctl/store.hpp"
+
+namespace oddsctl {
+
+// Builds the API client of one region; the scan gives it the region's options.
+using ApiFactory = std::function<std::unique_ptr<OddsApi>(const std::string& region, ClientOptions options)>;
+
+struct ScanOptions {
+  std::vector<std::string> regions;        // resolved: no "all"
+  std::vector<std::string> sports;         // empty: every active sport from /v4/sports
+  ArbRules rules;                          // rules.markets are also the markets asked for
+  std::optional<TimePoint> as_of;          // overrides "now"
+  int concurrency = 8;                     // requests in flight per key
+  Millis timeout{10000};                   // per request
+  std::optional<Millis> deadline;          // the whole run
+  int max_retries = 3;
+  bool store_results = true;               // false with --no-store
+  std::string worker;                      // host:pid or --worker-id
+  std::string command = "scan";
+  Millis lease_ttl{120000};
+  std::optional<Millis> wait_lock;         // wait this long for a held region lease
+  std::optional<std::int64_t> reserve;
+  std::optional<std::int64_t> max_credits;
+  std::string base_url = "https://api.the-odds-api.com";
+  std::vector<std::string> bookmakers;
+  // Replay: a file or folder of saved responses instead of the network.
+  std::optional<std::filesystem::path> from_file;
+  OddsFormat odds_format = OddsFormat::automatic;
+  std::optional<std::filesystem::path> save_responses;
+  // Set by a worker on SIGTERM: no new call starts.
+  const std::atomic<bool>* stop = nullptr;
+};
+
+struct ScanReport {
+  std::string scan_id;
+  TimePoint started_at{};
+  std::int64_t duration_ms = 0;
+  std::vector<RegionScan> regions;         // in the order asked; opportunities inside
+  // skipped regions: who holds the lease
+  std::map<std::string, std::string> lease_holders;
+
+  std::vector<Opportunity> all_opportunities() const;  // best first across regions
+  ExitCode exit_code() const;  // 0, 3 (some region not ok/skipped), 1 (none produced anything)
+};
+
+// `keys` resolves each region's key (env). Regions with no key fail with a message naming
+// the env var. With from_file set, no key and no network are needed.
+ScanReport run_scan(const ScanOptions& options, Store* store, const ApiFactory& api_factory,
+                    const EnvLookup& env);
+
+// The default factory: make_http_client with the region's key from env.
+ApiFactory http_api_factory(const EnvLookup& env);
+
+// The JSON documents of the contract.
+nlohmann::json scan_report_json(const ScanReport& report);
+nlohmann::json region_json(const RegionScan& region);
+
+std::string new_scan_id();           // time-ordered, unique across hosts
+std::string default_worker_id();     // host:pid
+
+}  // namespace oddsctl

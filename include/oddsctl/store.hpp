@@ -1,0 +1,264 @@
+// The Store: all state oddsctl keeps. One interface, one implementation per backend
+// (SQLite always, MongoDB when built with libmongoc), chosen by URI scheme.
+//
+// Every method is atomic: it either does all of its work or none (a transaction in SQLite,
+// single-document updates or a transaction in MongoDB). Failures throw StoreError with the
+// backend, the operation and the cause in the message. Implementations are safe for use
+// by several threads through one Store object (they serialise internally) and by several
+// processes on one store.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "oddsctl/arbitrage.hpp"
+#include "oddsctl/ledger.hpp"
+#include "oddsctl/odds.hpp"
+#include "oddsctl/time.hpp"
+
+namespace oddsctl {
+
+enum class RegionStatus { ok, partial, failed, skipped };
+const char* to_string(RegionStatus s);
+RegionStatus region_status_from_string(const std::string& s);
+
+// One region's part of one scan run.
+struct RegionScan {
+  std::string scan_id;   // shared by all regions of one run
+  std::string region;
+  std::string command = "scan";  // "scan", "cache-fallback", "scan-from-store"
+  std::string worker;            // host:pid or --worker-id
+  TimePoint started_at{};
+  std::int64_t duration_ms = 0;
+  RegionStatus status = RegionStatus::ok;
+  std::optional<std::string> error;
+  std::vector<std::string> failed_sports;
+  int requests = 0;
+  std::optional<std::int64_t> credits_used;
+  std::optional<std::int64_t> credits_remaining;
+  int events = 0;
+  int opportunity_count = 0;            // kept when opportunities are not loaded
+  std::vector<Opportunity> opportunities;
+};
+
+struct ScanQuery {
+  std::optional<std::string> region;
+  std::optional<TimePoint> since;       // started_at >= since
+  int limit = 100;                      // newest first; <= 0 means no limit
+  bool with_opportunities = false;
+};
+
+struct Lease {
+  std::string name;     // "scan:au", "sync:hot", ...
+  std::string owner;    // host:pid or worker id
+  TimePoint acquired_at{};
+  TimePoint expires_at{};
+};
+
+struct LeaseResult {
+  bool acquired = false;
+  Lease lease;  // ours when acquired, else the holder's
+};
+
+enum class Tier { hot, warm, cold, frozen };
+const char* to_string(Tier t);
+std::optional<Tier> tier_from_string(const std::string& s);
+
+// A tracked event: one event in one region.
+struct TrackedEvent {
+  std::string region;
+  std::string event_id;
+  std::string sport_key;
+  std::string sport_title;
+  std::string home_team;
+  std::string away_team;
+  TimePoint commence_time{};
+  TimePoint discovered_at{};
+  std::optional<Tier> pinned_tier;
+  std::optional<TimePoint> last_synced_at;
+  std::optional<TimePoint> last_changed_at;
+  std::optional<TimePoint> last_attempt_at;
+  std::string fingerprint;   // of the last stored snapshot, empty before the first
+  int failures = 0;          // consecutive
+  std::optional<std::string> last_error;
+};
+
+struct TrackedQuery {
+  std::optional<std::string> region;
+  std::optional<std::string> sport_key;
+  std::optional<std::string> event_id;
+  std::optional<TimePoint> commence_after;  // commence_time >= this
+};
+
+// The full odds of one event in one region at one moment.
+struct Snapshot {
+  std::string region;
+  std::string event_id;
+  std::string sport_key;
+  TimePoint taken_at{};
+  std::string fingerprint;
+  Event event;
+};
+
+struct SnapshotQuery {
+  std::optional<std::string> region;
+  std::optional<std::string> sport_key;
+  std::optional<std::string> event_id;
+  std::optional<TimePoint> since;   // taken_at >= since
+  bool latest_only = true;          // the newest snapshot per (region, event) only
+};
+
+// What one sync did for one event; applied together in one transaction.
+struct SyncOutcome {
+  std::string region;
+  std::string event_id;
+  TimePoint attempted_at{};
+  bool ok = true;
+  std::optional<std::string> error;       // when !ok: failures += 1, last_error
+  std::string fingerprint;                // when ok
+  std::optional<Snapshot> snapshot;       // when ok and changed: stored, last_changed_at set
+};
+
+struct AlertMark {
+  std::string key;       // {region}:{event}:{market}:{point}
+  TimePoint sent_at{};
+  double profit_pct = 0;
+};
+
+struct Heartbeat {
+  std::string worker_id;
+  std::string host;
+  int pid = 0;
+  std::string command;
+  TimePoint started_at{};
+  TimePoint last_cycle_at{};
+  std::int64_t cycles = 0;
+  std::optional<std::string> last_error;
+};
+
+struct LedgerQuery {
+  std::optional<std::string> key_id;
+  std::optional<TimePoint> since;
+  int limit = 0;  // <= 0: all; otherwise the newest `limit`, newest first
+};
+
+struct RetentionPolicy {
+  int keep_last_scans = 100;                 // per region
+  std::optional<Millis> scans_older_than;    // scans beyond keep_last go only if older too
+  std::optional<Millis> snapshots_older_than;
+  std::optional<Millis> ledger_older_than;
+  std::optional<Millis> alerts_older_than;
+  std::optional<Millis> heartbeats_older_than;
+  int batch_size = 5000;                     // rows per transaction
+};
+
+// Counts per kind ("scans", "opportunities", "snapshots", "ledger", "leases", "alerts",
+// "heartbeats") and, where it applies, per region ("" when not regional).
+struct CleanupReport {
+  std::map<std::string, std::map<std::string, std::int64_t>> removed;
+  std::int64_t bytes_before = 0;
+  std::int64_t bytes_after = 0;
+  bool dry_run = false;
+};
+
+struct StoreInfo {
+  std::string backend;       // "sqlite", "mongodb"
+  std::string location;      // path or URI with credentials removed
+  int schema_version = 0;
+  std::map<std::string, std::int64_t> counts;  // per kind
+  std::int64_t size_bytes = 0;
+};
+
+class Store {
+public:
+  virtual ~Store() = default;
+
+  // --- scans ---
+  // Stores one region's scan and its opportunities in one transaction. ok and partial
+  // become the region's latest good result; failed never replaces it. skipped is not stored.
+  virtual void save_scan(const RegionScan& scan) = 0;
+  // The region's latest good scan with its opportunities; nullopt when none or invalidated.
+  virtual std::optional<RegionScan> latest_good(const std::string& region) = 0;
+  // Newest first.
+  virtual std::vector<RegionScan> list_scans(const ScanQuery& query) = 0;
+  // Every region of one run, with opportunities; empty when unknown.
+  virtual std::vector<RegionScan> get_scan(const std::string& scan_id) = 0;
+  // Drops the latest-good pointer(s) (nullopt = every region); deletes nothing else.
+  virtual void invalidate(const std::optional<std::string>& region) = 0;
+
+  // --- leases ---
+  // Taken when free, expired, or already ours (then extended). Atomic across processes
+  // (and machines, for shared backends).
+  virtual LeaseResult acquire_lease(const std::string& name, const std::string& owner, Millis ttl,
+                                    TimePoint now) = 0;
+  // Extends a lease we hold; false when it is no longer ours.
+  virtual bool renew_lease(const std::string& name, const std::string& owner, Millis ttl,
+                           TimePoint now) = 0;
+  virtual void release_lease(const std::string& name, const std::string& owner) = 0;
+  virtual std::vector<Lease> list_leases() = 0;
+
+  // --- budget ledger ---
+  virtual void append_ledger(const std::vector<LedgerEntry>& entries) = 0;
+  // Oldest first when limit <= 0; otherwise the newest `limit`, newest first.
+  virtual std::vector<LedgerEntry> ledger(const LedgerQuery& query) = 0;
+  // Per key id, the newest entry whose credits.remaining is known.
+  virtual std::vector<LedgerEntry> latest_per_key() = 0;
+
+  // --- tracked events, sync, snapshots ---
+  // New events are inserted whole; known ones get teams, titles and commence_time updated
+  // and keep their pin and sync state.
+  virtual void upsert_tracked(const std::vector<TrackedEvent>& events) = 0;
+  virtual std::vector<TrackedEvent> list_tracked(const TrackedQuery& query) = 0;
+  // nullopt unpins. region nullopt: every region of that event. Returns events changed.
+  virtual int set_pin(const std::string& event_id, const std::optional<std::string>& region,
+                      std::optional<Tier> tier) = 0;
+  // Applies a batch of sync results (and their snapshots) in one transaction.
+  virtual void record_sync(const std::vector<SyncOutcome>& outcomes) = 0;
+  virtual std::vector<Snapshot> snapshots(const SnapshotQuery& query) = 0;
+  // For migration: stores snapshots as they are, touching no tracked event.
+  virtual void import_snapshots(const std::vector<Snapshot>& snapshots) = 0;
+
+  // --- small key/value state (discovery times, ...) ---
+  virtual std::optional<std::string> get_meta(const std::string& key) = 0;
+  virtual void set_meta(const std::string& key, const std::string& value) = 0;
+
+  // --- alerts ---
+  virtual std::optional<AlertMark> get_alert(const std::string& key) = 0;
+  virtual void mark_alert(const AlertMark& mark) = 0;
+  virtual std::vector<AlertMark> list_alerts() = 0;
+
+  // --- worker heartbeats ---
+  virtual void heartbeat(const Heartbeat& hb) = 0;
+  virtual std::vector<Heartbeat> heartbeats() = 0;
+
+  // --- housekeeping ---
+  // Never removes a region's latest good scan nor a lease still held (expires_at > now).
+  // Removes expired leases. Deletes in batches of policy.batch_size rows per transaction.
+  virtual CleanupReport cleanup(const RetentionPolicy& policy, TimePoint now, bool dry_run) = 0;
+  virtual void compact() = 0;  // VACUUM or equivalent
+  virtual StoreInfo info() = 0;
+  // Problems with the schema or indexes; empty when all is well.
+  virtual std::vector<std::string> check() = 0;
+};
+
+// Which backends this build has: {"sqlite"} or {"sqlite", "mongodb"}.
+std::vector<std::string> built_in_stores();
+
+// "sqlite:///abs/path.db", "sqlite:relative.db", a bare path, or "mongodb://.../dbname"
+// (also "mongodb+srv://"). A SQLite file and its folder are created (the file 0600).
+// UsageError for an unknown scheme or mongodb:// on a build without it; StoreError when
+// the store cannot be opened.
+std::unique_ptr<Store> open_store(const std::string& uri);
+
+// $XDG_STATE_HOME/oddsctl/oddsctl.db, else ~/.local/state/oddsctl/oddsctl.db
+std::string default_store_path();
+
+// A URI or path with any password removed, for messages.
+std::string redact_store_uri(const std::string& uri);
+
+}  // namespace oddsctl
