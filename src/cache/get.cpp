@@ -1,0 +1,89 @@
+// `cache get`: read each asked region's latest good scan, judge its freshness, filter it,
+// optionally refresh it with a live scan first.
+#include <algorithm>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "cache/order.hpp"
+#include "oddsctl/cache.hpp"
+
+namespace oddsctl {
+
+namespace {
+
+CachedRegion read_region(Store& store, const std::string& region, const CacheGetOptions& options) {
+  CachedRegion c;
+  c.region = region;
+  c.scan = store.latest_good(region);
+  if (!c.scan) return c;
+  auto& opps = c.scan->opportunities;
+  c.stored_opportunities = static_cast<int>(opps.size());
+  // A scan stamped in the future (clock skew between hosts) counts as just taken.
+  c.age = std::max(Millis(0), std::chrono::duration_cast<Millis>(options.now - c.scan->started_at));
+  c.fresh = *c.age <= options.max_age;
+  if (!options.filter.empty())
+    opps.erase(std::remove_if(opps.begin(), opps.end(),
+                              [&](const Opportunity& o) { return !options.filter.matches(o); }),
+               opps.end());
+  if (options.strict && !c.fresh) {
+    opps.clear();
+    c.withheld = true;
+  }
+  c.scan->opportunity_count = static_cast<int>(opps.size());
+  return c;
+}
+
+}  // namespace
+
+bool CacheResult::all_fresh() const {
+  return std::all_of(regions.begin(), regions.end(), [](const CachedRegion& r) { return r.fresh; });
+}
+
+std::vector<Opportunity> CacheResult::opportunities() const {
+  std::vector<Opportunity> all;
+  for (const auto& r : regions)
+    if (r.scan) all.insert(all.end(), r.scan->opportunities.begin(), r.scan->opportunities.end());
+  sort_best_first(all);
+  return all;
+}
+
+ExitCode CacheResult::exit_code() const { return all_fresh() ? ExitCode::ok : ExitCode::not_fresh; }
+
+CacheResult cache_get(Store& store, const CacheGetOptions& options, const FallbackScan& fallback) {
+  CacheResult result;
+  result.now = options.now;
+  result.max_age = options.max_age;
+  for (const auto& region : options.regions) result.regions.push_back(read_region(store, region, options));
+  if (!fallback || result.all_fresh()) return result;
+
+  std::vector<std::string> stale;
+  for (const auto& r : result.regions)
+    if (!r.fresh) stale.push_back(r.region);
+  std::optional<ScanReport> report;
+  std::string error;
+  try {
+    report = fallback(stale);
+  } catch (const std::exception& e) {
+    // The cache still answers with what it has; the caller sees why it is not fresher.
+    error = e.what();
+  }
+  for (auto& r : result.regions) {
+    if (r.fresh) continue;
+    CachedRegion refreshed = read_region(store, r.region, options);
+    if (report) {
+      refreshed.fallback_scan_id = report->scan_id;
+      for (const auto& scanned : report->regions) {
+        if (scanned.region != r.region) continue;
+        refreshed.fallback_status = scanned.status;
+        refreshed.fallback_error = scanned.error;
+      }
+    } else {
+      refreshed.fallback_error = error;
+    }
+    r = std::move(refreshed);
+  }
+  return result;
+}
+
+}  // namespace oddsctl

@@ -1,0 +1,15 @@
+#include "cache/order.hpp"
+
+#include <algorithm>
+#include <tuple>
+
+namespace oddsctl {
+
+void sort_best_first(std::vector<Opportunity>& opps) {
+  std::stable_sort(opps.begin(), opps.end(), [](const Opportunity& a, const Opportunity& b) {
+    if (a.profit_pct != b.profit_pct) return a.profit_pct > b.profit_pct;
+    return std::tie(a.region, a.event_id, a.market, a.point) < std::tie(b.region, b.event_id, b.market, b.point);
+  });
+}
+
+}  // namespace oddsctl
