@@ -1,0 +1,113 @@
+// Choosing a backend from a store URI, and the default store location.
+//
+// Accepted forms (the contract): "sqlite:///abs/path.db", "sqlite:relative.db", a bare path
+// (SQLite), "mongodb://..." and "mongodb+srv://..." (only when built with libmongoc).
+// Anything that looks like "scheme:..." with another scheme is refused rather than taken
+// for a file name: a typo such as "mongdb://h/db" must not silently create a SQLite file.
+// A file whose name really contains a colon can be given as "./name:x.db".
+#include <cctype>
+#include <cstdlib>
+#include <pwd.h>
+#include <unistd.h>
+
+#include "oddsctl/errors.hpp"
+#include "oddsctl/store.hpp"
+#include "store/sqlite_store.hpp"
+
+#ifdef ODDSCTL_WITH_MONGO
+#include "store/mongo/mongo_store.hpp"
+#endif
+
+namespace oddsctl {
+
+namespace {
+
+std::string built_in_list() {
+  std::string out;
+  for (const auto& name : built_in_stores()) out += (out.empty() ? "" : ", ") + name;
+  return out;
+}
+
+// The scheme of "scheme:rest" per RFC 3986 (letter, then letters, digits, + - .), or "" when
+// the text is a path. A '/' before the colon makes it a path ("./a:b", "dir/x:y").
+std::string scheme_of(const std::string& uri) {
+  auto colon = uri.find(':');
+  if (colon == std::string::npos || colon == 0) return "";
+  for (std::size_t i = 0; i < colon; ++i) {
+    unsigned char c = static_cast<unsigned char>(uri[i]);
+    bool ok = std::isalpha(c) || (i > 0 && (std::isdigit(c) || c == '+' || c == '-' || c == '.'));
+    if (!ok) return "";
+  }
+  std::string s = uri.substr(0, colon);
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string sqlite_path_of(const std::string& uri) {
+  std::string rest = uri.substr(std::string("sqlite:").size());
+  if (rest.rfind("//", 0) == 0) {
+    // "sqlite:///abs" is an absolute path; "sqlite://x" would name a host, which SQLite has not.
+    if (rest.size() > 2 && rest[2] == '/') return rest.substr(2);
+    throw UsageError("store " + uri +
+                     ": not a valid SQLite URI (write sqlite:///absolute/path.db or sqlite:relative/path.db)");
+  }
+  if (rest.empty()) throw UsageError("store " + uri + ": no file name after sqlite:");
+  return rest;
+}
+
+}  // namespace
+
+std::vector<std::string> built_in_stores() {
+#ifdef ODDSCTL_WITH_MONGO
+  return {"sqlite", "mongodb"};
+#else
+  return {"sqlite"};
+#endif
+}
+
+std::unique_ptr<Store> open_store(const std::string& uri) {
+  if (uri.empty()) throw UsageError("store: empty URI or path");
+  std::string scheme = scheme_of(uri);
+  if (scheme.empty()) return std::make_unique<SqliteStore>(uri);
+  if (scheme == "sqlite") return std::make_unique<SqliteStore>(sqlite_path_of(uri));
+  if (scheme == "mongodb" || scheme == "mongodb+srv") {
+#ifdef ODDSCTL_WITH_MONGO
+    return make_mongo_store(uri);
+#else
+    throw UsageError("store " + redact_store_uri(uri) +
+                     ": this oddsctl was built without MongoDB support (stores built in: " + built_in_list() + ")");
+#endif
+  }
+  throw UsageError("store " + redact_store_uri(uri) + ": unknown scheme '" + scheme +
+                   ":' (stores built in: " + built_in_list() + "; a bare path means SQLite)");
+}
+
+std::string default_store_path() {
+  // XDG: a relative XDG_STATE_HOME is invalid and must be ignored.
+  const char* xdg = std::getenv("XDG_STATE_HOME");
+  if (xdg && xdg[0] == '/') return std::string(xdg) + "/oddsctl/oddsctl.db";
+  std::string home;
+  if (const char* h = std::getenv("HOME"); h && h[0]) {
+    home = h;
+  } else if (const passwd* pw = getpwuid(getuid()); pw && pw->pw_dir) {
+    home = pw->pw_dir;
+  } else {
+    throw StoreError("default store: neither XDG_STATE_HOME nor HOME is set; give --store or --db");
+  }
+  return home + "/.local/state/oddsctl/oddsctl.db";
+}
+
+std::string redact_store_uri(const std::string& uri) {
+  auto sep = uri.find("://");
+  if (sep == std::string::npos) return uri;
+  auto auth_begin = sep + 3;
+  auto auth_end = uri.find_first_of("/?#", auth_begin);
+  if (auth_end == std::string::npos) auth_end = uri.size();
+  auto at = uri.rfind('@', auth_end == 0 ? 0 : auth_end - 1);
+  if (at == std::string::npos || at < auth_begin) return uri;
+  auto colon = uri.find(':', auth_begin);
+  if (colon == std::string::npos || colon > at) return uri;  // a user name only
+  return uri.substr(0, colon) + ":***" + uri.substr(at);
+}
+
+}  // namespace oddsctl

@@ -1,0 +1,154 @@
+// Schema versions of the SQLite store. Migrations only go forward: each entry of k_migrations
+// takes the file from version i to i+1 in one transaction, so a crash mid-way leaves the
+// previous version intact. Never edit a released step; append a new one.
+//
+// Times are INTEGER milliseconds since the epoch (UTC); JSON columns are TEXT.
+#include "store/sqlite_schema.hpp"
+
+#include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
+
+#include "oddsctl/errors.hpp"
+
+namespace oddsctl::sqlite_schema {
+
+namespace {
+
+const std::vector<std::vector<const char*>> k_migrations = {
+    // 1: the initial schema.
+    {
+        R"(CREATE TABLE scans (
+             scan_id TEXT NOT NULL, region TEXT NOT NULL, command TEXT NOT NULL,
+             worker TEXT NOT NULL, started_at INTEGER NOT NULL, duration_ms INTEGER NOT NULL,
+             status TEXT NOT NULL, error TEXT, failed_sports TEXT NOT NULL DEFAULT '[]',
+             requests INTEGER NOT NULL, credits_used INTEGER, credits_remaining INTEGER,
+             events INTEGER NOT NULL, opportunity_count INTEGER NOT NULL,
+             PRIMARY KEY (scan_id, region)))",
+        "CREATE INDEX scans_region_started ON scans(region, started_at)",
+        "CREATE INDEX scans_started ON scans(started_at)",
+        // The primary key doubles as the (scan_id, region) index.
+        R"(CREATE TABLE opportunities (
+             scan_id TEXT NOT NULL, region TEXT NOT NULL, idx INTEGER NOT NULL,
+             profit_pct REAL NOT NULL, sport_key TEXT NOT NULL, event_id TEXT NOT NULL,
+             market TEXT NOT NULL, point REAL, json TEXT NOT NULL,
+             PRIMARY KEY (scan_id, region, idx),
+             FOREIGN KEY (scan_id, region) REFERENCES scans(scan_id, region) ON DELETE CASCADE))",
+        R"(CREATE TABLE latest_good (
+             region TEXT PRIMARY KEY, scan_id TEXT NOT NULL,
+             FOREIGN KEY (scan_id, region) REFERENCES scans(scan_id, region) ON DELETE CASCADE))",
+        "CREATE INDEX latest_good_scan ON latest_good(scan_id, region)",
+        R"(CREATE TABLE leases (
+             name TEXT PRIMARY KEY, owner TEXT NOT NULL,
+             acquired_at INTEGER NOT NULL, expires_at INTEGER NOT NULL))",
+        "CREATE INDEX leases_expires ON leases(expires_at)",
+        R"(CREATE TABLE ledger (
+             id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, key_id TEXT NOT NULL,
+             key_hint TEXT NOT NULL, region TEXT NOT NULL, command TEXT NOT NULL,
+             endpoint TEXT NOT NULL, sport TEXT NOT NULL, http_status INTEGER NOT NULL,
+             used INTEGER, remaining INTEGER, last INTEGER))",
+        "CREATE INDEX ledger_key_at ON ledger(key_id, at)",
+        "CREATE INDEX ledger_at ON ledger(at)",
+        R"(CREATE TABLE tracked_events (
+             region TEXT NOT NULL, event_id TEXT NOT NULL, sport_key TEXT NOT NULL,
+             sport_title TEXT NOT NULL, home_team TEXT NOT NULL, away_team TEXT NOT NULL,
+             commence_time INTEGER NOT NULL, discovered_at INTEGER NOT NULL, pinned_tier TEXT,
+             last_synced_at INTEGER, last_changed_at INTEGER, last_attempt_at INTEGER,
+             fingerprint TEXT NOT NULL DEFAULT '', failures INTEGER NOT NULL DEFAULT 0,
+             last_error TEXT,
+             PRIMARY KEY (region, event_id)))",
+        "CREATE INDEX tracked_event ON tracked_events(event_id)",
+        "CREATE INDEX tracked_sport ON tracked_events(sport_key, commence_time)",
+        "CREATE INDEX tracked_commence ON tracked_events(commence_time)",
+        R"(CREATE TABLE snapshots (
+             id INTEGER PRIMARY KEY AUTOINCREMENT, region TEXT NOT NULL, event_id TEXT NOT NULL,
+             sport_key TEXT NOT NULL, taken_at INTEGER NOT NULL, fingerprint TEXT NOT NULL,
+             event_json TEXT NOT NULL))",
+        "CREATE INDEX snapshots_event ON snapshots(region, event_id, taken_at)",
+        "CREATE INDEX snapshots_taken ON snapshots(taken_at)",
+        "CREATE INDEX snapshots_sport ON snapshots(sport_key, taken_at)",
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        R"(CREATE TABLE alerts (
+             key TEXT PRIMARY KEY, sent_at INTEGER NOT NULL, profit_pct REAL NOT NULL))",
+        "CREATE INDEX alerts_sent ON alerts(sent_at)",
+        R"(CREATE TABLE heartbeats (
+             worker_id TEXT PRIMARY KEY, host TEXT NOT NULL, pid INTEGER NOT NULL,
+             command TEXT NOT NULL, started_at INTEGER NOT NULL, last_cycle_at INTEGER NOT NULL,
+             cycles INTEGER NOT NULL, last_error TEXT))",
+        "CREATE INDEX heartbeats_cycle ON heartbeats(last_cycle_at)",
+    },
+};
+
+// What check() expects to find (tables, then indexes), for the newest version.
+const std::vector<const char*> k_tables = {"schema_version", "scans", "opportunities", "latest_good", "leases",
+                                           "ledger", "tracked_events", "snapshots", "meta", "alerts",
+                                           "heartbeats"};
+const std::vector<const char*> k_indexes = {
+    "scans_region_started", "scans_started",    "latest_good_scan", "leases_expires",  "ledger_key_at",
+    "ledger_at",            "tracked_event",    "tracked_sport",    "tracked_commence", "snapshots_event",
+    "snapshots_taken",      "snapshots_sport",  "alerts_sent",      "heartbeats_cycle"};
+
+int read_version(SQLite::Database& db) {
+  SQLite::Statement st(db, "SELECT max(version) FROM schema_version");
+  if (!st.executeStep() || st.getColumn(0).isNull()) return 0;
+  return st.getColumn(0).getInt();
+}
+
+}  // namespace
+
+int known_version() { return static_cast<int>(k_migrations.size()); }
+
+int current_version(SQLite::Database& db) {
+  if (!db.tableExists("schema_version")) return 0;
+  return read_version(db);
+}
+
+void migrate(SQLite::Database& db, const std::string& path) {
+  // A quick look first, so that a file at the newest version is opened without a write lock.
+  if (current_version(db) == known_version()) return;
+  for (;;) {
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    db.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at INTEGER NOT NULL)");
+    int have = read_version(db);  // again, under the lock: another process may have migrated
+    if (have > known_version())
+      throw StoreError("sqlite " + path + ": open: the store has schema version " + std::to_string(have) +
+                       ", newer than this oddsctl knows (" + std::to_string(known_version()) +
+                       "); use a newer oddsctl");
+    if (have == known_version()) {
+      tx.commit();
+      return;
+    }
+    for (const char* sql : k_migrations[static_cast<std::size_t>(have)]) db.exec(sql);
+    SQLite::Statement st(db, "INSERT INTO schema_version (version, applied_at) VALUES (?, strftime('%s','now') * 1000)");
+    st.bind(1, have + 1);
+    st.exec();
+    tx.commit();
+  }
+}
+
+std::vector<std::string> check(SQLite::Database& db) {
+  std::vector<std::string> problems;
+  int version = current_version(db);
+  if (version != known_version())
+    problems.push_back("schema version " + std::to_string(version) + ", expected " + std::to_string(known_version()));
+  SQLite::Statement exists(db, "SELECT 1 FROM sqlite_master WHERE type = ? AND name = ?");
+  auto expect = [&](const char* type, const char* name) {
+    exists.reset();
+    exists.bind(1, type);
+    exists.bind(2, name);
+    if (!exists.executeStep()) problems.push_back(std::string("missing ") + type + " " + name);
+  };
+  for (const char* t : k_tables) expect("table", t);
+  for (const char* i : k_indexes) expect("index", i);
+  SQLite::Statement quick(db, "PRAGMA quick_check");
+  while (quick.executeStep()) {
+    std::string row = quick.getColumn(0).getString();
+    if (row != "ok") problems.push_back("quick_check: " + row);
+  }
+  SQLite::Statement fk(db, "PRAGMA foreign_key_check");
+  while (fk.executeStep())
+    problems.push_back("foreign key broken: table " + fk.getColumn(0).getString() + " row " +
+                       fk.getColumn(1).getString() + " refers to a missing " + fk.getColumn(2).getString());
+  return problems;
+}
+
+}  // namespace oddsctl::sqlite_schema

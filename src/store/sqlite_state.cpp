@@ -1,0 +1,117 @@
+// The SQLite store's small state: meta key/values, alert marks, worker heartbeats.
+#include <SQLiteCpp/Statement.h>
+
+#include "store/sqlite_store.hpp"
+#include "store/sqlite_util.hpp"
+
+namespace oddsctl {
+
+using namespace sqlite_util;
+
+std::optional<std::string> SqliteStore::get_meta(const std::string& key) {
+  return locked("get meta", [&](SQLite::Database& db) -> std::optional<std::string> {
+    SQLite::Statement st(db, "SELECT value FROM meta WHERE key = ?");
+    st.bind(1, key);
+    if (!st.executeStep()) return std::nullopt;
+    return st.getColumn(0).getString();
+  });
+}
+
+void SqliteStore::set_meta(const std::string& key, const std::string& value) {
+  locked("set meta", [&](SQLite::Database& db) {
+    auto tx = write_txn(db);
+    SQLite::Statement st(db, "INSERT INTO meta (key, value) VALUES (?, ?) "
+                             "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    st.bind(1, key);
+    st.bind(2, value);
+    st.exec();
+    tx.commit();
+  });
+}
+
+namespace {
+AlertMark read_alert(SQLite::Statement& st) {
+  AlertMark a;
+  a.key = st.getColumn(0).getString();
+  a.sent_at = col_time(st.getColumn(1));
+  a.profit_pct = st.getColumn(2).getDouble();
+  return a;
+}
+}  // namespace
+
+std::optional<AlertMark> SqliteStore::get_alert(const std::string& key) {
+  return locked("get alert", [&](SQLite::Database& db) -> std::optional<AlertMark> {
+    SQLite::Statement st(db, "SELECT key, sent_at, profit_pct FROM alerts WHERE key = ?");
+    st.bind(1, key);
+    if (!st.executeStep()) return std::nullopt;
+    return read_alert(st);
+  });
+}
+
+void SqliteStore::mark_alert(const AlertMark& mark) {
+  locked("mark alert", [&](SQLite::Database& db) {
+    auto tx = write_txn(db);
+    SQLite::Statement st(db, "INSERT INTO alerts (key, sent_at, profit_pct) VALUES (?, ?, ?) "
+                             "ON CONFLICT(key) DO UPDATE SET sent_at = excluded.sent_at, "
+                             "profit_pct = excluded.profit_pct");
+    st.bind(1, mark.key);
+    bind_time(st, 2, mark.sent_at);
+    st.bind(3, mark.profit_pct);
+    st.exec();
+    tx.commit();
+  });
+}
+
+std::vector<AlertMark> SqliteStore::list_alerts() {
+  return locked("list alerts", [&](SQLite::Database& db) {
+    std::vector<AlertMark> out;
+    SQLite::Statement st(db, "SELECT key, sent_at, profit_pct FROM alerts ORDER BY key");
+    while (st.executeStep()) out.push_back(read_alert(st));
+    return out;
+  });
+}
+
+void SqliteStore::heartbeat(const Heartbeat& hb) {
+  locked("heartbeat", [&](SQLite::Database& db) {
+    auto tx = write_txn(db);
+    SQLite::Statement st(db,
+                         "INSERT INTO heartbeats (worker_id, host, pid, command, started_at, last_cycle_at, "
+                         "cycles, last_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(worker_id) DO UPDATE SET "
+                         "host = excluded.host, pid = excluded.pid, command = excluded.command, "
+                         "started_at = excluded.started_at, last_cycle_at = excluded.last_cycle_at, "
+                         "cycles = excluded.cycles, last_error = excluded.last_error");
+    st.bind(1, hb.worker_id);
+    st.bind(2, hb.host);
+    st.bind(3, hb.pid);
+    st.bind(4, hb.command);
+    bind_time(st, 5, hb.started_at);
+    bind_time(st, 6, hb.last_cycle_at);
+    st.bind(7, static_cast<int64_t>(hb.cycles));
+    bind_opt(st, 8, hb.last_error);
+    st.exec();
+    tx.commit();
+  });
+}
+
+std::vector<Heartbeat> SqliteStore::heartbeats() {
+  return locked("list heartbeats", [&](SQLite::Database& db) {
+    std::vector<Heartbeat> out;
+    SQLite::Statement st(db, "SELECT worker_id, host, pid, command, started_at, last_cycle_at, cycles, last_error "
+                             "FROM heartbeats ORDER BY worker_id");
+    while (st.executeStep()) {
+      Heartbeat hb;
+      hb.worker_id = st.getColumn(0).getString();
+      hb.host = st.getColumn(1).getString();
+      hb.pid = st.getColumn(2).getInt();
+      hb.command = st.getColumn(3).getString();
+      hb.started_at = col_time(st.getColumn(4));
+      hb.last_cycle_at = col_time(st.getColumn(5));
+      hb.cycles = st.getColumn(6).getInt64();
+      hb.last_error = col_opt_text(st.getColumn(7));
+      out.push_back(std::move(hb));
+    }
+    return out;
+  });
+}
+
+}  // namespace oddsctl

@@ -1,0 +1,93 @@
+// The SQLite Store: one file, one connection per object, serialised by a mutex.
+//
+// Concurrency: WAL journal (readers never block the writer), a busy timeout so that a second
+// process waits instead of failing, and BEGIN IMMEDIATE for every write so that two writers
+// queue on the busy timeout rather than failing on a read-to-write lock upgrade.
+// This header is private to src/ (and the tests): no sqlite3 type leaks into include/.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <type_traits>
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Exception.h>
+#include <nlohmann/json.hpp>
+
+#include "oddsctl/errors.hpp"
+#include "oddsctl/store.hpp"
+
+namespace oddsctl {
+
+class SqliteStore final : public Store {
+public:
+  // Creates the file (0600) and its folder (0700) when missing, sets the pragmas and brings
+  // the schema up to date. StoreError when it cannot, or when the file's schema is newer
+  // than this binary knows.
+  explicit SqliteStore(std::string path);
+  ~SqliteStore() override;
+
+  const std::string& path() const { return m_path; }
+
+  void save_scan(const RegionScan& scan) override;
+  std::optional<RegionScan> latest_good(const std::string& region) override;
+  std::vector<RegionScan> list_scans(const ScanQuery& query) override;
+  std::vector<RegionScan> get_scan(const std::string& scan_id) override;
+  void invalidate(const std::optional<std::string>& region) override;
+
+  LeaseResult acquire_lease(const std::string& name, const std::string& owner, Millis ttl, TimePoint now) override;
+  bool renew_lease(const std::string& name, const std::string& owner, Millis ttl, TimePoint now) override;
+  void release_lease(const std::string& name, const std::string& owner) override;
+  std::vector<Lease> list_leases() override;
+
+  void append_ledger(const std::vector<LedgerEntry>& entries) override;
+  std::vector<LedgerEntry> ledger(const LedgerQuery& query) override;
+  std::vector<LedgerEntry> latest_per_key() override;
+
+  void upsert_tracked(const std::vector<TrackedEvent>& events) override;
+  std::vector<TrackedEvent> list_tracked(const TrackedQuery& query) override;
+  int set_pin(const std::string& event_id, const std::optional<std::string>& region,
+              std::optional<Tier> tier) override;
+  void record_sync(const std::vector<SyncOutcome>& outcomes) override;
+  std::vector<Snapshot> snapshots(const SnapshotQuery& query) override;
+  void import_snapshots(const std::vector<Snapshot>& snapshots) override;
+
+  std::optional<std::string> get_meta(const std::string& key) override;
+  void set_meta(const std::string& key, const std::string& value) override;
+
+  std::optional<AlertMark> get_alert(const std::string& key) override;
+  void mark_alert(const AlertMark& mark) override;
+  std::vector<AlertMark> list_alerts() override;
+
+  void heartbeat(const Heartbeat& hb) override;
+  std::vector<Heartbeat> heartbeats() override;
+
+  CleanupReport cleanup(const RetentionPolicy& policy, TimePoint now, bool dry_run) override;
+  void compact() override;
+  StoreInfo info() override;
+  std::vector<std::string> check() override;
+
+private:
+  // Runs `fn(db)` holding the connection's mutex; library failures become
+  // StoreError("sqlite <path>: <op>: <cause>"). oddsctl errors pass through unchanged.
+  template <class F>
+  auto locked(const char* op, F&& fn) -> std::invoke_result_t<F, SQLite::Database&> {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    try {
+      return fn(*m_db);
+    } catch (const Error&) {
+      throw;
+    } catch (const std::exception& e) {
+      throw fail(op, e.what());
+    }
+  }
+  StoreError fail(const char* op, const std::string& cause) const;
+  std::int64_t size_bytes(SQLite::Database& db);
+
+  std::string m_path;
+  std::mutex m_mutex;
+  std::unique_ptr<SQLite::Database> m_db;
+};
+
+}  // namespace oddsctl

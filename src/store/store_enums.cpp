@@ -1,0 +1,44 @@
+// Text forms of the Store's enums: the same words the JSON output and the stored rows use.
+#include "oddsctl/errors.hpp"
+#include "oddsctl/store.hpp"
+
+namespace oddsctl {
+
+const char* to_string(RegionStatus s) {
+  switch (s) {
+    case RegionStatus::ok: return "ok";
+    case RegionStatus::partial: return "partial";
+    case RegionStatus::failed: return "failed";
+    case RegionStatus::skipped: return "skipped";
+  }
+  return "failed";
+}
+
+// A stored status this binary does not know is a corrupt row, not a user mistake.
+RegionStatus region_status_from_string(const std::string& s) {
+  if (s == "ok") return RegionStatus::ok;
+  if (s == "partial") return RegionStatus::partial;
+  if (s == "failed") return RegionStatus::failed;
+  if (s == "skipped") return RegionStatus::skipped;
+  throw StoreError("unknown region status '" + s + "'");
+}
+
+const char* to_string(Tier t) {
+  switch (t) {
+    case Tier::hot: return "hot";
+    case Tier::warm: return "warm";
+    case Tier::cold: return "cold";
+    case Tier::frozen: return "frozen";
+  }
+  return "cold";
+}
+
+std::optional<Tier> tier_from_string(const std::string& s) {
+  if (s == "hot") return Tier::hot;
+  if (s == "warm") return Tier::warm;
+  if (s == "cold") return Tier::cold;
+  if (s == "frozen") return Tier::frozen;
+  return std::nullopt;
+}
+
+}  // namespace oddsctl
