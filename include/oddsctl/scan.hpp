@@ -4,6 +4,7 @@
 #include <atomic>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -13,6 +14,7 @@
 
 #include "oddsctl/api.hpp"
 #include "oddsctl/arbitrage.hpp"
+#include "oddsctl/settings.hpp"
 #include "oddsctl/store.hpp"
 
 namespace oddsctl {
@@ -21,7 +23,7 @@ namespace oddsctl {
 using ApiFactory = std::function<std::unique_ptr<OddsApi>(const std::string& region, ClientOptions options)>;
 
 struct ScanOptions {
-  std::vector<std::string> regions;        // resolved: no "all"
+  std::vector<std::string> regions;        // no "all"; empty: every region with a key (replay: every region folder)
   std::vector<std::string> sports;         // empty: every active sport from /v4/sports
   ArbRules rules;                          // rules.markets are also the markets asked for
   std::optional<TimePoint> as_of;          // overrides "now"
@@ -51,8 +53,8 @@ struct ScanReport {
   TimePoint started_at{};
   std::int64_t duration_ms = 0;
   std::vector<RegionScan> regions;         // in the order asked; opportunities inside
-  // skipped regions: who holds the lease
-  std::map<std::string, std::string> lease_holders;
+  bool budget_stopped = false;             // a guard refused a call: exit 5
+  bool busy = false;                       // --wait-lock ran out on a held lease: exit 75
 
   std::vector<Opportunity> all_opportunities() const;  // best first across regions
   ExitCode exit_code() const;  // 0, 3 (some region not ok/skipped), 1 (none produced anything)
@@ -63,12 +65,28 @@ struct ScanReport {
 ScanReport run_scan(const ScanOptions& options, Store* store, const ApiFactory& api_factory,
                     const EnvLookup& env);
 
+// ScanOptions from layered settings (api.*, scan.*, budget.*, commission.* keys); validates
+// every value (UsageError). `env` resolves which regions have keys for the default region list.
+ScanOptions scan_options_from_settings(const Settings& settings);
+
+// Replay: the events of each region in a file or folder of saved /odds responses.
+// Files under a folder named after a region belong to it; other files belong to the single
+// region asked (UsageError when that is ambiguous).
+std::map<std::string, std::vector<Event>> load_replay(const std::filesystem::path& path,
+                                                      const std::vector<std::string>& regions, OddsFormat format);
+
+// Where bundled data (demo/, plans.toml) lives: $ODDSCTL_DATA_DIR, <exe>/../share/oddsctl,
+// then the source tree's data/ for a binary run from its build folder.
+std::filesystem::path data_dir();
+
 // The default factory: make_http_client with the region's key from env.
 ApiFactory http_api_factory(const EnvLookup& env);
 
 // The JSON documents of the contract.
 nlohmann::json scan_report_json(const ScanReport& report);
 nlohmann::json region_json(const RegionScan& region);
+// to_json(Opportunity) with stakes rounded to the cent, as every command prints them.
+nlohmann::json opportunity_json(const Opportunity& o);
 
 std::string new_scan_id();           // time-ordered, unique across hosts
 std::string default_worker_id();     // host:pid

@@ -1,0 +1,103 @@
+// oddsctl: the explicit list of commands, and the one place where errors become exit codes.
+#include <cstdio>
+#include <iostream>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "app.hpp"
+#include "oddsctl/keys.hpp"
+#include "oddsctl/store.hpp"
+
+namespace {
+
+using oddsctl::ExitCode;
+using oddsctl::cli::App;
+
+std::string version_text() {
+  std::string stores;
+  for (const auto& s : oddsctl::built_in_stores()) stores += (stores.empty() ? "" : ", ") + s;
+  return std::string("oddsctl ") + ODDSCTL_VERSION + "\nstores: " + stores;
+}
+
+// One line on stderr; with --json also one JSON object, so pipelines can read the failure.
+int report_error(const App& app, bool json, ExitCode code, const std::string& message) {
+  (void)app;
+  if (json) {
+    nlohmann::json j = {{"error", {{"exit_code", static_cast<int>(code)}, {"message", message}}}};
+    std::cerr << j.dump() << "\n";
+  } else {
+    std::cerr << "oddsctl: " << message << "\n";
+  }
+  return static_cast<int>(code);
+}
+
+std::string first_line(const std::string& text) {
+  auto nl = text.find('\n');
+  return nl == std::string::npos ? text : text.substr(0, nl);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  App app;
+  CLI::App root{"oddsctl: find arbitrage across bookmakers, cache scans per region, keep tracked\n"
+                "events fresh on tiers, clean up, and keep The Odds API's credits under control."};
+  root.name("oddsctl");
+  root.fallthrough();  // global options work after the subcommand name too
+  root.require_subcommand(1);
+  root.set_version_flag("--version", version_text());
+  root.footer("Exit codes: 0 ok, 1 runtime failure, 2 usage, 3 partial, 4 not fresh, 5 budget guard, 75 busy.\n"
+              "See oddsctl(1) and oddsctl-<command>(1).");
+
+  using oddsctl::cli::setting_option;
+  setting_option(&root, app, "--store", "store", "store URI: sqlite:///abs.db, sqlite:rel.db, a path, mongodb://host/db");
+  setting_option(&root, app, "--db", "db", "SQLite path (shorthand for --store)");
+  setting_option(&root, app, "--log-level", "log_level", "trace, debug, info, warn, error, off");
+  setting_option(&root, app, "--worker-id", "worker_id", "who runs, recorded with results (default host:pid)");
+  root.add_option("--config", app.config_flag, "config file (TOML)")->envname("ODDSCTL_CONFIG");
+  root.add_flag("--json", app.json_flag, "one JSON document on stdout");
+  root.add_option("--format", app.format_flag, "table, json, jsonl or csv");
+  root.add_flag("-q,--quiet", app.quiet, "only errors on stderr");
+  root.add_flag("-v,--verbose", app.verbose, "more logging on stderr (-vv for debug)");
+
+  // Set up (config file, logging) after options are read but before any command runs.
+  root.parse_complete_callback([&app] { app.finish_setup(); });
+
+  oddsctl::cli::register_scan(root, app);
+  oddsctl::cli::register_cache(root, app);
+  oddsctl::cli::register_cleanup(root, app);
+  oddsctl::cli::register_sync(root, app);
+  oddsctl::cli::register_budget(root, app);
+  oddsctl::cli::register_store(root, app);
+
+  // The JSON error form depends on --json, which may be unparsed when parsing fails.
+  bool json_requested = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--json" || a == "--format=json") json_requested = true;
+    if (a == "--format" && i + 1 < argc && std::string(argv[i + 1]) == "json") json_requested = true;
+  }
+
+  try {
+    root.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return root.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return root.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return root.exit(e);
+  } catch (const CLI::ParseError& e) {
+    // CLI11's own codes are 100-127; the contract says usage errors are 2.
+    return report_error(app, json_requested, ExitCode::usage,
+                        first_line(e.what()) + " (see oddsctl --help)");
+  } catch (const oddsctl::Error& e) {
+    return report_error(app, json_requested, e.code(), first_line(e.what()));
+  } catch (const std::exception& e) {
+    return report_error(app, json_requested, ExitCode::runtime, first_line(e.what()));
+  }
+  std::cout.flush();
+  if (!std::cout) return report_error(app, json_requested, ExitCode::runtime, "could not write to stdout");
+  return static_cast<int>(app.exit_code);
+}

@@ -1,0 +1,78 @@
+// oddsctl scan: parse flags into settings, run the scan, print.
+#include <iostream>
+
+#include "app.hpp"
+#include "oddsctl/scan.hpp"
+#include "render.hpp"
+
+namespace oddsctl::cli {
+
+namespace {
+
+void print_region_summary(const ScanReport& report) {
+  for (const auto& r : report.regions) {
+    std::cerr << r.region << ": " << to_string(r.status) << ", " << r.events << " events, " << r.opportunity_count
+              << " opportunities, " << r.requests << " requests";
+    if (r.credits_used) std::cerr << ", " << *r.credits_used << " credits";
+    if (r.credits_remaining) std::cerr << " (" << *r.credits_remaining << " left)";
+    std::cerr << ", " << r.duration_ms << " ms";
+    if (r.error) std::cerr << ": " << *r.error;
+    std::cerr << "\n";
+  }
+}
+
+void run(App& app) {
+  ScanOptions options = scan_options_from_settings(app.settings);
+  std::unique_ptr<Store> store;
+  if (options.store_results || options.reserve || options.max_credits || options.wait_lock)
+    store = app.open_store();
+  ScanReport report = run_scan(options, store.get(), http_api_factory(app.settings.env()), app.settings.env());
+
+  std::vector<Opportunity> opps = report.all_opportunities();
+  switch (app.format()) {
+    case Format::json: print_json(scan_report_json(report), app.stdout_tty()); break;
+    case Format::jsonl: {
+      std::vector<nlohmann::json> rows;
+      for (const auto& o : opps) rows.push_back(opportunity_json(o));
+      print_jsonl(rows);
+      break;
+    }
+    case Format::csv: print_opportunities_csv(opps); break;
+    case Format::table:
+      if (opps.empty()) {
+        int events = 0;
+        for (const auto& r : report.regions) events += r.events;
+        std::cout << "No arbitrage found (" << events << " events in " << report.regions.size() << " regions).\n";
+      } else {
+        print_opportunities_table(opps);
+      }
+      break;
+  }
+  if (!app.quiet && !app.json()) print_region_summary(report);
+  app.exit_code = report.exit_code();
+  if (report.budget_stopped && !app.quiet)
+    std::cerr << "oddsctl: stopped by a budget guard: what was fetched is stored\n";
+}
+
+}  // namespace
+
+void register_scan(CLI::App& root, App& app) {
+  CLI::App* cmd = root.add_subcommand("scan", "Find arbitrage: fetch every region in parallel and store the results");
+  add_api_options(cmd, app);
+  setting_option(cmd, app, "--min-profit", "scan.min_profit", "only opportunities with at least this profit, in %");
+  setting_option(cmd, app, "--max-quote-age", "scan.max_quote_age", "ignore quotes older than this (default 1h)");
+  setting_flag(cmd, app, "--include-live", "scan.include_live", "keep events that already started");
+  setting_option(cmd, app, "--stake", "scan.stake", "split this total stake across the legs");
+  setting_option(cmd, app, "--commission", "scan.commission", "BOOK=RATE exchange commission (repeatable), e.g. betfair_ex_uk=0.02", true);
+  setting_option(cmd, app, "--bookmakers", "api.bookmakers", "only these bookmakers (comma separated)");
+  setting_flag(cmd, app, "--no-store", "scan.no_store", "do not store results (the store is then opened only for --reserve/--max-credits)");
+  setting_option(cmd, app, "--from-file", "scan.from_file", "replay saved API responses (a file or folder); no network");
+  setting_option(cmd, app, "--save-responses", "scan.save_responses", "record raw API responses to this folder for --from-file");
+  setting_option(cmd, app, "--as-of", "scan.as_of", "evaluate as of this RFC 3339 time");
+  setting_option(cmd, app, "--odds-format", "scan.odds_format", "replayed odds: auto, decimal or american (default auto)");
+  setting_flag(cmd, app, "--demo", "scan.demo", "scan the bundled sample data: no key, no network");
+  setting_option(cmd, app, "--wait-lock", "scan.wait_lock", "wait this long for a region another run is scanning (then exit 75)");
+  cmd->callback([&app] { run(app); });
+}
+
+}  // namespace oddsctl::cli

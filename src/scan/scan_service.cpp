@@ -1,0 +1,358 @@
+// One scan run: every region in parallel, each with its own key, lease and budget guard.
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <random>
+#include <thread>
+
+#include <unistd.h>
+
+#include <spdlog/spdlog.h>
+
+#include "oddsctl/errors.hpp"
+#include "oddsctl/scan.hpp"
+
+namespace oddsctl {
+
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+
+std::int64_t elapsed_ms(SteadyClock::time_point since) {
+  return std::chrono::duration_cast<Millis>(SteadyClock::now() - since).count();
+}
+
+// What one region's work produced, before it is written to the store.
+struct RegionWork {
+  RegionScan scan;
+  std::vector<LedgerEntry> ledger;
+  bool budget_stopped = false;
+  bool busy = false;
+};
+
+// Holds the region's lease for the duration of the work; renews it when a third of its TTL
+// has passed so a long region scan is not taken over by the next cron run.
+class LeaseKeeper {
+public:
+  LeaseKeeper(Store* store, std::string name, std::string owner, Millis ttl)
+      : m_store(store), m_name(std::move(name)), m_owner(std::move(owner)), m_ttl(ttl), m_last(SteadyClock::now()) {}
+  void renew_if_due() {
+    std::lock_guard lock(m_mutex);
+    if (!m_store || SteadyClock::now() - m_last < m_ttl / 3) return;
+    m_store->renew_lease(m_name, m_owner, m_ttl, now_utc());
+    m_last = SteadyClock::now();
+  }
+  void release() {
+    if (m_store) m_store->release_lease(m_name, m_owner);
+  }
+
+private:
+  std::mutex m_mutex;
+  Store* m_store;
+  std::string m_name, m_owner;
+  Millis m_ttl;
+  SteadyClock::time_point m_last;
+};
+
+// Waits for the region lease; nullopt with the holder's description when it stays held.
+bool take_lease(const ScanOptions& o, Store* store, const std::string& region, std::string& holder) {
+  const std::string name = "scan:" + region;
+  auto deadline = SteadyClock::now() + o.wait_lock.value_or(Millis(0));
+  for (;;) {
+    LeaseResult r = store->acquire_lease(name, o.worker, o.lease_ttl, now_utc());
+    if (r.acquired) return true;
+    holder = r.lease.owner + " until " + format_rfc3339(r.lease.expires_at);
+    if (SteadyClock::now() >= deadline || (o.stop && o.stop->load())) return false;
+    std::this_thread::sleep_for(Millis(200));
+  }
+}
+
+void finish_status(RegionScan& scan, std::size_t sports_total, const std::string& first_error) {
+  if (scan.failed_sports.empty()) {
+    scan.status = RegionStatus::ok;
+  } else if (scan.failed_sports.size() < sports_total) {
+    scan.status = RegionStatus::partial;
+    scan.error = first_error;
+  } else {
+    scan.status = RegionStatus::failed;
+    scan.error = first_error;
+  }
+}
+
+void fetch_live(const ScanOptions& o, const std::string& region, const ApiFactory& factory, const EnvLookup& env,
+                Store* store, LeaseKeeper* lease, RegionWork& work, std::vector<Event>& events) {
+  RegionScan& scan = work.scan;
+  std::optional<ApiKey> key = resolve_key(region, env);
+  if (!key) {
+    scan.status = RegionStatus::failed;
+    scan.error = "region " + region + ": no API key: set " + key_env_var(region) + " (or ODDS_API_KEY)";
+    return;
+  }
+  std::optional<std::int64_t> known_remaining;
+  if (store && (o.reserve || o.max_credits)) {
+    for (const auto& e : store->latest_per_key())
+      if (e.key_id == key->id()) known_remaining = e.credits.remaining;
+  }
+  auto guard = std::make_shared<BudgetGuard>(o.reserve, o.max_credits, known_remaining);
+  std::mutex ledger_mutex;
+  ClientOptions co;
+  co.base_url = o.base_url;
+  co.region = region;
+  co.command = o.command;
+  co.request_timeout = o.timeout;
+  co.max_retries = o.max_retries;
+  co.deadline = o.deadline ? Deadline(*o.deadline) : Deadline::never();
+  co.guard = guard;
+  co.on_ledger = [&](const LedgerEntry& e) {
+    std::lock_guard lock(ledger_mutex);
+    work.ledger.push_back(e);
+  };
+  co.bookmakers = o.bookmakers;
+  if (o.save_responses) co.save_responses_dir = *o.save_responses;
+  std::unique_ptr<OddsApi> api = factory(region, co);
+
+  std::vector<std::string> sports = o.sports;
+  if (sports.empty()) {
+    try {
+      for (const auto& s : api->sports())
+        if (s.active && !s.has_outrights) sports.push_back(s.key);
+    } catch (const ApiError& e) {
+      scan.status = RegionStatus::failed;
+      scan.error = e.what();
+      scan.requests = api->requests();
+      return;
+    }
+  }
+
+  std::mutex mutex;
+  std::string first_error;
+  std::atomic<std::size_t> next{0};
+  // A spent quota or a bad key fails every later call too: stop instead of burning retries.
+  std::atomic<bool> abort_region{false};
+  auto worker = [&] {
+    for (;;) {
+      std::size_t i = next.fetch_add(1);
+      if (i >= sports.size()) return;
+      const std::string& sport = sports[i];
+      std::string error;
+      bool stopped = abort_region.load() || (o.stop && o.stop->load());
+      if (!stopped && co.deadline.expired()) error = "region " + region + ": " + sport + ": deadline reached before the call";
+      if (stopped) error = "region " + region + ": " + sport + ": not fetched (run stopped)";
+      if (error.empty()) {
+        try {
+          if (lease) lease->renew_if_due();
+          OddsResponse r = api->odds(OddsRequest{sport, o.rules.markets, {}});
+          std::lock_guard lock(mutex);
+          events.insert(events.end(), std::make_move_iterator(r.events.begin()), std::make_move_iterator(r.events.end()));
+          continue;
+        } catch (const ApiError& e) {
+          error = e.what();
+          if (e.kind() == ApiErrorKind::budget) {
+            work.budget_stopped = true;
+            abort_region = true;
+          }
+          if (e.kind() == ApiErrorKind::invalid_key || e.kind() == ApiErrorKind::out_of_credits) abort_region = true;
+        } catch (const std::exception& e) {
+          error = "region " + region + ": " + sport + ": " + e.what();
+        }
+      }
+      std::lock_guard lock(mutex);
+      scan.failed_sports.push_back(sport);
+      // The cause beats its consequences: prefer a real error over "not fetched".
+      if (first_error.empty() ||
+          (first_error.find("not fetched") != std::string::npos && error.find("not fetched") == std::string::npos))
+        first_error = error;
+      spdlog::warn("{}", error);
+    }
+  };
+  std::vector<std::thread> threads;
+  int n = std::min<int>(o.concurrency, static_cast<int>(sports.size()));
+  for (int t = 0; t < n; ++t) threads.emplace_back(worker);
+  for (auto& t : threads) t.join();
+  std::sort(scan.failed_sports.begin(), scan.failed_sports.end());
+  finish_status(scan, sports.size(), first_error);
+  scan.requests = api->requests();
+}
+
+void credits_from_ledger(RegionWork& work) {
+  std::optional<std::int64_t> used;
+  std::optional<std::int64_t> remaining;
+  TimePoint newest{};
+  for (const auto& e : work.ledger) {
+    if (e.credits.last) used = used.value_or(0) + *e.credits.last;
+    if (e.credits.remaining && e.at >= newest) {
+      newest = e.at;
+      remaining = remaining ? std::min(*remaining, *e.credits.remaining) : *e.credits.remaining;
+    }
+  }
+  work.scan.credits_used = used;
+  work.scan.credits_remaining = remaining;
+}
+
+RegionWork scan_region(const ScanOptions& o, const std::string& region, const std::string& scan_id, TimePoint started,
+                       Store* store, const ApiFactory& factory, const EnvLookup& env,
+                       const std::map<std::string, std::vector<Event>>* replay) {
+  RegionWork work;
+  RegionScan& scan = work.scan;
+  scan.scan_id = scan_id;
+  scan.region = region;
+  scan.command = o.command;
+  scan.worker = o.worker;
+  scan.started_at = started;
+  auto t0 = SteadyClock::now();
+
+  std::optional<LeaseKeeper> lease;
+  if (store) {
+    std::string holder;
+    if (!take_lease(o, store, region, holder)) {
+      scan.status = RegionStatus::skipped;
+      scan.error = "region " + region + ": another run holds its lease (" + holder + ")";
+      work.busy = o.wait_lock.has_value();
+      return work;
+    }
+    lease.emplace(store, "scan:" + region, o.worker, o.lease_ttl);
+  }
+
+  std::vector<Event> events;
+  try {
+    if (replay) {
+      auto it = replay->find(region);
+      if (it != replay->end()) events = it->second;
+      if (!o.sports.empty())
+        std::erase_if(events, [&](const Event& e) {
+          return std::find(o.sports.begin(), o.sports.end(), e.sport_key) == o.sports.end();
+        });
+    } else {
+      fetch_live(o, region, factory, env, store, lease ? &*lease : nullptr, work, events);
+    }
+    if (scan.status != RegionStatus::failed) {
+      ArbRules rules = o.rules;
+      if (o.as_of) rules.now = *o.as_of;
+      else if (replay) rules.now = newest_update(events).value_or(now_utc());
+      else rules.now = now_utc();
+      scan.opportunities = find_arbitrage(region, events, rules);
+    }
+  } catch (const std::exception& e) {
+    scan.status = RegionStatus::failed;
+    scan.error = "region " + region + ": " + e.what();
+  }
+  scan.events = static_cast<int>(events.size());
+  scan.opportunity_count = static_cast<int>(scan.opportunities.size());
+  credits_from_ledger(work);
+  scan.duration_ms = elapsed_ms(t0);
+
+  if (store) {
+    // The ledger is written even for a failed region: credits may have been spent.
+    try {
+      if (!work.ledger.empty()) store->append_ledger(work.ledger);
+      if (o.store_results) store->save_scan(scan);
+    } catch (...) {
+      lease->release();
+      throw;
+    }
+    lease->release();
+  }
+  return work;
+}
+
+}  // namespace
+
+ScanReport run_scan(const ScanOptions& options, Store* store, const ApiFactory& factory, const EnvLookup& env) {
+  ScanOptions o = options;
+  ScanReport report;
+  report.scan_id = new_scan_id();
+  report.started_at = now_utc();
+  auto t0 = SteadyClock::now();
+
+  std::optional<std::map<std::string, std::vector<Event>>> replay;
+  if (o.from_file) {
+    replay = load_replay(*o.from_file, o.regions, o.odds_format);
+    if (o.regions.empty())
+      for (const auto& [region, events] : *replay) o.regions.push_back(region);
+  } else if (o.regions.empty()) {
+    for (const auto& r : known_regions())
+      if (resolve_key(r, env)) o.regions.push_back(r);
+    if (o.regions.empty())
+      throw UsageError("no API key set: set ODDS_API_KEY or ODDS_API_KEY_<REGION> (e.g. ODDS_API_KEY_AU), "
+                       "or try --demo for bundled sample data");
+  }
+  // Regions in the canonical order, so output is stable whatever order they finish in.
+  std::vector<std::string> ordered;
+  for (const auto& r : known_regions())
+    if (std::find(o.regions.begin(), o.regions.end(), r) != o.regions.end()) ordered.push_back(r);
+
+  // A store shared by threads serialises internally; the API calls are what run in parallel.
+  std::vector<RegionWork> results(ordered.size());
+  std::vector<std::exception_ptr> errors(ordered.size());
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < ordered.size(); ++i) {
+    threads.emplace_back([&, i] {
+      try {
+        results[i] = scan_region(o, ordered[i], report.scan_id, report.started_at, store, factory, env,
+                                 replay ? &*replay : nullptr);
+      } catch (...) {
+        errors[i] = std::current_exception();
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (auto& e : errors)
+    if (e) std::rethrow_exception(e);  // a store failure: nothing to report as partial
+
+  for (auto& w : results) {
+    report.budget_stopped = report.budget_stopped || w.budget_stopped;
+    report.busy = report.busy || w.busy;
+    report.regions.push_back(std::move(w.scan));
+  }
+  report.duration_ms = elapsed_ms(t0);
+  return report;
+}
+
+ApiFactory http_api_factory(const EnvLookup& env) {
+  return [env](const std::string& region, ClientOptions options) -> std::unique_ptr<OddsApi> {
+    std::optional<ApiKey> key = resolve_key(region, env);
+    if (!key) throw UsageError("region " + region + ": no API key: set " + key_env_var(region) + " (or ODDS_API_KEY)");
+    return make_http_client(*key, std::move(options));
+  };
+}
+
+std::vector<Opportunity> ScanReport::all_opportunities() const {
+  std::vector<Opportunity> all;
+  for (const auto& r : regions) all.insert(all.end(), r.opportunities.begin(), r.opportunities.end());
+  std::stable_sort(all.begin(), all.end(),
+                   [](const Opportunity& a, const Opportunity& b) { return a.profit_pct > b.profit_pct; });
+  return all;
+}
+
+ExitCode ScanReport::exit_code() const {
+  if (busy) return ExitCode::busy;
+  if (budget_stopped) return ExitCode::budget;
+  bool any_bad = false, any_good = false;
+  for (const auto& r : regions) {
+    if (r.status == RegionStatus::ok || r.status == RegionStatus::partial) any_good = true;
+    if (r.status == RegionStatus::failed || r.status == RegionStatus::partial) any_bad = true;
+  }
+  if (!any_bad) return ExitCode::ok;
+  return any_good ? ExitCode::partial : ExitCode::runtime;
+}
+
+std::string new_scan_id() {
+  static std::atomic<unsigned> counter{0};
+  std::random_device rd;
+  auto t = now_utc();
+  std::string ts = format_rfc3339(std::chrono::floor<std::chrono::seconds>(t));  // 2026-11-22T22:37:18Z
+  std::string compact;
+  for (char c : ts)
+    if (std::isdigit(static_cast<unsigned char>(c))) compact += c;
+  char suffix[16];
+  std::snprintf(suffix, sizeof suffix, "%06x", (rd() ^ (counter++ * 2654435761u)) & 0xffffff);
+  return compact.substr(0, 8) + "-" + compact.substr(8) + "-" + suffix;
+}
+
+std::string default_worker_id() {
+  char host[256] = {0};
+  if (::gethostname(host, sizeof host - 1) != 0) std::snprintf(host, sizeof host, "localhost");
+  return std::string(host) + ":" + std::to_string(::getpid());
+}
+
+}  // namespace oddsctl
