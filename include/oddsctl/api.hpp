@@ -76,6 +76,7 @@ private:
   std::optional<std::int64_t> m_reserve;
   std::optional<std::int64_t> m_max_credits;
   std::optional<std::int64_t> m_remaining;
+  bool m_reported = false;  // m_remaining came from a response, not from the ledger
   std::int64_t m_spent = 0;
   std::int64_t m_pending = 0;
   bool m_tripped = false;
