@@ -296,6 +296,7 @@ class _Handler(BaseHTTPRequestHandler):
         if "gzip" in (self.headers.get("Accept-Encoding") or "") and data:
             data = gzip.compress(data)
             all_headers["Content-Encoding"] = "gzip"
+        self._finish_call()
         self.send_response(status)
         for name, value in all_headers.items():
             self.send_header(name, value)
@@ -313,6 +314,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(status, {"message": message, "error_code": code}, headers)
 
     def _reset(self):
+        self._finish_call()
         self.close_connection = True
         self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         self.connection.close()
@@ -362,11 +364,19 @@ class _Handler(BaseHTTPRequestHandler):
         call = {"method": method, "path": url.path, "query": dict(query, key_hint=hint),
                 "key_hint": hint, "status": None, "charged": 0, "started": time.monotonic(),
                 "ended": None, "fault": None}
+        self._call = call
         try:
             self._v4_answer(fake, url.path, parts, sport, regions, query, key, call)
         finally:
+            self._finish_call()
+
+    def _finish_call(self):
+        """Logs the call before its answer goes out, so a client never sees an answer
+        whose call is not in the log yet."""
+        call, self._call = getattr(self, "_call", None), None
+        if call is not None:
             call["ended"] = time.monotonic()
-            fake._record(call)
+            self.fake._record(call)
 
     def _v4_answer(self, fake, path, parts, sport, regions, query, key, call):
         if fake.latency_ms:

@@ -1,0 +1,228 @@
+// The libcurl OddsApi: URLs, retries with backoff under a deadline, the budget guard, the
+// ledger, and saving raw responses for replay.
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "api/attempt.hpp"
+#include "api/curl_pool.hpp"
+#include "oddsctl/api.hpp"
+
+namespace oddsctl {
+namespace {
+
+using api::AttemptFailure;
+using api::HttpResult;
+using api::Transport;
+
+std::string join_escaped(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) {
+    if (!out.empty()) out += ',';
+    out += api::url_escape(item);
+  }
+  return out;
+}
+
+// One logical call: what it asks, what it may cost, how it is labelled.
+struct Call {
+  std::string endpoint;  // "sports", "events", "odds"
+  std::string sport;
+  std::string path;      // "/v4/sports/soccer_epl/odds", shown in messages
+  std::string query;     // without apiKey
+  std::int64_t cost = 0; // estimated credits (odds only)
+};
+
+class HttpOddsApi final : public OddsApi {
+public:
+  HttpOddsApi(ApiKey key, ClientOptions options) : m_key(std::move(key)), m_options(std::move(options)) {
+    while (!m_options.base_url.empty() && m_options.base_url.back() == '/') m_options.base_url.pop_back();
+    if (m_options.max_retries < 0) m_options.max_retries = 0;
+  }
+
+  std::vector<Sport> sports() override {
+    Call call{"sports", "", "/v4/sports", "", 0};
+    return run(call, [](const std::string& body) { return parse_sports_json(body); }).value;
+  }
+
+  std::vector<Event> events(const std::string& sport) override {
+    Call call{"events", sport, "/v4/sports/" + api::url_escape(sport) + "/events", "dateFormat=iso", 0};
+    return run(call, [](const std::string& body) { return parse_events_json(body, OddsFormat::decimal); }).value;
+  }
+
+  OddsResponse odds(const OddsRequest& request) override {
+    const std::vector<std::string> markets =
+        request.markets.empty() ? std::vector<std::string>{"h2h"} : request.markets;
+    Call call;
+    call.endpoint = "odds";
+    call.sport = request.sport;
+    call.path = "/v4/sports/" + api::url_escape(request.sport) + "/odds";
+    call.query = "regions=" + api::url_escape(m_options.region) + "&markets=" + join_escaped(markets) +
+                 "&oddsFormat=decimal&dateFormat=iso";
+    if (!request.event_ids.empty()) call.query += "&eventIds=" + join_escaped(request.event_ids);
+    if (!m_options.bookmakers.empty()) call.query += "&bookmakers=" + join_escaped(m_options.bookmakers);
+    call.cost = static_cast<std::int64_t>(markets.size());  // x 1 region
+
+    auto done = run(call, [](const std::string& body) { return parse_events_json(body, OddsFormat::decimal); });
+    if (m_options.save_responses_dir) save_body(request, done.body);
+    OddsResponse response;
+    response.events = std::move(done.value);
+    response.credits = done.credits;
+    response.attempts = done.attempts;
+    return response;
+  }
+
+  int requests() const override { return m_requests.load(); }
+
+private:
+  template <class T>
+  struct Done {
+    T value;
+    Credits credits;
+    int attempts = 0;
+    std::string body;
+  };
+
+  std::string prefix(const Call& call) const {
+    return (m_options.region.empty() ? "" : "region " + m_options.region + ": ") + call.path + ": ";
+  }
+
+  [[noreturn]] void fail(const Call& call, ApiErrorKind kind, int status, const std::string& code,
+                         const std::string& detail) const {
+    throw ApiError(kind, status, code, redact(prefix(call) + detail, m_key.value()));
+  }
+
+  void record(const Call& call, const HttpResult& result, const Credits& credits) const {
+    if (!m_options.on_ledger || result.status <= 0) return;
+    LedgerEntry entry;
+    entry.at = now_utc();
+    entry.key_id = m_key.id();
+    entry.key_hint = m_key.masked();
+    entry.region = m_options.region;
+    entry.command = m_options.command;
+    entry.endpoint = call.endpoint;
+    entry.sport = call.sport;
+    entry.http_status = static_cast<int>(result.status);
+    entry.credits = credits;
+    m_options.on_ledger(entry);
+  }
+
+  // Reserved credits go back unless the API may have charged them: a 200 (whole or not),
+  // or any answer that says what it cost.
+  void settle_budget(const Call& call, const HttpResult& result, const Credits& credits) const {
+    if (!m_options.guard || call.cost <= 0) return;
+    if (result.status == 200 || (result.status > 0 && credits.last))
+      m_options.guard->settle(call.cost, credits);
+    else
+      m_options.guard->release(call.cost);
+  }
+
+  template <class Parse>
+  auto run(const Call& call, Parse parse) -> Done<decltype(parse(std::string()))> {
+    using T = decltype(parse(std::string()));
+    const std::string url = m_options.base_url + call.path + "?apiKey=" + api::url_escape(m_key.value()) +
+                            (call.query.empty() ? "" : "&" + call.query);
+    std::optional<AttemptFailure> last;
+    for (int attempt = 0;; ++attempt) {
+      const Millis left = m_options.deadline.remaining(m_options.request_timeout);
+      if (m_options.deadline.expired() || left.count() < 1) deadline_failure(call, last, attempt);
+      if (m_options.guard && call.cost > 0)
+        m_options.guard->reserve_call(call.cost, "key " + m_key.masked() + " (region " + m_options.region + ")");
+
+      const Millis timeout = std::min(m_options.request_timeout, left);
+      ++m_requests;
+      HttpResult result = m_pool.get(url, m_options.connect_timeout, timeout);
+      const Credits credits = api::credits_of(result);
+      record(call, result, credits);
+      settle_budget(call, result, credits);
+
+      last = api::classify(result, m_key, m_options.region, timeout);
+      if (!last) {
+        try {
+          Done<T> done{parse(result.body), credits, attempt + 1, {}};
+          if (m_options.save_responses_dir) done.body = std::move(result.body);
+          return done;
+        } catch (const std::exception& e) {
+          last = AttemptFailure{ApiErrorKind::bad_body, static_cast<int>(result.status), "",
+                                "the response is not valid odds JSON: " + std::string(e.what()), true, {}};
+        }
+      }
+      if (!last->retryable || attempt >= m_options.max_retries) {
+        std::string detail = last->detail;
+        if (attempt > 0) detail += " (after " + std::to_string(attempt + 1) + " attempts)";
+        fail(call, last->kind, last->http_status, last->error_code, detail);
+      }
+      const Millis pause = last->retry_after
+                               ? *last->retry_after
+                               : api::backoff_delay(attempt, m_options.backoff_base, m_options.backoff_cap);
+      if (m_options.deadline.bounded() && pause >= m_options.deadline.remaining())
+        deadline_failure(call, last, attempt + 1);
+      std::this_thread::sleep_for(pause);
+    }
+  }
+
+  [[noreturn]] void deadline_failure(const Call& call, const std::optional<AttemptFailure>& last,
+                                     int attempts) const {
+    std::string detail = "the run's deadline came before ";
+    detail += attempts == 0 ? "the call could be made" : "it could be retried (" + std::to_string(attempts) +
+                                                             " attempt" + (attempts == 1 ? "" : "s") + ")";
+    if (last) detail += "; last error: " + last->detail;
+    fail(call, ApiErrorKind::deadline, last ? last->http_status : 0, last ? last->error_code : "", detail);
+  }
+
+  // <dir>/<region>/<sport>.json. Several calls for one sport in one run (event batches)
+  // add up in the file instead of each replacing the last, so a replay sees them all.
+  void save_body(const OddsRequest& request, const std::string& body) {
+    namespace fs = std::filesystem;
+    std::lock_guard lock(m_save_mutex);
+    const fs::path dir = *m_options.save_responses_dir / (m_options.region.empty() ? "all" : m_options.region);
+    const fs::path file = dir / (request.sport + ".json");
+    std::string text = body;
+    try {
+      fs::create_directories(dir);
+      if (m_saved.count(request.sport) != 0) {
+        std::ifstream in(file, std::ios::binary);
+        nlohmann::json merged = nlohmann::json::parse(in, nullptr, false);
+        const nlohmann::json fresh = nlohmann::json::parse(body, nullptr, false);
+        if (merged.is_array() && fresh.is_array()) {
+          std::set<std::string> ids;
+          for (const auto& e : merged)
+            if (e.contains("id") && e["id"].is_string()) ids.insert(e["id"].get<std::string>());
+          for (const auto& e : fresh)
+            if (!(e.contains("id") && e["id"].is_string() && ids.count(e["id"].get<std::string>()) != 0))
+              merged.push_back(e);
+          text = merged.dump();
+        }
+      }
+      const fs::path tmp = file.string() + ".tmp";
+      {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        out << text;
+        if (!out) throw std::runtime_error("write failed");
+      }
+      fs::rename(tmp, file);
+      m_saved.insert(request.sport);
+    } catch (const std::exception& e) {
+      throw Error(ExitCode::runtime, "cannot save the response to " + file.string() + ": " + e.what());
+    }
+  }
+
+  ApiKey m_key;
+  ClientOptions m_options;
+  api::CurlPool m_pool;
+  std::atomic<int> m_requests{0};
+  std::mutex m_save_mutex;
+  std::set<std::string> m_saved;  // sports saved by this client
+};
+
+}  // namespace
+
+std::unique_ptr<OddsApi> make_http_client(ApiKey key, ClientOptions options) {
+  return std::make_unique<HttpOddsApi>(std::move(key), std::move(options));
+}
+
+}  // namespace oddsctl

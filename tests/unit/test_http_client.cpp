@@ -1,0 +1,421 @@
+// The libcurl client against the fake Odds API (tests/fake_odds_api.py, run as a child
+// process on 127.0.0.1): URLs, credits, ledger, retries, error kinds, deadline, budget guard,
+// saving responses, and one client shared by many threads.
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "unit/fake_api_process.hpp"
+#include "oddsctl/api.hpp"
+
+using namespace oddsctl;
+using nlohmann::json;
+using test::FakeApiProcess;
+
+namespace {
+
+const std::string k_key = "test-key-au-0000abcd";
+
+json bookmaker(const std::string& key, double home, double away) {
+  return {{"key", key}, {"title", key}, {"last_update", "2030-01-01T10:00:00Z"},
+          {"markets", json::array({
+               {{"key", "h2h"}, {"outcomes", json::array({{{"name", "Home"}, {"price", home}},
+                                                          {{"name", "Away"}, {"price", away}}})}},
+               {{"key", "spreads"}, {"outcomes", json::array({
+                   {{"name", "Home"}, {"price", 1.9}, {"point", -1.5}},
+                   {{"name", "Away"}, {"price", 1.95}, {"point", 1.5}}})}}})}};
+}
+
+json event(const std::string& id) {
+  return {{"id", id}, {"sport_key", "soccer_epl"}, {"sport_title", "EPL"},
+          {"commence_time", "2030-01-01T12:00:00Z"}, {"home_team", "Home"}, {"away_team", "Away"},
+          {"bookmakers", json::array({bookmaker("sportsbet", 2.1, 2.0), bookmaker("neds", 2.05, 2.02)})}};
+}
+
+// One fake for the whole file; every test case starts from a reset one with one key and
+// three EPL events in region au.
+FakeApiProcess& fake() {
+  static FakeApiProcess process;
+  return process;
+}
+
+FakeApiProcess& fresh_fake(std::int64_t remaining = 500) {
+  auto& f = fake();
+  f.control("reset", json::object());
+  f.control("add_key", {{"key", k_key}, {"remaining", remaining}});
+  f.control("set_events", {{"region", "au"}, {"sport_key", "soccer_epl"},
+                           {"events", json::array({event("e1"), event("e2"), event("e3")})}});
+  return f;
+}
+
+void add_fault(const json& fault) { fake().control("add_fault", fault); }
+
+struct Ledger {
+  std::mutex mutex;
+  std::vector<LedgerEntry> entries;
+  std::function<void(const LedgerEntry&)> sink() {
+    return [this](const LedgerEntry& e) {
+      std::lock_guard lock(mutex);
+      entries.push_back(e);
+    };
+  }
+};
+
+ClientOptions options_for(FakeApiProcess& f) {
+  ClientOptions o;
+  o.base_url = f.url();
+  o.region = "au";
+  o.command = "test";
+  o.connect_timeout = Millis(2000);
+  o.request_timeout = Millis(5000);
+  o.max_retries = 3;
+  o.backoff_base = Millis(10);
+  o.backoff_cap = Millis(50);
+  return o;
+}
+
+std::unique_ptr<OddsApi> client(ClientOptions o, const std::string& key = k_key) {
+  return make_http_client(ApiKey(key, "ODDS_API_KEY_AU"), std::move(o));
+}
+
+OddsRequest epl(std::vector<std::string> markets = {"h2h"}) {
+  OddsRequest r;
+  r.sport = "soccer_epl";
+  r.markets = std::move(markets);
+  return r;
+}
+
+ApiError call_failure(OddsApi& api, const OddsRequest& request) {
+  try {
+    api.odds(request);
+  } catch (const ApiError& e) {
+    return e;
+  }
+  FAIL("the call did not fail");
+  return ApiError(ApiErrorKind::network, 0, "", "unreachable");
+}
+
+}  // namespace
+
+TEST_CASE("paths, query parameters, credits and ledger") {
+  auto& f = fresh_fake();
+  Ledger ledger;
+  auto o = options_for(f);
+  o.on_ledger = ledger.sink();
+  o.bookmakers = {"sportsbet", "neds"};
+  auto api = client(o);
+
+  auto sports = api->sports();
+  REQUIRE(sports.size() == 1);
+  CHECK(sports[0].key == "soccer_epl");
+  auto events = api->events("soccer_epl");
+  CHECK(events.size() == 3);
+  CHECK(events[0].bookmakers.empty());
+
+  auto request = epl({"h2h", "spreads"});
+  request.event_ids = {"e1", "e3"};
+  auto response = api->odds(request);
+  REQUIRE(response.events.size() == 2);
+  CHECK(response.events[0].id == "e1");
+  CHECK(response.events[0].bookmakers.size() == 2);
+  CHECK(response.events[0].bookmakers[0].markets.size() == 2);
+  CHECK(response.attempts == 1);
+  CHECK(response.credits.last == 2);
+  CHECK(response.credits.used == 2);
+  CHECK(response.credits.remaining == 498);
+  CHECK(api->requests() == 3);
+
+  auto calls = f.calls();
+  REQUIRE(calls.size() == 3);
+  CHECK(calls[0]["path"] == "/v4/sports");
+  CHECK(calls[1]["path"] == "/v4/sports/soccer_epl/events");
+  CHECK(calls[2]["path"] == "/v4/sports/soccer_epl/odds");
+  const json& q = calls[2]["query"];
+  CHECK(q["regions"] == "au");
+  CHECK(q["markets"] == "h2h,spreads");
+  CHECK(q["oddsFormat"] == "decimal");
+  CHECK(q["dateFormat"] == "iso");
+  CHECK(q["eventIds"] == "e1,e3");
+  CHECK(q["bookmakers"] == "sportsbet,neds");
+  CHECK(calls[2]["key_hint"] == "abcd");
+
+  REQUIRE(ledger.entries.size() == 3);
+  CHECK(ledger.entries[0].endpoint == "sports");
+  CHECK(ledger.entries[1].endpoint == "events");
+  CHECK(ledger.entries[1].sport == "soccer_epl");
+  const auto& odds = ledger.entries[2];
+  CHECK(odds.endpoint == "odds");
+  CHECK(odds.http_status == 200);
+  CHECK(odds.region == "au");
+  CHECK(odds.command == "test");
+  CHECK(odds.key_hint == "…abcd");
+  CHECK(odds.key_id.size() == 16);
+  CHECK(odds.credits.last == 2);
+  CHECK(ledger.entries[0].credits.last == 0);
+}
+
+TEST_CASE("a missing credit header stays unknown") {
+  auto& f = fresh_fake();
+  add_fault({{"kind", "no_credit_headers"}, {"times", 1}});
+  Ledger ledger;
+  auto o = options_for(f);
+  o.on_ledger = ledger.sink();
+  auto response = client(o)->odds(epl());
+  CHECK_FALSE(response.credits.last.has_value());
+  CHECK_FALSE(response.credits.remaining.has_value());
+  REQUIRE(ledger.entries.size() == 1);
+  CHECK_FALSE(ledger.entries[0].credits.used.has_value());
+}
+
+TEST_CASE("429 is retried after Retry-After, then succeeds") {
+  auto& f = fresh_fake();
+  add_fault({{"kind", "status"}, {"status", 429}, {"retry_after", 1}, {"times", 1}});
+  Ledger ledger;
+  auto o = options_for(f);
+  o.on_ledger = ledger.sink();
+  auto response = client(o)->odds(epl());
+  CHECK(response.attempts == 2);
+  CHECK(response.events.size() == 3);
+  auto calls = f.calls();
+  REQUIRE(calls.size() == 2);
+  CHECK(calls[0]["status"] == 429);
+  CHECK(calls[1]["status"] == 200);
+  // Retry-After: 1 was honoured (a lower bound, not a speed check).
+  CHECK(calls[1]["started"].get<double>() - calls[0]["ended"].get<double>() >= 0.9);
+  REQUIRE(ledger.entries.size() == 2);
+  CHECK(ledger.entries[0].http_status == 429);
+  CHECK(ledger.entries[1].http_status == 200);
+}
+
+TEST_CASE("429 after the retries run out is a rate limit, not out of credits") {
+  auto& f = fresh_fake();
+  add_fault({{"kind", "status"}, {"status", 429}});
+  auto o = options_for(f);
+  o.max_retries = 2;
+  auto api = client(o);
+  auto e = call_failure(*api, epl());
+  CHECK(e.kind() == ApiErrorKind::rate_limited);
+  CHECK(e.http_status() == 429);
+  CHECK(e.error_code() == "EXCEEDED_FREQ_LIMIT");
+  CHECK(f.calls().size() == 3);
+}
+
+TEST_CASE("500, a reset connection and a truncated body are retried; no partial data") {
+  auto& f = fresh_fake();
+  add_fault({{"kind", "status"}, {"status", 500}, {"times", 1}});
+  add_fault({{"kind", "reset"}, {"times", 1}});
+  add_fault({{"kind", "truncate"}, {"times", 1}});
+  auto o = options_for(f);
+  o.guard = std::make_shared<BudgetGuard>(std::nullopt, std::nullopt, std::nullopt);
+  auto api = client(o);
+  auto response = api->odds(epl());
+  // libcurl itself retries once when a reused connection turns out dead, so the reset may
+  // not cost an attempt of ours; the fake still saw every fault in order.
+  CHECK(response.attempts >= 3);
+  CHECK(response.attempts <= 4);
+  CHECK(response.events.size() == 3);
+  for (const auto& ev : response.events) CHECK(ev.bookmakers.size() == 2);
+  auto calls = f.calls();
+  REQUIRE(calls.size() == 4);
+  CHECK(calls[0]["fault"] == "status");
+  CHECK(calls[1]["fault"] == "reset");
+  CHECK(calls[2]["fault"] == "truncate");
+  // The truncated call was charged by the API, and the guard counted it.
+  CHECK(o.guard->spent() == 2);
+  CHECK(o.guard->remaining() == 498);
+}
+
+TEST_CASE("a body that is not JSON is retried, then fails as bad_body") {
+  auto& f = fresh_fake();
+  add_fault({{"kind", "bad_json"}});
+  auto o = options_for(f);
+  o.max_retries = 2;
+  auto api = client(o);
+  auto e = call_failure(*api, epl());
+  CHECK(e.kind() == ApiErrorKind::bad_body);
+  CHECK(f.calls().size() == 3);
+  CHECK(api->requests() == 3);
+  CHECK(std::string(e.what()).find("after 3 attempts") != std::string::npos);
+}
+
+TEST_CASE("a hanging server times out; the retry then succeeds") {
+  auto& f = fresh_fake();
+  add_fault({{"kind", "hang"}, {"seconds", 5}, {"times", 2}});
+  auto o = options_for(f);
+  o.request_timeout = Millis(300);
+  o.max_retries = 0;
+  auto api = client(o);
+  auto e = call_failure(*api, epl());
+  CHECK(e.kind() == ApiErrorKind::timeout);
+
+  o.max_retries = 1;
+  auto retrying = client(o);
+  auto response = retrying->odds(epl());  // the second hang, then a good answer
+  CHECK(response.attempts == 2);
+  CHECK(response.events.size() == 3);
+}
+
+TEST_CASE("401 INVALID_KEY: one call, a message naming the env var, never the key") {
+  auto& f = fresh_fake();
+  const std::string bad_key = "wrong-key-secret-9999";
+  auto api = client(options_for(f), bad_key);
+  auto e = call_failure(*api, epl());
+  CHECK(e.kind() == ApiErrorKind::invalid_key);
+  CHECK(e.http_status() == 401);
+  CHECK(e.code() == ExitCode::runtime);
+  const std::string msg = e.what();
+  CHECK(msg.find("ODDS_API_KEY_AU") != std::string::npos);
+  CHECK(msg.find("region au") != std::string::npos);
+  CHECK(msg.find("…9999") != std::string::npos);
+  CHECK(msg.find(bad_key) == std::string::npos);
+  CHECK(msg.find('\n') == std::string::npos);
+  CHECK(f.calls().size() == 1);
+}
+
+TEST_CASE("401 OUT_OF_USAGE_CREDITS is out_of_credits and not retried") {
+  auto& f = fresh_fake(1);
+  auto api = client(options_for(f));
+  auto e = call_failure(*api, epl({"h2h", "spreads"}));
+  CHECK(e.kind() == ApiErrorKind::out_of_credits);
+  CHECK(e.error_code() == "OUT_OF_USAGE_CREDITS");
+  CHECK(std::string(e.what()).find("quota") != std::string::npos);
+  CHECK(f.calls().size() == 1);
+}
+
+TEST_CASE("404 for an unknown sport is not retried") {
+  auto& f = fresh_fake();
+  auto api = client(options_for(f));
+  OddsRequest r = epl();
+  r.sport = "curling_world";
+  auto e = call_failure(*api, r);
+  CHECK(e.kind() == ApiErrorKind::not_found);
+  CHECK(e.error_code() == "UNKNOWN_SPORT");
+  CHECK(f.calls().size() == 1);
+}
+
+TEST_CASE("the deadline stops retries and calls") {
+  auto& f = fresh_fake();
+  add_fault({{"kind", "status"}, {"status", 503}, {"retry_after", 5}});
+  auto o = options_for(f);
+  o.max_retries = 5;
+  o.deadline = Deadline(Millis(1000));
+  auto api = client(o);
+  auto e = call_failure(*api, epl());
+  CHECK(e.kind() == ApiErrorKind::deadline);
+  CHECK(std::string(e.what()).find("503") != std::string::npos);
+  CHECK(f.calls().size() == 1);
+
+  o.deadline = Deadline(Millis(0));
+  auto late = client(o);
+  CHECK(call_failure(*late, epl()).kind() == ApiErrorKind::deadline);
+  CHECK(late->requests() == 0);
+  CHECK(f.calls().size() == 1);
+}
+
+TEST_CASE("eventIds batches: one charge per call, not per event") {
+  auto& f = fresh_fake();
+  auto api = client(options_for(f));
+  OddsRequest first = epl({"h2h", "spreads"});
+  first.event_ids = {"e1", "e2"};
+  OddsRequest second = first;
+  second.event_ids = {"e3"};
+  CHECK(api->odds(first).events.size() == 2);
+  auto last = api->odds(second);
+  CHECK(last.events.size() == 1);
+  CHECK(last.credits.used == 4);
+  OddsRequest none = first;
+  none.event_ids = {"gone"};
+  auto empty = api->odds(none);
+  CHECK(empty.events.empty());
+  CHECK(empty.credits.last == 0);
+  auto calls = f.calls();
+  REQUIRE(calls.size() == 3);
+  CHECK(calls[0]["query"]["eventIds"] == "e1,e2");
+  CHECK(calls[1]["query"]["eventIds"] == "e3");
+}
+
+TEST_CASE("the budget guard refuses before any call is made") {
+  auto& f = fresh_fake();
+  auto o = options_for(f);
+  o.guard = std::make_shared<BudgetGuard>(100, std::nullopt, 101);
+  auto api = client(o);
+  auto e = call_failure(*api, epl({"h2h", "spreads"}));
+  CHECK(e.kind() == ApiErrorKind::budget);
+  CHECK(e.code() == ExitCode::budget);
+  CHECK(std::string(e.what()).find("…abcd") != std::string::npos);
+  CHECK(f.calls().empty());
+  CHECK(api->requests() == 0);
+  CHECK(api->odds(epl({"h2h"})).events.size() == 3);  // 101 - 1 = 100 is allowed
+  CHECK(o.guard->remaining() == 499);  // the API's figure replaces the ledger's
+}
+
+TEST_CASE("connection refused is a network error after the retries") {
+  fresh_fake();
+  ClientOptions o = options_for(fake());
+  o.base_url = "http://127.0.0.1:1";
+  o.max_retries = 1;
+  auto api = client(o);
+  auto e = call_failure(*api, epl());
+  CHECK(e.kind() == ApiErrorKind::network);
+  CHECK(api->requests() == 2);
+  CHECK(std::string(e.what()).find(k_key) == std::string::npos);
+}
+
+TEST_CASE("successful odds bodies are saved per region and sport, batches merged") {
+  auto& f = fresh_fake();
+  const auto dir = std::filesystem::temp_directory_path() / ("oddsctl-save-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  auto o = options_for(f);
+  o.save_responses_dir = dir;
+  auto api = client(o);
+  OddsRequest a = epl();
+  a.event_ids = {"e1"};
+  OddsRequest b = epl();
+  b.event_ids = {"e2", "e1"};
+  api->odds(a);
+  api->odds(b);
+  std::ifstream in(dir / "au" / "soccer_epl.json");
+  REQUIRE(in.good());
+  auto saved = json::parse(in);
+  REQUIRE(saved.is_array());
+  CHECK(saved.size() == 2);
+  CHECK(parse_events_json(saved.dump()).size() == 2);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("eight threads share one client") {
+  auto& f = fresh_fake();
+  add_fault({{"kind", "latency"}, {"ms", 20}});
+  auto o = options_for(f);
+  o.guard = std::make_shared<BudgetGuard>(0, std::nullopt, std::nullopt);
+  Ledger ledger;
+  o.on_ledger = ledger.sink();
+  auto api = client(o);
+  std::atomic<int> events{0}, failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 5; ++i) {
+        try {
+          events += static_cast<int>(api->odds(epl()).events.size());
+        } catch (const std::exception&) {
+          ++failures;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  CHECK(failures.load() == 0);
+  CHECK(events.load() == 8 * 5 * 3);
+  CHECK(api->requests() == 40);
+  CHECK(f.calls().size() == 40);
+  CHECK(ledger.entries.size() == 40);
+  CHECK(o.guard->spent() == 40);
+  CHECK(o.guard->remaining() == 460);
+}
