@@ -226,6 +226,9 @@ public:
   // --- small key/value state (discovery times, ...) ---
   virtual std::optional<std::string> get_meta(const std::string& key) = 0;
   virtual void set_meta(const std::string& key, const std::string& value) = 0;
+  // Every key/value, for `store migrate`. nullopt when the backend cannot list them (the
+  // default, so that a backend without it still builds; migrate then warns).
+  virtual std::optional<std::map<std::string, std::string>> list_meta() { return std::nullopt; }
 
   // --- alerts ---
   virtual std::optional<AlertMark> get_alert(const std::string& key) = 0;
