@@ -1,0 +1,107 @@
+// The API clients, ledger sink and thread helper of one sync run.
+#include <algorithm>
+#include <thread>
+
+#include <spdlog/spdlog.h>
+
+#include "sync/sync_internal.hpp"
+
+namespace oddsctl::sync_detail {
+
+void LedgerSink::add(const LedgerEntry& entry) {
+  std::lock_guard lock(m_mutex);
+  m_pending.push_back(entry);
+}
+
+void LedgerSink::flush(Store& store) {
+  std::vector<LedgerEntry> batch;
+  {
+    std::lock_guard lock(m_mutex);
+    batch.swap(m_pending);
+  }
+  if (batch.empty()) return;
+  try {
+    store.append_ledger(batch);
+  } catch (const std::exception& e) {
+    spdlog::warn("sync: could not record {} budget ledger entries: {}", batch.size(), e.what());
+  }
+}
+
+ClientSet::ClientSet(const SyncOptions& options, const ApiFactory& factory, const EnvLookup& env, Store& store,
+                     LedgerSink& ledger, Deadline deadline, std::string command)
+    : m_options(options), m_factory(factory), m_env(env), m_store(store), m_ledger(ledger),
+      m_deadline(deadline), m_command(std::move(command)) {}
+
+RegionClient& ClientSet::get(const std::string& region) {
+  auto it = m_clients.find(region);
+  if (it != m_clients.end()) return it->second;
+  RegionClient rc;
+  rc.region = region;
+  auto key = resolve_key(region, m_env);
+  // Regions without a key still get a group of their own; the factory reports the error.
+  rc.key_group = key ? key->id() : "region:" + region;
+  auto& guard = m_guards[rc.key_group];
+  if (!guard) {
+    std::optional<std::int64_t> remaining;
+    if (key && m_options.reserve) {
+      try {
+        for (const auto& e : m_store.latest_per_key())
+          if (e.key_id == key->id()) remaining = e.credits.remaining;
+      } catch (const std::exception& e) {
+        spdlog::warn("sync: could not read the budget ledger: {}", e.what());
+      }
+    }
+    guard = std::make_shared<BudgetGuard>(m_options.reserve, m_options.max_credits, remaining);
+  }
+  ClientOptions co;
+  co.base_url = m_options.base_url;
+  co.region = region;
+  co.command = m_command;
+  co.connect_timeout = m_options.connect_timeout;
+  co.request_timeout = m_options.timeout;
+  co.max_retries = m_options.max_retries;
+  co.deadline = m_deadline;
+  co.guard = guard;
+  co.bookmakers = m_options.bookmakers;
+  LedgerSink* ledger = &m_ledger;
+  co.on_ledger = [ledger](const LedgerEntry& e) { ledger->add(e); };
+  try {
+    rc.api = m_factory(region, std::move(co));
+    if (!rc.api) rc.error = "no API client for region " + region;
+  } catch (const std::exception& e) {
+    rc.error = e.what();
+  }
+  return m_clients.emplace(region, std::move(rc)).first->second;
+}
+
+int ClientSet::requests() const {
+  int n = 0;
+  for (const auto& [region, rc] : m_clients)
+    if (rc.api) n += rc.api->requests();
+  return n;
+}
+
+bool ClientSet::guard_tripped() const {
+  for (const auto& [group, guard] : m_guards)
+    if (guard && guard->tripped()) return true;
+  return false;
+}
+
+void run_parallel(std::size_t n, int concurrency, const std::function<void(std::size_t)>& fn) {
+  if (n == 0) return;
+  std::size_t threads = std::min<std::size_t>(n, static_cast<std::size_t>(std::max(1, concurrency)));
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t i = next++; i < n; i = next++) fn(i);
+  };
+  if (threads == 1) {
+    work();
+    return;
+  }
+  std::vector<std::thread> pool;
+  pool.reserve(threads);
+  for (std::size_t t = 0; t < threads; ++t) pool.emplace_back(work);
+  for (auto& t : pool) t.join();
+}
+
+}  // namespace oddsctl::sync_detail

@@ -1,0 +1,141 @@
+// One sync run: discover when asked or stale, select due events per tier under a lease,
+// fetch them batched, commit, report.
+#include <algorithm>
+#include <set>
+
+#include <spdlog/spdlog.h>
+
+#include "sync/sync_internal.hpp"
+
+namespace oddsctl {
+
+using sync_detail::Batch;
+using sync_detail::ClientSet;
+using sync_detail::LedgerSink;
+
+namespace {
+
+std::string owner_of(const SyncOptions& options) {
+  return options.worker.empty() ? default_worker_id() : options.worker;
+}
+
+bool wanted(const std::vector<std::string>& filter, const std::string& value) {
+  return filter.empty() || std::find(filter.begin(), filter.end(), value) != filter.end();
+}
+
+// Held long enough to cover the run: its deadline (or 30 minutes) plus one call's retries.
+Millis lease_ttl(const SyncOptions& options) {
+  Millis run = options.deadline.value_or(std::chrono::minutes(30));
+  return run + options.timeout * (options.max_retries + 1) + std::chrono::seconds(30);
+}
+
+// `--event ID`: every region it is tracked in (or those asked), unless synced too recently.
+std::vector<std::pair<TrackedEvent, Tier>> select_event(const SyncOptions& options, Store& store, TimePoint now,
+                                                        SyncReport& report) {
+  TrackedQuery q;
+  q.event_id = options.event_id;
+  std::vector<std::pair<TrackedEvent, Tier>> picked;
+  bool known = false;
+  for (auto& e : store.list_tracked(q)) {
+    if (!wanted(options.regions, e.region)) continue;
+    known = true;
+    auto last = e.last_attempt_at ? e.last_attempt_at : e.last_synced_at;
+    if (!options.force && last && *last + options.min_interval > now) {
+      spdlog::warn("sync: {} in {} was synced {} ago (less than sync.min_interval {}); skipped, use --force",
+                   e.event_id, e.region, format_duration(now - *last), format_duration(options.min_interval));
+      report.skipped_recent += 1;
+      continue;
+    }
+    Tier t = options.policy.tier_of(e, now);
+    picked.emplace_back(std::move(e), t);
+  }
+  if (!known)
+    throw UsageError("sync --event: '" + *options.event_id + "' is not a tracked event" +
+                     (options.regions.empty() ? "" : " in the regions asked") + " (run sync --discover first)");
+  return picked;
+}
+
+}  // namespace
+
+SyncReport run_sync(const SyncOptions& options, Store& store, const ApiFactory& api_factory, const EnvLookup& env) {
+  SyncReport report;
+  report.started_at = now_utc();
+  auto t0 = std::chrono::steady_clock::now();
+  const TimePoint now = report.started_at;
+  Deadline deadline = options.deadline ? Deadline(*options.deadline) : Deadline::never();
+  const bool auto_run = options.sync && !options.tier && !options.event_id;
+  report.tier = !options.sync ? "none" : options.event_id ? "event" : options.tier ? to_string(*options.tier) : "auto";
+
+  LedgerSink ledger;
+  ClientSet clients(options, api_factory, env, store, ledger, deadline, "sync:" + report.tier);
+  auto finish = [&] {
+    ledger.flush(store);
+    report.requests = clients.requests();
+    if (clients.guard_tripped()) report.budget_tripped = true;
+    for (const auto& [tier, counts] : report.tiers) report.totals += counts;
+    report.totals.requests = report.requests;
+    report.duration_ms =
+        std::chrono::duration_cast<Millis>(std::chrono::steady_clock::now() - t0).count();
+  };
+
+  if (options.discover || (auto_run && options.discover_every)) {
+    report.discovery = sync_detail::discover(options, store, clients, env, now, !options.discover);
+    ledger.flush(store);
+  }
+  if (!options.sync) {
+    finish();
+    return report;
+  }
+
+  std::vector<std::pair<TrackedEvent, Tier>> selected;
+  std::vector<std::string> leases;
+  const std::string owner = owner_of(options);
+  if (options.event_id) {
+    selected = select_event(options, store, now, report);
+  } else {
+    std::map<std::string, std::vector<TrackedEvent>> per_region;
+    for (auto& e : store.list_tracked({}))
+      if (wanted(options.regions, e.region) && wanted(options.sports, e.sport_key))
+        per_region[e.region].push_back(std::move(e));
+    std::vector<Tier> tiers;
+    if (options.tier) tiers.push_back(*options.tier);
+    else tiers.assign(k_auto_tiers.begin(), k_auto_tiers.end());
+    // Tier-major so that the priority order survives into the batches.
+    for (Tier tier : tiers) {
+      for (const auto& [region, events] : per_region) {
+        std::string name = "sync:" + region + ":" + to_string(tier);
+        auto lease = store.acquire_lease(name, owner, lease_ttl(options), now);
+        if (!lease.acquired) {
+          report.skipped_leases.push_back(name + " held by " + lease.lease.owner);
+          spdlog::warn("sync: {} is held by {} until {}; skipped", name, lease.lease.owner,
+                       format_rfc3339(lease.lease.expires_at));
+          continue;
+        }
+        leases.push_back(name);
+        for (auto& e : select_due(events, tier, options.policy, now)) selected.emplace_back(std::move(e), tier);
+      }
+    }
+  }
+  for (const auto& [event, tier] : selected) report.tiers[tier].selected += 1;
+
+  std::vector<Batch> batches = sync_detail::make_batches(selected, options.batch_size);
+  for (const auto& b : batches) clients.get(b.region);  // made here, before any thread
+  spdlog::info("sync {}: {} events selected, {} calls", report.tier, selected.size(), batches.size());
+  try {
+    sync_detail::fetch_batches(batches, options, store, clients, ledger, deadline, auto_run, report);
+  } catch (...) {
+    for (const auto& name : leases) store.release_lease(name, owner);
+    throw;
+  }
+  for (const auto& name : leases) {
+    try {
+      store.release_lease(name, owner);
+    } catch (const std::exception& e) {
+      spdlog::warn("sync: could not release lease {}: {}", name, e.what());
+    }
+  }
+  finish();
+  return report;
+}
+
+}  // namespace oddsctl
