@@ -1,0 +1,190 @@
+// Budget status: per key, what the API last reported and what the ledger says was spent.
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "oddsctl/budget.hpp"
+#include "oddsctl/keys.hpp"
+#include "oddsctl/store.hpp"
+
+namespace oddsctl {
+
+namespace {
+
+constexpr Millis k_hour{3600LL * 1000};
+constexpr Millis k_day{k_day_ms};
+constexpr Millis k_30d{30LL * k_day_ms};
+
+bool is_free_endpoint(const std::string& endpoint) { return endpoint == "sports" || endpoint == "events"; }
+
+// Known regions first, in their canonical order, then the rest alphabetically.
+int region_rank(const std::string& region) {
+  const auto& known = known_regions();
+  auto it = std::find(known.begin(), known.end(), region);
+  return it == known.end() ? static_cast<int>(known.size()) : static_cast<int>(it - known.begin());
+}
+
+void add_region(std::vector<std::string>& regions, const std::string& region) {
+  if (region.empty() || std::find(regions.begin(), regions.end(), region) != regions.end()) return;
+  regions.push_back(region);
+  std::sort(regions.begin(), regions.end(), [](const std::string& a, const std::string& b) {
+    int ra = region_rank(a), rb = region_rank(b);
+    return ra != rb ? ra < rb : a < b;
+  });
+}
+
+struct KeyState {
+  KeyBudget budget;
+  std::optional<std::int64_t> last_used;  // the counter of the previous row, for estimates
+  std::optional<TimePoint> first_at;      // first row inside the 30 d window
+  bool rows_in_24h = false;
+};
+
+}  // namespace
+
+RowSpend row_spend(const LedgerEntry& row, std::optional<std::int64_t> previous_used) {
+  const Credits& c = row.credits;
+  if (c.last) return {std::max<std::int64_t>(0, *c.last), false, false};
+  if (c.used && previous_used) {
+    // The counter only grows within a month; a drop is the monthly renewal: nothing known.
+    if (*c.used >= *previous_used) return {*c.used - *previous_used, true, false};
+  }
+  if (is_free_endpoint(row.endpoint)) return {0, false, false};
+  // An /odds call that was answered with an error and no figures was not charged as far as
+  // anyone can tell; only a success without figures is a real unknown.
+  if (row.http_status != 0 && (row.http_status < 200 || row.http_status >= 300)) return {0, false, false};
+  return {0, false, true};
+}
+
+BudgetStatus compute_status(const std::vector<LedgerEntry>& rows, const std::vector<ConfiguredKey>& configured,
+                            TimePoint now) {
+  std::map<std::string, KeyState> states;
+  std::vector<std::string> order;  // first appearance
+  auto state_for = [&](const std::string& id, const std::string& hint) -> KeyState& {
+    auto it = states.find(id);
+    if (it == states.end()) {
+      it = states.emplace(id, KeyState{}).first;
+      it->second.budget.key_id = id;
+      it->second.budget.key_hint = hint;
+      order.push_back(id);
+    }
+    return it->second;
+  };
+
+  const TimePoint since_30d = now - k_30d;
+  const TimePoint since_24h = now - k_day;
+  const TimePoint since_1h = now - k_hour;
+  for (const auto& row : rows) {
+    KeyState& st = state_for(row.key_id, row.key_hint);
+    KeyBudget& kb = st.budget;
+    if (kb.key_hint.empty()) kb.key_hint = row.key_hint;
+    RowSpend spend = row_spend(row, st.last_used);
+    if (row.credits.used) st.last_used = row.credits.used;
+    if (row.credits.remaining && (!kb.reported_at || row.at >= *kb.reported_at)) {
+      kb.remaining = row.credits.remaining;
+      kb.used = row.credits.used;
+      kb.reported_at = row.at;
+    }
+    if (row.at < since_30d) continue;  // (a row a little in the future, clock skew, counts)
+    add_region(kb.regions, row.region);
+    if (!st.first_at || row.at < *st.first_at) st.first_at = row.at;
+    ++kb.calls_30d;
+    if (spend.estimated) ++kb.estimated_calls;
+    if (spend.unknown) ++kb.unknown_calls;
+    kb.spent_30d += spend.credits;
+    if (row.at >= since_24h) {
+      kb.spent_24h += spend.credits;
+      st.rows_in_24h = true;
+    }
+    if (row.at >= since_1h) kb.spent_1h += spend.credits;
+    if (spend.credits > 0) {
+      kb.by_command_30d[row.command.empty() ? "unknown" : row.command] += spend.credits;
+      if (!row.sport.empty()) kb.by_sport_30d[row.sport] += spend.credits;
+    }
+  }
+
+  for (const auto& ck : configured) {
+    auto it = states.find(ck.key_id);
+    // A key with ledger rows is labelled by the regions that used it.
+    if (it != states.end() && !it->second.budget.regions.empty()) continue;
+    KeyState& st = state_for(ck.key_id, ck.key_hint);
+    add_region(st.budget.regions, ck.region);
+  }
+
+  BudgetStatus status;
+  status.now = now;
+  for (const auto& id : order) {
+    KeyState& st = states[id];
+    KeyBudget kb = st.budget;
+    if (st.first_at) {
+      const Millis window = st.rows_in_24h ? k_day : k_30d;
+      const std::int64_t spent = st.rows_in_24h ? kb.spent_24h : kb.spent_30d;
+      Millis covered = std::clamp(Millis(now - *st.first_at), k_hour, window);
+      kb.burn_per_day = static_cast<double>(spent) * static_cast<double>(k_day.count()) /
+                        static_cast<double>(covered.count());
+      kb.burn_window = st.rows_in_24h ? "24h" : "30d";
+    }
+    if (kb.burn_per_day && *kb.burn_per_day > 0 && kb.remaining && kb.reported_at) {
+      double days = static_cast<double>(std::max<std::int64_t>(0, *kb.remaining)) / *kb.burn_per_day;
+      kb.runs_out_at = *kb.reported_at + Millis(static_cast<std::int64_t>(std::llround(days * k_day.count())));
+    }
+    status.keys.push_back(std::move(kb));
+  }
+  std::stable_sort(status.keys.begin(), status.keys.end(), [](const KeyBudget& a, const KeyBudget& b) {
+    int ra = a.regions.empty() ? 1000 : region_rank(a.regions.front());
+    int rb = b.regions.empty() ? 1000 : region_rank(b.regions.front());
+    if (ra != rb) return ra < rb;
+    std::string fa = a.regions.empty() ? "" : a.regions.front();
+    std::string fb = b.regions.empty() ? "" : b.regions.front();
+    return fa < fb;
+  });
+  return status;
+}
+
+BudgetStatus budget_status(Store& store, const std::vector<ConfiguredKey>& configured, TimePoint now) {
+  LedgerQuery q;
+  q.since = now - k_30d;
+  std::vector<LedgerEntry> rows = store.ledger(q);  // oldest first
+  // The newest known figures may be older than 30 days: put them first so that remaining
+  // and used are still reported (they fall outside every spend window).
+  std::vector<LedgerEntry> all;
+  for (auto& latest : store.latest_per_key())
+    if (latest.at < *q.since) all.push_back(std::move(latest));
+  all.insert(all.end(), std::make_move_iterator(rows.begin()), std::make_move_iterator(rows.end()));
+  return compute_status(all, configured, now);
+}
+
+std::vector<KeyBudget> filter_regions(const std::vector<KeyBudget>& keys, const std::vector<std::string>& regions) {
+  if (regions.empty()) return keys;
+  std::vector<KeyBudget> out;
+  for (const auto& k : keys) {
+    bool match = std::any_of(regions.begin(), regions.end(), [&](const std::string& r) {
+      return std::find(k.regions.begin(), k.regions.end(), r) != k.regions.end();
+    });
+    if (match) out.push_back(k);
+  }
+  return out;
+}
+
+CheckResult check_budget(const std::vector<KeyBudget>& keys, std::int64_t min_remaining) {
+  if (keys.empty()) return {CheckResult::Outcome::unknown, "no API key known: nothing in the ledger yet (run a scan first)"};
+  auto label = [](const KeyBudget& k) {
+    std::string regions;
+    for (const auto& r : k.regions) regions += (regions.empty() ? "" : ",") + r;
+    return k.key_hint + (regions.empty() ? "" : " (" + regions + ")");
+  };
+  std::string low, unknown;
+  for (const auto& k : keys) {
+    if (!k.remaining) {
+      if (unknown.empty()) unknown = label(k) + ": remaining credits not known yet (no API response recorded)";
+    } else if (*k.remaining < min_remaining) {
+      if (!low.empty()) low += "; ";
+      low += label(k) + ": " + std::to_string(*k.remaining) + " credits remaining < " + std::to_string(min_remaining);
+    }
+  }
+  if (!low.empty()) return {CheckResult::Outcome::low, low};
+  if (!unknown.empty()) return {CheckResult::Outcome::unknown, unknown};
+  return {CheckResult::Outcome::ok, "every key has at least " + std::to_string(min_remaining) + " credits remaining"};
+}
+
+}  // namespace oddsctl
