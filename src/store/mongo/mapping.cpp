@@ -1,0 +1,344 @@
+#include "store/mongo/mapping.hpp"
+
+namespace oddsctl::mongo {
+
+std::string scan_doc_id(const std::string& scan_id, const std::string& region) { return scan_id + ":" + region; }
+
+std::string tracked_doc_id(const std::string& region, const std::string& event_id) {
+  return region + ":" + event_id;
+}
+
+std::string snapshot_doc_id(const Snapshot& s) {
+  return s.region + ":" + s.event_id + ":" + std::to_string(to_epoch_ms(s.taken_at)) + ":" + s.fingerprint;
+}
+
+// --- scans ---
+
+namespace {
+
+void put_leg(bson_t* b, const Leg& leg) {
+  put_str(b, "outcome", leg.outcome);
+  put_opt_double(b, "point", leg.point);
+  put_double(b, "price", leg.price);
+  put_double(b, "effective_price", leg.effective_price);
+  put_str_array(b, "bookmakers", leg.bookmakers);
+  put_opt_double(b, "stake", leg.stake);
+}
+
+Leg leg_from_bson(const Reader& r) {
+  Leg leg;
+  leg.outcome = r.str("outcome");
+  leg.point = r.opt_double("point");
+  leg.price = r.dbl("price");
+  leg.effective_price = r.dbl("effective_price", leg.price);
+  leg.bookmakers = r.str_array("bookmakers");
+  leg.stake = r.opt_double("stake");
+  return leg;
+}
+
+}  // namespace
+
+void put_opportunity(bson_t* b, const Opportunity& o) {
+  put_str(b, "region", o.region);
+  put_str(b, "sport_key", o.sport_key);
+  put_str(b, "sport_title", o.sport_title);
+  put_str(b, "event_id", o.event_id);
+  put_str(b, "home_team", o.home_team);
+  put_str(b, "away_team", o.away_team);
+  put_date(b, "commence_time", o.commence_time);
+  put_str(b, "market", o.market);
+  put_opt_double(b, "point", o.point);
+  put_double(b, "implied_sum", o.implied_sum);
+  put_double(b, "profit_pct", o.profit_pct);
+  put_child_array(b, "legs", o.legs.size(), [&](std::size_t i, bson_t* c) { put_leg(c, o.legs[i]); });
+}
+
+Opportunity opportunity_from_bson(const Reader& r) {
+  Opportunity o;
+  o.region = r.str("region");
+  o.sport_key = r.str("sport_key");
+  o.sport_title = r.str("sport_title");
+  o.event_id = r.str("event_id");
+  o.home_team = r.str("home_team");
+  o.away_team = r.str("away_team");
+  o.commence_time = r.date("commence_time");
+  o.market = r.str("market");
+  o.point = r.opt_double("point");
+  o.implied_sum = r.dbl("implied_sum");
+  o.profit_pct = r.dbl("profit_pct");
+  r.each("legs", [&](const Reader& leg) { o.legs.push_back(leg_from_bson(leg)); });
+  return o;
+}
+
+Bson scan_to_bson(const RegionScan& s) {
+  Bson doc;
+  bson_t* b = doc.get();
+  put_str(b, "_id", scan_doc_id(s.scan_id, s.region));
+  put_str(b, "scan_id", s.scan_id);
+  put_str(b, "region", s.region);
+  put_str(b, "command", s.command);
+  put_str(b, "worker", s.worker);
+  put_date(b, "started_at", s.started_at);
+  put_i64(b, "duration_ms", s.duration_ms);
+  put_str(b, "status", to_string(s.status));
+  put_opt_str(b, "error", s.error);
+  put_str_array(b, "failed_sports", s.failed_sports);
+  put_i32(b, "requests", s.requests);
+  put_opt_i64(b, "credits_used", s.credits_used);
+  put_opt_i64(b, "credits_remaining", s.credits_remaining);
+  put_i32(b, "events", s.events);
+  // The count survives projections that leave the array out (list_scans without
+  // opportunities); a scan saved without its opportunities keeps the count it was given.
+  int count = s.opportunities.empty() ? s.opportunity_count : static_cast<int>(s.opportunities.size());
+  put_i32(b, "opportunity_count", count);
+  put_child_array(b, "opportunities", s.opportunities.size(),
+                  [&](std::size_t i, bson_t* c) { put_opportunity(c, s.opportunities[i]); });
+  return doc;
+}
+
+RegionScan scan_from_bson(const Reader& r) {
+  RegionScan s;
+  s.scan_id = r.str("scan_id");
+  s.region = r.str("region");
+  s.command = r.str("command", "scan");
+  s.worker = r.str("worker");
+  s.started_at = r.date("started_at");
+  s.duration_ms = r.i64("duration_ms");
+  s.status = region_status_from_string(r.str("status", "failed"));
+  s.error = r.opt_str("error");
+  s.failed_sports = r.str_array("failed_sports");
+  s.requests = static_cast<int>(r.i64("requests"));
+  s.credits_used = r.opt_i64("credits_used");
+  s.credits_remaining = r.opt_i64("credits_remaining");
+  s.events = static_cast<int>(r.i64("events"));
+  s.opportunity_count = static_cast<int>(r.i64("opportunity_count"));
+  r.each("opportunities", [&](const Reader& o) { s.opportunities.push_back(opportunity_from_bson(o)); });
+  return s;
+}
+
+Bson latest_good_to_bson(const RegionScan& s) {
+  Bson doc;
+  bson_t* b = doc.get();
+  put_str(b, "_id", s.region);
+  put_str(b, "scan_doc_id", scan_doc_id(s.scan_id, s.region));
+  put_str(b, "scan_id", s.scan_id);
+  put_date(b, "started_at", s.started_at);
+  return doc;
+}
+
+// --- events (snapshots) ---
+
+void put_event(bson_t* b, const Event& e) {
+  put_str(b, "id", e.id);
+  put_str(b, "sport_key", e.sport_key);
+  put_str(b, "sport_title", e.sport_title);
+  put_str(b, "home_team", e.home_team);
+  put_str(b, "away_team", e.away_team);
+  put_date(b, "commence_time", e.commence_time);
+  put_child_array(b, "bookmakers", e.bookmakers.size(), [&](std::size_t i, bson_t* bk) {
+    const Bookmaker& book = e.bookmakers[i];
+    put_str(bk, "key", book.key);
+    put_str(bk, "title", book.title);
+    put_opt_date(bk, "last_update", book.last_update);
+    put_child_array(bk, "markets", book.markets.size(), [&](std::size_t j, bson_t* mk) {
+      const Market& m = book.markets[j];
+      put_str(mk, "key", m.key);
+      put_opt_date(mk, "last_update", m.last_update);
+      put_child_array(mk, "outcomes", m.outcomes.size(), [&](std::size_t k, bson_t* oc) {
+        const Outcome& o = m.outcomes[k];
+        put_str(oc, "name", o.name);
+        put_double(oc, "price", o.price);
+        put_opt_double(oc, "point", o.point);
+      });
+    });
+  });
+}
+
+Event event_from_bson(const Reader& r) {
+  Event e;
+  e.id = r.str("id");
+  e.sport_key = r.str("sport_key");
+  e.sport_title = r.str("sport_title");
+  e.home_team = r.str("home_team");
+  e.away_team = r.str("away_team");
+  e.commence_time = r.date("commence_time");
+  r.each("bookmakers", [&](const Reader& bk) {
+    Bookmaker book;
+    book.key = bk.str("key");
+    book.title = bk.str("title");
+    book.last_update = bk.opt_date("last_update");
+    bk.each("markets", [&](const Reader& mk) {
+      Market m;
+      m.key = mk.str("key");
+      m.last_update = mk.opt_date("last_update");
+      mk.each("outcomes", [&](const Reader& oc) {
+        m.outcomes.push_back(Outcome{oc.str("name"), oc.dbl("price"), oc.opt_double("point")});
+      });
+      book.markets.push_back(std::move(m));
+    });
+    e.bookmakers.push_back(std::move(book));
+  });
+  return e;
+}
+
+// --- leases ---
+
+Bson lease_to_bson(const Lease& l) {
+  Bson doc;
+  put_str(doc.get(), "_id", l.name);
+  put_str(doc.get(), "owner", l.owner);
+  put_date(doc.get(), "acquired_at", l.acquired_at);
+  put_date(doc.get(), "expires_at", l.expires_at);
+  return doc;
+}
+
+Lease lease_from_bson(const Reader& r) {
+  return Lease{r.str("_id"), r.str("owner"), r.date("acquired_at"), r.date("expires_at")};
+}
+
+// --- tracked events ---
+
+Bson tracked_to_bson(const TrackedEvent& e) {
+  Bson doc;
+  bson_t* b = doc.get();
+  put_str(b, "_id", tracked_doc_id(e.region, e.event_id));
+  put_str(b, "region", e.region);
+  put_str(b, "event_id", e.event_id);
+  put_str(b, "sport_key", e.sport_key);
+  put_str(b, "sport_title", e.sport_title);
+  put_str(b, "home_team", e.home_team);
+  put_str(b, "away_team", e.away_team);
+  put_date(b, "commence_time", e.commence_time);
+  put_date(b, "discovered_at", e.discovered_at);
+  put_opt_str(b, "pinned_tier", e.pinned_tier ? std::optional<std::string>(to_string(*e.pinned_tier)) : std::nullopt);
+  put_opt_date(b, "last_synced_at", e.last_synced_at);
+  put_opt_date(b, "last_changed_at", e.last_changed_at);
+  put_opt_date(b, "last_attempt_at", e.last_attempt_at);
+  put_str(b, "fingerprint", e.fingerprint);
+  put_i32(b, "failures", e.failures);
+  put_opt_str(b, "last_error", e.last_error);
+  return doc;
+}
+
+TrackedEvent tracked_from_bson(const Reader& r) {
+  TrackedEvent e;
+  e.region = r.str("region");
+  e.event_id = r.str("event_id");
+  e.sport_key = r.str("sport_key");
+  e.sport_title = r.str("sport_title");
+  e.home_team = r.str("home_team");
+  e.away_team = r.str("away_team");
+  e.commence_time = r.date("commence_time");
+  e.discovered_at = r.date("discovered_at");
+  if (auto tier = r.opt_str("pinned_tier")) e.pinned_tier = tier_from_string(*tier);
+  e.last_synced_at = r.opt_date("last_synced_at");
+  e.last_changed_at = r.opt_date("last_changed_at");
+  e.last_attempt_at = r.opt_date("last_attempt_at");
+  e.fingerprint = r.str("fingerprint");
+  e.failures = static_cast<int>(r.i64("failures"));
+  e.last_error = r.opt_str("last_error");
+  return e;
+}
+
+// --- snapshots ---
+
+Bson snapshot_to_bson(const Snapshot& s) {
+  Bson doc;
+  bson_t* b = doc.get();
+  put_str(b, "_id", snapshot_doc_id(s));
+  put_str(b, "region", s.region);
+  put_str(b, "event_id", s.event_id);
+  put_str(b, "sport_key", s.sport_key);
+  put_date(b, "taken_at", s.taken_at);
+  put_str(b, "fingerprint", s.fingerprint);
+  put_child(b, "event", [&](bson_t* c) { put_event(c, s.event); });
+  return doc;
+}
+
+Snapshot snapshot_from_bson(const Reader& r) {
+  Snapshot s;
+  s.region = r.str("region");
+  s.event_id = r.str("event_id");
+  s.sport_key = r.str("sport_key");
+  s.taken_at = r.date("taken_at");
+  s.fingerprint = r.str("fingerprint");
+  r.child("event", [&](const Reader& ev) { s.event = event_from_bson(ev); });
+  return s;
+}
+
+// --- ledger ---
+
+Bson ledger_to_bson(const LedgerEntry& e) {
+  Bson doc;
+  bson_t* b = doc.get();
+  put_date(b, "at", e.at);
+  put_str(b, "key_id", e.key_id);
+  put_str(b, "key_hint", e.key_hint);
+  put_str(b, "region", e.region);
+  put_str(b, "command", e.command);
+  put_str(b, "endpoint", e.endpoint);
+  put_str(b, "sport", e.sport);
+  put_i32(b, "http_status", e.http_status);
+  // Unknown credits stay null: "a missing header is unknown, never zero".
+  put_opt_i64(b, "used", e.credits.used);
+  put_opt_i64(b, "remaining", e.credits.remaining);
+  put_opt_i64(b, "last", e.credits.last);
+  return doc;
+}
+
+LedgerEntry ledger_from_bson(const Reader& r) {
+  LedgerEntry e;
+  e.at = r.date("at");
+  e.key_id = r.str("key_id");
+  e.key_hint = r.str("key_hint");
+  e.region = r.str("region");
+  e.command = r.str("command");
+  e.endpoint = r.str("endpoint");
+  e.sport = r.str("sport");
+  e.http_status = static_cast<int>(r.i64("http_status"));
+  e.credits.used = r.opt_i64("used");
+  e.credits.remaining = r.opt_i64("remaining");
+  e.credits.last = r.opt_i64("last");
+  return e;
+}
+
+// --- alerts, heartbeats ---
+
+Bson alert_to_bson(const AlertMark& a) {
+  Bson doc;
+  put_str(doc.get(), "_id", a.key);
+  put_date(doc.get(), "sent_at", a.sent_at);
+  put_double(doc.get(), "profit_pct", a.profit_pct);
+  return doc;
+}
+
+AlertMark alert_from_bson(const Reader& r) { return AlertMark{r.str("_id"), r.date("sent_at"), r.dbl("profit_pct")}; }
+
+Bson heartbeat_to_bson(const Heartbeat& h) {
+  Bson doc;
+  bson_t* b = doc.get();
+  put_str(b, "_id", h.worker_id);
+  put_str(b, "host", h.host);
+  put_i32(b, "pid", h.pid);
+  put_str(b, "command", h.command);
+  put_date(b, "started_at", h.started_at);
+  put_date(b, "last_cycle_at", h.last_cycle_at);
+  put_i64(b, "cycles", h.cycles);
+  put_opt_str(b, "last_error", h.last_error);
+  return doc;
+}
+
+Heartbeat heartbeat_from_bson(const Reader& r) {
+  Heartbeat h;
+  h.worker_id = r.str("_id");
+  h.host = r.str("host");
+  h.pid = static_cast<int>(r.i64("pid"));
+  h.command = r.str("command");
+  h.started_at = r.date("started_at");
+  h.last_cycle_at = r.date("last_cycle_at");
+  h.cycles = r.i64("cycles");
+  h.last_error = r.opt_str("last_error");
+  return h;
+}
+
+}  // namespace oddsctl::mongo

@@ -1,0 +1,59 @@
+// BSON <-> domain types: the document shape of every collection of the Mongo store.
+//
+// Conventions: times are BSON dates (milliseconds, UTC); enums are their strings ("ok",
+// "hot"); an empty optional is written as BSON null and read back from null or absence;
+// counts are int32/int64 as in the domain types, read back from any numeric type.
+// Document ids (_id) are natural keys so that every write is an idempotent upsert:
+//   scans           "<scan_id>:<region>"   (opportunities embedded, see DESIGN in mongo_store.cpp)
+//   latest_good     "<region>"
+//   leases          "<name>"
+//   tracked_events  "<region>:<event_id>"
+//   snapshots       "<region>:<event_id>:<taken_at ms>:<fingerprint>"
+//   meta            "<key>",  alerts "<key>",  heartbeats "<worker_id>"
+//   ledger          ObjectId (append-only)
+#pragma once
+
+#include <string>
+
+#include "oddsctl/store.hpp"
+#include "store/mongo/bson_io.hpp"
+#include "store/mongo/handles.hpp"
+
+namespace oddsctl::mongo {
+
+std::string scan_doc_id(const std::string& scan_id, const std::string& region);
+std::string tracked_doc_id(const std::string& region, const std::string& event_id);
+std::string snapshot_doc_id(const Snapshot& s);
+
+// The whole scan with its opportunities embedded; opportunity_count is always written.
+Bson scan_to_bson(const RegionScan& scan);
+RegionScan scan_from_bson(const Reader& doc);
+
+void put_opportunity(bson_t* b, const Opportunity& o);
+Opportunity opportunity_from_bson(const Reader& doc);
+
+void put_event(bson_t* b, const Event& e);
+Event event_from_bson(const Reader& doc);
+
+// The pointer document of latest_good: {_id: region, scan_doc_id, scan_id, started_at}.
+Bson latest_good_to_bson(const RegionScan& scan);
+
+Bson lease_to_bson(const Lease& lease);
+Lease lease_from_bson(const Reader& doc);
+
+Bson tracked_to_bson(const TrackedEvent& e);
+TrackedEvent tracked_from_bson(const Reader& doc);
+
+Bson snapshot_to_bson(const Snapshot& s);
+Snapshot snapshot_from_bson(const Reader& doc);
+
+Bson ledger_to_bson(const LedgerEntry& e);
+LedgerEntry ledger_from_bson(const Reader& doc);
+
+Bson alert_to_bson(const AlertMark& a);
+AlertMark alert_from_bson(const Reader& doc);
+
+Bson heartbeat_to_bson(const Heartbeat& h);
+Heartbeat heartbeat_from_bson(const Reader& doc);
+
+}  // namespace oddsctl::mongo
