@@ -39,7 +39,7 @@ std::vector<Kind> kinds_for(const RetentionPolicy& p, TimePoint now) {
   // Scans: beyond the newest keep_last of their region, older than the cutoff when one is
   // set, and never the region's latest good scan.
   kinds.push_back({"scans", 2,
-                   "SELECT scan_id, region FROM (SELECT scan_id, region, started_at, row_number() OVER "
+                   "SELECT scan_id, region, region FROM (SELECT scan_id, region, started_at, row_number() OVER "
                    "(PARTITION BY region ORDER BY started_at DESC, scan_id DESC) AS rn FROM scans) c "
                    "WHERE rn > :keep AND started_at < :cutoff AND NOT EXISTS (SELECT 1 FROM latest_good g "
                    "WHERE g.region = c.region AND g.scan_id = c.scan_id) ORDER BY started_at, scan_id LIMIT :limit",

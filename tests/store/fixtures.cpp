@@ -1,0 +1,243 @@
+#include "fixtures.hpp"
+
+#include <doctest/doctest.h>
+
+namespace oddsctl::test {
+
+TimePoint t0() { return from_epoch_ms(1711502400000); }
+TimePoint at_s(std::int64_t s) { return t0() + std::chrono::seconds(s); }
+
+Event make_event(const std::string& id, const std::string& sport_key, double home_price) {
+  Event e;
+  e.id = id;
+  e.sport_key = sport_key;
+  e.sport_title = sport_key == "soccer_epl" ? "EPL" : "Other";
+  e.home_team = "Arsenal " + id;
+  e.away_team = "Chelsea " + id;
+  e.commence_time = at_s(86400);
+  Bookmaker neds{"neds", "Neds", at_s(-60), {}};
+  neds.markets.push_back({"h2h", at_s(-61), {{"Arsenal " + id, home_price, {}}, {"Chelsea " + id, 3.4, {}}, {"Draw", 3.25, {}}}});
+  neds.markets.push_back({"spreads", std::nullopt, {{"Arsenal " + id, 1.91, -0.5}, {"Chelsea " + id, 1.95, 0.5}}});
+  Bookmaker betfair{"betfair_ex_au", "Betfair", std::nullopt, {}};
+  betfair.markets.push_back({"totals", at_s(-5), {{"Over", 1.87, 2.5}, {"Under", 2.02, 2.5}}});
+  e.bookmakers = {neds, betfair};
+  return e;
+}
+
+Opportunity make_opportunity(const std::string& region, const std::string& event_id, const std::string& market,
+                             std::optional<double> point, double profit_pct) {
+  Opportunity o;
+  o.region = region;
+  o.sport_key = "soccer_epl";
+  o.sport_title = "EPL";
+  o.event_id = event_id;
+  o.home_team = "Arsenal";
+  o.away_team = "Chelsea \"The Blues\" ü";  // quoting and UTF-8 survive
+  o.commence_time = at_s(7200);
+  o.market = market;
+  o.point = point;
+  o.implied_sum = 0.975;
+  o.profit_pct = profit_pct;
+  Leg home{"Arsenal", point, 2.04, 2.04, {"neds"}, 49.0};
+  Leg away{"Chelsea", point ? std::optional<double>(-*point) : std::nullopt, 2.1, 2.045, {"betfair_ex_au", "ladbrokes"},
+           std::nullopt};
+  o.legs = {home, away};
+  return o;
+}
+
+RegionScan make_scan(const std::string& scan_id, const std::string& region, TimePoint started_at, RegionStatus status,
+                     int opportunities) {
+  RegionScan s;
+  s.scan_id = scan_id;
+  s.region = region;
+  s.command = "scan";
+  s.worker = "host-a:4242";
+  s.started_at = started_at;
+  s.duration_ms = 812;
+  s.status = status;
+  if (status == RegionStatus::failed) s.error = "HTTP 500 from /v4/sports";
+  if (status == RegionStatus::partial) s.failed_sports = {"tennis_atp", "cricket_ipl"};
+  s.requests = 7;
+  s.credits_used = 18;
+  s.credits_remaining = status == RegionStatus::failed ? std::nullopt : std::optional<std::int64_t>(99982);
+  s.events = 72;
+  const char* markets[] = {"h2h", "spreads", "totals"};
+  for (int i = 0; i < opportunities; ++i) {
+    std::string m = markets[i % 3];
+    std::optional<double> point = m == "h2h" ? std::nullopt : std::optional<double>(m == "spreads" ? -0.5 : 2.5);
+    s.opportunities.push_back(make_opportunity(region, "ev" + std::to_string(i), m, point, 5.0 - i * 0.25));
+  }
+  s.opportunity_count = opportunities;
+  return s;
+}
+
+TrackedEvent make_tracked(const std::string& region, const std::string& event_id, TimePoint commence) {
+  TrackedEvent e;
+  e.region = region;
+  e.event_id = event_id;
+  e.sport_key = "soccer_epl";
+  e.sport_title = "EPL";
+  e.home_team = "Arsenal";
+  e.away_team = "Chelsea";
+  e.commence_time = commence;
+  e.discovered_at = t0();
+  return e;
+}
+
+Snapshot make_snapshot(const std::string& region, const std::string& event_id, TimePoint taken_at,
+                       const std::string& fingerprint) {
+  Snapshot s;
+  s.region = region;
+  s.event_id = event_id;
+  s.sport_key = "soccer_epl";
+  s.taken_at = taken_at;
+  s.fingerprint = fingerprint;
+  s.event = make_event(event_id);
+  return s;
+}
+
+LedgerEntry make_ledger(const std::string& key_id, TimePoint at, std::optional<std::int64_t> remaining,
+                        const std::string& region) {
+  LedgerEntry e;
+  e.at = at;
+  e.key_id = key_id;
+  e.key_hint = "\xE2\x80\xA6" + key_id.substr(key_id.size() > 4 ? key_id.size() - 4 : 0);
+  e.region = region;
+  e.command = "scan";
+  e.endpoint = "odds";
+  e.sport = "soccer_epl";
+  e.http_status = 200;
+  e.credits.remaining = remaining;
+  e.credits.used = remaining ? std::optional<std::int64_t>(100000 - *remaining) : std::nullopt;
+  e.credits.last = 3;
+  return e;
+}
+
+void check_same(const Opportunity& a, const Opportunity& b) {
+  CHECK(a.region == b.region);
+  CHECK(a.sport_key == b.sport_key);
+  CHECK(a.sport_title == b.sport_title);
+  CHECK(a.event_id == b.event_id);
+  CHECK(a.home_team == b.home_team);
+  CHECK(a.away_team == b.away_team);
+  CHECK(a.commence_time == b.commence_time);
+  CHECK(a.market == b.market);
+  CHECK(a.point == b.point);
+  CHECK(a.implied_sum == doctest::Approx(b.implied_sum).epsilon(1e-9));
+  CHECK(a.profit_pct == doctest::Approx(b.profit_pct).epsilon(1e-9));
+  REQUIRE(a.legs.size() == b.legs.size());
+  for (std::size_t i = 0; i < a.legs.size(); ++i) {
+    CHECK(a.legs[i].outcome == b.legs[i].outcome);
+    CHECK(a.legs[i].point == b.legs[i].point);
+    CHECK(a.legs[i].price == doctest::Approx(b.legs[i].price).epsilon(1e-9));
+    CHECK(a.legs[i].effective_price == doctest::Approx(b.legs[i].effective_price).epsilon(1e-9));
+    CHECK(a.legs[i].bookmakers == b.legs[i].bookmakers);
+    CHECK(a.legs[i].stake.has_value() == b.legs[i].stake.has_value());
+    if (a.legs[i].stake && b.legs[i].stake) CHECK(*a.legs[i].stake == doctest::Approx(*b.legs[i].stake));
+  }
+}
+
+void check_same(const RegionScan& a, const RegionScan& b) {
+  CHECK(a.scan_id == b.scan_id);
+  CHECK(a.region == b.region);
+  CHECK(a.command == b.command);
+  CHECK(a.worker == b.worker);
+  CHECK(a.started_at == b.started_at);
+  CHECK(a.duration_ms == b.duration_ms);
+  CHECK(a.status == b.status);
+  CHECK(a.error == b.error);
+  CHECK(a.failed_sports == b.failed_sports);
+  CHECK(a.requests == b.requests);
+  CHECK(a.credits_used == b.credits_used);
+  CHECK(a.credits_remaining == b.credits_remaining);
+  CHECK(a.events == b.events);
+  CHECK(a.opportunity_count == b.opportunity_count);
+  REQUIRE(a.opportunities.size() == b.opportunities.size());
+  for (std::size_t i = 0; i < a.opportunities.size(); ++i) check_same(a.opportunities[i], b.opportunities[i]);
+}
+
+void check_same(const Event& a, const Event& b) {
+  CHECK(a.id == b.id);
+  CHECK(a.sport_key == b.sport_key);
+  CHECK(a.sport_title == b.sport_title);
+  CHECK(a.home_team == b.home_team);
+  CHECK(a.away_team == b.away_team);
+  CHECK(a.commence_time == b.commence_time);
+  REQUIRE(a.bookmakers.size() == b.bookmakers.size());
+  for (std::size_t i = 0; i < a.bookmakers.size(); ++i) {
+    const auto& x = a.bookmakers[i];
+    const auto& y = b.bookmakers[i];
+    CHECK(x.key == y.key);
+    CHECK(x.title == y.title);
+    CHECK(x.last_update == y.last_update);
+    REQUIRE(x.markets.size() == y.markets.size());
+    for (std::size_t m = 0; m < x.markets.size(); ++m) {
+      CHECK(x.markets[m].key == y.markets[m].key);
+      CHECK(x.markets[m].last_update == y.markets[m].last_update);
+      REQUIRE(x.markets[m].outcomes.size() == y.markets[m].outcomes.size());
+      for (std::size_t o = 0; o < x.markets[m].outcomes.size(); ++o) {
+        CHECK(x.markets[m].outcomes[o].name == y.markets[m].outcomes[o].name);
+        CHECK(x.markets[m].outcomes[o].price == doctest::Approx(y.markets[m].outcomes[o].price));
+        CHECK(x.markets[m].outcomes[o].point == y.markets[m].outcomes[o].point);
+      }
+    }
+  }
+}
+
+void check_same(const Snapshot& a, const Snapshot& b) {
+  CHECK(a.region == b.region);
+  CHECK(a.event_id == b.event_id);
+  CHECK(a.sport_key == b.sport_key);
+  CHECK(a.taken_at == b.taken_at);
+  CHECK(a.fingerprint == b.fingerprint);
+  check_same(a.event, b.event);
+}
+
+void check_same(const LedgerEntry& a, const LedgerEntry& b) {
+  CHECK(a.at == b.at);
+  CHECK(a.key_id == b.key_id);
+  CHECK(a.key_hint == b.key_hint);
+  CHECK(a.region == b.region);
+  CHECK(a.command == b.command);
+  CHECK(a.endpoint == b.endpoint);
+  CHECK(a.sport == b.sport);
+  CHECK(a.http_status == b.http_status);
+  CHECK(a.credits.used == b.credits.used);
+  CHECK(a.credits.remaining == b.credits.remaining);
+  CHECK(a.credits.last == b.credits.last);
+}
+
+void check_same(const TrackedEvent& a, const TrackedEvent& b) {
+  CHECK(a.region == b.region);
+  CHECK(a.event_id == b.event_id);
+  CHECK(a.sport_key == b.sport_key);
+  CHECK(a.sport_title == b.sport_title);
+  CHECK(a.home_team == b.home_team);
+  CHECK(a.away_team == b.away_team);
+  CHECK(a.commence_time == b.commence_time);
+  CHECK(a.discovered_at == b.discovered_at);
+  CHECK(a.pinned_tier == b.pinned_tier);
+  CHECK(a.last_synced_at == b.last_synced_at);
+  CHECK(a.last_changed_at == b.last_changed_at);
+  CHECK(a.last_attempt_at == b.last_attempt_at);
+  CHECK(a.fingerprint == b.fingerprint);
+  CHECK(a.failures == b.failures);
+  CHECK(a.last_error == b.last_error);
+}
+
+std::int64_t removed(const CleanupReport& r, const std::string& kind) {
+  auto it = r.removed.find(kind);
+  if (it == r.removed.end()) return 0;
+  std::int64_t n = 0;
+  for (const auto& [region, count] : it->second) n += count;
+  return n;
+}
+
+std::int64_t removed(const CleanupReport& r, const std::string& kind, const std::string& region) {
+  auto it = r.removed.find(kind);
+  if (it == r.removed.end()) return 0;
+  auto jt = it->second.find(region);
+  return jt == it->second.end() ? 0 : jt->second;
+}
+
+}  // namespace oddsctl::test

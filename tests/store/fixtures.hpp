@@ -1,0 +1,38 @@
+// Realistic values for the conformance cases, and field-by-field comparisons (so a backend
+// that drops or mangles one field fails with that field's name).
+#pragma once
+
+#include <string>
+
+#include "oddsctl/store.hpp"
+
+namespace oddsctl::test {
+
+// A fixed, whole-millisecond base time: 2024-03-27T01:20:00Z.
+TimePoint t0();
+TimePoint at_s(std::int64_t seconds_after_t0);
+
+Event make_event(const std::string& id, const std::string& sport_key = "soccer_epl", double home_price = 2.1);
+Opportunity make_opportunity(const std::string& region, const std::string& event_id, const std::string& market,
+                             std::optional<double> point, double profit_pct);
+// A region scan with `opportunities` opportunities (mixed markets, points, stakes, ties).
+RegionScan make_scan(const std::string& scan_id, const std::string& region, TimePoint started_at,
+                     RegionStatus status = RegionStatus::ok, int opportunities = 3);
+TrackedEvent make_tracked(const std::string& region, const std::string& event_id, TimePoint commence);
+Snapshot make_snapshot(const std::string& region, const std::string& event_id, TimePoint taken_at,
+                       const std::string& fingerprint);
+LedgerEntry make_ledger(const std::string& key_id, TimePoint at, std::optional<std::int64_t> remaining,
+                        const std::string& region = "au");
+
+void check_same(const Opportunity& a, const Opportunity& b);
+void check_same(const RegionScan& a, const RegionScan& b);  // opportunities too
+void check_same(const Event& a, const Event& b);
+void check_same(const Snapshot& a, const Snapshot& b);
+void check_same(const LedgerEntry& a, const LedgerEntry& b);
+void check_same(const TrackedEvent& a, const TrackedEvent& b);
+
+// Sum over regions of one kind in a cleanup report (0 when absent).
+std::int64_t removed(const CleanupReport& r, const std::string& kind);
+std::int64_t removed(const CleanupReport& r, const std::string& kind, const std::string& region);
+
+}  // namespace oddsctl::test
