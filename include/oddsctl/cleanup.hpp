@@ -9,6 +9,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "oddsctl/errors.hpp"
 #include "oddsctl/settings.hpp"
 #include "oddsctl/store.hpp"
 
