@@ -71,5 +71,7 @@ void register_cleanup(CLI::App& root, App& app);
 void register_sync(CLI::App& root, App& app);
 void register_budget(CLI::App& root, App& app);
 void register_store(CLI::App& root, App& app);
+void register_alerts(CLI::App& root, App& app);
+void register_config(CLI::App& root, App& app);
 
 }  // namespace oddsctl::cli

@@ -71,6 +71,8 @@ int main(int argc, char** argv) {
   oddsctl::cli::register_sync(root, app);
   oddsctl::cli::register_budget(root, app);
   oddsctl::cli::register_store(root, app);
+  oddsctl::cli::register_alerts(root, app);
+  oddsctl::cli::register_config(root, app);
 
   // The JSON error form depends on --json, which may be unparsed when parsing fails.
   bool json_requested = false;
