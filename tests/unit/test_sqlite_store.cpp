@@ -1,0 +1,301 @@
+// SQLite-only facts of the store: files and modes, pragmas, schema versions, URIs, atomicity,
+// batched cleanup. What every backend must do is in tests/store/ (the conformance suite).
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <SQLiteCpp/Database.h>
+
+#include "oddsctl/errors.hpp"
+#include "oddsctl/store.hpp"
+#include "store/sqlite_schema.hpp"
+#include "store/sqlite_store.hpp"
+
+using namespace oddsctl;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A temp folder per test case, removed when the case ends.
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    std::string tmpl = (fs::temp_directory_path() / "oddsctl-sqlite-test-XXXXXX").string();
+    REQUIRE(mkdtemp(tmpl.data()) != nullptr);
+    path = tmpl;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+};
+
+unsigned mode_of(const fs::path& p) {
+  struct stat st {};
+  REQUIRE(::stat(p.c_str(), &st) == 0);
+  return st.st_mode & 0777;
+}
+
+const TimePoint k_t0 = from_epoch_ms(1711502400000);
+
+RegionScan scan(const std::string& id, int opportunities, std::int64_t offset_s = 0) {
+  RegionScan s;
+  s.scan_id = id;
+  s.region = "au";
+  s.worker = "w";
+  s.started_at = k_t0 + std::chrono::seconds(offset_s);
+  for (int i = 0; i < opportunities; ++i) {
+    Opportunity o;
+    o.region = "au";
+    o.event_id = "e" + std::to_string(i);
+    o.market = "h2h";
+    o.profit_pct = 1.5;
+    o.implied_sum = 0.985;
+    o.commence_time = k_t0;
+    o.legs = {Leg{"A", std::nullopt, 2.1, 2.1, {"neds"}, std::nullopt}};
+    s.opportunities.push_back(o);
+  }
+  s.opportunity_count = opportunities;
+  return s;
+}
+
+// Runs `fn` with the working directory set to `dir`.
+template <class F>
+void in_dir(const fs::path& dir, F&& fn) {
+  auto old = fs::current_path();
+  fs::current_path(dir);
+  try {
+    fn();
+  } catch (...) {
+    fs::current_path(old);
+    throw;
+  }
+  fs::current_path(old);
+}
+
+}  // namespace
+
+TEST_CASE("the file is created 0600 in new folders created 0700, in WAL mode with a schema version") {
+  TempDir tmp;
+  auto path = tmp.path / "a" / "b" / "oddsctl.db";
+  { auto store = open_store(path.string()); }
+  CHECK(mode_of(path) == 0600);
+  CHECK(mode_of(tmp.path / "a") == 0700);
+  CHECK(mode_of(tmp.path / "a" / "b") == 0700);
+  SQLite::Database db(path.string());
+  CHECK(db.execAndGet("PRAGMA journal_mode").getString() == "wal");
+  CHECK(db.execAndGet("SELECT max(version) FROM schema_version").getInt() == sqlite_schema::known_version());
+  CHECK(sqlite_schema::known_version() >= 1);
+}
+
+TEST_CASE("reopening a store keeps its data and does not migrate again") {
+  TempDir tmp;
+  auto path = (tmp.path / "s.db").string();
+  open_store(path)->set_meta("k", "v");
+  auto store = open_store(path);
+  CHECK(store->get_meta("k") == std::optional<std::string>("v"));
+  SQLite::Database db(path);
+  CHECK(db.execAndGet("SELECT count(*) FROM schema_version").getInt() == sqlite_schema::known_version());
+}
+
+TEST_CASE("a store with a newer schema version than this binary knows is refused clearly") {
+  TempDir tmp;
+  auto path = (tmp.path / "future.db").string();
+  { auto store = open_store(path); }
+  {
+    SQLite::Database db(path, SQLite::OPEN_READWRITE);
+    db.exec("INSERT INTO schema_version (version, applied_at) VALUES (999, 0)");
+  }
+  try {
+    open_store(path);
+    FAIL("opening a future schema must fail");
+  } catch (const StoreError& e) {
+    std::string msg = e.what();
+    CHECK(msg.find(path) != std::string::npos);
+    CHECK(msg.find("999") != std::string::npos);
+    CHECK(msg.find("newer") != std::string::npos);
+  }
+}
+
+TEST_CASE("store URIs: sqlite:///abs, sqlite:relative, bare paths; bad forms are usage errors") {
+  TempDir tmp;
+  auto as_sqlite = [](const std::unique_ptr<Store>& s) { return dynamic_cast<SqliteStore*>(s.get()); };
+
+  auto abs = open_store("sqlite://" + (tmp.path / "abs.db").string());
+  REQUIRE(as_sqlite(abs));
+  CHECK(as_sqlite(abs)->path() == (tmp.path / "abs.db").string());
+  CHECK(abs->info().location == (tmp.path / "abs.db").string());
+
+  in_dir(tmp.path, [&] {
+    auto rel = open_store("sqlite:sub/rel.db");
+    REQUIRE(as_sqlite(rel));
+    CHECK(as_sqlite(rel)->path() == "sub/rel.db");
+    auto bare = open_store("bare.db");
+    REQUIRE(as_sqlite(bare));
+    auto colon = open_store("./odd:name.db");  // a path, not a scheme
+    REQUIRE(as_sqlite(colon));
+  });
+  CHECK(fs::exists(tmp.path / "sub" / "rel.db"));
+  CHECK(fs::exists(tmp.path / "bare.db"));
+  CHECK(fs::exists(tmp.path / "odd:name.db"));
+
+  CHECK_THROWS_AS(open_store("sqlite://relative.db"), UsageError);
+  CHECK_THROWS_WITH(open_store("sqlite://relative.db"), doctest::Contains("sqlite:///"));
+  CHECK_THROWS_AS(open_store("sqlite:"), UsageError);
+  CHECK_THROWS_AS(open_store(""), UsageError);
+  CHECK_THROWS_AS(open_store("postgres://u:secret@h/db"), UsageError);
+  CHECK_THROWS_WITH(open_store("postgres://u:secret@h/db"), doctest::Contains("unknown scheme"));
+  try {
+    open_store("redis://u:secret@h/db");
+  } catch (const UsageError& e) {
+    CHECK(std::string(e.what()).find("secret") == std::string::npos);
+  }
+#ifndef ODDSCTL_WITH_MONGO
+  CHECK(built_in_stores() == std::vector<std::string>{"sqlite"});
+  CHECK_THROWS_AS(open_store("mongodb://127.0.0.1:1/x"), UsageError);
+  CHECK_THROWS_WITH(open_store("mongodb+srv://u:pw@h/x"), doctest::Contains("built without MongoDB support"));
+  try {
+    open_store("mongodb+srv://u:pw@h/x");
+  } catch (const UsageError& e) {
+    CHECK(std::string(e.what()).find("pw@") == std::string::npos);
+  }
+#else
+  CHECK(built_in_stores() == std::vector<std::string>{"sqlite", "mongodb"});
+#endif
+}
+
+TEST_CASE("redact_store_uri removes passwords only") {
+  CHECK(redact_store_uri("mongodb://user:s3cr%40t@h1:27017,h2/db?tls=true") == "mongodb://user:***@h1:27017,h2/db?tls=true");
+  CHECK(redact_store_uri("mongodb://user@h/db") == "mongodb://user@h/db");
+  CHECK(redact_store_uri("mongodb://h/db?x=a@b") == "mongodb://h/db?x=a@b");
+  CHECK(redact_store_uri("sqlite:///var/x.db") == "sqlite:///var/x.db");
+  CHECK(redact_store_uri("/home/me/x.db") == "/home/me/x.db");
+}
+
+TEST_CASE("default_store_path follows XDG_STATE_HOME, else HOME") {
+  std::string old_xdg = std::getenv("XDG_STATE_HOME") ? std::getenv("XDG_STATE_HOME") : "";
+  std::string old_home = std::getenv("HOME") ? std::getenv("HOME") : "";
+  bool had_xdg = std::getenv("XDG_STATE_HOME") != nullptr;
+  ::setenv("XDG_STATE_HOME", "/xdg/state", 1);
+  ::setenv("HOME", "/home/someone", 1);
+  CHECK(default_store_path() == "/xdg/state/oddsctl/oddsctl.db");
+  ::setenv("XDG_STATE_HOME", "relative/ignored", 1);
+  CHECK(default_store_path() == "/home/someone/.local/state/oddsctl/oddsctl.db");
+  ::unsetenv("XDG_STATE_HOME");
+  CHECK(default_store_path() == "/home/someone/.local/state/oddsctl/oddsctl.db");
+  if (had_xdg) ::setenv("XDG_STATE_HOME", old_xdg.c_str(), 1);
+  ::setenv("HOME", old_home.c_str(), 1);
+}
+
+TEST_CASE("a failure in the middle of save_scan leaves nothing half-written") {
+  TempDir tmp;
+  auto path = (tmp.path / "s.db").string();
+  auto store = open_store(path);
+  store->save_scan(scan("good", 2, 0));
+  {
+    // Inject a failure on the third opportunity row of any later write.
+    SQLite::Database db(path, SQLite::OPEN_READWRITE);
+    db.exec("CREATE TRIGGER inject BEFORE INSERT ON opportunities WHEN NEW.idx = 2 "
+            "BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
+  }
+  try {
+    store->save_scan(scan("broken", 5, 60));
+    FAIL("save_scan must fail");
+  } catch (const StoreError& e) {
+    CHECK(std::string(e.what()).find("sqlite " + path + ": save scan: ") == 0);
+    CHECK(std::string(e.what()).find("injected failure") != std::string::npos);
+  }
+  CHECK(store->get_scan("broken").empty());
+  CHECK(store->latest_good("au")->scan_id == "good");
+  CHECK(store->info().counts["opportunities"] == 2);
+  // The connection is usable afterwards.
+  store->save_scan(scan("small", 1, 120));
+  CHECK(store->latest_good("au")->scan_id == "small");
+}
+
+TEST_CASE("cleanup deletes in batches: a failure mid-way keeps the batches already done, and the store consistent") {
+  TempDir tmp;
+  auto path = (tmp.path / "s.db").string();
+  auto store = open_store(path);
+  std::vector<LedgerEntry> rows;
+  for (int i = 0; i < 1000; ++i) {
+    LedgerEntry e;
+    e.at = k_t0 + std::chrono::seconds(i);
+    e.key_id = "k";
+    e.region = i % 2 ? "au" : "uk";
+    e.credits.remaining = 100000 - i;
+    rows.push_back(e);
+  }
+  store->append_ledger(rows);
+  {
+    SQLite::Database db(path, SQLite::OPEN_READWRITE);
+    db.exec("CREATE TRIGGER inject BEFORE DELETE ON ledger WHEN OLD.id = 500 "
+            "BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
+  }
+  RetentionPolicy p;
+  p.ledger_older_than = std::chrono::hours(1);
+  p.batch_size = 10;
+  const TimePoint now = k_t0 + std::chrono::hours(10);
+  auto dry = store->cleanup(p, now, true);
+  CHECK(dry.removed["ledger"]["au"] == 500);
+  CHECK(dry.removed["ledger"]["uk"] == 500);
+  CHECK_THROWS_AS(store->cleanup(p, now, false), StoreError);
+  // Rows 1..490 went in 49 committed batches; the batch holding row 500 was rolled back whole.
+  auto left = store->ledger({});
+  REQUIRE(left.size() == 510);
+  CHECK(left.front().credits.remaining == 100000 - 490);
+  CHECK(store->check().empty());
+
+  {
+    SQLite::Database db(path, SQLite::OPEN_READWRITE);
+    db.exec("DROP TRIGGER inject");
+  }
+  auto r = store->cleanup(p, now, false);
+  CHECK(r.removed["ledger"]["au"] + r.removed["ledger"]["uk"] == 510);
+  CHECK(store->ledger({}).empty());
+}
+
+TEST_CASE("compact shrinks the file after a cleanup") {
+  TempDir tmp;
+  auto path = (tmp.path / "s.db").string();
+  auto store = open_store(path);
+  for (int i = 0; i < 40; ++i) store->save_scan(scan("s" + std::to_string(i), 50, i));
+  RetentionPolicy p;
+  p.keep_last_scans = 1;
+  auto r = store->cleanup(p, k_t0 + std::chrono::hours(1), false);
+  CHECK(r.removed["scans"]["au"] == 39);
+  CHECK(r.removed["opportunities"]["au"] == 39 * 50);
+  auto before = store->info().size_bytes;
+  store->compact();
+  CHECK(store->info().size_bytes < before);
+  CHECK(store->check().empty());
+}
+
+TEST_CASE("a path that cannot be a database file is a StoreError naming it") {
+  TempDir tmp;
+  auto dir = tmp.path / "adir";
+  fs::create_directory(dir);
+  CHECK_THROWS_AS(open_store(dir.string()), StoreError);
+  try {
+    open_store(dir.string());
+  } catch (const StoreError& e) {
+    CHECK(std::string(e.what()).find("sqlite " + dir.string() + ": open: ") == 0);
+  }
+}
+
+TEST_CASE("check reports a missing index") {
+  TempDir tmp;
+  auto path = (tmp.path / "s.db").string();
+  auto store = open_store(path);
+  CHECK(store->check().empty());
+  {
+    SQLite::Database db(path, SQLite::OPEN_READWRITE);
+    db.exec("DROP INDEX scans_started");
+  }
+  auto problems = store->check();
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].find("scans_started") != std::string::npos);
+}
