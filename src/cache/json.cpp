@@ -78,7 +78,7 @@ json cache_get_json(const CacheResult& result) {
   doc["duration_ms"] = longest;
   doc["regions"] = std::move(regions);
   json opps = json::array();
-  for (const auto& o : result.opportunities()) opps.push_back(served_opportunity_json(o));
+  for (const auto& o : result.opportunities()) opps.push_back(opportunity_json(o));
   doc["opportunities"] = std::move(opps);
   doc["generated_at"] = format_rfc3339(result.now);
   doc["max_age_s"] = seconds_of(result.max_age);

@@ -43,7 +43,7 @@ json scan_document_json(const std::vector<RegionScan>& scans) {
   doc["duration_ms"] = longest;
   doc["regions"] = std::move(regions);
   json list = json::array();
-  for (const auto& o : opps) list.push_back(served_opportunity_json(o));
+  for (const auto& o : opps) list.push_back(opportunity_json(o));
   doc["opportunities"] = std::move(list);
   return doc;
 }

@@ -1,0 +1,268 @@
+// oddsctl cache get | list | stats | invalidate | show | export: thin shells over cache.hpp.
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
+#include "app.hpp"
+#include "oddsctl/cache.hpp"
+#include "render.hpp"
+
+namespace oddsctl::cli {
+
+namespace {
+
+using nlohmann::json;
+
+std::string opt_text(const json& v) {
+  if (v.is_null()) return "";
+  return v.is_string() ? v.get<std::string>() : v.dump();
+}
+
+// --region, else --regions / ODDSCTL_REGIONS / config api.regions, else every region.
+std::vector<std::string> asked_regions(const App& app, Store& store) {
+  auto asked = app.settings.list("cache.region");
+  if (asked.empty()) asked = app.settings.list("api.regions");
+  if (asked.empty()) asked = {"all"};
+  return resolve_cache_regions(store, asked);
+}
+
+// One region for list/stats/export; "all" or nothing means no filter.
+std::optional<std::string> one_region(const App& app, Store& store) {
+  auto r = app.settings.get("cache.region");
+  if (!r || *r == "all") return std::nullopt;
+  auto regions = resolve_cache_regions(store, {*r});
+  if (regions.size() != 1) throw UsageError("--region: give one region here (got '" + *r + "')");
+  return regions.front();
+}
+
+void print_opportunities(App& app, const std::vector<Opportunity>& opps, const std::vector<std::string>& lines,
+                         const json& doc) {
+  switch (app.format()) {
+    case Format::json: print_json(doc, app.stdout_tty()); break;
+    case Format::jsonl: {
+      std::vector<json> rows;
+      for (const auto& o : opps) rows.push_back(opportunity_json(o));
+      print_jsonl(rows);
+      break;
+    }
+    case Format::csv: print_opportunities_csv(opps); break;
+    case Format::table:
+      for (const auto& l : lines) std::cout << l << "\n";
+      if (!opps.empty()) {
+        std::cout << "\n";
+        print_opportunities_table(opps);
+      }
+      break;
+  }
+}
+
+void run_get(App& app) {
+  auto store = app.open_store();
+  const auto& s = app.settings;
+  CacheGetOptions options;
+  options.regions = asked_regions(app, *store);
+  options.max_age = s.duration("cache.max_age").value_or(std::chrono::minutes(15));
+  options.strict = s.boolean("cache.strict").value_or(false);
+  options.filter.sports = s.list("cache.sport");
+  options.filter.markets = s.list("cache.market");
+  options.filter.events = s.list("cache.event");
+  options.filter.min_profit_pct = s.number("cache.min_profit");
+  options.now = now_utc();
+  FallbackScan fallback;
+  if (s.boolean("cache.fallback_scan").value_or(false)) {
+    // Validated before anything is read, so a bad API flag is a usage error, not a stale answer.
+    auto scan_options = scan_options_from_settings(s);
+    scan_options.command = "cache-fallback";
+    scan_options.store_results = true;
+    fallback = [&, scan_options](const std::vector<std::string>& regions) mutable {
+      scan_options.regions = regions;
+      return run_scan(scan_options, store.get(), http_api_factory(s.env()), s.env());
+    };
+  }
+  CacheResult result = cache_get(*store, options, fallback);
+  print_opportunities(app, result.opportunities(), cache_status_lines(result),
+                      app.json() ? cache_get_json(result) : json());
+  app.exit_code = result.exit_code();
+}
+
+void run_list(App& app) {
+  const auto limit = app.settings.integer("cache.limit").value_or(20);
+  if (limit < 0) throw UsageError("--limit: must be 0 (no limit) or more");
+  auto store = app.open_store();
+  ScanQuery q;
+  q.region = one_region(app, *store);
+  q.limit = static_cast<int>(limit);
+  std::vector<json> rows;
+  for (const auto& scan : store->list_scans(q)) rows.push_back(scan_row_json(scan));
+  const std::vector<std::string> header = {"scanned_at", "region", "status", "duration_ms", "opportunities",
+                                           "credits_used", "scan_id", "command", "error"};
+  std::vector<std::vector<std::string>> cells;
+  for (const auto& r : rows) {
+    std::vector<std::string> line;
+    for (const auto& h : header) line.push_back(opt_text(r[h]));
+    cells.push_back(std::move(line));
+  }
+  switch (app.format()) {
+    case Format::json: print_json({{"scans", rows}}, app.stdout_tty()); break;
+    case Format::jsonl: print_jsonl(rows); break;
+    case Format::csv: print_csv(header, cells); break;
+    case Format::table:
+      if (rows.empty()) {
+        std::cout << "No scans stored.\n";
+        break;
+      }
+      Table{{"TIME", "REGION", "STATUS", "MS", "OPPS", "CREDITS", "SCAN ID", "BY", "ERROR"},
+            cells,
+            {false, false, false, true, true, true, false, false, false}}
+          .print(app.color_stdout());
+  }
+}
+
+void run_stats(App& app) {
+  auto store = app.open_store();
+  const auto region = one_region(app, *store);
+  json doc = cache_stats_json(cache_stats(*store, now_utc(), region));
+  const std::vector<std::string> header = {"region", "scans", "success_rate", "last_success", "age_s",
+                                           "latency_last_ms", "latency_p50_ms", "latency_p95_ms",
+                                           "credits_per_scan", "last_failure", "last_error"};
+  std::vector<std::vector<std::string>> cells;
+  for (const auto& r : doc["regions"]) {
+    cells.push_back({r["region"], std::to_string(r["scans"].get<std::int64_t>()),
+                     fmt_number(r["success_rate"].get<double>() * 100, 1) + "%",
+                     r["last_success"].is_null() ? "" : opt_text(r["last_success"]["at"]),
+                     r["age_s"].is_null() ? "" : format_age(std::chrono::seconds(r["age_s"].get<std::int64_t>())),
+                     opt_text(r["latency_ms"]["last"]), opt_text(r["latency_ms"]["p50"]),
+                     opt_text(r["latency_ms"]["p95"]),
+                     r["credits_per_scan"].is_null() ? "" : fmt_number(r["credits_per_scan"].get<double>(), 1),
+                     r["last_failure"].is_null() ? "" : opt_text(r["last_failure"]["at"]),
+                     r["last_failure"].is_null() ? "" : opt_text(r["last_failure"]["error"])});
+  }
+  switch (app.format()) {
+    case Format::json: print_json(doc, app.stdout_tty()); break;
+    case Format::jsonl: print_jsonl({doc}); break;
+    case Format::csv: print_csv(header, cells); break;
+    case Format::table: {
+      if (cells.empty()) std::cout << "No scans stored.\n";
+      else
+        Table{{"REGION", "SCANS", "OK", "LAST SUCCESS", "AGE", "LAST MS", "P50 MS", "P95 MS", "CREDITS/SCAN",
+               "LAST FAILURE", "ERROR"},
+              cells,
+              {false, true, true, false, true, true, true, true, true, false, false}}
+            .print(app.color_stdout());
+      if (!doc["workers"].empty()) {
+        Table w{{"WORKER", "COMMAND", "LAST CYCLE", "CYCLES", "LAST ERROR"}, {}, {false, false, false, true, false}};
+        for (const auto& h : doc["workers"])
+          w.rows.push_back({h["worker_id"], h["command"],
+                            format_age(std::chrono::seconds(h["last_cycle_age_s"].get<std::int64_t>())) + " ago",
+                            std::to_string(h["cycles"].get<std::int64_t>()), opt_text(h["last_error"])});
+        std::cout << "\n";
+        w.print(app.color_stdout());
+      }
+    }
+  }
+}
+
+void run_invalidate(App& app) {
+  const bool all = app.settings.boolean("cache.all").value_or(false);
+  auto region_flag = app.settings.get("cache.region");
+  if (all == region_flag.has_value()) throw UsageError("cache invalidate: give --region R or --all (one of them)");
+  auto store = app.open_store();
+  std::vector<std::string> regions = all ? known_regions() : resolve_cache_regions(*store, {*region_flag});
+  std::vector<std::string> dropped;
+  for (const auto& r : regions)
+    if (store->latest_good(r)) dropped.push_back(r);
+  if (all) store->invalidate(std::nullopt);
+  else
+    for (const auto& r : regions) store->invalidate(r);
+  json doc = {{"invalidated", dropped}, {"regions", regions}};
+  if (app.format() == Format::table) {
+    std::string names;
+    for (const auto& r : dropped) names += (names.empty() ? "" : ", ") + r;
+    std::cout << (dropped.empty() ? "Nothing to invalidate: no cached result for those regions."
+                                  : "Invalidated " + names + ": the next cache get reports it missing.")
+              << "\n";
+  } else if (app.format() == Format::csv) {
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& r : dropped) rows.push_back({r});
+    print_csv({"region"}, rows);
+  } else {
+    print_json(doc, app.json() && app.stdout_tty());
+  }
+}
+
+void run_show(App& app, const std::string& scan_id) {
+  auto store = app.open_store();
+  json doc = cache_show_json(*store, scan_id);
+  std::vector<Opportunity> opps;
+  std::vector<std::string> lines;
+  for (const auto& r : doc["regions"])
+    lines.push_back(r["region"].get<std::string>() + ": " + r["status"].get<std::string>() + ", " +
+                    std::to_string(r["opportunities"].get<int>()) + " opportunities, " +
+                    std::to_string(r["duration_ms"].get<std::int64_t>()) + " ms, scanned at " +
+                    r["scanned_at"].get<std::string>() + " by " + r["scanned_by"].get<std::string>() +
+                    (r["error"].is_null() ? "" : ": " + r["error"].get<std::string>()));
+  for (const auto& o : doc["opportunities"]) opps.push_back(opportunity_from_json(o));
+  print_opportunities(app, opps, lines, doc);
+}
+
+void run_export(App& app) {
+  auto store = app.open_store();
+  std::optional<TimePoint> since;
+  if (auto text = app.settings.get("cache.since")) {
+    // A duration back from now, or an RFC 3339 time.
+    if (auto at = try_parse_rfc3339(*text)) since = *at;
+    else since = now_utc() - parse_duration(*text, "--since");
+  }
+  const auto region = one_region(app, *store);
+  auto rows = cache_export_rows(*store, since, region);
+  // JSON lines are the point of an export; --json asks for one document instead.
+  if (app.json()) print_json({{"scans", rows}}, app.stdout_tty());
+  else print_jsonl(rows);
+}
+
+}  // namespace
+
+void register_cache(CLI::App& root, App& app) {
+  CLI::App* cache = root.add_subcommand("cache", "Serve stored scan results per region, instantly, with their age");
+  cache->require_subcommand(1);
+
+  CLI::App* get = cache->add_subcommand(
+      "get", "The latest good scan of each region with its age; exit 4 when a region is stale or missing");
+  setting_option(get, app, "--region", "cache.region", "a region, a comma list, or all (default: --regions, else all)");
+  setting_option(get, app, "--max-age", "cache.max_age", "older results are not fresh (default 15m)");
+  setting_flag(get, app, "--strict", "cache.strict", "print no opportunities of a stale region");
+  setting_flag(get, app, "--fallback-scan", "cache.fallback_scan",
+               "scan the regions that are not fresh live, store and serve the result");
+  setting_option(get, app, "--sport", "cache.sport", "only this sport key or group, e.g. soccer_epl or soccer (repeatable)",
+                 true);
+  setting_option(get, app, "--market", "cache.market", "only this market: h2h, spreads, totals (repeatable)", true);
+  setting_option(get, app, "--event", "cache.event", "only this event id (repeatable)", true);
+  setting_option(get, app, "--min-profit", "cache.min_profit", "only opportunities with at least this profit, in %");
+  add_api_options(get, app);
+  get->callback([&app] { run_get(app); });
+
+  CLI::App* list = cache->add_subcommand("list", "Recent scans per region, newest first");
+  setting_option(list, app, "--region", "cache.region", "only this region");
+  setting_option(list, app, "--limit", "cache.limit", "at most this many scans, 0 for all (default 20)");
+  list->callback([&app] { run_list(app); });
+
+  CLI::App* stats = cache->add_subcommand("stats", "Per region: last success and failure, latency, success rate, credits");
+  setting_option(stats, app, "--region", "cache.region", "only this region");
+  stats->callback([&app] { run_stats(app); });
+
+  CLI::App* inv = cache->add_subcommand("invalidate", "Forget the latest good result (nothing else is deleted)");
+  setting_option(inv, app, "--region", "cache.region", "a region or a comma list");
+  setting_flag(inv, app, "--all", "cache.all", "every region");
+  inv->callback([&app] { run_invalidate(app); });
+
+  CLI::App* show = cache->add_subcommand("show", "One stored scan run, as scan --json prints it");
+  setting_option(show, app, "SCAN_ID", "cache.scan_id", "the scan id (from cache list)")->required();
+  show->callback([&app] { run_show(app, app.settings.get_or("cache.scan_id", "")); });
+
+  CLI::App* exp = cache->add_subcommand("export", "Stored scans as JSON lines (one scan --json document per region scan)");
+  setting_option(exp, app, "--since", "cache.since", "scans started within this duration (e.g. 7d) or since an RFC 3339 time");
+  setting_option(exp, app, "--region", "cache.region", "only this region");
+  exp->callback([&app] { run_export(app); });
+}
+
+}  // namespace oddsctl::cli
