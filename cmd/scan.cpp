@@ -3,6 +3,7 @@
 
 #include "app.hpp"
 #include "oddsctl/scan.hpp"
+#include "oddsctl/worker.hpp"
 #include "render.hpp"
 
 namespace oddsctl::cli {
@@ -21,16 +22,11 @@ void print_region_summary(const ScanReport& report) {
   }
 }
 
-void run(App& app) {
-  ScanOptions options = scan_options_from_settings(app.settings);
-  std::unique_ptr<Store> store;
-  if (options.store_results || options.reserve || options.max_credits || options.wait_lock)
-    store = app.open_store();
-  ScanReport report = run_scan(options, store.get(), http_api_factory(app.settings.env()), app.settings.env());
-
+void print_report(App& app, const ScanReport& report, bool worker) {
   std::vector<Opportunity> opps = report.all_opportunities();
   switch (app.format()) {
-    case Format::json: print_json(scan_report_json(report), app.stdout_tty()); break;
+    // A worker emits one compact document per cycle: JSON Lines for long runs.
+    case Format::json: print_json(scan_report_json(report), app.stdout_tty() && !worker); break;
     case Format::jsonl: {
       std::vector<nlohmann::json> rows;
       for (const auto& o : opps) rows.push_back(opportunity_json(o));
@@ -39,6 +35,7 @@ void run(App& app) {
     }
     case Format::csv: print_opportunities_csv(opps); break;
     case Format::table:
+      if (worker) std::cout << "== scan " << report.scan_id << " at " << format_rfc3339(report.started_at) << "\n";
       if (opps.empty()) {
         int events = 0;
         for (const auto& r : report.regions) events += r.events;
@@ -48,10 +45,52 @@ void run(App& app) {
       }
       break;
   }
+  std::cout.flush();
   if (!app.quiet && !app.json()) print_region_summary(report);
-  app.exit_code = report.exit_code();
   if (report.budget_stopped && !app.quiet)
     std::cerr << "oddsctl: stopped by a budget guard: what was fetched is stored\n";
+}
+
+void run(App& app) {
+  ScanOptions options = scan_options_from_settings(app.settings);
+  std::optional<Millis> every = app.settings.duration("scan.every");
+  std::unique_ptr<Store> store;
+  if (options.store_results || options.reserve || options.max_credits || options.wait_lock || options.from_store ||
+      every)
+    store = app.open_store();
+  ApiFactory factory = http_api_factory(app.settings.env());
+
+  if (!every) {
+    ScanReport report = run_scan(options, store.get(), factory, app.settings.env());
+    print_report(app, report, false);
+    app.exit_code = report.exit_code();
+    return;
+  }
+
+  WorkerOptions w;
+  w.every = *every;
+  if (w.every < Millis(1000)) throw UsageError("--every: must be at least 1s");
+  w.grace = app.settings.duration("worker.grace").value_or(Millis(10000));
+  if (auto h = app.settings.get("worker.health_file")) w.health_file = *h;
+  w.max_cycles = app.settings.integer("worker.max_cycles");
+  if (w.max_cycles && *w.max_cycles < 1) throw UsageError("--max-cycles: must be 1 or more");
+  w.worker_id = options.worker;
+  w.command = "scan";
+  const std::atomic<bool>& stop = install_stop_signals(w.grace);
+  options.stop = &stop;
+  app.exit_code = run_worker(
+      w, store.get(), stop,
+      [&]() -> CycleResult {
+        ScanReport report = run_scan(options, store.get(), factory, app.settings.env());
+        print_report(app, report, true);
+        CycleResult r{report.exit_code(), std::nullopt};
+        for (const auto& region : report.regions)
+          if (region.error && region.status != RegionStatus::skipped && !r.error) r.error = region.error;
+        return r;
+      },
+      [&app](const std::string& note) {
+        if (!app.quiet) std::cerr << "oddsctl: " << note << "\n";
+      });
 }
 
 }  // namespace
@@ -72,6 +111,11 @@ void register_scan(CLI::App& root, App& app) {
   setting_option(cmd, app, "--odds-format", "scan.odds_format", "replayed odds: auto, decimal or american (default auto)");
   setting_flag(cmd, app, "--demo", "scan.demo", "scan the bundled sample data: no key, no network");
   setting_option(cmd, app, "--wait-lock", "scan.wait_lock", "wait this long for a region another run is scanning (then exit 75)");
+  setting_flag(cmd, app, "--from-store", "scan.from_store", "scan the latest synced snapshots (oddsctl sync): no network, no credits");
+  setting_option(cmd, app, "--every", "scan.every", "worker mode: scan on this schedule until SIGTERM/SIGINT, e.g. 15s");
+  setting_option(cmd, app, "--grace", "worker.grace", "worker mode: after a stop signal, exit within this (default 10s)");
+  setting_option(cmd, app, "--health-file", "worker.health_file", "worker mode: touch this file after each good cycle");
+  setting_option(cmd, app, "--max-cycles", "worker.max_cycles", "worker mode: stop after this many cycles");
   cmd->callback([&app] { run(app); });
 }
 

@@ -43,6 +43,8 @@ struct ScanOptions {
   // Replay: a file or folder of saved responses instead of the network.
   std::optional<std::filesystem::path> from_file;
   OddsFormat odds_format = OddsFormat::automatic;
+  // From the store: the latest synced snapshots (oddsctl sync), no network, no credits.
+  bool from_store = false;
   std::optional<std::filesystem::path> save_responses;
   // Set by a worker on SIGTERM: no new call starts.
   const std::atomic<bool>* stop = nullptr;
@@ -60,7 +62,7 @@ struct ScanReport {
   ExitCode exit_code() const;  // 0, 3 (some region not ok/skipped), 1 (none produced anything)
 };
 
-// `keys` resolves each region's key (env). Regions with no key fail with a message naming
+// `env` resolves each region's key. Regions with no key fail with a message naming
 // the env var. With from_file set, no key and no network are needed.
 ScanReport run_scan(const ScanOptions& options, Store* store, const ApiFactory& api_factory,
                     const EnvLookup& env);

@@ -68,6 +68,9 @@ ScanOptions scan_options_from_settings(const Settings& s) {
     if (o.from_file) throw UsageError("--demo and --from-file: use one");
     o.from_file = data_dir() / "demo";
   }
+  o.from_store = s.boolean("scan.from_store").value_or(false);
+  if (o.from_store && o.from_file) throw UsageError("--from-store and --from-file/--demo: use one");
+  if (o.from_store) o.command = "scan-from-store";
   o.odds_format = parse_odds_format(s.get_or("scan.odds_format", "auto"));
   if (auto d = s.get("scan.save_responses")) o.save_responses = std::filesystem::path(*d);
   if (o.from_file && o.save_responses) throw UsageError("--save-responses records live calls; it makes no sense with --from-file");

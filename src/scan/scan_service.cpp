@@ -11,6 +11,7 @@
 
 #include "oddsctl/errors.hpp"
 #include "oddsctl/scan.hpp"
+#include "oddsctl/sync.hpp"
 
 namespace oddsctl {
 
@@ -222,6 +223,12 @@ RegionWork scan_region(const ScanOptions& o, const std::string& region, const st
         std::erase_if(events, [&](const Event& e) {
           return std::find(o.sports.begin(), o.sports.end(), e.sport_key) == o.sports.end();
         });
+    } else if (o.from_store) {
+      events = freshest_events(*store, region, o.rules.max_quote_age, o.as_of.value_or(now_utc()));
+      if (!o.sports.empty())
+        std::erase_if(events, [&](const Event& e) {
+          return std::find(o.sports.begin(), o.sports.end(), e.sport_key) == o.sports.end();
+        });
     } else {
       fetch_live(o, region, factory, env, store, lease ? &*lease : nullptr, work, events);
     }
@@ -269,6 +276,9 @@ ScanReport run_scan(const ScanOptions& options, Store* store, const ApiFactory& 
     replay = load_replay(*o.from_file, o.regions, o.odds_format);
     if (o.regions.empty())
       for (const auto& [region, events] : *replay) o.regions.push_back(region);
+  } else if (o.from_store) {
+    if (!store) throw UsageError("--from-store needs a store (it cannot be used with --no-store)");
+    if (o.regions.empty()) o.regions = known_regions();
   } else if (o.regions.empty()) {
     for (const auto& r : known_regions())
       if (resolve_key(r, env)) o.regions.push_back(r);
