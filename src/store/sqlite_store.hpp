@@ -55,6 +55,7 @@ public:
 
   std::optional<std::string> get_meta(const std::string& key) override;
   void set_meta(const std::string& key, const std::string& value) override;
+  std::optional<std::map<std::string, std::string>> list_meta() override;
 
   std::optional<AlertMark> get_alert(const std::string& key) override;
   void mark_alert(const AlertMark& mark) override;
@@ -70,15 +71,15 @@ public:
 
 private:
   // Runs `fn(db)` holding the connection's mutex; library failures become
-  // StoreError("sqlite <path>: <op>: <cause>"). oddsctl errors pass through unchanged.
+  // StoreError("sqlite <path>: <op>: <cause>"). A StoreError passes through unchanged.
   template <class F>
   auto locked(const char* op, F&& fn) -> std::invoke_result_t<F, SQLite::Database&> {
     std::lock_guard<std::mutex> lock(m_mutex);
     try {
       return fn(*m_db);
-    } catch (const Error&) {
+    } catch (const StoreError&) {
       throw;
-    } catch (const std::exception& e) {
+    } catch (const std::exception& e) {  // SQLite, JSON, or a bad stored value: a store failure
       throw fail(op, e.what());
     }
   }
