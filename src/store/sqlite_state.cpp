@@ -29,6 +29,16 @@ void SqliteStore::set_meta(const std::string& key, const std::string& value) {
   });
 }
 
+// For `store migrate`: every key, in key order.
+std::optional<std::map<std::string, std::string>> SqliteStore::list_meta() {
+  return locked("list meta", [&](SQLite::Database& db) {
+    std::map<std::string, std::string> out;
+    SQLite::Statement st(db, "SELECT key, value FROM meta ORDER BY key");
+    while (st.executeStep()) out[st.getColumn(0).getString()] = st.getColumn(1).getString();
+    return std::optional<std::map<std::string, std::string>>(std::move(out));
+  });
+}
+
 namespace {
 AlertMark read_alert(SQLite::Statement& st) {
   AlertMark a;
