@@ -2,7 +2,6 @@
 // Why SAX: a DOM of a 20 MB /odds body costs several times its size in small allocations
 // (one map node per key); reading into the value types directly keeps a scan of a large
 // recorded set far below the memory target and is faster too.
-#include <cmath>
 #include <optional>
 #include <stdexcept>
 #include <string>
