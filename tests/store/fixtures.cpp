@@ -4,7 +4,12 @@
 
 namespace oddsctl::test {
 
-TimePoint t0() { return from_epoch_ms(1711502400000); }
+// A month ahead of the real clock: every test time is then in the future, so a backend that
+// also expires rows by wall clock (MongoDB's TTL index on leases) never removes them mid-case.
+TimePoint t0() {
+  static const TimePoint base = std::chrono::floor<std::chrono::seconds>(now_utc()) + std::chrono::hours(24 * 30);
+  return base;
+}
 TimePoint at_s(std::int64_t s) { return t0() + std::chrono::seconds(s); }
 
 Event make_event(const std::string& id, const std::string& sport_key, double home_price) {

@@ -8,7 +8,7 @@
 
 namespace oddsctl::test {
 
-// A fixed, whole-millisecond base time: 2024-03-27T01:20:00Z.
+// The base time of a run: whole seconds, fixed for the process, in the future (see fixtures.cpp).
 TimePoint t0();
 TimePoint at_s(std::int64_t seconds_after_t0);
 
