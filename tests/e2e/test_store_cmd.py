@@ -7,6 +7,7 @@ MongoDB itself is reached only as an unreachable address (127.0.0.1:1), for the 
 
 import json
 import os
+import re
 import sqlite3
 import subprocess
 
@@ -41,6 +42,11 @@ def rows(path, table):
             d = dict(r)
             for k in JSON_COLUMNS & set(d):
                 d[k] = json.loads(d[k]) if d[k] is not None else None
+            # The SQLite store keeps an opportunity's profit_pct column at full precision but
+            # its JSON as printed (rounded): a copy reads the JSON back, so compare rounded.
+            for k, v in d.items():
+                if isinstance(v, float):
+                    d[k] = round(v, 4)
             out.append(d)
         return sorted(out, key=lambda d: json.dumps(d, sort_keys=True))
     finally:
@@ -53,17 +59,22 @@ def mongo_built_in():
 
 
 class StoreCmdTest(E2ETest):
+    maxDiff = None
+
     def populate(self):
         """Two scans of two regions (with arbitrage), then state of every other kind."""
         self.fake.add_key(KEY_AU, remaining=1000)
         self.fake.add_key(KEY_UK, remaining=1000)
-        arb = [make_bookmaker("sportsbet", h2h=(2.10, 1.80)), make_bookmaker("neds", h2h=(1.80, 2.10))]
-        self.fake.set_events("au", "soccer_epl", [make_event("ev-au-1", bookmakers=arb)])
-        self.fake.set_events("uk", "soccer_epl", [make_event("ev-uk-1", bookmakers=arb),
-                                                  make_event("ev-uk-2", commence=in_hours(48), bookmakers=arb)])
+        # Two-way markets: 1/2.10 + 1/2.05 < 1 is an arbitrage.
+        arb = [make_bookmaker("neds", h2h=(2.10, 1.80)), make_bookmaker("tab", h2h=(1.70, 2.05))]
+        sport = "basketball_nbl"
+        self.fake.set_events("au", sport, [make_event("ev-au-1", sport_key=sport, bookmakers=arb)])
+        self.fake.set_events("uk", sport, [make_event("ev-uk-1", sport_key=sport, bookmakers=arb),
+                                           make_event("ev-uk-2", sport_key=sport, commence=in_hours(48),
+                                                      bookmakers=arb)])
         env = {"ODDS_API_KEY_AU": KEY_AU, "ODDS_API_KEY_UK": KEY_UK}
         for _ in range(2):
-            self.run_json("scan", "--regions", "au,uk", "--sports", "soccer_epl", env=env)
+            self.run_json("scan", "--regions", "au,uk", "--sports", sport, env=env)
         conn = sqlite3.connect(self.db_path)
         with conn:
             conn.execute("INSERT INTO tracked_events VALUES ('au', 'ev-au-1', 'soccer_epl', 'EPL', 'Home', 'Away', "
@@ -89,9 +100,10 @@ class StoreCmdTest(E2ETest):
         conn.close()
 
     def cache_view(self, store):
+        if not re.search(r"^\s+cache\b", self.run_cli("--help").stdout, re.M):
+            self.skipTest("this build has no `cache` command yet")
         proc = self.run_cli("cache", "get", "--regions", "au,uk", "--json", env={"ODDSCTL_STORE": store})
-        if proc.returncode == 2 and "cache" in proc.stderr and "get" not in proc.stdout:
-            self.skipTest("`cache get` is not in this build yet")
+        self.assertIn(proc.returncode, (0, 4), self.describe(proc))
         doc = json.loads(proc.stdout)
         for region in doc.get("regions", []):
             region.pop("age_s", None)
