@@ -1,4 +1,5 @@
 // oddsctl cache get | list | stats | invalidate | show | export: thin shells over cache.hpp.
+#include <cctype>
 #include <iostream>
 
 #include <nlohmann/json.hpp>
@@ -95,7 +96,7 @@ void run_list(App& app) {
   std::vector<json> rows;
   for (const auto& scan : store->list_scans(q)) rows.push_back(scan_row_json(scan));
   const std::vector<std::string> header = {"scanned_at", "region", "status", "duration_ms", "opportunities",
-                                           "credits_used", "scan_id", "command", "error"};
+                                           "credits_used", "scan_id", "command", "scanned_by", "error"};
   std::vector<std::vector<std::string>> cells;
   for (const auto& r : rows) {
     std::vector<std::string> line;
@@ -111,9 +112,9 @@ void run_list(App& app) {
         std::cout << "No scans stored.\n";
         break;
       }
-      Table{{"TIME", "REGION", "STATUS", "MS", "OPPS", "CREDITS", "SCAN ID", "BY", "ERROR"},
+      Table{{"TIME", "REGION", "STATUS", "MS", "OPPS", "CREDITS", "SCAN ID", "COMMAND", "BY", "ERROR"},
             cells,
-            {false, false, false, true, true, true, false, false, false}}
+            {false, false, false, true, true, true, false, false, false, false}}
           .print(app.color_stdout());
   }
 }
@@ -195,12 +196,16 @@ void run_show(App& app, const std::string& scan_id) {
   json doc = cache_show_json(*store, scan_id);
   std::vector<Opportunity> opps;
   std::vector<std::string> lines;
-  for (const auto& r : doc["regions"])
-    lines.push_back(r["region"].get<std::string>() + ": " + r["status"].get<std::string>() + ", " +
-                    std::to_string(r["opportunities"].get<int>()) + " opportunities, " +
+  for (const auto& r : doc["regions"]) {
+    std::string region = r["region"];
+    for (auto& c : region) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    const int n = r["opportunities"];
+    lines.push_back(region + ": " + r["status"].get<std::string>() + ", " + std::to_string(n) +
+                    (n == 1 ? " opportunity, " : " opportunities, ") +
                     std::to_string(r["duration_ms"].get<std::int64_t>()) + " ms, scanned at " +
                     r["scanned_at"].get<std::string>() + " by " + r["scanned_by"].get<std::string>() +
                     (r["error"].is_null() ? "" : ": " + r["error"].get<std::string>()));
+  }
   for (const auto& o : doc["opportunities"]) opps.push_back(opportunity_from_json(o));
   print_opportunities(app, opps, lines, doc);
 }
