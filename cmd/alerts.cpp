@@ -1,11 +1,141 @@
-// oddsctl alerts: placeholder until the alerts service lands (keeps the binary linking).
+// oddsctl alerts: a thin shell over run_alerts(): picks the sink, renders the report.
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
 #include "app.hpp"
+#include "oddsctl/alerts.hpp"
+#include "oddsctl/cache.hpp"
+#include "oddsctl/scan.hpp"
+#include "render.hpp"
 
 namespace oddsctl::cli {
 
+namespace {
+
+struct AlertsFlags {
+  bool dry_run = false;
+};
+
+enum class SinkKind { stdout_lines, webhook, exec };
+
+// --webhook and --exec are exclusive at one precedence level; across levels the stronger
+// source wins (a --exec flag overrides a webhook from the config file).
+SinkKind choose_sink(const Settings& s) {
+  auto hook = s.resolve("alerts.webhook");
+  auto exec = s.resolve("alerts.exec");
+  if (hook && exec) {
+    if (hook->source == exec->source)
+      throw UsageError("alerts: --webhook and --exec both given (" + std::string(to_string(hook->source)) +
+                       "): use one");
+    return static_cast<int>(hook->source) < static_cast<int>(exec->source) ? SinkKind::webhook : SinkKind::exec;
+  }
+  if (hook) return SinkKind::webhook;
+  if (exec) return SinkKind::exec;
+  return SinkKind::stdout_lines;
+}
+
+AlertOptions options_from(const App& app, Store& store, bool dry_run) {
+  const Settings& s = app.settings;
+  AlertOptions o;
+  std::vector<std::string> asked = s.list("alerts.regions");
+  // "all" and region names are resolved and validated the same way `cache get` does it.
+  if (!asked.empty()) o.regions = resolve_cache_regions(store, asked);
+  o.min_profit_pct = s.number("alerts.min_profit").value_or(0);
+  o.window = s.duration("alerts.window").value_or(std::chrono::hours(1));
+  o.escalation_step = s.number("alerts.escalation_step").value_or(0.5);
+  if (o.escalation_step <= 0) throw UsageError("alerts: --escalation-step must be above 0 percentage points");
+  auto max_age = s.get_or("alerts.max_age", "15m");
+  if (max_age == "none" || max_age == "0") o.max_age.reset();
+  else o.max_age = s.duration("alerts.max_age");
+  o.dry_run = dry_run;
+  o.now = now_utc();
+  o.owner = s.get_or("worker_id", default_worker_id());
+  Millis timeout = s.duration("alerts.timeout").value_or(std::chrono::seconds(10));
+  o.lease_ttl = std::max<Millis>(std::chrono::minutes(2), timeout * 3);
+  return o;
+}
+
+void print_results(const App& app, const AlertReport& report) {
+  std::vector<std::string> header{"key", "reason", "profit_pct", "sport", "event", "result"};
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& a : report.alerts) {
+    const Opportunity& o = a.opportunity;
+    std::string result = !a.attempted ? "would send" : a.delivered ? "sent" : "FAILED: " + a.error;
+    rows.push_back({a.key, to_string(a.reason), fmt_number(o.profit_pct, 2, 2), o.sport_key,
+                    o.home_team + " v " + o.away_team, result});
+  }
+  switch (app.format()) {
+    case Format::json: print_json(alert_report_json(report), app.stdout_tty()); break;
+    case Format::jsonl: print_jsonl(alert_report_json(report)["alerts"].get<std::vector<nlohmann::json>>()); break;
+    case Format::csv: print_csv(header, rows); break;
+    case Format::table: {
+      Table t{header, rows, {false, false, true, false, false, false}};
+      if (!rows.empty()) t.print(app.color_stdout());
+      break;
+    }
+  }
+}
+
+void summarise(const AlertReport& r) {
+  int fresh = 0, escalations = 0;
+  for (const auto& a : r.alerts) (a.reason == AlertReason::fresh ? fresh : escalations)++;
+  std::cerr << "alerts: " << r.alerts.size() << (r.dry_run ? " would be sent" : " due") << " (" << fresh << " new, "
+            << escalations << " escalation), ";
+  if (!r.dry_run) std::cerr << r.delivered() << " delivered, " << r.failed() << " failed, ";
+  std::cerr << r.suppressed << " already sent\n";
+  for (const auto& reg : r.regions)
+    if (reg.status != "ok") std::cerr << "alerts: region " << reg.region << ": " << reg.status << ", skipped\n";
+}
+
+void run(App& app, const AlertsFlags& flags) {
+  auto store = app.open_store();
+  AlertOptions options = options_from(app, *store, flags.dry_run);
+  SinkKind kind = choose_sink(app.settings);
+  Millis timeout = app.settings.duration("alerts.timeout").value_or(std::chrono::seconds(10));
+  // Without a sink the alerts ARE the output: JSON lines on stdout, or, with --json, the
+  // payloads inside the one summary document.
+  bool lines_on_stdout = kind == SinkKind::stdout_lines && !app.json() && !flags.dry_run;
+  AlertSink sink;
+  switch (kind) {
+    case SinkKind::webhook: sink = webhook_sink(*app.settings.get("alerts.webhook"), timeout); break;
+    case SinkKind::exec: sink = exec_sink(*app.settings.get("alerts.exec"), timeout); break;
+    case SinkKind::stdout_lines:
+      sink = [lines_on_stdout](const nlohmann::json& payload) -> Delivery {
+        if (!lines_on_stdout) return {true, ""};
+        std::cout << payload.dump() << "\n" << std::flush;
+        if (!std::cout) return {false, "stdout: write failed"};
+        return {true, ""};
+      };
+      break;
+  }
+
+  AlertReport report = run_alerts(*store, options, sink);
+  if (!lines_on_stdout) print_results(app, report);
+  if (!app.quiet && !app.json()) {
+    if (report.skipped_busy) std::cerr << "alerts: another alerts run holds the lease; nothing sent\n";
+    else summarise(report);
+  }
+  app.exit_code = report.exit_code();
+}
+
+}  // namespace
+
 void register_alerts(CLI::App& root, App& app) {
-  (void)app;
-  root.add_subcommand("alerts", "Send each new cached opportunity once (webhook, command, or stdout)");
+  CLI::App* cmd = root.add_subcommand(
+      "alerts", "Send each new cached opportunity once: to a webhook, a command, or stdout (JSON lines)");
+  auto flags = std::make_shared<AlertsFlags>();
+  setting_option(cmd, app, "--webhook", "alerts.webhook", "POST each alert as JSON to this URL");
+  setting_option(cmd, app, "--exec", "alerts.exec", "run CMD (via /bin/sh) with each alert as JSON on stdin");
+  setting_option(cmd, app, "--regions", "alerts.regions", "regions, comma separated, or all (default: every region with a cached result)");
+  setting_option(cmd, app, "--min-profit", "alerts.min_profit", "only opportunities at least this profitable, percent (default 0)");
+  setting_option(cmd, app, "--window", "alerts.window", "do not re-send a key within this time (default 1h)");
+  setting_option(cmd, app, "--escalation-step", "alerts.escalation_step",
+                 "re-send within the window when profit rose by this many points (default 0.5)");
+  setting_option(cmd, app, "--max-age", "alerts.max_age", "skip regions whose cached result is older (default 15m; none = no limit)");
+  setting_option(cmd, app, "--timeout", "alerts.timeout", "per delivery (default 10s)");
+  cmd->add_flag("--dry-run", flags->dry_run, "show what would be sent; send and mark nothing");
+  cmd->callback([&app, flags] { run(app, *flags); });
 }
 
 }  // namespace oddsctl::cli
