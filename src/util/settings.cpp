@@ -46,6 +46,14 @@ const std::vector<SettingSpec>& setting_specs() {
       {"scan.lease_ttl", "", "2m", "how long a region lease lasts without renewal"},
       {"cache.max_age", "", "15m", "older cached results are not fresh"},
       {"retention.keep_last", "", "100", "scans kept per region"},
+      {"alerts.regions", "", "", "regions to alert on (default: every region with a cached result)"},
+      {"alerts.min_profit", "", "0", "only alert on opportunities at least this profitable (percent)"},
+      {"alerts.webhook", "ODDSCTL_ALERTS_WEBHOOK", "", "POST each alert as JSON to this URL"},
+      {"alerts.exec", "", "", "run this command (sh -c) with each alert as JSON on stdin"},
+      {"alerts.window", "", "1h", "a key is not sent again within this window"},
+      {"alerts.escalation_step", "", "0.5", "unless its profit rose by this many percentage points"},
+      {"alerts.max_age", "", "15m", "cached results older than this are not alerted on"},
+      {"alerts.timeout", "", "10s", "per delivery (webhook or command)"},
   };
   return specs;
 }
