@@ -38,8 +38,13 @@ void MongoStore::save_scan(const RegionScan& scan) {
         }
       }
     });
-    // A collision on _id means a newer pointer exists: it stays.
-    c.update_one("latest_good", latest_good_forward_filter(scan), update, true, "set latest good", true);
+    // A collision on _id means a pointer exists that the filter did not match (a newer
+    // one), or that another writer inserted it between our match and our insert: the plain
+    // update settles both, moving it only if it is older than this scan.
+    Bson filter = latest_good_forward_filter(scan);
+    if (!c.update_one("latest_good", filter, update, true, "set latest good", true)) {
+      c.update_one("latest_good", filter, update, false, "set latest good");
+    }
   } else {
     Bson filter = by_id(scan.region);
     put_str(filter.get(), "scan_id", scan.scan_id);
