@@ -38,7 +38,10 @@ struct KeyBudget {
   std::string key_id;                  // ApiKey::id(), for matching only; never printed
   std::string key_hint;                // "…abcd"
   std::vector<std::string> regions;    // regions that used the key (or configured for it)
-  std::optional<std::int64_t> remaining;  // as last reported by the API
+  // As last reported by the API: the newest report, except that among reports within 5
+  // minutes of it (one run's concurrent calls, recorded out of order) the lowest remaining
+  // wins. reported_at is the newest report's time.
+  std::optional<std::int64_t> remaining;
   std::optional<std::int64_t> used;
   std::optional<TimePoint> reported_at;
   std::int64_t spent_1h = 0;

@@ -38,7 +38,28 @@ struct KeyState {
   std::optional<std::int64_t> last_used;  // the counter of the previous row, for estimates
   std::optional<TimePoint> first_at;      // first row inside the 30 d window
   bool rows_in_24h = false;
+  std::vector<const LedgerEntry*> reports;  // rows with a known remaining
 };
+
+// Responses of concurrent calls are recorded in the order they complete, not the order the
+// API counted them, so the newest row may carry an older figure. Within one run's span
+// (k_run_span before the newest report) the lowest remaining is the newest truth: the
+// counter only falls within a month.
+constexpr Millis k_run_span{5 * 60 * 1000};
+
+void set_reported(KeyBudget& kb, const std::vector<const LedgerEntry*>& reports) {
+  if (reports.empty()) return;
+  TimePoint newest = reports.front()->at;
+  for (const auto* r : reports) newest = std::max(newest, r->at);
+  const LedgerEntry* best = nullptr;
+  for (const auto* r : reports) {
+    if (r->at < newest - k_run_span) continue;
+    if (!best || *r->credits.remaining < *best->credits.remaining) best = r;
+  }
+  kb.remaining = best->credits.remaining;
+  kb.used = best->credits.used;
+  kb.reported_at = newest;
+}
 
 }  // namespace
 
@@ -80,11 +101,7 @@ BudgetStatus compute_status(const std::vector<LedgerEntry>& rows, const std::vec
     if (kb.key_hint.empty()) kb.key_hint = row.key_hint;
     RowSpend spend = row_spend(row, st.last_used);
     if (row.credits.used) st.last_used = row.credits.used;
-    if (row.credits.remaining && (!kb.reported_at || row.at >= *kb.reported_at)) {
-      kb.remaining = row.credits.remaining;
-      kb.used = row.credits.used;
-      kb.reported_at = row.at;
-    }
+    if (row.credits.remaining) st.reports.push_back(&row);
     if (row.at < since_30d) continue;  // (a row a little in the future, clock skew, counts)
     add_region(kb.regions, row.region);
     if (!st.first_at || row.at < *st.first_at) st.first_at = row.at;
@@ -116,6 +133,7 @@ BudgetStatus compute_status(const std::vector<LedgerEntry>& rows, const std::vec
   for (const auto& id : order) {
     KeyState& st = states[id];
     KeyBudget kb = st.budget;
+    set_reported(kb, st.reports);
     if (st.first_at) {
       const Millis window = st.rows_in_24h ? k_day : k_30d;
       const std::int64_t spent = st.rows_in_24h ? kb.spent_24h : kb.spent_30d;

@@ -82,6 +82,19 @@ TEST_CASE("status: windows, latest figures, breakdown and burn over the covered 
   CHECK(*k.runs_out_at == k.reported_at.value() + Millis(static_cast<std::int64_t>(982.0 / 9.0 * 86'400'000.0 + 0.5)));
 }
 
+TEST_CASE("status: concurrent responses recorded out of order report the lowest remaining") {
+  // Two calls of one run: the one the API counted last (remaining 94) was recorded first.
+  auto st = compute_status({row(3 * k_hour, "au", 3, 3, 97), row(2 * k_min, "au", 3, 6, 94),
+                            row(2 * k_min - Millis(5), "au", 3, 3, 97)},
+                           {}, k_now);
+  CHECK(st.keys[0].remaining == 94);
+  CHECK(st.keys[0].used == 6);
+  CHECK(st.keys[0].reported_at == k_now - 2 * k_min + Millis(5));
+  // A month later the counter renewed: an old low figure outside the run span does not count.
+  auto renewed = compute_status({row(20 * k_min, "au", 3, 400, 100), row(k_min, "au", 3, 3, 497)}, {}, k_now);
+  CHECK(renewed.keys[0].remaining == 497);
+}
+
 TEST_CASE("status: a key first used minutes ago is rated over at least one hour (the contract's example)") {
   // 18 credits in one scan 5 minutes ago: 18 per hour covered -> 432 per day.
   auto st = compute_status({row(5 * k_min, "au", 18, 18, 99982)}, {}, k_now);
