@@ -24,9 +24,12 @@ struct ConfigPath {
 ConfigPath config_path(const App& app) {
   const Settings& s = app.settings;
   if (s.file()) {
+    // CLI11 fills --config from ODDSCTL_CONFIG too: the same text means it came from there.
     std::string source = "default";
-    if (app.config_flag && !app.config_flag->empty()) source = "flag";
-    else if (auto env = s.env()("ODDSCTL_CONFIG"); env && !env->empty()) source = "env ODDSCTL_CONFIG";
+    auto env = s.env()("ODDSCTL_CONFIG");
+    if (env && !env->empty() && app.config_flag == env) source = "env ODDSCTL_CONFIG";
+    else if (app.config_flag && !app.config_flag->empty()) source = "flag";
+    else if (env && !env->empty()) source = "env ODDSCTL_CONFIG";
     return {s.file()->string(), true, source};
   }
   std::filesystem::path dir;
