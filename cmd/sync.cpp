@@ -26,6 +26,7 @@ std::vector<std::string> counts_row(const std::string& name, const SyncCounts& c
           std::to_string(c.changed),
           std::to_string(c.unchanged),
           std::to_string(c.failed),
+          std::to_string(c.not_returned),
           std::to_string(c.skipped_deadline),
           std::to_string(c.skipped_budget),
           std::to_string(c.requests),
@@ -33,7 +34,7 @@ std::vector<std::string> counts_row(const std::string& name, const SyncCounts& c
 }
 
 const std::vector<std::string> k_counts_header{"tier",   "selected", "synced",           "changed",
-                                               "unchanged", "failed", "skipped_deadline", "skipped_budget",
+                                               "unchanged", "failed", "not_returned", "skipped_deadline", "skipped_budget",
                                                "requests",  "credits_used"};
 
 void print_report(App& app, const SyncReport& r) {
@@ -60,11 +61,12 @@ void print_report(App& app, const SyncReport& r) {
       }
       Table t;
       t.header = k_counts_header;
-      t.header[6] = "deadline";  // narrower on a terminal
-      t.header[7] = "budget";
-      t.header[9] = "credits";
+      t.header[6] = "gone";  // narrower on a terminal
+      t.header[7] = "deadline";
+      t.header[8] = "budget";
+      t.header[10] = "credits";
       t.rows = rows;
-      t.numeric = {false, true, true, true, true, true, true, true, true, true};
+      t.numeric = {false, true, true, true, true, true, true, true, true, true, true};
       t.print(app.color_stdout());
       std::cout << "requests " << r.requests << ", credits " << r.totals.credits_used << ", " << r.duration_ms
                 << " ms\n";
@@ -87,6 +89,9 @@ void print_report(App& app, const SyncReport& r) {
   if (r.totals.skipped_deadline)
     std::cerr << "oddsctl: sync: deadline reached: " << r.totals.skipped_deadline
               << " events left for the next run (everything fetched is stored)\n";
+  if (r.totals.not_returned)
+    std::cerr << "oddsctl: sync: " << r.totals.not_returned
+              << " events not returned by the API (over, removed, or no odds in that region)\n";
   if (r.budget_tripped) std::cerr << "oddsctl: sync: stopped by a budget guard: what was fetched is stored\n";
   else if (r.totals.skipped_budget)
     std::cerr << "oddsctl: sync: " << r.totals.skipped_budget << " events left: their tier's budget share is spent\n";

@@ -119,6 +119,10 @@ struct SyncCounts {
   int changed = 0;
   int unchanged = 0;
   int failed = 0;
+  // Asked for but absent from the answer: over, removed, or no odds in that region. Not a
+  // failure of the run (exit code unaffected); the store records the attempt so the event
+  // backs off and, after sync.give_up_after such runs, is retired.
+  int not_returned = 0;
   int skipped_deadline = 0;
   int skipped_budget = 0;   // a tier's budget share or the guard stopped its calls
   int requests = 0;         // /odds calls started for this tier's batches

@@ -153,7 +153,7 @@ void fetch_one(const Batch& b, const SyncOptions& options, Store& store, ClientS
     auto it = by_id.find(tracked.event_id);
     if (it == by_id.end()) {
       o.ok = false;
-      o.error = "not returned by the API (over, removed, or no odds in region " + tracked.region + ")";
+      o.error = "not returned by the API (over, removed, or no odds in this region)";
       kind.push_back(2);
     } else {
       o.fingerprint = odds_fingerprint(*it->second);
@@ -190,8 +190,7 @@ void fetch_one(const Batch& b, const SyncOptions& options, Store& store, ClientS
       c.failed += 1;
       st.report.failures.push_back({b.region, b.events[i].event_id, "store: " + store_error});
     } else if (kind[i] == 2) {
-      c.failed += 1;
-      st.report.failures.push_back({b.region, b.events[i].event_id, *outcomes[i].error});
+      c.not_returned += 1;
     } else {
       c.synced += 1;
       (kind[i] == 1 ? c.changed : c.unchanged) += 1;

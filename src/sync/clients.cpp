@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "oddsctl/budget.hpp"
 #include "sync/sync_internal.hpp"
 
 namespace oddsctl::sync_detail {
@@ -45,8 +46,7 @@ RegionClient& ClientSet::get(const std::string& region) {
     std::optional<std::int64_t> remaining;
     if (key && m_options.reserve) {
       try {
-        for (const auto& e : m_store.latest_per_key())
-          if (e.key_id == key->id()) remaining = e.credits.remaining;
+        remaining = last_known_remaining(m_store, key->id());  // not just the newest row: see budget.hpp
       } catch (const std::exception& e) {
         spdlog::warn("sync: could not read the budget ledger: {}", e.what());
       }

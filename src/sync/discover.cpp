@@ -1,4 +1,5 @@
 // Discovery: the free /events endpoint turns a sport's upcoming events into tracked events.
+#include <algorithm>
 #include <mutex>
 
 #include <spdlog/spdlog.h>
@@ -34,7 +35,6 @@ std::vector<std::string> active_sports(OddsApi& api) {
 DiscoveryReport discover(const SyncOptions& options, Store& store, ClientSet& clients, const EnvLookup& env,
                          TimePoint now, bool only_stale) {
   DiscoveryReport report;
-  report.ran = true;
   std::vector<std::string> regions = options.regions;
   if (regions.empty())
     for (const auto& r : known_regions())
@@ -58,7 +58,6 @@ DiscoveryReport discover(const SyncOptions& options, Store& store, ClientSet& cl
       report.errors.push_back(region + ": " + *rc.error);
       continue;
     }
-    report.regions.push_back(region);
     std::vector<std::string> sports = options.sports;
     if (!explicit_sports) {
       try {
@@ -73,6 +72,12 @@ DiscoveryReport discover(const SyncOptions& options, Store& store, ClientSet& cl
       if (only_stale && explicit_sports && !stale(store, stamp_key(region, sport), every, now)) continue;
       items.push_back({region, sport});
     }
+  }
+
+  for (const auto& region : regions) {
+    bool used = std::find(stamp_regions.begin(), stamp_regions.end(), region) != stamp_regions.end();
+    for (const auto& it : items) used = used || it.region == region;
+    if (used) report.regions.push_back(region);
   }
 
   std::mutex mutex;
@@ -109,6 +114,8 @@ DiscoveryReport discover(const SyncOptions& options, Store& store, ClientSet& cl
     }
   });
   report.sports = static_cast<int>(sports_seen.size());
+  // "ran" when asked for, or when staleness made it call the API; a no-op check is not a run.
+  report.ran = !only_stale || !report.regions.empty() || !report.errors.empty();
 
   // Stamps only for what fully worked, so a failed discovery is retried next run.
   std::string stamp = format_rfc3339(now);

@@ -11,6 +11,7 @@ SyncCounts& SyncCounts::operator+=(const SyncCounts& o) {
   changed += o.changed;
   unchanged += o.unchanged;
   failed += o.failed;
+  not_returned += o.not_returned;
   skipped_deadline += o.skipped_deadline;
   skipped_budget += o.skipped_budget;
   requests += o.requests;
@@ -31,7 +32,8 @@ namespace {
 nlohmann::json counts_json(const SyncCounts& c) {
   return {{"selected", c.selected},       {"synced", c.synced},
           {"changed", c.changed},         {"unchanged", c.unchanged},
-          {"failed", c.failed},           {"skipped_deadline", c.skipped_deadline},
+          {"failed", c.failed},           {"not_returned", c.not_returned},
+          {"skipped_deadline", c.skipped_deadline},
           {"skipped_budget", c.skipped_budget}, {"requests", c.requests},
           {"credits_used", c.credits_used}};
 }
@@ -52,6 +54,7 @@ nlohmann::json sync_report_json(const SyncReport& r) {
   j["failures"] = failures;
   // Extras (add, never rename).
   j["started_at"] = format_rfc3339(r.started_at);
+  j["not_returned"] = r.totals.not_returned;
   j["skipped_budget"] = r.totals.skipped_budget;
   j["skipped_recent"] = r.skipped_recent;
   j["skipped_leases"] = r.skipped_leases;

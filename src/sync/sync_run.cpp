@@ -41,7 +41,7 @@ std::vector<std::pair<TrackedEvent, Tier>> select_event(const SyncOptions& optio
     known = true;
     auto last = e.last_attempt_at ? e.last_attempt_at : e.last_synced_at;
     if (!options.force && last && *last + options.min_interval > now) {
-      spdlog::warn("sync: {} in {} was synced {} ago (less than sync.min_interval {}); skipped, use --force",
+      spdlog::info("sync: {} in {} was synced {} ago (less than sync.min_interval {}); skipped, use --force",
                    e.event_id, e.region, format_duration(now - *last), format_duration(options.min_interval));
       report.skipped_recent += 1;
       continue;
