@@ -80,6 +80,16 @@ struct ConfiguredKey {
 // only for the `used` counter of estimates). Pure: no clock, no store.
 BudgetStatus compute_status(const std::vector<LedgerEntry>& rows, const std::vector<ConfiguredKey>& configured,
                             TimePoint now);
+// Concurrent calls of one run are recorded in the order they complete, not the order the
+// API counted them: within this span before a key's newest report, the lowest remaining is
+// the newest truth (the counter only falls within a month).
+constexpr Millis k_report_span{5 * 60 * 1000};
+
+// The key's remaining credits for a budget guard to start from: the lowest report within
+// k_report_span of its newest one (not merely the newest row, which can carry an older
+// figure and let a run spend past its reserve). nullopt when never reported.
+std::optional<std::int64_t> last_known_remaining(Store& store, const std::string& key_id);
+
 // Reads the ledger of the last 30 d (plus the newest known figures per key) from the store.
 BudgetStatus budget_status(Store& store, const std::vector<ConfiguredKey>& configured, TimePoint now);
 

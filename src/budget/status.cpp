@@ -41,19 +41,14 @@ struct KeyState {
   std::vector<const LedgerEntry*> reports;  // rows with a known remaining
 };
 
-// Responses of concurrent calls are recorded in the order they complete, not the order the
-// API counted them, so the newest row may carry an older figure. Within one run's span
-// (k_run_span before the newest report) the lowest remaining is the newest truth: the
-// counter only falls within a month.
-constexpr Millis k_run_span{5 * 60 * 1000};
-
+// See k_report_span: the newest row may carry an older figure than a row just before it.
 void set_reported(KeyBudget& kb, const std::vector<const LedgerEntry*>& reports) {
   if (reports.empty()) return;
   TimePoint newest = reports.front()->at;
   for (const auto* r : reports) newest = std::max(newest, r->at);
   const LedgerEntry* best = nullptr;
   for (const auto* r : reports) {
-    if (r->at < newest - k_run_span) continue;
+    if (r->at < newest - k_report_span) continue;
     if (!best || *r->credits.remaining < *best->credits.remaining) best = r;
   }
   kb.remaining = best->credits.remaining;
@@ -170,6 +165,20 @@ BudgetStatus budget_status(Store& store, const std::vector<ConfiguredKey>& confi
     if (latest.at < *q.since) all.push_back(std::move(latest));
   all.insert(all.end(), std::make_move_iterator(rows.begin()), std::make_move_iterator(rows.end()));
   return compute_status(all, configured, now);
+}
+
+std::optional<std::int64_t> last_known_remaining(Store& store, const std::string& key_id) {
+  std::optional<LedgerEntry> newest;
+  for (auto& e : store.latest_per_key())
+    if (e.key_id == key_id) newest = std::move(e);
+  if (!newest || !newest->credits.remaining) return std::nullopt;
+  std::int64_t lowest = *newest->credits.remaining;
+  LedgerQuery q;
+  q.key_id = key_id;
+  q.since = newest->at - k_report_span;
+  for (const auto& e : store.ledger(q))
+    if (e.credits.remaining && e.at <= newest->at) lowest = std::min(lowest, *e.credits.remaining);
+  return lowest;
 }
 
 std::vector<KeyBudget> filter_regions(const std::vector<KeyBudget>& keys, const std::vector<std::string>& regions) {

@@ -2,7 +2,12 @@
 // the JSON schema of the contract, and `budget check`.
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
+
 #include "oddsctl/budget.hpp"
+#include "oddsctl/store.hpp"
 
 using namespace oddsctl;
 
@@ -164,4 +169,22 @@ TEST_CASE("check: ok, low (exit 5) wins over unknown (exit 1), empty is unknown"
   CHECK(low.reason.find("(uk): 99 credits remaining < 100") != std::string::npos);
   CHECK(check_budget(st.keys, 50).outcome == CheckResult::Outcome::unknown);  // us never reported
   CHECK(check_budget({}, 1).outcome == CheckResult::Outcome::unknown);
+}
+
+TEST_CASE("last_known_remaining: a guard starts from the lowest report of the newest run") {
+  // As a real scan recorded it: the call the API counted last (remaining 20) completed a
+  // millisecond before another (remaining 23). Starting from 23 let a 1-credit call through
+  // a reserve of 20.
+  auto dir = std::filesystem::temp_directory_path() / ("oddsctl-budget-unit-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  {
+    auto store = open_store((dir / "s.db").string());
+    store->append_ledger({row(2 * k_day, "au", 1, 1, 29), row(3 * k_min + Millis(2), "au", 3, 4, 26),
+                          row(3 * k_min + Millis(1), "au", 3, 10, 20), row(3 * k_min, "au", 3, 7, 23),
+                          row(k_min, "uk", 1, 1, 5, "x", "scan", "odds", 200, "key-uk")});
+    CHECK(last_known_remaining(*store, "key-au") == 20);
+    CHECK(last_known_remaining(*store, "key-uk") == 5);
+    CHECK_FALSE(last_known_remaining(*store, "key-us"));
+  }
+  std::filesystem::remove_all(dir);
 }
