@@ -9,6 +9,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "oddsctl/budget.hpp"
 #include "oddsctl/errors.hpp"
 #include "oddsctl/scan.hpp"
 #include "oddsctl/sync.hpp"
@@ -91,8 +92,7 @@ void fetch_live(const ScanOptions& o, const std::string& region, const ApiFactor
   }
   std::optional<std::int64_t> known_remaining;
   if (store && (o.reserve || o.max_credits)) {
-    for (const auto& e : store->latest_per_key())
-      if (e.key_id == key->id()) known_remaining = e.credits.remaining;
+    known_remaining = last_known_remaining(*store, key->id());  // not just the newest row: see budget.hpp
   }
   auto guard = std::make_shared<BudgetGuard>(o.reserve, o.max_credits, known_remaining);
   std::mutex ledger_mutex;
