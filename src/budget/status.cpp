@@ -91,6 +91,9 @@ BudgetStatus compute_status(const std::vector<LedgerEntry>& rows, const std::vec
   const TimePoint since_24h = now - k_day;
   const TimePoint since_1h = now - k_hour;
   for (const auto& row : rows) {
+    // Rows after "now" (--as-of in the past) are not seen; a few minutes of clock skew
+    // between machines sharing a store are tolerated and count as now.
+    if (row.at > now + k_report_span) continue;
     KeyState& st = state_for(row.key_id, row.key_hint);
     KeyBudget& kb = st.budget;
     if (kb.key_hint.empty()) kb.key_hint = row.key_hint;

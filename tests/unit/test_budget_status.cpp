@@ -123,6 +123,14 @@ TEST_CASE("status: nothing in 24 h falls back to the 30 d average; no spend mean
   CHECK_FALSE(idle.keys[0].runs_out_at);
 }
 
+TEST_CASE("status as of an earlier time ignores later rows") {
+  std::vector<LedgerEntry> rows{row(150 * k_min, "au", 3, 3, 97), row(k_min, "au", 3, 6, 94)};  // 90 min before "now"
+  auto st = compute_status(rows, {}, k_now - k_hour);
+  CHECK(st.keys[0].remaining == 97);
+  CHECK(st.keys[0].spent_1h == 0);
+  CHECK(st.keys[0].spent_24h == 3);
+}
+
 TEST_CASE("status: configured keys without rows are listed with unknowns; keys sort by region") {
   std::vector<ConfiguredKey> conf{{"key-us", "…usxx", "us"}, {"key-au", "…auxx", "au"}, {"key-au", "…auxx", "eu"}};
   auto st = compute_status({row(k_min, "au", 1, 1, 9)}, conf, k_now);
