@@ -23,9 +23,11 @@ bool wanted(const std::vector<std::string>& filter, const std::string& value) {
   return filter.empty() || std::find(filter.begin(), filter.end(), value) != filter.end();
 }
 
-// Held long enough to cover the run: its deadline (or 30 minutes) plus one call's retries.
+// Held long enough to cover the run: its deadline (or 5 minutes: a 10,000-event run takes
+// seconds) plus one call's retries. Short, so a crashed run blocks the next ones only briefly;
+// a run outliving its lease at worst repeats work, which is harmless (idempotent).
 Millis lease_ttl(const SyncOptions& options) {
-  Millis run = options.deadline.value_or(std::chrono::minutes(30));
+  Millis run = options.deadline.value_or(std::chrono::minutes(5));
   return run + options.timeout * (options.max_retries + 1) + std::chrono::seconds(30);
 }
 

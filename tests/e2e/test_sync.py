@@ -1,8 +1,10 @@
 """oddsctl sync end to end: the real binary against the fake Odds API, and what the store holds."""
 
+import json
+import subprocess
 import time
 
-from harness import E2ETest, main, make_bookmaker, make_event, in_hours
+from harness import BIN, E2ETest, main, make_bookmaker, make_event, in_hours
 
 KEY = "test-key-au-0123456789abcdef"
 KEY_UK = "test-key-uk-0123456789abcdef"
@@ -212,6 +214,30 @@ class SlowSyncTest(E2ETest):
         self.fake.clear_faults()
         doc2 = self.run_json("sync", "--tier", "hot", "--markets", "h2h", env=ENV)
         self.assertEqual(doc2["synced"], left)
+
+    def test_overlapping_runs_do_not_do_the_same_work(self):
+        self.fake.add_key(KEY, remaining=100000)
+        self.fake.set_events("au", "soccer_epl", [event("e%02d" % i, 1) for i in range(10)])
+        self.run_json("sync", "--discover", "--regions", "au", env=ENV)
+        self.fake.set_latency(0)
+        self.fake.add_fault("latency", path="/odds", ms=3000)
+        env = dict(self.env, **ENV)
+        first = subprocess.Popen([BIN, "sync", "--tier", "hot", "--markets", "h2h", "--json"], env=env,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            # Wait (bounded) until the first run holds its lease, then start the second.
+            for _ in range(200):
+                if self.sql("SELECT name FROM leases WHERE name = 'sync:au:hot'"):
+                    break
+                time.sleep(0.05)
+            doc = self.run_json("sync", "--tier", "hot", "--markets", "h2h", env=ENV)
+            self.assertEqual(doc["selected"], 0)
+            self.assertTrue(doc["skipped_leases"] and "sync:au:hot" in doc["skipped_leases"][0], doc)
+        finally:
+            out, err = first.communicate(timeout=60)
+        self.assertEqual(first.returncode, 0, err)
+        self.assertEqual(json.loads(out)["synced"], 10)
+        self.assertEqual(len([c for c in self.fake.calls if c["path"].endswith("/odds")]), 1)
 
 
 if __name__ == "__main__":
