@@ -6,6 +6,7 @@
 #include "app.hpp"
 #include "oddsctl/scan.hpp"
 #include "oddsctl/sync.hpp"
+#include "oddsctl/worker.hpp"
 #include "render.hpp"
 
 namespace oddsctl::cli {
@@ -100,9 +101,39 @@ void print_report(App& app, const SyncReport& r) {
 void run(App& app) {
   SyncOptions options = sync_options_from_settings(app.settings);
   auto store = app.open_store();
-  SyncReport report = run_sync(options, *store, http_api_factory(app.settings.env()), app.settings.env());
-  print_report(app, report);
-  app.exit_code = report.exit_code();
+  ApiFactory factory = http_api_factory(app.settings.env());
+  std::optional<Millis> every = app.settings.duration("sync.every");
+  if (!every) {
+    SyncReport report = run_sync(options, *store, factory, app.settings.env());
+    print_report(app, report);
+    app.exit_code = report.exit_code();
+    return;
+  }
+  // Worker mode: the same run on a fixed schedule (see oddsctl/worker.hpp).
+  WorkerOptions w;
+  w.every = *every;
+  if (w.every < Millis(1000)) throw UsageError("--every: must be at least 1s");
+  w.grace = app.settings.duration("worker.grace").value_or(Millis(10000));
+  if (auto h = app.settings.get("worker.health_file")) w.health_file = *h;
+  w.max_cycles = app.settings.integer("worker.max_cycles");
+  if (w.max_cycles && *w.max_cycles < 1) throw UsageError("--max-cycles: must be 1 or more");
+  w.worker_id = options.worker;
+  w.command = "sync";
+  const std::atomic<bool>& stop = install_stop_signals(w.grace);
+  options.stop = &stop;
+  app.exit_code = run_worker(
+      w, store.get(), stop,
+      [&]() -> CycleResult {
+        SyncReport report = run_sync(options, *store, factory, app.settings.env());
+        print_report(app, report);
+        std::cout.flush();
+        CycleResult r{report.exit_code(), std::nullopt};
+        if (!report.failures.empty()) r.error = report.failures.front().event_id + ": " + report.failures.front().error;
+        return r;
+      },
+      [&app](const std::string& note) {
+        if (!app.quiet) std::cerr << "oddsctl: " << note << "\n";
+      });
 }
 
 Tier parse_tier(const std::string& text, bool allow_auto = false) {
@@ -201,6 +232,10 @@ void register_sync(CLI::App& root, App& app) {
   setting_flag(cmd, app, "--discover", "sync.discover", "first track the events of the sports asked (free /events calls); alone: only that");
   setting_option(cmd, app, "--batch-size", "sync.batch_size", "event ids per /odds call (default 50)");
   setting_option(cmd, app, "--bookmakers", "api.bookmakers", "only these bookmakers (comma separated)");
+  setting_option(cmd, app, "--every", "sync.every", "worker mode: run on this schedule until SIGTERM/SIGINT, e.g. 30s");
+  setting_option(cmd, app, "--grace", "worker.grace", "worker mode: after a stop signal, exit within this (default 10s)");
+  setting_option(cmd, app, "--health-file", "worker.health_file", "worker mode: touch this file after each good cycle");
+  setting_option(cmd, app, "--max-cycles", "worker.max_cycles", "worker mode: stop after this many cycles");
   cmd->footer("Exit codes: 0 ok (also when the deadline left work for the next run), 1 nothing could be synced,\n"
               "2 usage, 3 some events failed (the rest is stored), 5 a budget guard stopped the run.");
 

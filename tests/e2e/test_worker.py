@@ -87,6 +87,18 @@ class WorkerTest(E2ETest):
         proc.communicate(timeout=10)
         self.assertEqual(proc.returncode, 128 + signal.SIGTERM)
 
+    def test_sync_worker_runs_cycles_and_records_a_heartbeat(self):
+        env = dict(self.env, ODDS_API_KEY_AU=KEY)
+        proc = subprocess.run([BIN, "sync", "--regions", "au", "--sports", "basketball_nbl", "--every", "1s",
+                               "--max-cycles", "2", "--json", "--worker-id", "sync-w"],
+                              env=env, capture_output=True, text=True, timeout=60)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        docs = [json.loads(l) for l in proc.stdout.strip().splitlines()]
+        self.assertEqual(len(docs), 2)
+        self.assertEqual(docs[0]["synced"], 1)  # discovered then synced in the first cycle
+        hb = self.sql("SELECT * FROM heartbeats")
+        self.assertEqual([(h["worker_id"], h["command"], h["cycles"]) for h in hb], [("sync-w", "sync", 2)])
+
     def test_bad_every_is_a_usage_error(self):
         proc = self.run_cli("scan", "--regions", "au", "--every", "0s", env={"ODDS_API_KEY_AU": KEY})
         self.assertEqual(proc.returncode, 2, self.describe(proc))
