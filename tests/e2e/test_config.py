@@ -3,8 +3,9 @@ masked secrets, and a broken config file."""
 
 import json
 import os
+import re
 
-from harness import E2ETest, main, make_bookmaker, make_event
+from harness import SOURCE_DIR, E2ETest, main, make_bookmaker, make_event
 
 KEY_AU = "test-key-au-9f3k"
 
@@ -168,6 +169,22 @@ class ConfigTest(E2ETest):
         au = [k for k in doc["keys"] if k["region"] == "au"][0]
         self.assertIsNone(au["key"])
         self.assertIn("ODDS_API_KEY_AU", au["shown"])
+
+    def test_example_config_parses_and_lists_every_setting(self):
+        example = os.path.join(SOURCE_DIR, "deploy", "config.example.toml")
+        # As shipped (everything commented out) it changes nothing.
+        _, rows = self.show("--config", example)
+        self.assertFalse([k for k, r in rows.items() if r["source"] == "file"])
+        # Uncommented, every known setting comes from it.
+        with open(example) as f:
+            text = re.sub(r"^# ([a-z_]+) = ", r"\1 = ", f.read(), flags=re.M)
+        path = self.write_config(text, name="uncommented.toml")
+        _, rows = self.show("--config", path, env={"ODDSCTL_STORE": None, "ODDS_API_BASE_URL": None})
+        not_in_file = sorted(k for k, r in rows.items() if r["source"] != "file")
+        self.assertEqual(not_in_file, [], "keys missing from deploy/config.example.toml")
+        for key in ("tiers.hot.within", "retention.alerts_older_than", "commission.betfair_ex_uk",
+                    "budget.share.hot", "worker.grace", "sync.give_up_after"):
+            self.assertEqual(rows[key]["source"], "file", key)
 
 
 if __name__ == "__main__":
