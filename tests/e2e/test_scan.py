@@ -312,6 +312,17 @@ class ScanTest(E2ETest):
         self.assertEqual(proc.returncode, 2, self.describe(proc))
         self.assertIn("--regions", proc.stderr)
 
+    def test_from_store_scans_synced_snapshots_without_calls(self):
+        self.add_all_keys()
+        self.fake.set_events("au", "basketball_nbl", [arb_event(), no_arb_event()])
+        self.run_json("sync", "--regions", "au", "--sports", "basketball_nbl", env=KEY_ENV)
+        calls = len(self.fake.calls)
+        doc = self.run_json("scan", "--from-store", "--regions", "au")
+        self.assertEqual(len(self.fake.calls), calls)  # no network, no credits
+        self.assertEqual([o["event_id"] for o in doc["opportunities"]], ["ev1"])
+        self.assertEqual(doc["regions"][0]["requests"], 0)
+        self.assertEqual(self.sql("SELECT command FROM scans")[0]["command"], "scan-from-store")
+
     def test_key_never_leaks_into_output_logs_or_store(self):
         self.add_all_keys()
         self.fake.set_events("au", "basketball_nbl", [arb_event()])
