@@ -65,6 +65,24 @@ def roff_text(text):
     return text.replace("\\-", "-")
 
 
+# An oddsctl invocation in a script, unit file or example: the binary's name (or the
+# variable holding it) and what follows, up to a shell separator.
+INVOCATION = re.compile(r"""(?:\boddsctl|\$\{?ODDSCTL_BIN\}?"?)\s+([^;&|><'`)]*)""")
+
+
+def invocations(text):
+    """[(args...)] of each oddsctl command line in text; JSON exec forms (Dockerfile CMD) too."""
+    out = []
+    for line in text.splitlines():
+        for m in INVOCATION.finditer(line):
+            out.append(m.group(1).split())
+        cmd = re.match(r'^\s*CMD\s+(\[.*\])\s*$', line)
+        if cmd:
+            import json
+            out.append(json.loads(cmd.group(1)))
+    return out
+
+
 class DocsTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -216,6 +234,81 @@ class DocsTest(unittest.TestCase):
             if not os.path.exists(roff) or read(roff) != proc.stdout:
                 stale.append(md[:-3] + ".1")
         self.assertEqual(stale, [], "out of date: %s (run scripts/gen-man and commit)" % ", ".join(stale))
+
+    # -- ready schedules and examples ---------------------------------------------------------
+    def check_invocation(self, args, where, problems):
+        """The subcommand path must exist and each --flag must belong to it (or be global)."""
+        path, i = (), 0
+        while i < len(args) and path + (args[i],) in self.tree:
+            path += (args[i],)
+            i += 1
+        if not path:
+            return False  # prose ("oddsctl from cron"), not a command line
+        allowed = set(self.globals)
+        for k in range(1, len(path) + 1):
+            allowed.update(self.tree[path[:k]])
+        for a in args[i:]:
+            if a.startswith("--"):
+                flag = a.split("=", 1)[0]
+                if flag not in allowed:
+                    problems.append("%s: oddsctl %s has no flag %s" % (where, " ".join(path), flag))
+        return True
+
+    def test_deploy_files_and_man_examples_use_real_commands_and_flags(self):
+        deploy = os.path.join(SOURCE_DIR, "deploy")
+        files = []
+        for folder, _, names in os.walk(deploy):
+            files += [os.path.join(folder, n) for n in names]
+        files += [os.path.join(MAN, n) for n in os.listdir(MAN) if n.endswith(".md")]
+        problems, checked = [], 0
+        for path in sorted(files):
+            text = read(path)
+            if path.endswith(".md"):  # only the examples: indented code blocks
+                text = "\n".join(l for l in text.splitlines() if l.startswith("    "))
+            for args in invocations(text):
+                checked += self.check_invocation(args, os.path.relpath(path, SOURCE_DIR), problems)
+        self.assertGreater(checked, 20)
+        self.assertEqual(problems, [], "\n".join(problems))
+
+    def test_deploy_files_are_well_formed(self):
+        deploy = os.path.join(SOURCE_DIR, "deploy")
+        for name in ("render.yaml", os.path.join("github-actions", "oddsctl.yml")):
+            text = read(os.path.join(deploy, name))
+            self.assertNotIn("\t", text, name + ": YAML must not hold tabs")
+            try:
+                import yaml
+            except ImportError:
+                continue
+            doc = yaml.safe_load(text)
+            self.assertIsInstance(doc, dict, name)
+        systemd = os.path.join(deploy, "systemd")
+        for unit in sorted(os.listdir(systemd)):
+            if unit.endswith(".timer"):
+                self.assertTrue(os.path.exists(os.path.join(systemd, unit[:-6] + ".service")), unit)
+            if unit.endswith((".service", ".timer")):
+                sections = re.findall(r"^\[(\w+)\]$", read(os.path.join(systemd, unit)), re.M)
+                self.assertIn("Service" if unit.endswith(".service") else "Timer", sections, unit)
+        # The worker image installs the same build packages as scripts/setup: it runs it.
+        self.assertIn("scripts/setup", read(os.path.join(deploy, "docker", "Dockerfile")))
+        self.assertIn("FROM debian:bookworm-slim", read(os.path.join(deploy, "docker", "Dockerfile")))
+
+    @unittest.skipUnless(shutil.which("systemd-analyze"), "systemd-analyze is not installed")
+    def test_systemd_units_verify(self):
+        tmp = tempfile.mkdtemp(prefix="oddsctl-units-")
+        self.addCleanup(shutil.rmtree, tmp, True)
+        systemd = os.path.join(SOURCE_DIR, "deploy", "systemd")
+        units = []
+        for unit in sorted(os.listdir(systemd)):
+            if unit.endswith((".service", ".timer")):
+                text = read(os.path.join(systemd, unit)).replace("/usr/local/bin/oddsctl", os.path.abspath(BIN))
+                with open(os.path.join(tmp, unit), "w") as f:
+                    f.write(text)
+                units.append(os.path.join(tmp, unit))
+        proc = subprocess.run(["systemd-analyze", "verify", "--man=no"] + units, capture_output=True, text=True,
+                              timeout=120)
+        complaints = [l for l in (proc.stdout + proc.stderr).splitlines()
+                      if tmp in l and ("Unknown" in l or "Invalid" in l or "Failed to parse" in l or "bad" in l)]
+        self.assertEqual(complaints, [], proc.stdout + proc.stderr)
 
     # -- install ---------------------------------------------------------------------------
     def test_cmake_install_puts_everything_in_place(self):
