@@ -274,6 +274,7 @@ void run_budget_plan(App& app, const BudgetFlags& f) {
     }
   }
   if (!f.from_ledger || given_as_flag(app, "api.markets")) s.markets = count_setting(app, "api.markets", "--markets", {});
+  if (s.sports <= 0) throw UsageError("budget plan: --sports: give a count or a list of sport keys");
   if (s.markets <= 0 || s.regions <= 0) throw UsageError("budget plan: at least one region and one market are needed");
   if (!interval && !f.plan) throw UsageError("budget plan: --interval DURATION (e.g. 15s) or --plan NAME is required");
   const Plan* target = nullptr;
