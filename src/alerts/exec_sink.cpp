@@ -92,6 +92,7 @@ AlertSink exec_sink(const std::string& command, Millis timeout) {
       ::setpgid(0, 0);
       ::dup2(fds[0], STDIN_FILENO);
       ::dup2(STDERR_FILENO, STDOUT_FILENO);
+      ::close_range(3, ~0U, 0);  // the store's files and sockets are not the command's business
       sigset_t none;
       sigemptyset(&none);
       ::sigprocmask(SIG_SETMASK, &none, nullptr);
