@@ -47,7 +47,7 @@ _oddsctl() {
     "cache show") words="$words " ;;
     "cache export") words="$words --since --region" ;;
     "cleanup") words="$words --keep-last --older-than --batch-size --dry-run --vacuum" ;;
-    "sync") words="$words pin unpin list --regions --sports --markets --concurrency --timeout --deadline --reserve --max-credits --tier --event --force --discover --batch-size --bookmakers" ;;
+    "sync") words="$words pin unpin list --regions --sports --markets --concurrency --timeout --deadline --reserve --max-credits --tier --event --force --discover --batch-size --bookmakers --every --grace --health-file --max-cycles" ;;
     "sync pin") words="$words --tier --region" ;;
     "sync unpin") words="$words --region" ;;
     "sync list") words="$words --tier --region --sport --all --due" ;;

@@ -155,6 +155,10 @@ complete -c oddsctl -n '__oddsctl_at \'sync\'' -l force -d 'with --event: even i
 complete -c oddsctl -n '__oddsctl_at \'sync\'' -l discover -d 'first track the events of the sports asked (free /events calls); alone: only that'
 complete -c oddsctl -n '__oddsctl_at \'sync\'' -l batch-size -x -d 'event ids per /odds call (default 50)'
 complete -c oddsctl -n '__oddsctl_at \'sync\'' -l bookmakers -x -d 'only these bookmakers (comma separated)'
+complete -c oddsctl -n '__oddsctl_at \'sync\'' -l every -x -d 'worker mode: run on this schedule until SIGTERM/SIGINT, e.g. 30s'
+complete -c oddsctl -n '__oddsctl_at \'sync\'' -l grace -x -d 'worker mode: after a stop signal, exit within this (default 10s)'
+complete -c oddsctl -n '__oddsctl_at \'sync\'' -l health-file -r -F -d 'worker mode: touch this file after each good cycle'
+complete -c oddsctl -n '__oddsctl_at \'sync\'' -l max-cycles -x -d 'worker mode: stop after this many cycles'
 
 # oddsctl sync pin
 complete -c oddsctl -n '__oddsctl_at \'sync pin\'' -l tier -x -a 'auto hot warm cold frozen' -d 'hot, warm, cold or frozen'
