@@ -114,7 +114,13 @@ private:
   // Reserved credits go back unless the API may have charged them: a 200 (whole or not),
   // or any answer that says what it cost.
   void settle_budget(const Call& call, const HttpResult& result, const Credits& credits) const {
-    if (!m_options.guard || call.cost <= 0) return;
+    if (!m_options.guard) return;
+    // A free call (/sports, /events) still reports the key's remaining credits: the guard
+    // learns it before the first paid call, so a fresh store cannot overspend the reserve.
+    if (call.cost <= 0) {
+      if (credits.remaining) m_options.guard->settle(0, Credits{credits.used, credits.remaining, 0});
+      return;
+    }
     if (result.status == 200 || (result.status > 0 && credits.last))
       m_options.guard->settle(call.cost, credits);
     else

@@ -323,6 +323,15 @@ class ScanTest(E2ETest):
         self.assertEqual(doc["regions"][0]["requests"], 0)
         self.assertEqual(self.sql("SELECT command FROM scans")[0]["command"], "scan-from-store")
 
+    def test_reserve_is_honoured_on_a_fresh_store_from_the_free_calls_headers(self):
+        # Nothing in the ledger yet: the free /sports answer reports 500 left, below the reserve.
+        self.fake.add_key(KEYS["au"], remaining=500)
+        self.fake.set_events("au", "basketball_nbl", [arb_event()])
+        proc = self.run_cli("scan", "--regions", "au", "--reserve", "600", "--json", env=KEY_ENV)
+        self.assertEqual(proc.returncode, 5, self.describe(proc))
+        self.assertEqual([c for c in self.fake.calls if c["path"].endswith("/odds")], [])
+        self.assertEqual(self.fake.charged(KEYS["au"]), 0)
+
     def test_key_never_leaks_into_output_logs_or_store(self):
         self.add_all_keys()
         self.fake.set_events("au", "basketball_nbl", [arb_event()])
