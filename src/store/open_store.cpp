@@ -1,7 +1,8 @@
 // Choosing a backend from a store URI, and the default store location.
 //
 // Accepted forms (the contract): "sqlite:///abs/path.db", "sqlite:relative.db", a bare path
-// (SQLite), "mongodb://..." and "mongodb+srv://..." (only when built with libmongoc).
+// (SQLite), "mongodb://..." and "mongodb+srv://..." (only when built with libmongoc, whose
+// backend is then the module oddsctl-mongo.so, loaded only for these URIs).
 // Anything that looks like "scheme:..." with another scheme is refused rather than taken
 // for a file name: a typo such as "mongdb://h/db" must not silently create a SQLite file.
 // A file whose name really contains a colon can be given as "./name:x.db".
@@ -15,7 +16,7 @@
 #include "store/sqlite_store.hpp"
 
 #ifdef ODDSCTL_WITH_MONGO
-#include "store/mongo/mongo_store.hpp"
+#include "store/mongo_module.hpp"
 #endif
 
 namespace oddsctl {
@@ -59,6 +60,10 @@ std::string sqlite_path_of(const std::string& uri) {
 
 std::vector<std::string> built_in_stores() {
 #ifdef ODDSCTL_WITH_MONGO
+  // The MongoDB backend is a module loaded on demand (store/mongo_module.hpp): listed when
+  // its file is where oddsctl looks, flagged when this build has it but the file is missing.
+  if (mongo_module::availability() == mongo_module::Availability::missing)
+    return {"sqlite", "mongodb (module not found)"};
   return {"sqlite", "mongodb"};
 #else
   return {"sqlite"};
@@ -72,7 +77,7 @@ std::unique_ptr<Store> open_store(const std::string& uri) {
   if (scheme == "sqlite") return std::make_unique<SqliteStore>(sqlite_path_of(uri));
   if (scheme == "mongodb" || scheme == "mongodb+srv") {
 #ifdef ODDSCTL_WITH_MONGO
-    return make_mongo_store(uri);
+    return mongo_module::open(uri);
 #else
     throw UsageError("store " + redact_store_uri(uri) +
                      ": this oddsctl was built without MongoDB support (stores built in: " + built_in_list() + ")");
