@@ -67,15 +67,7 @@ void run(App& app) {
     return;
   }
 
-  WorkerOptions w;
-  w.every = *every;
-  if (w.every < Millis(1000)) throw UsageError("--every: must be at least 1s");
-  w.grace = app.settings.duration("worker.grace").value_or(Millis(10000));
-  if (auto h = app.settings.get("worker.health_file")) w.health_file = *h;
-  w.max_cycles = app.settings.integer("worker.max_cycles");
-  if (w.max_cycles && *w.max_cycles < 1) throw UsageError("--max-cycles: must be 1 or more");
-  w.worker_id = options.worker;
-  w.command = "scan";
+  WorkerOptions w = worker_options_from_settings(app.settings, *every, options.worker, "scan");
   const std::atomic<bool>& stop = install_stop_signals(w.grace);
   options.stop = &stop;
   app.exit_code = run_worker(
