@@ -1,0 +1,20 @@
+// Shared libraries loaded on first use instead of at start-up (issue 4): libcurl maps ~30
+// libraries (GnuTLS, LDAP, Kerberos, SSH, RTMP...) and libcrypto is large, yet a `cache get`
+// or `--version` never calls them. src/util/lazy_curl.cpp and lazy_crypto.cpp define the few
+// functions oddsctl uses, each forwarding to the real one found here. Internal to src/.
+#pragma once
+
+namespace oddsctl::lazy_lib {
+
+// The address of `name` in the library `soname` (dlopen-ed once, RTLD_NOW, never closed).
+// Throws oddsctl::Error (exit 1) naming the library and the loader's reason when it cannot
+// be loaded or lacks the symbol.
+void* symbol(const char* soname, const char* name);
+
+// `symbol` cast to the function type F; resolve once per call site (function-local static).
+template <class F>
+F function(const char* soname, const char* name) {
+  return reinterpret_cast<F>(symbol(soname, name));
+}
+
+}  // namespace oddsctl::lazy_lib
