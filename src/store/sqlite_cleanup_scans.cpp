@@ -1,0 +1,129 @@
+// Cleanup of scans in the SQLite store: see sqlite_cleanup_scans.hpp.
+//
+// The previous query ranked every scan of the table with a window function for every
+// batch, inside the write transaction; here each region is walked from its oldest scan
+// through scans_region_started, so a batch reads about batch_size rows per region.
+#include "store/sqlite_cleanup_scans.hpp"
+
+#include <algorithm>
+#include <optional>
+#include <tuple>
+
+#include <SQLiteCpp/Statement.h>
+
+namespace oddsctl::sqlite_cleanup {
+
+namespace {
+
+constexpr const char* k_not_latest_good =
+    "NOT EXISTS (SELECT 1 FROM latest_good g WHERE g.region = s.region AND g.scan_id = s.scan_id)";
+
+// Every region that has scans: a skip-scan over the index, one probe per region.
+std::vector<std::string> regions(SQLite::Database& db) {
+  SQLite::Statement st(db,
+                       "WITH RECURSIVE r(region) AS (SELECT min(region) FROM scans UNION ALL "
+                       "SELECT (SELECT min(region) FROM scans WHERE region > r.region) FROM r WHERE r.region IS NOT "
+                       "NULL) SELECT region FROM r WHERE region IS NOT NULL");
+  std::vector<std::string> out;
+  while (st.executeStep()) out.push_back(st.getColumn(0).getString());
+  return out;
+}
+
+// The region's keep-th newest scan: victims are strictly older (in started_at, scan_id
+// order). nullopt when the region has no more than `keep` scans.
+std::optional<ScanCursor> keep_boundary(SQLite::Database& db, const std::string& region, int keep) {
+  SQLite::Statement st(db,
+                       "SELECT started_at, scan_id FROM scans WHERE region = ? ORDER BY started_at DESC, "
+                       "scan_id DESC LIMIT 1 OFFSET ?");
+  st.bind(1, region);
+  st.bind(2, keep - 1);
+  if (!st.executeStep()) return std::nullopt;
+  return ScanCursor{st.getColumn(0).getInt64(), st.getColumn(1).getString()};
+}
+
+}  // namespace
+
+std::vector<ScanVictim> choose_scans(SQLite::Database& db, const ScanRule& rule,
+                                     std::map<std::string, ScanCursor>& cursors, std::int64_t limit) {
+  std::vector<ScanVictim> all;
+  for (const auto& region : regions(db)) {
+    std::optional<ScanCursor> boundary;
+    if (rule.keep > 0) {
+      boundary = keep_boundary(db, region, rule.keep);
+      if (!boundary) continue;
+    }
+    // started_at >= :after_at repeats the row-value test so the index range starts there.
+    std::string sql =
+        std::string("SELECT scan_id, started_at FROM scans s WHERE region = :region AND started_at < :cutoff "
+                    "AND started_at >= :after_at AND (started_at, scan_id) > (:after_at, :after_id) AND ") +
+        k_not_latest_good;
+    if (boundary) sql += " AND (started_at, scan_id) < (:b_at, :b_id)";
+    sql += " ORDER BY started_at, scan_id LIMIT :limit";
+    SQLite::Statement st(db, sql);
+    const ScanCursor& after = cursors[region];
+    st.bind(":region", region);
+    st.bind(":cutoff", static_cast<int64_t>(rule.cutoff));
+    st.bind(":after_at", static_cast<int64_t>(after.started_at));
+    st.bind(":after_id", after.scan_id);
+    if (boundary) {
+      st.bind(":b_at", static_cast<int64_t>(boundary->started_at));
+      st.bind(":b_id", boundary->scan_id);
+    }
+    st.bind(":limit", static_cast<int64_t>(limit));
+    while (st.executeStep()) all.push_back({st.getColumn(0).getString(), region, st.getColumn(1).getInt64()});
+  }
+  auto order = [](const ScanVictim& v) { return std::tie(v.started_at, v.scan_id, v.region); };
+  std::sort(all.begin(), all.end(), [&](const ScanVictim& a, const ScanVictim& b) { return order(a) < order(b); });
+  if (limit >= 0 && static_cast<std::int64_t>(all.size()) > limit) all.resize(static_cast<std::size_t>(limit));
+  for (const auto& v : all) cursors[v.region] = ScanCursor{v.started_at, v.scan_id};
+  return all;
+}
+
+void remove_scans(SQLite::Database& db, const ScanRule& rule, const std::vector<ScanVictim>& victims, bool dry_run,
+                  CleanupReport& report) {
+  SQLite::Statement count(db, "SELECT count(*) FROM opportunities WHERE scan_id = ? AND region = ?");
+  auto opportunities_of = [&](const ScanVictim& v) {
+    count.reset();
+    count.bind(1, v.scan_id);
+    count.bind(2, v.region);
+    count.executeStep();
+    return count.getColumn(0).getInt64();
+  };
+  if (dry_run) {
+    for (const auto& v : victims) {
+      report.removed["scans"][v.region] += 1;
+      if (auto n = opportunities_of(v); n > 0) report.removed["opportunities"][v.region] += n;
+    }
+    return;
+  }
+  const std::string base = std::string("DELETE FROM scans AS s WHERE scan_id = :id AND region = :region AND "
+                                       "started_at = :at AND started_at < :cutoff AND ") + k_not_latest_good;
+  SQLite::Statement remove(db, base);
+  SQLite::Statement remove_bounded(db, base + " AND (started_at, scan_id) < (:b_at, :b_id)");
+  // The newest `keep` again, now under the write lock: scans saved since choosing move it.
+  std::map<std::string, std::optional<ScanCursor>> boundaries;
+  for (const auto& v : victims) {
+    SQLite::Statement* st = &remove;
+    if (rule.keep > 0) {
+      auto it = boundaries.find(v.region);
+      if (it == boundaries.end()) it = boundaries.emplace(v.region, keep_boundary(db, v.region, rule.keep)).first;
+      if (!it->second) continue;  // the region has no more than `keep` scans now
+      st = &remove_bounded;
+      st->reset();
+      st->bind(":b_at", static_cast<int64_t>(it->second->started_at));
+      st->bind(":b_id", it->second->scan_id);
+    } else {
+      st->reset();
+    }
+    const std::int64_t n = opportunities_of(v);
+    st->bind(":id", v.scan_id);
+    st->bind(":region", v.region);
+    st->bind(":at", static_cast<int64_t>(v.started_at));
+    st->bind(":cutoff", static_cast<int64_t>(rule.cutoff));
+    if (st->exec() == 0) continue;
+    report.removed["scans"][v.region] += 1;
+    if (n > 0) report.removed["opportunities"][v.region] += n;
+  }
+}
+
+}  // namespace oddsctl::sqlite_cleanup
