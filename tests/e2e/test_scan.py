@@ -213,7 +213,9 @@ class ScanTest(E2ETest):
     def test_two_overlapping_runs_scan_a_region_once(self):
         self.add_all_keys()
         self.fake.set_events("au", "basketball_nbl", [arb_event()])
-        self.fake.set_latency(1500)
+        # Long enough that the second process starts while the first holds the lease, even on
+        # a loaded machine.
+        self.fake.set_latency(3000)
         env = dict(self.env, **KEY_ENV)
         cmd = [BIN, "scan", "--regions", "au", "--sports", "basketball_nbl", "--json"]
         procs = [subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
