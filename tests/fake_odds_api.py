@@ -19,6 +19,14 @@ import threading
 import time
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+class _Server(ThreadingHTTPServer):
+    # socketserver's default listen backlog is 5: a client opening 24 connections at once
+    # (4 regions x 6 sports) would see SYNs dropped and retried a second later, which
+    # measures the fake, not the client.
+    request_queue_size = 128
+    daemon_threads = True
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 FAULT_KINDS = ("latency", "status", "truncate", "bad_json", "hang", "no_credit_headers", "reset")
@@ -89,7 +97,7 @@ class FakeOddsApi:
 
         Handler.fake = fake
         self._stopping.clear()
-        self._server = ThreadingHTTPServer(("127.0.0.1", self._port), Handler)
+        self._server = _Server(("127.0.0.1", self._port), Handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever,
                                         kwargs={"poll_interval": 0.05}, daemon=True)
