@@ -62,9 +62,10 @@ struct Kind {
 std::vector<Kind> kinds_for(const RetentionPolicy& p, TimePoint now) {
   auto cutoff = [&](const std::optional<Millis>& age) { return to_epoch_ms(now - *age); };
   auto by_time = [](const char* table, const char* key, const char* region, const char* at) {
+    // "at >= :after_at" repeats the row-value test so that the index range starts there.
     return std::string("SELECT ") + key + ", " + region + ", " + at + " FROM " + table + " WHERE " + at +
-           " < :cutoff AND (" + at + ", " + key + ") > (:after_at, :after_key) ORDER BY " + at + ", " + key +
-           " LIMIT :limit";
+           " < :cutoff AND " + at + " >= :after_at AND (" + at + ", " + key + ") > (:after_at, :after_key) ORDER BY " +
+           at + ", " + key + " LIMIT :limit";
   };
   std::vector<Kind> kinds;
   if (p.snapshots_older_than) {
@@ -72,8 +73,8 @@ std::vector<Kind> kinds_for(const RetentionPolicy& p, TimePoint now) {
     const std::string newer = "EXISTS (SELECT 1 FROM snapshots n WHERE n.region = s.region AND n.event_id = "
                               "s.event_id AND (n.taken_at, n.id) > (s.taken_at, s.id))";
     kinds.push_back({"snapshots", true,
-                     "SELECT id, region, taken_at FROM snapshots s WHERE taken_at < :cutoff AND (taken_at, id) > "
-                     "(:after_at, :after_key) AND " + newer + " ORDER BY taken_at, id LIMIT :limit",
+                     "SELECT id, region, taken_at FROM snapshots s WHERE taken_at < :cutoff AND taken_at >= :after_at "
+                     "AND (taken_at, id) > (:after_at, :after_key) AND " + newer + " ORDER BY taken_at, id LIMIT :limit",
                      "DELETE FROM snapshots AS s WHERE id = :key AND taken_at < :cutoff AND " + newer,
                      cutoff(p.snapshots_older_than)});
   }
