@@ -81,6 +81,14 @@ void run_get(App& app) {
     };
   }
   CacheResult result = cache_get(*store, options, fallback);
+  if (app.format() == Format::json && !app.stdout_tty()) {
+    // Compact JSON for a program: written straight from the opportunities, in one write.
+    std::string text = cache_get_json_text(result);
+    text += '\n';
+    std::cout.write(text.data(), static_cast<std::streamsize>(text.size()));
+    app.exit_code = result.exit_code();
+    return;
+  }
   print_opportunities(app, result.opportunities(), cache_status_lines(result),
                       app.json() ? cache_get_json(result) : json());
   app.exit_code = result.exit_code();

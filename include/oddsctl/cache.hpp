@@ -80,6 +80,9 @@ CacheResult cache_get(Store& store, const CacheGetOptions& options, const Fallba
 // fields when one ran); top level adding generated_at, max_age_s, fresh, stale, missing.
 // A missing region's entry has status "missing" and null times.
 nlohmann::json cache_get_json(const CacheResult& result);
+// The same document as compact text (what cache_get_json(result).dump() reads back as), written
+// straight from the opportunities: the fast path of `cache get --json`.
+std::string cache_get_json_text(const CacheResult& result);
 // "AU: 5 opportunities, updated 42 s ago", one per asked region.
 std::vector<std::string> cache_status_lines(const CacheResult& result);
 
