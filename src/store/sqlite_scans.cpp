@@ -1,4 +1,6 @@
 // Scans and their opportunities in the SQLite store, and the latest-good pointer per region.
+#include <set>
+
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 
@@ -34,11 +36,165 @@ RegionScan read_scan(SQLite::Statement& st) {
   return s;
 }
 
+// Reads a stored opportunity text straight into the struct, without a JSON tree: what
+// opportunity_from_json(json::parse(text)) gives for the texts it understands (to_json's
+// shape, unknown keys skipped). Anything else (a wrong type, a missing field, bad JSON) makes
+// it give up, and the caller takes the slow path, which throws the usual error.
+class OpportunitySax : public nlohmann::json_sax<nlohmann::json> {
+public:
+  explicit OpportunitySax(Opportunity& o) : m_o(o) {}
+
+  bool complete() const { return m_required == k_all && m_depth == 0; }
+
+  bool null() override { return scalar([&] { return set_null(); }); }
+  bool boolean(bool) override { return scalar([] { return false; }); }
+  bool number_integer(number_integer_t v) override { return number(static_cast<double>(v)); }
+  bool number_unsigned(number_unsigned_t v) override { return number(static_cast<double>(v)); }
+  bool number_float(number_float_t v, const string_t&) override { return number(v); }
+  bool string(string_t& v) override { return scalar([&] { return set_string(v); }); }
+  bool binary(binary_t&) override { return false; }
+  bool key(string_t& k) override {
+    if (m_skip == 0) m_key = std::move(k);
+    return true;
+  }
+  bool start_object(std::size_t) override {
+    if (m_skip > 0 || unknown()) return ++m_skip, true;
+    if (m_depth == 0) return m_depth = 1, true;  // the opportunity
+    if (m_depth == 2) {                          // a leg
+      m_o.legs.emplace_back();
+      m_leg_required = 0;
+      m_leg_effective = false;
+      return m_depth = 3, true;
+    }
+    return false;
+  }
+  bool end_object() override {
+    if (m_skip > 0) return --m_skip, true;
+    if (m_depth == 3) {
+      if (m_leg_required != k_leg_all) return false;
+      if (!m_leg_effective) m_o.legs.back().effective_price = m_o.legs.back().price;
+      m_depth = 2;
+      return true;
+    }
+    m_depth = 0;
+    return true;
+  }
+  bool start_array(std::size_t) override {
+    if (m_skip > 0 || unknown()) return ++m_skip, true;
+    if (m_depth == 1 && m_key == "legs") {
+      m_o.legs.clear();  // a repeated key: the last one wins, as in a tree
+      m_required |= k_legs;
+      return m_depth = 2, true;
+    }
+    if (m_depth == 3 && m_key == "bookmakers") {
+      m_o.legs.back().bookmakers.clear();  // a repeated key: the last one wins, as in a tree
+      m_leg_required |= k_books;
+      return m_depth = 4, true;
+    }
+    return false;
+  }
+  bool end_array() override {
+    if (m_skip > 0) return --m_skip, true;
+    m_depth = m_depth == 4 ? 3 : 1;
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+
+private:
+  static constexpr unsigned k_region = 1, k_event = 2, k_commence = 4, k_market = 8, k_implied = 16,
+                            k_profit = 32, k_legs = 64, k_all = 127;
+  static constexpr unsigned k_outcome = 1, k_price = 2, k_books = 4, k_leg_all = 7;
+
+  // A key this reader does not know, at a level where unknown keys are skipped.
+  bool unknown() const {
+    static const std::set<std::string> top = {"region", "sport_key", "sport_title", "event_id", "home_team",
+                                              "away_team", "commence_time", "market", "point", "implied_sum",
+                                              "profit_pct", "legs"};
+    static const std::set<std::string> leg = {"outcome", "point", "price", "effective_price", "bookmakers", "stake"};
+    if (m_depth == 1) return !top.count(m_key);
+    if (m_depth == 3) return !leg.count(m_key);
+    return false;
+  }
+
+  template <class F>
+  bool scalar(F set) {
+    if (m_skip > 0 || unknown()) return true;
+    return set();
+  }
+
+  bool number(double v) {
+    return scalar([&] {
+      if (m_depth == 1) {
+        if (m_key == "point") return m_o.point = v, true;
+        if (m_key == "implied_sum") return m_o.implied_sum = v, m_required |= k_implied, true;
+        if (m_key == "profit_pct") return m_o.profit_pct = v, m_required |= k_profit, true;
+        return false;
+      }
+      if (m_depth != 3) return false;
+      auto& l = m_o.legs.back();
+      if (m_key == "point") return l.point = v, true;
+      if (m_key == "price") return l.price = v, m_leg_required |= k_price, true;
+      if (m_key == "effective_price") return l.effective_price = v, m_leg_effective = true, true;
+      if (m_key == "stake") return l.stake = v, true;
+      return false;
+    });
+  }
+
+  bool set_null() {
+    if (m_depth == 1 && m_key == "point") return m_o.point.reset(), true;
+    if (m_depth == 3 && m_key == "point") return m_o.legs.back().point.reset(), true;
+    if (m_depth == 3 && m_key == "stake") return m_o.legs.back().stake.reset(), true;
+    return false;
+  }
+
+  bool set_string(std::string& v) {
+    if (m_depth == 4) return m_o.legs.back().bookmakers.push_back(std::move(v)), true;
+    if (m_depth == 3) {
+      if (m_key != "outcome") return false;
+      m_leg_required |= k_outcome;
+      return m_o.legs.back().outcome = std::move(v), true;
+    }
+    if (m_depth != 1) return false;
+    if (m_key == "region") return m_required |= k_region, m_o.region = std::move(v), true;
+    if (m_key == "sport_key") return m_o.sport_key = std::move(v), true;
+    if (m_key == "sport_title") return m_o.sport_title = std::move(v), true;
+    if (m_key == "event_id") return m_required |= k_event, m_o.event_id = std::move(v), true;
+    if (m_key == "home_team") return m_o.home_team = std::move(v), true;
+    if (m_key == "away_team") return m_o.away_team = std::move(v), true;
+    if (m_key == "market") return m_required |= k_market, m_o.market = std::move(v), true;
+    if (m_key == "commence_time") {
+      auto t = try_parse_rfc3339(v);
+      if (!t) return false;
+      m_o.commence_time = *t;
+      return m_required |= k_commence, true;
+    }
+    return false;
+  }
+
+  Opportunity& m_o;
+  std::string m_key;
+  int m_depth = 0;  // 0 outside, 1 opportunity, 2 legs, 3 a leg, 4 its bookmakers
+  int m_skip = 0;   // nesting inside a skipped value
+  unsigned m_required = 0, m_leg_required = 0;
+  bool m_leg_effective = false;
+};
+
+Opportunity read_opportunity(const char* text, std::size_t size) {
+  Opportunity o;
+  OpportunitySax sax(o);
+  if (nlohmann::json::sax_parse(text, text + size, &sax) && sax.complete()) return o;
+  return opportunity_from_json(nlohmann::json::parse(text, text + size));
+}
+
 void load_opportunities(SQLite::Database& db, RegionScan& scan) {
   SQLite::Statement st(db, "SELECT json FROM opportunities WHERE scan_id = ? AND region = ? ORDER BY idx");
   st.bind(1, scan.scan_id);
   st.bind(2, scan.region);
-  while (st.executeStep()) scan.opportunities.push_back(opportunity_from_json(nlohmann::json::parse(st.getColumn(0).getString())));
+  if (scan.opportunity_count > 0) scan.opportunities.reserve(static_cast<std::size_t>(scan.opportunity_count));
+  while (st.executeStep()) {
+    const auto col = st.getColumn(0);
+    scan.opportunities.push_back(read_opportunity(col.getText(), static_cast<std::size_t>(col.getBytes())));
+  }
 }
 
 // started_at of the scan the region's pointer names, if any.
