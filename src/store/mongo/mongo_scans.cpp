@@ -7,16 +7,6 @@
 
 namespace oddsctl::mongo {
 
-namespace {
-
-Bson by_id(const std::string& id) {
-  Bson doc;
-  put_str(doc.get(), "_id", id);
-  return doc;
-}
-
-}  // namespace
-
 // The latest-good rule (the same as SQLite's): ok and partial move the region's pointer
 // unless it names a scan that started later; failed never moves it (and drops it when the
 // very scan it names is rewritten as failed); skipped is not stored.

@@ -8,12 +8,6 @@ namespace oddsctl::mongo {
 
 namespace {
 
-Bson by_id(const std::string& id) {
-  Bson doc;
-  put_str(doc.get(), "_id", id);
-  return doc;
-}
-
 Bson sorted_by_id() {
   Bson opts;
   put_child(opts.get(), "sort", [](bson_t* s) { put_i32(s, "_id", 1); });

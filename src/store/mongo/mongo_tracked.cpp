@@ -6,16 +6,6 @@
 
 namespace oddsctl::mongo {
 
-namespace {
-
-Bson by_id(const std::string& id) {
-  Bson doc;
-  put_str(doc.get(), "_id", id);
-  return doc;
-}
-
-}  // namespace
-
 void MongoStore::upsert_tracked(const std::vector<TrackedEvent>& events) {
   if (events.empty()) return;
   std::vector<std::pair<Bson, Bson>> ops;

@@ -29,6 +29,12 @@ Bson pipeline_doc(const std::vector<std::pair<const char*, Fill>>& stages) {
 
 }  // namespace
 
+Bson by_id(const std::string& id) {
+  Bson doc;
+  put_str(doc.get(), "_id", id);
+  return doc;
+}
+
 // --- leases ---
 
 Bson lease_acquire_filter(const std::string& name, const std::string& owner, TimePoint now) {

@@ -16,6 +16,9 @@ namespace oddsctl::mongo {
 // missing lease is inserted; a lease held by someone else makes the upsert collide on _id
 // (E11000), which the store reads as "held".
 //   {_id: name, $or: [{expires_at: {$lte: now}}, {owner: owner}]}
+// {_id: id}: the filter of every single-document lookup.
+Bson by_id(const std::string& id);
+
 Bson lease_acquire_filter(const std::string& name, const std::string& owner, TimePoint now);
 // An update pipeline (one atomic findAndModify): owner and expires_at = now + ttl; acquired_at
 // kept when the lease was ours and still valid (an extension), else now (as the SQLite store).
