@@ -101,7 +101,9 @@ std::string legs_text(const Opportunity& o, bool with_stakes) {
     out += leg.outcome;
     if (leg.point && o.market != "h2h") out += " " + (o.market == "totals" ? fmt_number(*leg.point, 2) : fmt_point(leg.point));
     out += " " + fmt_number(leg.price, 3, 2);
-    if (std::abs(leg.effective_price - leg.price) > 1e-9) out += " (net " + fmt_number(leg.effective_price, 3, 2) + ")";
+    // Six decimals, as stored: fewer would round a value such as 2.3775 one way when fresh
+    // and the other way after its round trip through the store.
+    if (std::abs(leg.effective_price - leg.price) > 1e-9) out += " (net " + fmt_number(leg.effective_price, 6, 2) + ")";
     out += " @ ";
     for (std::size_t i = 0; i < leg.bookmakers.size(); ++i) out += (i ? "," : "") + leg.bookmakers[i];
     if (with_stakes && leg.stake) out += " stake " + fmt_number(*leg.stake, 2, 2);
