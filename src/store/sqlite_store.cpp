@@ -3,6 +3,9 @@
 
 #include <cerrno>
 #include <cstring>
+#include <thread>
+
+#include <sqlite3.h>
 #include <fcntl.h>
 #include <filesystem>
 #include <sys/stat.h>
@@ -42,6 +45,22 @@ void make_private_file(const std::string& path) {
   throw StoreError("sqlite " + path + ": open: cannot create the file: " + std::strerror(errno));
 }
 
+// Switching a new file to WAL needs an exclusive lock, and SQLite answers BUSY at once,
+// without its busy handler, while another process is opening the same new file (two cron
+// jobs on a fresh store): retry for as long as the busy timeout would have waited.
+void set_wal_mode(SQLite::Database& db) {
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::milliseconds(k_busy_timeout_ms);
+  for (int attempt = 0;; ++attempt) {
+    try {
+      db.exec("PRAGMA journal_mode=WAL");
+      return;
+    } catch (const SQLite::Exception& e) {
+      if ((e.getErrorCode() & 0xff) != SQLITE_BUSY || std::chrono::steady_clock::now() >= give_up) throw;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5 + std::min(attempt, 50)));
+    }
+  }
+}
+
 }  // namespace
 
 SqliteStore::SqliteStore(std::string path) : m_path(std::move(path)) {
@@ -52,7 +71,7 @@ SqliteStore::SqliteStore(std::string path) : m_path(std::move(path)) {
     m_db->setBusyTimeout(k_busy_timeout_ms);
     // WAL: readers see a consistent snapshot while one writer works; NORMAL sync is
     // durable across application crashes (not power loss of the last commit), ample here.
-    m_db->exec("PRAGMA journal_mode=WAL");
+    set_wal_mode(*m_db);
     m_db->exec("PRAGMA synchronous=NORMAL");
     m_db->exec("PRAGMA foreign_keys=ON");
     sqlite_schema::migrate(*m_db, m_path);

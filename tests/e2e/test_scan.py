@@ -221,6 +221,7 @@ class ScanTest(E2ETest):
         procs = [subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                  for _ in range(2)]
         outs = [p.communicate(timeout=60) for p in procs]
+        self.assertEqual([p.returncode for p in procs], [0, 0], outs)
         docs = [json.loads(o[0]) for o in outs]
         statuses = sorted(d["regions"][0]["status"] for d in docs)
         self.assertEqual(statuses, ["ok", "skipped"], outs)
@@ -229,6 +230,19 @@ class ScanTest(E2ETest):
         self.assertEqual([p.returncode for p in procs], [0, 0])
         self.assertEqual(len([c for c in self.fake.calls if c["path"].endswith("/odds")]), 1)
         self.assertEqual(self.sql("SELECT count(*) AS n FROM leases WHERE name='scan:au'")[0]["n"], 0)
+
+    def test_processes_creating_a_fresh_store_together_all_succeed(self):
+        # Two cron jobs on a new store: switching the new file to WAL used to fail with
+        # "database is locked" for one of them. Bounded: 10 rounds of 8 processes, no network.
+        for round_ in range(10):
+            db = os.path.join(self.tmp, "fresh-%d.db" % round_)
+            env = dict(self.env, ODDSCTL_STORE="sqlite://" + db)
+            procs = [subprocess.Popen([BIN, "scan", "--demo", "--regions", "au", "--json"], env=env,
+                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(8)]
+            for p in procs:
+                out, err = p.communicate(timeout=60)
+                self.assertEqual(p.returncode, 0, err)
+                self.assertIn(json.loads(out)["regions"][0]["status"], ("ok", "skipped"))
 
     def test_wait_lock_timing_out_exits_75(self):
         self.add_all_keys()
