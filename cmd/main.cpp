@@ -47,7 +47,8 @@ int main(int argc, char** argv) {
   root.name("oddsctl");
   root.fallthrough();  // global options work after the subcommand name too
   root.require_subcommand(1);
-  root.set_version_flag("--version", version_text());
+  // A callback: listing the stores looks for the Mongo module on disk, only for --version.
+  root.set_version_flag("--version", version_text);
   root.footer("Exit codes: 0 ok, 1 runtime failure, 2 usage, 3 partial, 4 not fresh, 5 budget guard, 75 busy.\n"
               "See oddsctl(1) and oddsctl-<command>(1).");
 
