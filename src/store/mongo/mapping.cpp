@@ -198,17 +198,20 @@ Lease lease_from_bson(const Reader& r) {
 
 // --- tracked events ---
 
-Bson tracked_to_bson(const TrackedEvent& e) {
-  Bson doc;
-  bson_t* b = doc.get();
-  put_str(b, "_id", tracked_doc_id(e.region, e.event_id));
+void put_tracked_identity(bson_t* b, const TrackedEvent& e) {
   put_str(b, "region", e.region);
   put_str(b, "event_id", e.event_id);
+}
+
+void put_tracked_discovery(bson_t* b, const TrackedEvent& e) {
   put_str(b, "sport_key", e.sport_key);
   put_str(b, "sport_title", e.sport_title);
   put_str(b, "home_team", e.home_team);
   put_str(b, "away_team", e.away_team);
   put_date(b, "commence_time", e.commence_time);
+}
+
+void put_tracked_state(bson_t* b, const TrackedEvent& e) {
   put_date(b, "discovered_at", e.discovered_at);
   put_opt_str(b, "pinned_tier", e.pinned_tier ? std::optional<std::string>(to_string(*e.pinned_tier)) : std::nullopt);
   put_opt_date(b, "last_synced_at", e.last_synced_at);
@@ -217,6 +220,15 @@ Bson tracked_to_bson(const TrackedEvent& e) {
   put_str(b, "fingerprint", e.fingerprint);
   put_i32(b, "failures", e.failures);
   put_opt_str(b, "last_error", e.last_error);
+}
+
+Bson tracked_to_bson(const TrackedEvent& e) {
+  Bson doc;
+  bson_t* b = doc.get();
+  put_str(b, "_id", tracked_doc_id(e.region, e.event_id));
+  put_tracked_identity(b, e);
+  put_tracked_discovery(b, e);
+  put_tracked_state(b, e);
   return doc;
 }
 

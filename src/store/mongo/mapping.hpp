@@ -42,6 +42,11 @@ Bson lease_to_bson(const Lease& lease);
 Lease lease_from_bson(const Reader& doc);
 
 Bson tracked_to_bson(const TrackedEvent& e);
+// The parts of a tracked event's document, shared by tracked_to_bson and the upsert in
+// queries.cpp (which $sets the discovery fields and only inserts identity and state).
+void put_tracked_identity(bson_t* b, const TrackedEvent& e);   // region, event_id
+void put_tracked_discovery(bson_t* b, const TrackedEvent& e);  // teams, titles, commence_time
+void put_tracked_state(bson_t* b, const TrackedEvent& e);      // discovery time, pin, sync state
 TrackedEvent tracked_from_bson(const Reader& doc);
 
 Bson snapshot_to_bson(const Snapshot& s);

@@ -145,24 +145,10 @@ Bson tracked_filter(const TrackedQuery& query) {
 
 Bson tracked_upsert_update(const TrackedEvent& e) {
   Bson doc;
-  put_child(doc.get(), "$set", [&](bson_t* c) {
-    put_str(c, "sport_key", e.sport_key);
-    put_str(c, "sport_title", e.sport_title);
-    put_str(c, "home_team", e.home_team);
-    put_str(c, "away_team", e.away_team);
-    put_date(c, "commence_time", e.commence_time);
-  });
+  put_child(doc.get(), "$set", [&](bson_t* c) { put_tracked_discovery(c, e); });
   put_child(doc.get(), "$setOnInsert", [&](bson_t* c) {
-    put_str(c, "region", e.region);
-    put_str(c, "event_id", e.event_id);
-    put_date(c, "discovered_at", e.discovered_at);
-    put_opt_str(c, "pinned_tier", e.pinned_tier ? std::optional<std::string>(to_string(*e.pinned_tier)) : std::nullopt);
-    put_opt_date(c, "last_synced_at", e.last_synced_at);
-    put_opt_date(c, "last_changed_at", e.last_changed_at);
-    put_opt_date(c, "last_attempt_at", e.last_attempt_at);
-    put_str(c, "fingerprint", e.fingerprint);
-    put_i32(c, "failures", e.failures);
-    put_opt_str(c, "last_error", e.last_error);
+    put_tracked_identity(c, e);
+    put_tracked_state(c, e);
   });
   return doc;
 }
