@@ -178,13 +178,11 @@ void fetch_live(const ScanOptions& o, const std::string& region, const ApiFactor
 void credits_from_ledger(RegionWork& work) {
   std::optional<std::int64_t> used;
   std::optional<std::int64_t> remaining;
-  TimePoint newest{};
+  // Within one run the key's credits only go down, and concurrent responses are logged in
+  // arrival order, not the API's: the lowest report is the latest truth.
   for (const auto& e : work.ledger) {
     if (e.credits.last) used = used.value_or(0) + *e.credits.last;
-    if (e.credits.remaining && e.at >= newest) {
-      newest = e.at;
-      remaining = remaining ? std::min(*remaining, *e.credits.remaining) : *e.credits.remaining;
-    }
+    if (e.credits.remaining) remaining = remaining ? std::min(*remaining, *e.credits.remaining) : *e.credits.remaining;
   }
   work.scan.credits_used = used;
   work.scan.credits_remaining = remaining;
