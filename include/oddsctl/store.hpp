@@ -27,11 +27,29 @@ enum class RegionStatus { ok, partial, failed, skipped };
 const char* to_string(RegionStatus s);
 RegionStatus region_status_from_string(const std::string& s);
 
+// Where a scan's odds came from. Each region keeps a latest good result per source, and
+// readers serve `live` unless asked otherwise: a demo or a replay never stands in for the
+// API's answer.
+enum class ScanSource { live, replay, demo, store };
+const char* to_string(ScanSource s);
+std::optional<ScanSource> scan_source_from_string(const std::string& s);
+
+// Why a region's result holds no odds, when it holds none. `no_events` is the API's own
+// empty answer (nothing on the board): a real, good result. `filtered` (every call came back
+// empty because of the request's own filters, e.g. --bookmakers) and `no_snapshots`
+// (--from-store with nothing synced) produced nothing usable: stored for the record, never
+// the latest good result.
+enum class EmptyReason { none, no_events, filtered, no_snapshots };
+const char* to_string(EmptyReason r);  // "none", "no_events", "filtered", "no_snapshots"
+std::optional<EmptyReason> empty_reason_from_string(const std::string& s);
+
 // One region's part of one scan run.
 struct RegionScan {
   std::string scan_id;   // shared by all regions of one run
   std::string region;
   std::string command = "scan";  // "scan", "cache-fallback", "scan-from-store"
+  ScanSource source = ScanSource::live;
+  EmptyReason empty = EmptyReason::none;
   std::string worker;            // host:pid or --worker-id
   TimePoint started_at{};
   std::int64_t duration_ms = 0;
@@ -44,11 +62,18 @@ struct RegionScan {
   int events = 0;
   int opportunity_count = 0;            // kept when opportunities are not loaded
   std::vector<Opportunity> opportunities;
+
+  // ok or partial, and something usable came back: may become the latest good result.
+  bool good() const {
+    return (status == RegionStatus::ok || status == RegionStatus::partial) && empty != EmptyReason::filtered &&
+           empty != EmptyReason::no_snapshots;
+  }
 };
 
 struct ScanQuery {
   std::optional<std::string> region;
   std::optional<TimePoint> since;       // started_at >= since
+  std::optional<ScanSource> source;     // only scans of this source
   int limit = 100;                      // newest first; <= 0 means no limit
   bool with_opportunities = false;
 };
@@ -179,16 +204,19 @@ public:
   virtual ~Store() = default;
 
   // --- scans ---
-  // Stores one region's scan and its opportunities in one transaction. ok and partial
-  // become the region's latest good result; failed never replaces it. skipped is not stored.
+  // Stores one region's scan and its opportunities in one transaction. A good() scan becomes
+  // the latest good result of its (region, source) unless that already names a scan that
+  // started later; anything else never replaces it. skipped is not stored.
   virtual void save_scan(const RegionScan& scan) = 0;
-  // The region's latest good scan with its opportunities; nullopt when none or invalidated.
-  virtual std::optional<RegionScan> latest_good(const std::string& region) = 0;
+  // The latest good scan of (region, source) with its opportunities; nullopt when none or
+  // invalidated.
+  virtual std::optional<RegionScan> latest_good(const std::string& region, ScanSource source) = 0;
+  std::optional<RegionScan> latest_good(const std::string& region) { return latest_good(region, ScanSource::live); }
   // Newest first.
   virtual std::vector<RegionScan> list_scans(const ScanQuery& query) = 0;
   // Every region of one run, with opportunities; empty when unknown.
   virtual std::vector<RegionScan> get_scan(const std::string& scan_id) = 0;
-  // Drops the latest-good pointer(s) (nullopt = every region); deletes nothing else.
+  // Drops the latest-good pointers of every source (nullopt = every region); deletes nothing else.
   virtual void invalidate(const std::optional<std::string>& region) = 0;
 
   // --- leases ---

@@ -34,34 +34,55 @@ void in_batches(const std::vector<T>& items, int batch_size, F&& write) {
   }
 }
 
+constexpr ScanSource k_sources[] = {ScanSource::live, ScanSource::replay, ScanSource::demo, ScanSource::store};
+
+// Saving the scans oldest first leaves each (region, source) pointer of the target on its
+// newest good scan, which is usually the source's pointer but not always: the source may
+// have been invalidated, or a late-finishing older run may have been saved after that. So
+// each region's pointers are then made the source's, source by source: none where the source
+// has none, else the source's scan, unless the target's names a scan of its own (only with
+// --force: a merge keeps the target's newer result, and says so). The interface can drop a
+// region's pointers only all at once, so a region whose pointers differ is invalidated and
+// the wanted scans are saved again (the same rows, now setting their pointers).
 void copy_scans(Store& from, Store& to, const MigrateOptions& options, MigrateReport& report) {
   ScanQuery all;
   all.limit = 0;
   all.with_opportunities = true;
   std::vector<RegionScan> scans = from.list_scans(all);
-  std::reverse(scans.begin(), scans.end());  // oldest first: the pointer ends on the newest good
+  std::reverse(scans.begin(), scans.end());  // oldest first: each pointer ends on the newest good
   std::set<std::string> regions;
+  std::set<std::pair<std::string, std::string>> copied;  // (scan_id, region)
   for (const auto& s : scans) {
     regions.insert(s.region);
+    copied.emplace(s.scan_id, s.region);
     report.copied["scans"] += 1;
     report.copied["opportunities"] += static_cast<std::int64_t>(s.opportunities.size());
     if (!options.dry_run) to.save_scan(s);
   }
   for (const auto& region : regions) {
-    auto source_latest = from.latest_good(region);
-    if (!source_latest) {
-      report.invalidated_regions.push_back(region);
-      if (!options.dry_run) to.invalidate(region);
-      continue;
-    }
+    // Readers serve live: a region without a live latest good is what the report names.
+    if (!from.latest_good(region, ScanSource::live)) report.invalidated_regions.push_back(region);
     if (options.dry_run) continue;
-    auto target_latest = to.latest_good(region);
-    if (!target_latest || target_latest->scan_id != source_latest->scan_id) {
-      // Only with --force: the target had a newer scan of its own for this region.
-      report.warnings.push_back("region " + region + ": the target's latest good scan is " +
-                                (target_latest ? target_latest->scan_id : std::string("none")) +
-                                ", the source's " + source_latest->scan_id);
+    std::vector<RegionScan> wanted;
+    bool differs = false;
+    for (ScanSource source : k_sources) {
+      auto source_latest = from.latest_good(region, source);
+      auto target_latest = to.latest_good(region, source);
+      std::optional<RegionScan> want = source_latest;
+      if (source_latest && target_latest && target_latest->scan_id != source_latest->scan_id &&
+          !copied.count({target_latest->scan_id, region})) {
+        report.warnings.push_back("region " + region + " (" + to_string(source) +
+                                  "): the target's latest good scan is " + target_latest->scan_id +
+                                  ", the source's " + source_latest->scan_id);
+        want = target_latest;
+      }
+      auto id_of = [](const std::optional<RegionScan>& s) { return s ? s->scan_id : std::string(); };
+      if (id_of(want) != id_of(target_latest)) differs = true;
+      if (want) wanted.push_back(std::move(*want));
     }
+    if (!differs) continue;
+    to.invalidate(region);
+    for (const auto& s : wanted) to.save_scan(s);
   }
 }
 

@@ -1,5 +1,7 @@
-// Scans and their opportunities in the SQLite store, and the latest-good pointer per region.
+// Scans and their opportunities in the SQLite store, and the latest-good pointer per region
+// and source.
 #include <set>
+#include <stdexcept>
 
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
@@ -15,7 +17,22 @@ namespace {
 
 constexpr const char* k_scan_columns =
     "s.scan_id, s.region, s.command, s.worker, s.started_at, s.duration_ms, s.status, s.error, "
-    "s.failed_sports, s.requests, s.credits_used, s.credits_remaining, s.events, s.opportunity_count";
+    "s.failed_sports, s.requests, s.credits_used, s.credits_remaining, s.events, s.opportunity_count, "
+    "s.source, s.empty";
+
+// A stored word this binary does not know is a corrupt row (or a newer writer's), not a
+// user mistake: reading it as live or none would serve it as something it is not. Not a
+// StoreError, so that locked() names the file and the operation.
+ScanSource col_source(const SQLite::Column& c) {
+  auto v = scan_source_from_string(c.getString());
+  if (!v) throw std::runtime_error("unknown scan source '" + c.getString() + "'");
+  return *v;
+}
+EmptyReason col_empty(const SQLite::Column& c) {
+  auto v = empty_reason_from_string(c.getString());
+  if (!v) throw std::runtime_error("unknown empty reason '" + c.getString() + "'");
+  return *v;
+}
 
 RegionScan read_scan(SQLite::Statement& st) {
   RegionScan s;
@@ -33,6 +50,8 @@ RegionScan read_scan(SQLite::Statement& st) {
   s.credits_remaining = col_opt_int(st.getColumn(11));
   s.events = st.getColumn(12).getInt();
   s.opportunity_count = st.getColumn(13).getInt();
+  s.source = col_source(st.getColumn(14));
+  s.empty = col_empty(st.getColumn(15));
   return s;
 }
 
@@ -197,11 +216,14 @@ void load_opportunities(SQLite::Database& db, RegionScan& scan) {
   }
 }
 
-// started_at of the scan the region's pointer names, if any.
-std::optional<std::pair<std::string, std::int64_t>> pointer_of(SQLite::Database& db, const std::string& region) {
+// The scan id and started_at of the scan that the (region, source) pointer names, if any.
+std::optional<std::pair<std::string, std::int64_t>> pointer_of(SQLite::Database& db, const std::string& region,
+                                                               ScanSource source) {
   SQLite::Statement st(db, "SELECT g.scan_id, s.started_at FROM latest_good g "
-                           "JOIN scans s ON s.scan_id = g.scan_id AND s.region = g.region WHERE g.region = ?");
+                           "JOIN scans s ON s.scan_id = g.scan_id AND s.region = g.region "
+                           "WHERE g.region = ? AND g.source = ?");
   st.bind(1, region);
+  st.bind(2, to_string(source));
   if (!st.executeStep()) return std::nullopt;
   return std::make_pair(st.getColumn(0).getString(), static_cast<std::int64_t>(st.getColumn(1).getInt64()));
 }
@@ -209,13 +231,15 @@ std::optional<std::pair<std::string, std::int64_t>> pointer_of(SQLite::Database&
 void write_scan_row(SQLite::Database& db, const RegionScan& scan, int opportunity_count) {
   SQLite::Statement st(db,
                        "INSERT INTO scans (scan_id, region, command, worker, started_at, duration_ms, status, error, "
-                       "failed_sports, requests, credits_used, credits_remaining, events, opportunity_count) "
-                       "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(scan_id, region) DO UPDATE SET "
+                       "failed_sports, requests, credits_used, credits_remaining, events, opportunity_count, "
+                       "source, empty) "
+                       "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(scan_id, region) DO UPDATE SET "
                        "command = excluded.command, worker = excluded.worker, started_at = excluded.started_at, "
                        "duration_ms = excluded.duration_ms, status = excluded.status, error = excluded.error, "
                        "failed_sports = excluded.failed_sports, requests = excluded.requests, "
                        "credits_used = excluded.credits_used, credits_remaining = excluded.credits_remaining, "
-                       "events = excluded.events, opportunity_count = excluded.opportunity_count");
+                       "events = excluded.events, opportunity_count = excluded.opportunity_count, "
+                       "source = excluded.source, empty = excluded.empty");
   st.bind(1, scan.scan_id);
   st.bind(2, scan.region);
   st.bind(3, scan.command);
@@ -230,14 +254,18 @@ void write_scan_row(SQLite::Database& db, const RegionScan& scan, int opportunit
   bind_opt(st, 12, scan.credits_remaining);
   st.bind(13, scan.events);
   st.bind(14, opportunity_count);
+  st.bind(15, to_string(scan.source));
+  st.bind(16, to_string(scan.empty));
   st.exec();
 }
 
 }  // namespace
 
-// The latest-good rule: ok and partial move the region's pointer unless it already names a
-// scan that started later (two runs finishing out of order must not roll the cache back);
-// failed never moves it; skipped is not stored at all.
+// The latest-good rule, per (region, source): a good() scan (ok or partial, and not empty
+// for want of input) moves its source's pointer unless that already names a scan that
+// started later (two runs finishing out of order must not roll the cache back); anything
+// else never moves it; skipped is not stored at all. Other sources' pointers are never
+// touched, so a demo or a replay cannot displace the live result.
 void SqliteStore::save_scan(const RegionScan& scan) {
   if (scan.status == RegionStatus::skipped) return;
   // Serialised before taking the write lock: other writers wait for SQL only.
@@ -269,31 +297,40 @@ void SqliteStore::save_scan(const RegionScan& scan) {
       ins.bind(9, texts[i]);
       ins.exec();
     }
-    auto pointer = pointer_of(db, scan.region);
-    bool good = scan.status == RegionStatus::ok || scan.status == RegionStatus::partial;
+    // A scan rewritten under another source is no longer that source's result.
+    SQLite::Statement moved(db, "DELETE FROM latest_good WHERE region = ? AND scan_id = ? AND source <> ?");
+    moved.bind(1, scan.region);
+    moved.bind(2, scan.scan_id);
+    moved.bind(3, to_string(scan.source));
+    moved.exec();
+    auto pointer = pointer_of(db, scan.region, scan.source);
+    const bool good = scan.good();
     if (good && (!pointer || pointer->second <= to_epoch_ms(scan.started_at))) {
-      SQLite::Statement set(db, "INSERT INTO latest_good (region, scan_id) VALUES (?, ?) "
-                                "ON CONFLICT(region) DO UPDATE SET scan_id = excluded.scan_id");
+      SQLite::Statement set(db, "INSERT INTO latest_good (region, source, scan_id) VALUES (?, ?, ?) "
+                                "ON CONFLICT(region, source) DO UPDATE SET scan_id = excluded.scan_id");
       set.bind(1, scan.region);
-      set.bind(2, scan.scan_id);
+      set.bind(2, to_string(scan.source));
+      set.bind(3, scan.scan_id);
       set.exec();
     } else if (!good && pointer && pointer->first == scan.scan_id) {
-      // The good scan was rewritten as failed: it is no longer good.
-      SQLite::Statement drop(db, "DELETE FROM latest_good WHERE region = ?");
+      // The good scan was rewritten as not good (failed, or empty for want of input).
+      SQLite::Statement drop(db, "DELETE FROM latest_good WHERE region = ? AND source = ?");
       drop.bind(1, scan.region);
+      drop.bind(2, to_string(scan.source));
       drop.exec();
     }
     tx.commit();
   });
 }
 
-std::optional<RegionScan> SqliteStore::latest_good(const std::string& region) {
+std::optional<RegionScan> SqliteStore::latest_good(const std::string& region, ScanSource source) {
   return locked("read latest good", [&](SQLite::Database& db) -> std::optional<RegionScan> {
     SQLite::Transaction tx(db);  // one snapshot for the scan and its opportunities
     SQLite::Statement st(db, std::string("SELECT ") + k_scan_columns +
                                  " FROM latest_good g JOIN scans s ON s.scan_id = g.scan_id AND s.region = g.region"
-                                 " WHERE g.region = ?");
+                                 " WHERE g.region = ? AND g.source = ?");
     st.bind(1, region);
+    st.bind(2, to_string(source));
     if (!st.executeStep()) return std::nullopt;
     RegionScan scan = read_scan(st);
     load_opportunities(db, scan);
@@ -307,11 +344,13 @@ std::vector<RegionScan> SqliteStore::list_scans(const ScanQuery& query) {
     std::string sql = std::string("SELECT ") + k_scan_columns + " FROM scans s WHERE 1";
     if (query.region) sql += " AND s.region = :region";
     if (query.since) sql += " AND s.started_at >= :since";
+    if (query.source) sql += " AND s.source = :source";
     sql += " ORDER BY s.started_at DESC, s.scan_id DESC, s.region";
     if (query.limit > 0) sql += " LIMIT :limit";
     SQLite::Statement st(db, sql);
     if (query.region) st.bind(":region", *query.region);
     if (query.since) st.bind(":since", static_cast<int64_t>(to_epoch_ms(*query.since)));
+    if (query.source) st.bind(":source", to_string(*query.source));
     if (query.limit > 0) st.bind(":limit", query.limit);
     std::vector<RegionScan> out;
     while (st.executeStep()) out.push_back(read_scan(st));
@@ -333,6 +372,8 @@ std::vector<RegionScan> SqliteStore::get_scan(const std::string& scan_id) {
   });
 }
 
+// Every source's pointer of the region goes: an invalidated region serves nothing, whichever
+// source a reader asks for.
 void SqliteStore::invalidate(const std::optional<std::string>& region) {
   locked("invalidate", [&](SQLite::Database& db) {
     auto tx = write_txn(db);

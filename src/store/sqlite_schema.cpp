@@ -5,6 +5,8 @@
 // Times are INTEGER milliseconds since the epoch (UTC); JSON columns are TEXT.
 #include "store/sqlite_schema.hpp"
 
+#include <algorithm>
+
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 
@@ -76,6 +78,28 @@ const std::vector<std::vector<const char*>> k_migrations = {
              cycles INTEGER NOT NULL, last_error TEXT))",
         "CREATE INDEX heartbeats_cycle ON heartbeats(last_cycle_at)",
     },
+    // 2: provenance. Every scan says where its odds came from and why it is empty (when it
+    // is), and each region keeps a latest good result per source, so that a demo, a replay
+    // or a --from-store run never stands in for the API's answer. Scans written before this
+    // were all from the API, but those of `scan --from-store`, which say so in their command.
+    {
+        "ALTER TABLE scans ADD COLUMN source TEXT NOT NULL DEFAULT 'live'",
+        "ALTER TABLE scans ADD COLUMN empty TEXT NOT NULL DEFAULT 'none'",
+        "UPDATE scans SET source = 'store' WHERE command = 'scan-from-store'",
+        // SQLite cannot change a primary key in place: build the new table, copy each old
+        // pointer under the source of the scan it names, then swap the tables.
+        R"(CREATE TABLE latest_good_v2 (
+             region TEXT NOT NULL, source TEXT NOT NULL, scan_id TEXT NOT NULL,
+             PRIMARY KEY (region, source),
+             FOREIGN KEY (scan_id, region) REFERENCES scans(scan_id, region) ON DELETE CASCADE))",
+        R"(INSERT INTO latest_good_v2 (region, source, scan_id)
+             SELECT g.region, s.source, g.scan_id FROM latest_good g
+             JOIN scans s ON s.scan_id = g.scan_id AND s.region = g.region)",
+        "DROP TABLE latest_good",  // its index latest_good_scan goes with it
+        "ALTER TABLE latest_good_v2 RENAME TO latest_good",
+        // Cleanup's "never a latest good scan" probe, and the cascade from scans.
+        "CREATE INDEX latest_good_scan ON latest_good(scan_id, region)",
+    },
 };
 
 // What check() expects to find (tables, then indexes), for the newest version.
@@ -102,9 +126,12 @@ int current_version(SQLite::Database& db) {
   return read_version(db);
 }
 
-void migrate(SQLite::Database& db, const std::string& path) {
+void migrate(SQLite::Database& db, const std::string& path) { migrate_to(db, path, known_version()); }
+
+void migrate_to(SQLite::Database& db, const std::string& path, int target) {
+  target = std::min(target, known_version());
   // A quick look first, so that a file at the newest version is opened without a write lock.
-  if (current_version(db) == known_version()) return;
+  if (current_version(db) == target) return;
   for (;;) {
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     db.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at INTEGER NOT NULL)");
@@ -113,7 +140,7 @@ void migrate(SQLite::Database& db, const std::string& path) {
       throw StoreError("sqlite " + path + ": open: the store has schema version " + std::to_string(have) +
                        ", newer than this oddsctl knows (" + std::to_string(known_version()) +
                        "); use a newer oddsctl");
-    if (have == known_version()) {
+    if (have >= target) {
       tx.commit();
       return;
     }
@@ -148,6 +175,34 @@ std::vector<std::string> check(SQLite::Database& db) {
   while (fk.executeStep())
     problems.push_back("foreign key broken: table " + fk.getColumn(0).getString() + " row " +
                        fk.getColumn(1).getString() + " refers to a missing " + fk.getColumn(2).getString());
+  // An opportunity whose stored text is not JSON makes every read of its scan fail (cache
+  // get, alerts): name each one, so that the scan can be removed or rewritten. A store with
+  // many such rows lists the first few and counts the rest.
+  if (db.tableExists("opportunities")) {
+    constexpr int k_listed = 20;
+    SQLite::Statement bad(db, "SELECT scan_id, region, idx FROM opportunities WHERE json_valid(json) = 0 "
+                              "ORDER BY scan_id, region, idx");
+    int found = 0;
+    while (bad.executeStep()) {
+      if (++found > k_listed) continue;
+      problems.push_back("opportunity not valid JSON: scan " + bad.getColumn(0).getString() + " region " +
+                         bad.getColumn(1).getString() + " row " + bad.getColumn(2).getString());
+    }
+    if (found > k_listed)
+      problems.push_back("... and " + std::to_string(found - k_listed) + " more opportunities not valid JSON");
+  }
+  // Likewise a scan whose source or empty reason this binary does not know (reads refuse it
+  // rather than guess). The columns exist from version 2 on.
+  if (version >= 2 && db.tableExists("scans")) {
+    SQLite::Statement odd(db, "SELECT scan_id, region, source, empty FROM scans "
+                              "WHERE source NOT IN ('live', 'replay', 'demo', 'store') "
+                              "OR empty NOT IN ('none', 'no_events', 'filtered', 'no_snapshots') "
+                              "ORDER BY scan_id, region LIMIT 20");
+    while (odd.executeStep())
+      problems.push_back("scan " + odd.getColumn(0).getString() + " region " + odd.getColumn(1).getString() +
+                         ": unknown source '" + odd.getColumn(2).getString() + "' or empty reason '" +
+                         odd.getColumn(3).getString() + "'");
+  }
   return problems;
 }
 

@@ -15,6 +15,9 @@ int current_version(SQLite::Database& db);
 // Applies the missing migrations in order, each in its own transaction. StoreError
 // (naming `path`) when the file's version is newer than known_version().
 void migrate(SQLite::Database& db, const std::string& path);
+// The same, stopping at `version` (<= known_version()): for tests that need a file as an
+// older oddsctl left it.
+void migrate_to(SQLite::Database& db, const std::string& path, int version);
 // Missing tables or indexes and PRAGMA quick_check / foreign_key_check findings.
 std::vector<std::string> check(SQLite::Database& db);
 

@@ -31,7 +31,8 @@ public:
   const std::string& path() const { return m_path; }
 
   void save_scan(const RegionScan& scan) override;
-  std::optional<RegionScan> latest_good(const std::string& region) override;
+  using Store::latest_good;  // latest_good(region): live; not hidden by the override below
+  std::optional<RegionScan> latest_good(const std::string& region, ScanSource source) override;
   std::vector<RegionScan> list_scans(const ScanQuery& query) override;
   std::vector<RegionScan> get_scan(const std::string& scan_id) override;
   void invalidate(const std::optional<std::string>& region) override;

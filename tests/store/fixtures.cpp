@@ -146,6 +146,8 @@ void check_same(const RegionScan& a, const RegionScan& b) {
   CHECK(a.scan_id == b.scan_id);
   CHECK(a.region == b.region);
   CHECK(a.command == b.command);
+  CHECK(a.source == b.source);
+  CHECK(a.empty == b.empty);
   CHECK(a.worker == b.worker);
   CHECK(a.started_at == b.started_at);
   CHECK(a.duration_ms == b.duration_ms);

@@ -1,4 +1,6 @@
 // cleanup(): retention rules, what is never removed, dry runs, batches.
+#include <set>
+
 #include "backends.hpp"
 #include "fixtures.hpp"
 
@@ -163,6 +165,44 @@ TEST_CASE("cleanup: without age limits only scans and expired leases are touched
     CHECK(r.bytes_after > 0);
     store.compact();
     CHECK(store.snapshots({.latest_only = false}).size() == 6);
+    CHECK(store.check().empty());
+  });
+}
+
+TEST_CASE("cleanup: every source's latest good scan is kept, however old") {
+  for_each_backend([](Store& store, const std::string&, const std::string&) {
+    // The oldest scans of au are the latest good of each source; newer live scans failed.
+    const ScanSource sources[] = {ScanSource::live, ScanSource::replay, ScanSource::demo, ScanSource::store};
+    int i = 0;
+    for (ScanSource source : sources) {
+      auto s = make_scan(std::string("good-") + to_string(source), "au", at_s(i++), RegionStatus::ok, 2);
+      s.source = source;
+      store.save_scan(s);
+    }
+    // Not good, so never pointed at: cleanup may take them.
+    auto filtered = make_scan("filtered", "au", at_s(10), RegionStatus::ok, 0);
+    filtered.empty = EmptyReason::filtered;
+    store.save_scan(filtered);
+    for (int k = 0; k < 4; ++k) store.save_scan(make_scan("failed" + std::to_string(k), "au", at_s(60 + k), RegionStatus::failed, 0));
+
+    RetentionPolicy p;
+    p.keep_last_scans = 0;
+    p.batch_size = 2;
+    auto dry = store.cleanup(p, at_s(3600), true);
+    CHECK(removed(dry, "scans", "au") == 5);
+    auto r = store.cleanup(p, at_s(3600), false);
+    CHECK(removed(r, "scans", "au") == 5);
+    auto left = store.list_scans({.limit = 0});
+    std::set<std::string> ids;
+    for (const auto& s : left) ids.insert(s.scan_id);
+    CHECK(ids == std::set<std::string>{"good-live", "good-replay", "good-demo", "good-store"});
+    for (ScanSource source : sources) {
+      INFO("source " << to_string(source));
+      auto got = store.latest_good("au", source);
+      REQUIRE(got.has_value());
+      CHECK(got->scan_id == std::string("good-") + to_string(source));
+      CHECK(got->opportunities.size() == 2);
+    }
     CHECK(store.check().empty());
   });
 }

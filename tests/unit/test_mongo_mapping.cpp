@@ -423,6 +423,79 @@ TEST_CASE("scan, tracked, sync, ledger and snapshot queries") {
         R"({"pipeline":[{"$match":{"event_id":"ev1"}},{"$sort":{"region":1,"event_id":1,"taken_at":1,"_id":1}}]})");
 }
 
+TEST_CASE("scan provenance: source and empty round-trip; schema 1 documents read as live and none") {
+  RegionScan s = sample_scan();
+  CHECK(json_of(scan_to_bson(s)).find(R"("command":"scan","source":"live","empty":"none")") != std::string::npos);
+  const std::pair<ScanSource, EmptyReason> cases[] = {{ScanSource::live, EmptyReason::no_events},
+                                                      {ScanSource::replay, EmptyReason::filtered},
+                                                      {ScanSource::demo, EmptyReason::none},
+                                                      {ScanSource::store, EmptyReason::no_snapshots}};
+  for (const auto& [source, empty] : cases) {
+    CAPTURE(to_string(source));
+    CAPTURE(to_string(empty));
+    s.source = source;
+    s.empty = empty;
+    Bson doc = scan_to_bson(s);
+    std::string json = json_of(doc);
+    CHECK(json.find(std::string(R"("source":")") + to_string(source) + "\"") != std::string::npos);
+    CHECK(json.find(std::string(R"("empty":")") + to_string(empty) + "\"") != std::string::npos);
+    RegionScan back = scan_from_bson(Reader(doc.get()));
+    CHECK(back.source == source);
+    CHECK(back.empty == empty);
+  }
+
+  Bson old = Bson::from_json(R"({"_id": "s:au", "scan_id": "s", "region": "au", "status": "ok"})");
+  RegionScan v1 = scan_from_bson(Reader(old.get()));
+  CHECK(v1.source == ScanSource::live);
+  CHECK(v1.empty == EmptyReason::none);
+
+  Bson bad_source = Bson::from_json(R"({"_id": "s:au", "scan_id": "s", "region": "au", "status": "ok", "source": "dream"})");
+  CHECK_THROWS_WITH_AS(scan_from_bson(Reader(bad_source.get())), doctest::Contains("unknown scan source 'dream'"),
+                       StoreError);
+  Bson bad_empty = Bson::from_json(R"({"_id": "s:au", "scan_id": "s", "region": "au", "status": "ok", "empty": "void"})");
+  CHECK_THROWS_WITH_AS(scan_from_bson(Reader(bad_empty.get())), doctest::Contains("unknown empty reason 'void'"),
+                       StoreError);
+}
+
+TEST_CASE("latest_good pointers: one per region and source; live keeps the schema 1 id") {
+  CHECK(latest_good_doc_id("au", ScanSource::live) == "au");
+  CHECK(latest_good_doc_id("au", ScanSource::replay) == "au:replay");
+  CHECK(latest_good_doc_id("au", ScanSource::demo) == "au:demo");
+  CHECK(latest_good_doc_id("au", ScanSource::store) == "au:store");
+  CHECK(latest_good_doc_ids("uk") == std::vector<std::string>{"uk", "uk:replay", "uk:demo", "uk:store"});
+
+  RegionScan s = sample_scan();
+  CHECK(json_of(latest_good_to_bson(s)) ==
+        R"({"_id":"au","region":"au","source":"live","scan_doc_id":"20240101T000000Z-abc:au",)"
+        R"("scan_id":"20240101T000000Z-abc","started_at":{"$date":"2024-01-01T00:00:01.234Z"}})");
+  s.source = ScanSource::demo;
+  CHECK(json_of(latest_good_to_bson(s)).find(R"({"_id":"au:demo","region":"au","source":"demo",)") == 0);
+  CHECK(json_of(latest_good_forward_filter(s)) ==
+        R"({"_id":"au:demo","started_at":{"$lte":{"$date":"2024-01-01T00:00:01.234Z"}}})");
+
+  // A good scan clears only other sources' pointers naming it; one that is not good, its own too.
+  CHECK(json_of(latest_good_stale_filter(s)) ==
+        R"({"_id":{"$in":["au","au:replay","au:store"]},"scan_id":"20240101T000000Z-abc"})");
+  s.empty = EmptyReason::filtered;
+  CHECK(json_of(latest_good_stale_filter(s)) ==
+        R"({"_id":{"$in":["au","au:replay","au:demo","au:store"]},"scan_id":"20240101T000000Z-abc"})");
+  s.empty = EmptyReason::no_events;  // an empty board is good
+  CHECK(json_of(latest_good_stale_filter(s)).find(R"("au:demo")") == std::string::npos);
+  s.status = RegionStatus::failed;
+  CHECK(json_of(latest_good_stale_filter(s)).find(R"("au:demo")") != std::string::npos);
+
+  CHECK(json_of(latest_good_region_filter("au")) == R"({"_id":{"$in":["au","au:replay","au:demo","au:store"]}})");
+}
+
+TEST_CASE("list_scans by source: live also matches schema 1 documents without the field") {
+  ScanQuery q;
+  q.source = ScanSource::live;
+  CHECK(json_of(scan_filter(q)) == R"({"source":{"$in":["live",null]}})");
+  q.source = ScanSource::store;
+  q.region = "au";
+  CHECK(json_of(scan_filter(q)) == R"({"region":"au","source":"store"})");
+}
+
 TEST_CASE("indexes: leases expire by TTL; scans and snapshots do not") {
   CHECK(json_of(create_indexes_command("leases")) ==
         R"({"createIndexes":"leases","indexes":[{"key":{"expires_at":1},"name":"expires_at_ttl","expireAfterSeconds":0}]})");

@@ -60,10 +60,11 @@ struct Fixture {
       o.exec();
     }
   }
-  void latest_good(const std::string& region, const std::string& id) {
-    SQLite::Statement s(*db, "INSERT OR REPLACE INTO latest_good (region, scan_id) VALUES (?, ?)");
+  void latest_good(const std::string& region, const std::string& id, const char* source = "live") {
+    SQLite::Statement s(*db, "INSERT OR REPLACE INTO latest_good (region, source, scan_id) VALUES (?, ?, ?)");
     s.bind(1, region);
-    s.bind(2, id);
+    s.bind(2, source);
+    s.bind(3, id);
     s.exec();
   }
   std::int64_t count(const char* table) {
@@ -168,4 +169,24 @@ TEST_CASE("remove_scans: scans saved meanwhile move the keep boundary") {
     CHECK(r.removed["scans"]["au"] == 0);
     CHECK(f.count("scans") == 2);
   }
+}
+
+TEST_CASE("choose_scans and remove_scans spare the latest good scan of every source") {
+  Fixture f;
+  for (int i = 0; i < 6; ++i) f.add("a" + std::to_string(i), "au", 1000 + i);
+  f.latest_good("au", "a0", "live");
+  f.latest_good("au", "a1", "demo");
+  f.latest_good("au", "a2", "replay");
+  ScanRule rule{0, k_no_cutoff};
+  std::map<std::string, ScanCursor> cursors;
+  auto victims = choose_scans(*f.db, rule, cursors, -1);
+  CHECK(ids(victims) == std::vector<std::string>{"a3/au", "a4/au", "a5/au"});
+
+  // One that became the store source's latest good after the choice stays.
+  f.latest_good("au", "a4", "store");
+  CleanupReport r;
+  remove_scans(*f.db, rule, victims, false, r);
+  CHECK(r.removed["scans"]["au"] == 2);
+  CHECK(f.count("scans") == 4);
+  CHECK(f.count("latest_good") == 4);
 }

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
 
 #include "oddsctl/errors.hpp"
 #include "oddsctl/store.hpp"
@@ -298,4 +299,126 @@ TEST_CASE("check reports a missing index") {
   auto problems = store->check();
   REQUIRE(problems.size() == 1);
   CHECK(problems[0].find("scans_started") != std::string::npos);
+}
+
+TEST_CASE("a version 1 store with data migrates: its latest good stays live, --from-store scans become store") {
+  TempDir tmp;
+  auto path = (tmp.path / "v1.db").string();
+  {
+    // The file as oddsctl left it before provenance: schema 1 only, written with raw SQL.
+    SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec("PRAGMA foreign_keys=ON");
+    sqlite_schema::migrate_to(db, path, 1);
+    REQUIRE(sqlite_schema::current_version(db) == 1);
+    auto add = [&](const char* id, const char* region, const char* command, const char* status, std::int64_t at,
+                   int opportunities) {
+      SQLite::Statement st(db, "INSERT INTO scans (scan_id, region, command, worker, started_at, duration_ms, status, "
+                               "requests, events, opportunity_count) VALUES (?, ?, ?, 'w', ?, 5, ?, 2, 3, ?)");
+      st.bind(1, id);
+      st.bind(2, region);
+      st.bind(3, command);
+      st.bind(4, static_cast<int64_t>(to_epoch_ms(k_t0) + at));
+      st.bind(5, status);
+      st.bind(6, opportunities);
+      st.exec();
+      for (int i = 0; i < opportunities; ++i) {
+        auto o = scan(id, 1).opportunities[0];
+        SQLite::Statement ins(db, "INSERT INTO opportunities (scan_id, region, idx, profit_pct, sport_key, event_id, "
+                                  "market, point, json) VALUES (?, ?, ?, 1.5, '', ?, 'h2h', NULL, ?)");
+        ins.bind(1, id);
+        ins.bind(2, region);
+        ins.bind(3, i);
+        ins.bind(4, o.event_id);
+        ins.bind(5, to_json(o).dump());
+        ins.exec();
+      }
+    };
+    add("a1", "au", "scan", "ok", 0, 2);
+    add("a2", "au", "scan", "failed", 1000, 0);
+    add("u1", "uk", "scan-from-store", "partial", 0, 1);
+    add("e1", "eu", "cache-fallback", "ok", 0, 0);
+    db.exec("INSERT INTO latest_good (region, scan_id) VALUES ('au', 'a1'), ('uk', 'u1'), ('eu', 'e1')");
+  }
+  auto store = open_store(path);
+  CHECK(store->info().schema_version == sqlite_schema::known_version());
+  CHECK(store->check().empty());
+  auto au = store->latest_good("au");
+  REQUIRE(au.has_value());
+  CHECK(au->scan_id == "a1");
+  CHECK(au->source == ScanSource::live);
+  CHECK(au->empty == EmptyReason::none);
+  CHECK(au->opportunities.size() == 2);
+  CHECK(store->latest_good("eu", ScanSource::live)->scan_id == "e1");
+  // A --from-store result was never the API's answer: it is the store source's latest good.
+  CHECK_FALSE(store->latest_good("uk").has_value());
+  REQUIRE(store->latest_good("uk", ScanSource::store).has_value());
+  CHECK(store->latest_good("uk", ScanSource::store)->scan_id == "u1");
+  auto all = store->list_scans({.limit = 0});
+  REQUIRE(all.size() == 4);
+  for (const auto& s : all) {
+    CAPTURE(s.scan_id);
+    CHECK(s.source == (s.command == "scan-from-store" ? ScanSource::store : ScanSource::live));
+    CHECK(s.empty == EmptyReason::none);
+  }
+  CHECK(store->list_scans({.source = ScanSource::store, .limit = 0}).size() == 1);
+  // The new rules apply to the migrated data: a demo does not displace live, a newer live does.
+  auto demo = scan("d1", 1, 2000);
+  demo.source = ScanSource::demo;
+  store->save_scan(demo);
+  CHECK(store->latest_good("au")->scan_id == "a1");
+  store->save_scan(scan("a3", 1, 3000));
+  CHECK(store->latest_good("au")->scan_id == "a3");
+  CHECK(store->latest_good("au", ScanSource::demo)->scan_id == "d1");
+}
+
+TEST_CASE("check names every opportunity whose text is not valid JSON") {
+  TempDir tmp;
+  auto path = (tmp.path / "s.db").string();
+  auto store = open_store(path);
+  store->save_scan(scan("run-1", 3, 0));
+  CHECK(store->check().empty());
+  {
+    SQLite::Database db(path, SQLite::OPEN_READWRITE);
+    db.exec("UPDATE opportunities SET json = '{\"region\": \"au\", ' WHERE scan_id = 'run-1' AND idx = 1");
+  }
+  auto problems = store->check();
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].find("not valid JSON") != std::string::npos);
+  CHECK(problems[0].find("scan run-1") != std::string::npos);
+  CHECK(problems[0].find("region au") != std::string::npos);
+  CHECK(problems[0].find("row 1") != std::string::npos);
+
+  // Many broken rows: the first ones by name, the rest counted.
+  store->save_scan(scan("run-2", 30, 60));
+  {
+    SQLite::Database db(path, SQLite::OPEN_READWRITE);
+    db.exec("UPDATE opportunities SET json = 'not json' WHERE scan_id = 'run-2'");
+  }
+  problems = store->check();
+  REQUIRE(problems.size() == 21);
+  CHECK(problems[0].find("scan run-1") != std::string::npos);
+  CHECK(problems[20].find("11 more") != std::string::npos);
+}
+
+TEST_CASE("check names a scan whose source or empty reason this binary does not know") {
+  TempDir tmp;
+  auto path = (tmp.path / "s.db").string();
+  auto store = open_store(path);
+  store->save_scan(scan("run-1", 1, 0));
+  {
+    SQLite::Database db(path, SQLite::OPEN_READWRITE);
+    db.exec("UPDATE scans SET source = 'dream' WHERE scan_id = 'run-1'");
+  }
+  auto problems = store->check();
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].find("scan run-1 region au") != std::string::npos);
+  CHECK(problems[0].find("'dream'") != std::string::npos);
+  // Reads refuse it, naming the file, rather than serve it as live.
+  CHECK_THROWS_WITH_AS(store->list_scans({}), doctest::Contains("unknown scan source 'dream'"), StoreError);
+  try {
+    store->list_scans({});
+    FAIL("list_scans must refuse the row");
+  } catch (const StoreError& e) {
+    CHECK(std::string(e.what()).find("sqlite " + path + ": list scans: ") == 0);
+  }
 }

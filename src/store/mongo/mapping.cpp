@@ -1,8 +1,22 @@
 #include "store/mongo/mapping.hpp"
 
+#include "oddsctl/errors.hpp"
+
 namespace oddsctl::mongo {
 
 std::string scan_doc_id(const std::string& scan_id, const std::string& region) { return scan_id + ":" + region; }
+
+std::string latest_good_doc_id(const std::string& region, ScanSource source) {
+  if (source == ScanSource::live) return region;
+  return region + ":" + to_string(source);
+}
+
+std::vector<std::string> latest_good_doc_ids(const std::string& region) {
+  std::vector<std::string> ids;
+  for (ScanSource s : {ScanSource::live, ScanSource::replay, ScanSource::demo, ScanSource::store})
+    ids.push_back(latest_good_doc_id(region, s));
+  return ids;
+}
 
 std::string tracked_doc_id(const std::string& region, const std::string& event_id) {
   return region + ":" + event_id;
@@ -77,6 +91,8 @@ Bson scan_to_bson(const RegionScan& s) {
   put_str(b, "scan_id", s.scan_id);
   put_str(b, "region", s.region);
   put_str(b, "command", s.command);
+  put_str(b, "source", to_string(s.source));
+  put_str(b, "empty", to_string(s.empty));
   put_str(b, "worker", s.worker);
   put_date(b, "started_at", s.started_at);
   put_i64(b, "duration_ms", s.duration_ms);
@@ -101,6 +117,16 @@ RegionScan scan_from_bson(const Reader& r) {
   s.scan_id = r.str("scan_id");
   s.region = r.str("region");
   s.command = r.str("command", "scan");
+  // Absent on documents of schema 1, which were all live and said nothing about emptiness.
+  // A word this binary does not know is a corrupt (or newer) document: never guessed.
+  const std::string source = r.str("source", "live");
+  auto known_source = scan_source_from_string(source);
+  if (!known_source) throw StoreError("unknown scan source '" + source + "' in scan " + r.str("_id"));
+  s.source = *known_source;
+  const std::string empty = r.str("empty", "none");
+  auto known_empty = empty_reason_from_string(empty);
+  if (!known_empty) throw StoreError("unknown empty reason '" + empty + "' in scan " + r.str("_id"));
+  s.empty = *known_empty;
   s.worker = r.str("worker");
   s.started_at = r.date("started_at");
   s.duration_ms = r.i64("duration_ms");
@@ -119,7 +145,9 @@ RegionScan scan_from_bson(const Reader& r) {
 Bson latest_good_to_bson(const RegionScan& s) {
   Bson doc;
   bson_t* b = doc.get();
-  put_str(b, "_id", s.region);
+  put_str(b, "_id", latest_good_doc_id(s.region, s.source));
+  put_str(b, "region", s.region);
+  put_str(b, "source", to_string(s.source));
   put_str(b, "scan_doc_id", scan_doc_id(s.scan_id, s.region));
   put_str(b, "scan_id", s.scan_id);
   put_date(b, "started_at", s.started_at);

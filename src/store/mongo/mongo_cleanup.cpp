@@ -65,13 +65,13 @@ std::vector<Victim> find_victims(const Conn& c, const char* coll, const Bson& fi
 }
 
 // Scans beyond the newest keep_last of each region, older than the cutoff when one is set,
-// never the region's latest good scan.
+// never a latest good scan of any source.
 std::vector<Victim> scan_victims(const Conn& c, const RetentionPolicy& p, TimePoint now) {
-  std::map<std::string, std::string> latest;  // region -> scan doc id
-  for (const auto& d : c.find("latest_good", Bson(), nullptr, "cleanup")) {
-    Reader r(d.get());
-    latest[r.str("_id")] = r.str("scan_doc_id");
-  }
+  // Every pointed scan, whatever its region and source: a scan doc id names its region, so
+  // excluding them all from each region's candidates spares exactly the pointed ones (and a
+  // schema 1 pointer, which has no region field, needs no parsing of its _id).
+  std::vector<std::string> latest;
+  for (const auto& d : c.find("latest_good", Bson(), nullptr, "cleanup")) latest.push_back(Reader(d.get()).str("scan_doc_id"));
   std::vector<std::string> regions;
   Bson group = Bson::from_json(R"({"pipeline": [{"$group": {"_id": "$region"}}, {"$sort": {"_id": 1}}]})");
   for (const auto& d : c.aggregate("scans", group, "cleanup")) regions.push_back(Reader(d.get()).str("_id"));
@@ -92,8 +92,7 @@ std::vector<Victim> scan_victims(const Conn& c, const RetentionPolicy& p, TimePo
     stages.push_back([&](bson_t* s) {
       put_child(s, "$match", [&](bson_t* m) {
         if (p.scans_older_than) put_child(m, "started_at", [&](bson_t* c2) { put_date(c2, "$lt", now - *p.scans_older_than); });
-        auto it = latest.find(region);
-        if (it != latest.end()) put_child(m, "_id", [&](bson_t* c2) { put_str(c2, "$ne", it->second); });
+        if (!latest.empty()) put_child(m, "_id", [&](bson_t* c2) { put_str_array(c2, "$nin", latest); });
       });
     });
     stages.push_back([](bson_t* s) {

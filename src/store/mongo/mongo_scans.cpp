@@ -1,4 +1,4 @@
-// Scans, the latest-good pointer per region, and leases in the Mongo store.
+// Scans, the latest-good pointer per region and source, and leases in the Mongo store.
 #include "oddsctl/errors.hpp"
 #include "store/mongo/bson_io.hpp"
 #include "store/mongo/mapping.hpp"
@@ -7,17 +7,20 @@
 
 namespace oddsctl::mongo {
 
-// The latest-good rule (the same as SQLite's): ok and partial move the region's pointer
-// unless it names a scan that started later; failed never moves it (and drops it when the
-// very scan it names is rewritten as failed); skipped is not stored.
+// The latest-good rule (the same as SQLite's), per (region, source): a good() scan moves its
+// source's pointer unless that names a scan that started later; anything else never moves it
+// (and drops it when the very scan it names is rewritten as not good); other sources'
+// pointers are left alone, but for one naming this scan under its old source; skipped is
+// not stored.
 void MongoStore::save_scan(const RegionScan& scan) {
   if (scan.status == RegionStatus::skipped) return;
   Conn c = conn();
   // 1. The whole scan, opportunities included, in one atomic document write.
   c.replace_by_id("scans", scan_to_bson(scan), "save scan");
   // 2. Then the pointer, so that it never names a scan that is not completely written.
-  bool good = scan.status == RegionStatus::ok || scan.status == RegionStatus::partial;
-  if (good) {
+  // 2a. Pointers that name this scan but no longer may (see latest_good_stale_filter).
+  c.delete_many("latest_good", latest_good_stale_filter(scan), "drop latest good");
+  if (scan.good()) {
     Bson pointer = latest_good_to_bson(scan);
     Bson update;
     put_child(update.get(), "$set", [&](bson_t* set) {
@@ -35,16 +38,12 @@ void MongoStore::save_scan(const RegionScan& scan) {
     if (!c.update_one("latest_good", filter, update, true, "set latest good", true)) {
       c.update_one("latest_good", filter, update, false, "set latest good");
     }
-  } else {
-    Bson filter = by_id(scan.region);
-    put_str(filter.get(), "scan_id", scan.scan_id);
-    c.delete_one("latest_good", filter, "drop latest good");
   }
 }
 
-std::optional<RegionScan> MongoStore::latest_good(const std::string& region) {
+std::optional<RegionScan> MongoStore::latest_good(const std::string& region, ScanSource source) {
   Conn c = conn();
-  auto pointer = c.find_one("latest_good", by_id(region), "read latest good");
+  auto pointer = c.find_one("latest_good", by_id(latest_good_doc_id(region, source)), "read latest good");
   if (!pointer) return std::nullopt;
   auto doc = c.find_one("scans", by_id(Reader(pointer->get()).str("scan_doc_id")), "read latest good");
   if (!doc) return std::nullopt;
@@ -73,7 +72,7 @@ std::vector<RegionScan> MongoStore::get_scan(const std::string& scan_id) {
 void MongoStore::invalidate(const std::optional<std::string>& region) {
   Conn c = conn();
   if (region) {
-    c.delete_one("latest_good", by_id(*region), "invalidate");
+    c.delete_many("latest_good", latest_good_region_filter(*region), "invalidate");
   } else {
     c.delete_many("latest_good", Bson(), "invalidate");
   }

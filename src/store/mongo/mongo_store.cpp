@@ -8,19 +8,22 @@
 //   16 MB; a region's opportunities are a few hundred small sub-documents (a few hundred
 //   KB at most), far below it. A separate opportunities collection would need transactions
 //   for atomic saves and a second query per read, for nothing we use.
-// - `latest_good` holds one pointer document per region ({_id: region, scan_doc_id,
-//   started_at}), replaced by a single update. save_scan writes the scan document first and
+// - `latest_good` holds one pointer document per region and scan source ({_id: "<region>"
+//   for live, "<region>:<source>" otherwise, scan_doc_id, started_at}; see mapping.hpp),
+//   replaced by a single update. save_scan writes the scan document first and
 //   the pointer second, so the pointer only ever names a complete scan; a failure between
 //   the two leaves the previous latest good in place (the new scan is then simply history).
 //   The pointer only moves forward (started_at), so runs finishing out of order cannot roll
-//   the cache back; regions never share a document, so regional writers never clobber.
+//   the cache back; regions never share a document, so regional writers never clobber,
+//   and a demo, replay or --from-store scan moves only its own source's pointer.
 // - Leases: one findAndModify with upsert whose filter matches only a free (expired) lease
 //   or our own; when someone else holds it, the upsert collides on _id (E11000) and we read
 //   the holder. A TTL index on expires_at (expireAfterSeconds 0) lets the server drop
 //   expired leases by itself; correctness never depends on it.
 // - No TTL index on scans or snapshots: cleanup keeps the newest N scans per region and
-//   never the latest good one, and keeps each event's newest snapshot; those rules depend on
-//   other documents, which a TTL index (a fixed age per document) cannot express. Alerts,
+//   never a latest good one (of any source), and keeps each event's newest snapshot; those
+//   rules depend on other documents, which a TTL index (a fixed age per document) cannot
+//   express. Alerts,
 //   heartbeats and the ledger expire by user-chosen ages (cleanup flags), so they are not
 //   TTL-indexed either.
 // - Writes go with w=majority and retryWrites=true unless the URI says otherwise: a primary

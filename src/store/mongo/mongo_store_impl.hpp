@@ -14,7 +14,11 @@
 namespace oddsctl::mongo {
 
 // The schema version this binary writes; a database marked newer is refused.
-constexpr int k_schema_version = 1;
+// 2: scans carry source and empty, latest_good holds a pointer per (region, source). A
+// schema 1 database needs no rewrite (absent fields read as live and none, and live pointers
+// keep their ids); the mark keeps an older oddsctl, which would take every source's scan
+// for live, from using it.
+constexpr int k_schema_version = 2;
 
 class MongoStore final : public Store {
 public:
@@ -23,7 +27,8 @@ public:
   explicit MongoStore(MongoTarget target);
 
   void save_scan(const RegionScan& scan) override;
-  std::optional<RegionScan> latest_good(const std::string& region) override;
+  using Store::latest_good;  // latest_good(region): live; not hidden by the override below
+  std::optional<RegionScan> latest_good(const std::string& region, ScanSource source) override;
   std::vector<RegionScan> list_scans(const ScanQuery& query) override;
   std::vector<RegionScan> get_scan(const std::string& scan_id) override;
   void invalidate(const std::optional<std::string>& region) override;

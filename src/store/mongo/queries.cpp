@@ -112,6 +112,17 @@ Bson scan_filter(const ScanQuery& query) {
   Bson doc;
   if (query.region) put_str(doc.get(), "region", *query.region);
   if (query.since) put_gte_date(doc.get(), "started_at", *query.since);
+  if (query.source && *query.source == ScanSource::live) {
+    put_child(doc.get(), "source", [](bson_t* c) {
+      bson_t in;
+      bson_append_array_begin(c, "$in", -1, &in);
+      put_str(&in, "0", "live");
+      put_null(&in, "1");  // matches an absent field too
+      bson_append_array_end(c, &in);
+    });
+  } else if (query.source) {
+    put_str(doc.get(), "source", to_string(*query.source));
+  }
   return doc;
 }
 
@@ -127,8 +138,25 @@ Bson scan_find_opts(const ScanQuery& query) {
 
 Bson latest_good_forward_filter(const RegionScan& scan) {
   Bson doc;
-  put_str(doc.get(), "_id", scan.region);
+  put_str(doc.get(), "_id", latest_good_doc_id(scan.region, scan.source));
   put_child(doc.get(), "started_at", [&](bson_t* c) { put_date(c, "$lte", scan.started_at); });
+  return doc;
+}
+
+Bson latest_good_stale_filter(const RegionScan& scan) {
+  std::vector<std::string> ids;
+  const std::string own = latest_good_doc_id(scan.region, scan.source);
+  for (auto& id : latest_good_doc_ids(scan.region))
+    if (id != own || !scan.good()) ids.push_back(std::move(id));
+  Bson doc;
+  put_child(doc.get(), "_id", [&](bson_t* c) { put_str_array(c, "$in", ids); });
+  put_str(doc.get(), "scan_id", scan.scan_id);
+  return doc;
+}
+
+Bson latest_good_region_filter(const std::string& region) {
+  Bson doc;
+  put_child(doc.get(), "_id", [&](bson_t* c) { put_str_array(c, "$in", latest_good_doc_ids(region)); });
   return doc;
 }
 

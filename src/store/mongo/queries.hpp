@@ -29,14 +29,22 @@ Bson lease_owner_filter(const std::string& name, const std::string& owner);
 Bson lease_renew_update(Millis ttl, TimePoint now);
 
 // --- scans ---
-// {region?, started_at: {$gte: since}?}
+// {region?, started_at: {$gte: since}?, source?}. The live source also matches documents
+// without the field (schema 1): {source: {$in: ["live", null]}}.
 Bson scan_filter(const ScanQuery& query);
 // find options: newest first (started_at, scan_id descending, then region), limit, and the
 // opportunities left out unless asked for.
 Bson scan_find_opts(const ScanQuery& query);
-// Moves the region's pointer only forward: {_id: region, started_at: {$lte: started_at}}.
+// Moves the (region, source) pointer only forward:
+//   {_id: latest_good_doc_id(region, source), started_at: {$lte: started_at}}.
 // With upsert, a newer pointer makes the insert collide on _id: the pointer stays.
 Bson latest_good_forward_filter(const RegionScan& scan);
+// The pointers that name this scan but no longer may: those of its region's other sources (it
+// was rewritten under another source) and, when the scan is not good(), its own source's too.
+//   {_id: {$in: [...]}, scan_id: scan_id}
+Bson latest_good_stale_filter(const RegionScan& scan);
+// Every source's pointer of the region: {_id: {$in: latest_good_doc_ids(region)}}.
+Bson latest_good_region_filter(const std::string& region);
 
 // --- tracked events ---
 Bson tracked_filter(const TrackedQuery& query);
