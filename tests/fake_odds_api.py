@@ -17,6 +17,7 @@ import struct
 import sys
 import threading
 import time
+import zlib
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -29,9 +30,10 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-FAULT_KINDS = ("latency", "status", "truncate", "bad_json", "hang", "no_credit_headers", "reset")
+FAULT_KINDS = ("latency", "status", "truncate", "bad_json", "hang", "no_credit_headers", "reset",
+               "stall_body", "gzip_bomb", "credit_values")
 # Faults that only modify a response; every other kind decides the response (first wins).
-MODIFIER_FAULTS = ("latency", "no_credit_headers")
+MODIFIER_FAULTS = ("latency", "no_credit_headers", "credit_values")
 ERROR_MESSAGES = {
     401: "API key is not valid",
     404: "Unknown sport",
@@ -41,6 +43,24 @@ ERROR_MESSAGES = {
     502: "Bad gateway",
     503: "Service unavailable",
 }
+
+
+_BOMBS = {}
+_BOMBS_LOCK = threading.Lock()
+
+
+def gzip_bomb(inflated_mb):
+    """A gzip stream of `inflated_mb` MiB of zero bytes (~1 KiB per MiB), made at run time
+    (a MiB at a time, so the fake never holds the inflated data) and cached per size."""
+    inflated_mb = int(inflated_mb)
+    with _BOMBS_LOCK:
+        if inflated_mb not in _BOMBS:
+            packer = zlib.compressobj(9, zlib.DEFLATED, 31)  # wbits 31: a gzip header
+            zeros = bytes(1 << 20)
+            parts = [packer.compress(zeros) for _ in range(inflated_mb)]
+            parts.append(packer.flush())
+            _BOMBS[inflated_mb] = b"".join(parts)
+        return _BOMBS[inflated_mb]
 
 
 def decimal_to_american(price):
@@ -297,11 +317,15 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     # ---- plumbing --------------------------------------------------------------------
-    def _send(self, status, body, headers=None, truncate=False):
+    def _send(self, status, body, headers=None, truncate=False, stall=None, encoded=False):
+        """stall: seconds to wait after the headers and half the body, then close.
+        encoded: `body` is already gzip-compressed (sent so whatever the client accepts)."""
         data = body if isinstance(body, bytes) else json.dumps(body).encode()
         all_headers = {"Content-Type": "application/json; charset=utf-8"}
         all_headers.update(headers or {})
-        if "gzip" in (self.headers.get("Accept-Encoding") or "") and data:
+        if encoded:
+            all_headers["Content-Encoding"] = "gzip"
+        elif "gzip" in (self.headers.get("Accept-Encoding") or "") and data:
             data = gzip.compress(data)
             all_headers["Content-Encoding"] = "gzip"
         self._finish_call()
@@ -310,7 +334,25 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
-        if truncate:
+        if stall is not None:
+            self.wfile.write(data[: len(data) // 2])
+            self.wfile.flush()
+            self.fake._stopping.wait(float(stall))
+            self.close_connection = True
+            try:
+                self.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        elif encoded:
+            # The client is expected to give up part way (the inflated size is the point)
+            # and drop the connection: no keep-alive after it.
+            self.close_connection = True
+            try:
+                self.wfile.write(data)
+                self.wfile.flush()
+            except OSError:
+                pass
+        elif truncate:
             self.wfile.write(data[: max(1, len(data) // 2)])
             self.wfile.flush()
             self.close_connection = True
@@ -391,12 +433,17 @@ class _Handler(BaseHTTPRequestHandler):
             time.sleep(fake.latency_ms / 1000.0)
         faults = fake._take_faults(path, regions, sport)
         no_credits = False
+        credit_values = {}
         decisive = None
         for fault in faults:
             if fault.kind == "latency":
                 time.sleep(float(fault.params.get("ms", 0)) / 1000.0)
             elif fault.kind == "no_credit_headers":
                 no_credits = True
+            elif fault.kind == "credit_values":
+                for name in ("used", "remaining", "last"):
+                    if name in fault.params:
+                        credit_values["x-requests-" + name] = str(fault.params[name])
             else:
                 decisive = fault
         call["fault"] = ",".join(f.kind for f in faults) or None
@@ -411,7 +458,9 @@ class _Handler(BaseHTTPRequestHandler):
             return self._error(401, "INVALID_KEY", "API key is not valid or was not given")
 
         def credit_headers(last):
-            return {} if no_credits else fake._credit_headers(key, last)
+            if no_credits:
+                return {}
+            return dict(fake._credit_headers(key, last), **credit_values)
 
         # What the call would return and cost if nothing went wrong.
         status, body, cost = 200, None, 0
@@ -460,8 +509,18 @@ class _Handler(BaseHTTPRequestHandler):
         call.update(status=200, charged=cost)
         headers = credit_headers(cost)
         if decisive is not None and decisive.kind == "bad_json":
-            text = decisive.params.get("body", '<html><body>502 Bad Gateway</body></html>')
-            return self._send(200, text.encode(), headers)
+            p = decisive.params
+            if p.get("body_hex") is not None:
+                raw = bytes.fromhex(p["body_hex"])
+            else:
+                raw = p.get("body", '<html><body>502 Bad Gateway</body></html>').encode()
+            code = int(p.get("status", 200))
+            call["status"] = code
+            return self._send(code, raw, headers)
+        if decisive is not None and decisive.kind == "gzip_bomb":
+            return self._send(200, gzip_bomb(decisive.params.get("inflated_mb", 200)), headers, encoded=True)
+        if decisive is not None and decisive.kind == "stall_body":
+            return self._send(200, body, headers, stall=decisive.params.get("seconds", 30))
         return self._send(200, body, headers, truncate=decisive is not None and decisive.kind == "truncate")
 
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -96,7 +97,16 @@ struct ClientOptions {
   std::function<void(const LedgerEntry&)> on_ledger;  // every response, may be null
   std::optional<std::filesystem::path> save_responses_dir;  // raw bodies for --from-file
   std::vector<std::string> bookmakers;  // `bookmakers=` filter, empty = all
+  // A response body larger than this once decompressed fails the call (not retried): no
+  // odds answer comes near it, and a gzip bomb must not take the machine's memory.
+  std::size_t max_body_bytes = 64u * 1024u * 1024u;
 };
+
+// `url` without its trailing slashes, checked as an API base URL: the scheme is http or
+// https, the host is not empty, a port is a number 1-65535, and there is no query or
+// fragment (paths are appended to it). Throws UsageError naming what is wrong otherwise;
+// make_http_client refuses such a URL the same way.
+std::string checked_base_url(const std::string& url);
 
 struct OddsRequest {
   std::string sport;
@@ -124,7 +134,8 @@ public:
   virtual int requests() const = 0;
 };
 
-// The libcurl implementation.
+// The libcurl implementation. Throws UsageError when options.base_url is not one that
+// checked_base_url accepts (before any request).
 std::unique_ptr<OddsApi> make_http_client(ApiKey key, ClientOptions options);
 
 }  // namespace oddsctl

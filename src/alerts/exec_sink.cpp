@@ -18,12 +18,21 @@ namespace oddsctl {
 
 namespace {
 
-// Our environment plus the alert's key and reason, built before fork (no allocation after).
+// Secrets oddsctl holds that an alert command has no use for: API keys (ODDS_API_KEY and
+// every ODDS_API_KEY_<REGION>) and the serve token. A hook script, or whatever it runs,
+// must not be able to read (or leak) them from its environment.
+bool secret_variable(const std::string& entry) {
+  const std::string name = entry.substr(0, entry.find('='));
+  return name.rfind("ODDS_API_KEY", 0) == 0 || name == "ODDSCTL_SERVE_TOKEN";
+}
+
+// Our environment, minus its secrets, plus the alert's key and reason; built before fork
+// (no allocation after).
 std::vector<std::string> child_environment(const nlohmann::json& payload) {
   std::vector<std::string> env;
   for (char** e = environ; e && *e; ++e) {
     std::string entry = *e;
-    if (entry.rfind("ODDSCTL_ALERT_", 0) == 0) continue;
+    if (entry.rfind("ODDSCTL_ALERT_", 0) == 0 || secret_variable(entry)) continue;
     env.push_back(std::move(entry));
   }
   env.push_back("ODDSCTL_ALERT_KEY=" + payload.value("alert_key", std::string()));

@@ -9,19 +9,25 @@
 namespace oddsctl::api {
 namespace {
 
-// A body larger than this is not an odds response; stop reading instead of filling memory.
-constexpr std::size_t k_max_body = 256u * 1024u * 1024u;
-
 void global_init() {
   static std::once_flag once;
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
+// libcurl hands over the body already inflated, a few KiB at a time.
 size_t on_body(char* data, size_t size, size_t count, void* user) {
   auto* result = static_cast<HttpResult*>(user);
   const size_t n = size * count;
-  if (result->body.size() + n > k_max_body) return 0;  // aborts with CURLE_WRITE_ERROR
-  result->body.append(data, n);
+  std::string& body = result->body;
+  if (n > result->max_body - body.size()) {
+    result->transport = Transport::too_large;  // read back after the abort
+    return 0;                                  // aborts with CURLE_WRITE_ERROR
+  }
+  // Grow by doubling but never past the cap, so that the peak memory of a body at the cap
+  // is the cap plus the half-size buffer being copied, not twice the cap.
+  if (body.size() + n > body.capacity())
+    body.reserve(std::min(result->max_body, std::max(body.size() + n, body.capacity() * 2)));
+  body.append(data, n);
   return n;
 }
 
@@ -77,8 +83,10 @@ void CurlPool::release(void* handle) {
   m_free.push_back(handle);
 }
 
-HttpResult CurlPool::get(const std::string& url, Millis connect_timeout, Millis total_timeout) {
+HttpResult CurlPool::get(const std::string& url, Millis connect_timeout, Millis total_timeout,
+                         std::size_t max_body) {
   HttpResult result;
+  result.max_body = max_body;
   CURL* curl = static_cast<CURL*>(acquire());
   if (curl == nullptr) {
     result.error = "could not create a libcurl handle";
@@ -104,7 +112,14 @@ HttpResult CurlPool::get(const std::string& url, Millis connect_timeout, Millis 
 
   const CURLcode code = curl_easy_perform(curl);
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &result.status);
-  if (code == CURLE_OK) {
+  long request_size = 0;
+  curl_easy_getinfo(curl, CURLINFO_REQUEST_SIZE, &request_size);
+  result.request_sent = request_size > 0;
+  if (result.transport == Transport::too_large) {
+    result.error = "the body passed the size cap";
+    result.body.clear();
+    result.body.shrink_to_fit();  // the memory goes back now, not when the caller is done
+  } else if (code == CURLE_OK) {
     result.transport = Transport::ok;
   } else {
     result.error = error[0] != '\0' ? std::string(error) : std::string(curl_easy_strerror(code));

@@ -3,6 +3,7 @@
 // libcurl stays out of this header so that only curl_pool.cpp needs it.
 #pragma once
 
+#include <cstddef>
 #include <map>
 #include <mutex>
 #include <string>
@@ -18,6 +19,7 @@ enum class Transport {
   timeout,     // the attempt ran out of time
   broken_body, // a status line came, then the body broke (truncated, bad encoding, reset)
   network,     // no response: connect refused, reset, DNS, TLS...
+  too_large,   // the (inflated) body passed the size cap; reading stopped there
 };
 
 struct HttpResult {
@@ -26,6 +28,8 @@ struct HttpResult {
   std::string error;                         // libcurl's reason when transport != ok
   std::string body;
   std::map<std::string, std::string> headers;  // names in lower case, last value wins
+  bool request_sent = false;                 // the request left (a timeout may have been charged)
+  std::size_t max_body = 0;                  // the cap that applied, for messages
 
   const std::string* header(const std::string& lower_name) const {
     auto it = headers.find(lower_name);
@@ -40,8 +44,10 @@ public:
   CurlPool(const CurlPool&) = delete;
   CurlPool& operator=(const CurlPool&) = delete;
 
-  // One GET; never throws for transport problems (they are in the result).
-  HttpResult get(const std::string& url, Millis connect_timeout, Millis total_timeout);
+  // One GET; never throws for transport problems (they are in the result). The body, after
+  // any Content-Encoding is undone, is read up to `max_body` bytes: a gzip bomb stops there
+  // (Transport::too_large) instead of filling memory.
+  HttpResult get(const std::string& url, Millis connect_timeout, Millis total_timeout, std::size_t max_body);
 
 private:
   void* acquire();

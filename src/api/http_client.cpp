@@ -1,16 +1,19 @@
 // The libcurl OddsApi: URLs, retries with backoff under a deadline, the budget guard, the
 // ledger, and saving raw responses for replay.
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <thread>
 
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include "api/attempt.hpp"
 #include "api/curl_pool.hpp"
 #include "oddsctl/api.hpp"
+#include "oddsctl/text.hpp"
 
 namespace oddsctl {
 namespace {
@@ -40,8 +43,10 @@ struct Call {
 class HttpOddsApi final : public OddsApi {
 public:
   HttpOddsApi(ApiKey key, ClientOptions options) : m_key(std::move(key)), m_options(std::move(options)) {
-    while (!m_options.base_url.empty() && m_options.base_url.back() == '/') m_options.base_url.pop_back();
+    // A URL that can never work is the user's to fix, now: not a network error after retries.
+    m_options.base_url = checked_base_url(m_options.base_url);
     if (m_options.max_retries < 0) m_options.max_retries = 0;
+    if (m_options.max_body_bytes == 0) m_options.max_body_bytes = ClientOptions().max_body_bytes;
   }
 
   std::vector<Sport> sports() override {
@@ -93,11 +98,17 @@ private:
 
   [[noreturn]] void fail(const Call& call, ApiErrorKind kind, int status, const std::string& code,
                          const std::string& detail) const {
-    throw ApiError(kind, status, code, redact(prefix(call) + detail, m_key.value()));
+    // printable(): the detail may quote a server's bytes (an error message, a parser's
+    // excerpt of the body); they reach stderr, the store and JSON only escaped.
+    throw ApiError(kind, status, code, printable(redact(prefix(call) + detail, m_key.value())));
   }
 
-  void record(const Call& call, const HttpResult& result, const Credits& credits) const {
-    if (!m_options.on_ledger || result.status <= 0) return;
+  // One row per attempt the API may have answered (and charged): any status line, or a
+  // request that was sent and then timed out. A connection that never opened costs nothing.
+  void record(const Call& call, const HttpResult& result, const Credits& credits,
+              const std::optional<AttemptFailure>& failure) const {
+    if (!m_options.on_ledger) return;
+    if (result.status <= 0 && !(result.transport == Transport::timeout && result.request_sent)) return;
     LedgerEntry entry;
     entry.at = now_utc();
     entry.key_id = m_key.id();
@@ -106,14 +117,15 @@ private:
     entry.command = m_options.command;
     entry.endpoint = call.endpoint;
     entry.sport = call.sport;
-    entry.http_status = static_cast<int>(result.status);
+    entry.http_status = api::ledger_status(result, failure);
     entry.credits = credits;
     m_options.on_ledger(entry);
   }
 
-  // Reserved credits go back unless the API may have charged them: a 200 (whole or not),
-  // or any answer that says what it cost.
-  void settle_budget(const Call& call, const HttpResult& result, const Credits& credits) const {
+  // Reserved credits go back unless the API may have charged them: a 200 (whole or not)
+  // that is not the API's error object, or any answer that says what it cost.
+  void settle_budget(const Call& call, const HttpResult& result, const Credits& credits,
+                     const std::optional<AttemptFailure>& failure) const {
     if (!m_options.guard) return;
     // A free call (/sports, /events) still reports the key's remaining credits: the guard
     // learns it before the first paid call, so a fresh store cannot overspend the reserve.
@@ -121,7 +133,8 @@ private:
       if (credits.remaining) m_options.guard->settle(0, Credits{credits.used, credits.remaining, 0});
       return;
     }
-    if (result.status == 200 || (result.status > 0 && credits.last))
+    const bool refused = failure && failure->refused;
+    if ((result.status == 200 && !refused) || (result.status > 0 && credits.last))
       m_options.guard->settle(call.cost, credits);
     else
       m_options.guard->release(call.cost);
@@ -139,22 +152,27 @@ private:
       if (m_options.guard && call.cost > 0)
         m_options.guard->reserve_call(call.cost, "key " + m_key.masked() + " (region " + m_options.region + ")");
 
+      // The attempt's limit is what is left of the run, so no call outlives the deadline.
       const Millis timeout = std::min(m_options.request_timeout, left);
       ++m_requests;
-      HttpResult result = m_pool.get(url, m_options.connect_timeout, timeout);
+      const auto started = std::chrono::steady_clock::now();
+      HttpResult result = m_pool.get(url, m_options.connect_timeout, timeout, m_options.max_body_bytes);
+      const auto elapsed = std::chrono::duration_cast<Millis>(std::chrono::steady_clock::now() - started);
       const Credits credits = api::credits_of(result);
-      record(call, result, credits);
-      settle_budget(call, result, credits);
 
       last = api::classify(result, m_key, m_options.region, timeout);
+      log_attempt(call, result, credits, attempt, elapsed);
+      record(call, result, credits, last);
+      settle_budget(call, result, credits, last);
       if (!last) {
         try {
           Done<T> done{parse(result.body), credits, attempt + 1, {}};
           if (m_options.save_responses_dir) done.body = std::move(result.body);
           return done;
         } catch (const std::exception& e) {
+          // The parser's message may quote the body: escaped and bounded before it goes on.
           last = AttemptFailure{ApiErrorKind::bad_body, static_cast<int>(result.status), "",
-                                "the response is not valid odds JSON: " + std::string(e.what()), true, {}};
+                                "the response is not valid odds JSON: " + printable(e.what(), 300), true, {}};
         }
       }
       if (!last->retryable || attempt >= m_options.max_retries) {
@@ -167,8 +185,31 @@ private:
                                : api::backoff_delay(attempt, m_options.backoff_base, m_options.backoff_cap);
       if (m_options.deadline.bounded() && pause >= m_options.deadline.remaining())
         deadline_failure(call, last, attempt + 1);
+      spdlog::info("api: {}retry {}/{} in {} ms: {}", prefix(call), attempt + 1, m_options.max_retries,
+                   pause.count(), loggable(last->detail));
       std::this_thread::sleep_for(pause);
     }
+  }
+
+  // What goes into a log line: no key (not even in a URL), no raw bytes.
+  std::string loggable(const std::string& text) const { return printable(redact(text, m_key.value()), 300); }
+
+  // Debug: one line per HTTP attempt. Built only when debug is on: a scan makes many calls.
+  void log_attempt(const Call& call, const HttpResult& result, const Credits& credits, int attempt,
+                   Millis elapsed) const {
+    if (!spdlog::should_log(spdlog::level::debug)) return;
+    std::string status;
+    switch (result.transport) {
+      case Transport::ok: status = std::to_string(result.status); break;
+      case Transport::timeout: status = "timeout"; break;
+      case Transport::broken_body: status = std::to_string(result.status) + " broken body"; break;
+      case Transport::too_large: status = std::to_string(result.status) + " too large"; break;
+      case Transport::network: status = "no answer"; break;
+    }
+    const std::string target = api::without_api_key(call.path + (call.query.empty() ? "" : "?" + call.query));
+    spdlog::debug("api: GET {} region={} status={} attempt={} elapsed_ms={} bytes={} credits={}", loggable(target),
+                  m_options.region.empty() ? "-" : m_options.region, status, attempt + 1, elapsed.count(),
+                  result.body.size(), credits.last ? std::to_string(*credits.last) : std::string("?"));
   }
 
   [[noreturn]] void deadline_failure(const Call& call, const std::optional<AttemptFailure>& last,

@@ -140,6 +140,35 @@ class FakeApiTest(unittest.TestCase):
         self.assertIsNone(h.get("x-requests-used"))
         self.assertEqual(self.get("/v4/sports/soccer_epl/odds", regions="au")[1]["x-requests-last"], "1")
 
+    def test_hostile_faults(self):
+        # stall_body: status and headers (charged), half the body, then nothing.
+        self.fake.add_fault("stall_body", times=1, seconds=5)
+        req = urllib.request.Request(self.fake.url + "/v4/sports/soccer_epl/odds?regions=au&apiKey=" + KEY)
+        with urllib.request.urlopen(req, timeout=2) as resp:
+            self.assertEqual((resp.status, resp.headers["x-requests-last"]), (200, "1"))
+            with self.assertRaises(OSError):  # socket.timeout / TimeoutError
+                resp.read()
+        self.assertEqual(self.fake.calls[-1]["fault"], "stall_body")
+        # gzip_bomb: a small gzip body that inflates to inflated_mb MiB of zeros.
+        self.fake.add_fault("gzip_bomb", times=1, inflated_mb=3)
+        status, h, raw = self.get("/v4/sports/soccer_epl/odds", regions="au")
+        self.assertEqual((status, h["Content-Encoding"]), (200, "gzip"))
+        self.assertLess(len(raw), 64 * 1024)
+        self.assertEqual(gzip.decompress(raw), bytes(3 << 20))
+        # credit_values: the x-requests-* headers say what the fault says.
+        self.fake.add_fault("credit_values", times=1, used="99999999999999999999", last="x")
+        status, h, _ = self.get("/v4/sports/soccer_epl/odds", regions="au")
+        self.assertEqual((h["x-requests-used"], h["x-requests-last"]), ("99999999999999999999", "x"))
+        self.assertEqual(h["x-requests-remaining"], str(self.fake.key_state(KEY)["remaining"]))
+        # bad_json with raw bytes and a status of its own.
+        self.fake.add_fault("bad_json", times=1, status=502, body_hex="ff00fe")
+        status, _, raw = self.get("/v4/sports/soccer_epl/odds", regions="au")
+        self.assertEqual((status, raw), (502, b"\xff\x00\xfe"))
+        # A 200 carrying the API's error object is a status fault with status=200.
+        self.fake.add_fault("status", times=1, status=200, error_code="OUT_OF_USAGE_CREDITS")
+        status, _, body = self.get_json("/v4/sports/soccer_epl/odds", regions="au")
+        self.assertEqual((status, body["error_code"]), (200, "OUT_OF_USAGE_CREDITS"))
+
     def test_call_log_hides_the_key(self):
         self.fake.add_fault("latency", times=1, ms=50)
         self.get("/v4/sports/soccer_epl/odds", regions="au", markets="h2h", eventIds="e1,e2")

@@ -4,6 +4,8 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -11,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/attempt.hpp"
 #include "unit/fake_api_process.hpp"
 #include "oddsctl/api.hpp"
 
@@ -418,4 +421,211 @@ TEST_CASE("eight threads share one client") {
   CHECK(ledger.entries.size() == 40);
   CHECK(o.guard->spent() == 40);
   CHECK(o.guard->remaining() == 460);
+}
+
+// ---- hostile answers -------------------------------------------------------------------
+
+TEST_CASE("a 200 whose body is the API's error object is that error, and a key or quota one is not retried") {
+  struct Case {
+    std::string code;
+    ApiErrorKind kind;
+    std::size_t calls;
+  };
+  const std::vector<Case> cases = {
+      {"OUT_OF_USAGE_CREDITS", ApiErrorKind::out_of_credits, 1},
+      {"INVALID_KEY", ApiErrorKind::invalid_key, 1},
+      {"UNKNOWN_SPORT", ApiErrorKind::not_found, 1},
+      {"SOMETHING_NEW", ApiErrorKind::unprocessable, 1},
+      {"EXCEEDED_FREQ_LIMIT", ApiErrorKind::rate_limited, 3},  // retried like a 429
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.code);
+    auto& f = fresh_fake();
+    add_fault({{"kind", "status"}, {"status", 200}, {"error_code", c.code}, {"message", "Usage quota has been reached"}});
+    Ledger ledger;
+    auto o = options_for(f);
+    o.max_retries = 2;
+    o.on_ledger = ledger.sink();
+    o.guard = std::make_shared<BudgetGuard>(std::nullopt, std::nullopt, std::nullopt);
+    auto api = client(o);
+    auto e = call_failure(*api, epl());
+    CHECK(e.kind() == c.kind);
+    CHECK(e.error_code() == c.code);
+    CHECK(e.http_status() == 200);
+    const std::string msg = e.what();
+    CHECK(msg.find(c.code) != std::string::npos);
+    CHECK(msg.find("Usage quota has been reached") != std::string::npos);
+    CHECK(msg.find("expected an array") == std::string::npos);
+    CHECK(f.calls().size() == c.calls);
+    // Refused, not served: nothing counted as spent, and the ledger row is an error answer
+    // (so budget accounting does not take it for an unmetered success).
+    CHECK(o.guard->spent() == 0);
+    REQUIRE(!ledger.entries.empty());
+    CHECK(ledger.entries[0].http_status != 200);
+  }
+}
+
+TEST_CASE("OUT_OF_USAGE_CREDITS or INVALID_KEY with any status line is never retried") {
+  for (int status : {403, 429, 500}) {
+    CAPTURE(status);
+    auto& f = fresh_fake();
+    add_fault({{"kind", "status"}, {"status", status}, {"error_code", "OUT_OF_USAGE_CREDITS"}});
+    auto api = client(options_for(f));
+    CHECK(call_failure(*api, epl()).kind() == ApiErrorKind::out_of_credits);
+    CHECK(f.calls().size() == 1);
+  }
+  auto& f = fresh_fake();
+  add_fault({{"kind", "status"}, {"status", 503}, {"error_code", "INVALID_KEY"}});
+  auto api = client(options_for(f));
+  CHECK(call_failure(*api, epl()).kind() == ApiErrorKind::invalid_key);
+  CHECK(f.calls().size() == 1);
+}
+
+TEST_CASE("credit headers that are too large, negative or not numbers are unknown") {
+  using api::parse_count;
+  auto count = [](const std::string& s) { return parse_count(&s); };
+  CHECK(count("0") == 0);
+  CHECK(count("499") == 499);
+  CHECK(count("12.0") == 12);
+  CHECK(count("12.5") == 13);
+  CHECK(count("9223372036854775807") == INT64_MAX);
+  for (const char* bad : {"99999999999999999999", "9223372036854775808", "-1", "-0", "+5", "abc", "12abc", "1e5",
+                          "0x10", "inf", "nan", "", " 5", "12.", ".5", "1.2.3"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(count(bad).has_value());
+  }
+  CHECK_FALSE(parse_count(nullptr).has_value());
+
+  auto& f = fresh_fake();
+  add_fault({{"kind", "credit_values"}, {"times", 1}, {"used", "99999999999999999999"}, {"remaining", "-5"},
+             {"last", "lots"}});
+  Ledger ledger;
+  auto o = options_for(f);
+  o.on_ledger = ledger.sink();
+  o.guard = std::make_shared<BudgetGuard>(std::nullopt, std::nullopt, 100);
+  auto response = client(o)->odds(epl());
+  CHECK_FALSE(response.credits.used.has_value());
+  CHECK_FALSE(response.credits.remaining.has_value());
+  CHECK_FALSE(response.credits.last.has_value());
+  REQUIRE(ledger.entries.size() == 1);
+  CHECK_FALSE(ledger.entries[0].credits.used.has_value());
+  CHECK_FALSE(ledger.entries[0].credits.remaining.has_value());
+  // Unknown cost: the guard counts the estimate, never INT64_MIN.
+  CHECK(o.guard->spent() == 1);
+  CHECK(o.guard->remaining() == 99);
+}
+
+TEST_CASE("checked_base_url accepts http(s) URLs without trailing slashes and refuses the rest") {
+  CHECK(checked_base_url("https://api.the-odds-api.com") == "https://api.the-odds-api.com");
+  CHECK(checked_base_url("http://127.0.0.1:8080/") == "http://127.0.0.1:8080");
+  CHECK(checked_base_url("HTTPS://proxy.example/odds///") == "HTTPS://proxy.example/odds");
+  CHECK(checked_base_url("http://[::1]:65535") == "http://[::1]:65535");
+  CHECK(checked_base_url("http://user:pw@host:1") == "http://user:pw@host:1");
+  for (const char* bad : {"ftp://api.example.com", "file:///etc/passwd", "gopher://x", "api.the-odds-api.com",
+                          "://host", "http://", "http:///path", "http://:8080", "http://host:0", "http://host:65536",
+                          "http://host:99999999", "http://host:port", "http://host:", "http://host:-1",
+                          "http://[::1", "http://host/?x=1", "http://host#frag", "http://ho st", "", "http://host\n"}) {
+    CAPTURE(bad);
+    CHECK_THROWS_AS(checked_base_url(bad), UsageError);
+  }
+  try {
+    checked_base_url("ftp://secret-user:secret-pw@example.com");
+    FAIL("accepted");
+  } catch (const UsageError& e) {
+    const std::string msg = e.what();
+    CHECK(msg.find("ftp") != std::string::npos);
+    CHECK(msg.find("secret-pw") == std::string::npos);  // credentials in a URL are not echoed
+    CHECK(e.code() == ExitCode::usage);
+  }
+}
+
+TEST_CASE("the client refuses a base URL that cannot work, before any request") {
+  for (const char* bad : {"ftp://127.0.0.1:21", "file:///tmp/x", "http://127.0.0.1:0", "http://127.0.0.1:70000",
+                          "http://:80"}) {
+    CAPTURE(bad);
+    ClientOptions o;
+    o.base_url = bad;
+    o.region = "au";
+    CHECK_THROWS_AS(client(o), UsageError);
+  }
+}
+
+TEST_CASE("headers then a stalled body is a timeout, recorded as such, and retried") {
+  auto& f = fresh_fake();
+  add_fault({{"kind", "stall_body"}, {"seconds", 10}, {"times", 1}});
+  Ledger ledger;
+  auto o = options_for(f);
+  o.request_timeout = Millis(500);
+  o.max_retries = 0;
+  o.on_ledger = ledger.sink();
+  const auto t0 = std::chrono::steady_clock::now();
+  auto e = call_failure(*client(o), epl());
+  CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(5));
+  CHECK(e.kind() == ApiErrorKind::timeout);
+  CHECK(std::string(e.what()).find("stalled") != std::string::npos);
+  REQUIRE(ledger.entries.size() == 1);
+  CHECK(ledger.entries[0].http_status == 0);  // no complete answer, not a 200
+  CHECK(ledger.entries[0].credits.last == 1);  // what the headers said is kept
+
+  add_fault({{"kind", "stall_body"}, {"seconds", 10}, {"times", 1}});
+  o.max_retries = 1;
+  auto response = client(o)->odds(epl());
+  CHECK(response.attempts == 2);
+  CHECK(response.events.size() == 3);
+}
+
+TEST_CASE("a call never outlives the run's deadline, whatever its own timeout") {
+  auto& f = fresh_fake();
+  add_fault({{"kind", "stall_body"}, {"seconds", 20}});
+  auto o = options_for(f);
+  o.request_timeout = Millis(15000);
+  o.max_retries = 3;
+  o.deadline = Deadline(Millis(800));
+  const auto t0 = std::chrono::steady_clock::now();
+  auto e = call_failure(*client(o), epl());
+  const auto took = std::chrono::steady_clock::now() - t0;
+  CHECK(took < std::chrono::milliseconds(2500));
+  CHECK((e.kind() == ApiErrorKind::deadline || e.kind() == ApiErrorKind::timeout));
+  CHECK(f.calls().size() == 1);
+}
+
+TEST_CASE("a gzip bomb fails the call at the size cap, once, quickly") {
+  auto& f = fresh_fake();
+  add_fault({{"kind", "gzip_bomb"}, {"inflated_mb", 64}});
+  Ledger ledger;
+  auto o = options_for(f);
+  o.max_body_bytes = 8u * 1024u * 1024u;
+  o.on_ledger = ledger.sink();
+  auto api = client(o);
+  const auto t0 = std::chrono::steady_clock::now();
+  auto e = call_failure(*api, epl());
+  CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(10));
+  CHECK(e.kind() == ApiErrorKind::bad_body);
+  CHECK(std::string(e.what()).find("larger than 8 MiB") != std::string::npos);
+  CHECK(api->requests() == 1);  // not retried: the next answer would be the same bomb
+  CHECK(f.calls().size() == 1);
+  REQUIRE(ledger.entries.size() == 1);
+  CHECK(ledger.entries[0].http_status == 0);
+}
+
+TEST_CASE("raw bytes of a garbage body never reach the error message") {
+  auto& f = fresh_fake();
+  // Invalid UTF-8, an escape sequence, a NUL and a newline: what a broken proxy may send.
+  add_fault({{"kind", "bad_json"}, {"body_hex", "fffe1b5b33316d000ac328e280ae3c68746d6c"}});
+  auto o = options_for(f);
+  o.max_retries = 0;
+  auto check_clean = [](const std::string& msg) {
+    CAPTURE(msg);
+    for (unsigned char c : msg) CHECK((c >= 0x20 && c != 0x7F));
+    CHECK(msg.find("\xFF") == std::string::npos);
+    CHECK(msg.find("\xE2\x80\xAE") == std::string::npos);
+  };
+  const std::string first = call_failure(*client(o), epl()).what();
+  check_clean(first);
+  f.control("clear_faults", json::object());
+  // An error object whose message decodes to control characters and a bidi override.
+  add_fault({{"kind", "bad_json"}, {"status", 502}, {"body", R"({"message": "b\u00ffad\n\u001b[0m\u202e!"})"}});
+  const std::string second = call_failure(*client(o), epl()).what();
+  check_clean(second);
+  CHECK(second.find("bÿad\\x0A\\x1B[0m\\xE2\\x80\\xAE!") != std::string::npos);  // quoted, escaped
 }
