@@ -45,9 +45,8 @@ AlertOptions options_from(const App& app, Store& store, bool dry_run) {
   o.window = s.duration("alerts.window").value_or(std::chrono::hours(1));
   o.escalation_step = s.number("alerts.escalation_step").value_or(0.5);
   if (o.escalation_step <= 0) throw UsageError("alerts: --escalation-step must be above 0 percentage points");
-  auto max_age = s.get_or("alerts.max_age", "15m");
-  if (max_age == "none" || max_age == "0") o.max_age.reset();
-  else o.max_age = s.duration("alerts.max_age");
+  o.max_age = s.duration("alerts.max_age");  // "never" reads as no limit
+  o.source = *scan_source_from_string(s.get_or("read.source", "live"));
   o.dry_run = dry_run;
   o.now = now_utc();
   o.owner = s.get_or("worker_id", default_worker_id());
@@ -125,15 +124,15 @@ void register_alerts(CLI::App& root, App& app) {
   CLI::App* cmd = root.add_subcommand(
       "alerts", "Send each new cached opportunity once: to a webhook, a command, or stdout (JSON lines)");
   auto flags = std::make_shared<AlertsFlags>();
-  setting_option(cmd, app, "--webhook", "alerts.webhook", "POST each alert as JSON to this URL");
-  setting_option(cmd, app, "--exec", "alerts.exec", "run CMD (via /bin/sh) with each alert as JSON on stdin");
-  setting_option(cmd, app, "--regions", "alerts.regions", "regions, comma separated, or all (default: every region with a cached result)");
-  setting_option(cmd, app, "--min-profit", "alerts.min_profit", "only opportunities at least this profitable, percent (default 0)");
-  setting_option(cmd, app, "--window", "alerts.window", "do not re-send a key within this time (default 1h)");
-  setting_option(cmd, app, "--escalation-step", "alerts.escalation_step",
-                 "re-send within the window when profit rose by this many points (default 0.5)");
-  setting_option(cmd, app, "--max-age", "alerts.max_age", "skip regions whose cached result is older (default 15m; none = no limit)");
-  setting_option(cmd, app, "--timeout", "alerts.timeout", "per delivery (default 10s)");
+  setting_option(cmd, app, "alerts.webhook");
+  setting_option(cmd, app, "alerts.exec");
+  setting_option(cmd, app, "alerts.regions");
+  setting_option(cmd, app, "alerts.min_profit");
+  setting_option(cmd, app, "alerts.window");
+  setting_option(cmd, app, "alerts.escalation_step");
+  setting_option(cmd, app, "alerts.max_age");
+  setting_option(cmd, app, "alerts.timeout");
+  setting_option(cmd, app, "read.source", "alert on results of this source");
   cmd->add_flag("--dry-run", flags->dry_run, "show what would be sent; send and mark nothing");
   cmd->callback([&app, flags] { run(app, *flags); });
 }

@@ -4,15 +4,34 @@
 
 #include <cstdlib>
 
+#include <nlohmann/json.hpp>
+#include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
 namespace oddsctl::cli {
 
+namespace {
+
+// The message as a JSON string (escaped, invalid UTF-8 replaced): --log-format json lines
+// stay one valid object each whatever a message holds.
+class JsonMessage : public spdlog::custom_flag_formatter {
+public:
+  void format(const spdlog::details::log_msg& msg, const std::tm&, spdlog::memory_buf_t& dest) override {
+    std::string text =
+        nlohmann::json(std::string(msg.payload.data(), msg.payload.size()))
+            .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    dest.append(text.data(), text.data() + text.size());
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<JsonMessage>(); }
+};
+
+}  // namespace
+
 App::App() : m_stdout_tty(::isatty(STDOUT_FILENO) == 1), m_stderr_tty(::isatty(STDERR_FILENO) == 1) {}
 
-void App::finish_setup() {
-  settings.load_default_file(config_flag);
+void App::finish_setup(bool load_config_file) {
+  if (load_config_file) settings.load_default_file(config_flag);
   // Logs go to stderr only: stdout belongs to the command's output.
   auto logger = spdlog::stderr_logger_mt("oddsctl");
   logger->set_pattern("oddsctl: %l: %v");
@@ -21,10 +40,12 @@ void App::finish_setup() {
   if (quiet) level = "error";
   else if (verbose == 1) level = "info";
   else if (verbose >= 2) level = "debug";
-  auto parsed = spdlog::level::from_str(level);
-  if (parsed == spdlog::level::off && level != "off")
-    throw UsageError("log level '" + level + "' is not one of trace, debug, info, warn, error, off");
-  spdlog::set_level(parsed);
+  spdlog::set_level(spdlog::level::from_str(level));  // the table checked the name
+  if (settings.get_or("log_format", "text") == "json") {
+    auto formatter = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
+    formatter->add_flag<JsonMessage>('*').set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","message":%*})");
+    logger->set_formatter(std::move(formatter));
+  }
   (void)format();  // validate --format now: a bad value is a usage error before any work
 }
 
@@ -71,45 +92,63 @@ std::string App::store_uri() const {
   return default_store_path();
 }
 
+bool App::store_given() const { return settings.resolve("store") || settings.resolve("db"); }
+
 std::unique_ptr<Store> App::open_store() const { return oddsctl::open_store(store_uri()); }
 
-CLI::Option* setting_option(CLI::App* cmd, App& app, const std::string& names, const std::string& key,
-                            const std::string& help, bool repeatable) {
+namespace {
+
+const SettingSpec& spec_of(const std::string& key) {
+  const SettingSpec* spec = find_setting(key);
+  if (!spec) throw std::logic_error("cmd: setting '" + key + "' is not declared in settings_table.cpp");
+  return *spec;
+}
+
+// "per request attempt (default 10s) [env: X]": what --help, the man pages and the
+// completions show, all from the table.
+std::string help_text(const SettingSpec& spec, const std::string& help) {
+  std::string out = help.empty() ? spec.help : help;
+  if (!spec.default_value.empty() && spec.type != SettingType::boolean) out += " (default " + spec.default_value + ")";
+  if (spec.repeatable) out += " (repeatable)";
+  if (spec.settable_from(setting_from::env)) out += " [env: " + spec.env + "]";
+  return out;
+}
+
+}  // namespace
+
+CLI::Option* setting_option(CLI::App* cmd, App& app, const std::string& key, const std::string& help) {
+  const SettingSpec& spec = spec_of(key);
   Settings* settings = &app.settings;
+  const bool repeatable = spec.repeatable;
   auto* opt = cmd->add_option_function<std::vector<std::string>>(
-      names,
+      spec.flag,
       [settings, key, repeatable](const std::vector<std::string>& values) {
         std::string joined;
-        for (const auto& v : values) {
-          if (!joined.empty()) joined += ",";
-          joined += v;
-        }
+        for (const auto& v : values) joined += (joined.empty() ? "" : ",") + v;
         if (!repeatable && !values.empty()) joined = values.back();
         settings->set_flag(key, joined);
       },
-      help);
-  if (repeatable) opt->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  else opt->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+      help_text(spec, help));
+  opt->multi_option_policy(repeatable ? CLI::MultiOptionPolicy::TakeAll : CLI::MultiOptionPolicy::TakeLast);
   opt->expected(1);
-  if (repeatable) opt->expected(1, 1);
+  opt->type_name(spec.type == SettingType::choice ? [&] {
+    std::string c;
+    for (const auto& x : spec.choices) c += (c.empty() ? "" : "|") + x;
+    return c;
+  }() : std::string(type_placeholder(spec.type)));
   return opt;
 }
 
-CLI::Option* setting_flag(CLI::App* cmd, App& app, const std::string& names, const std::string& key,
-                          const std::string& help) {
+CLI::Option* setting_flag(CLI::App* cmd, App& app, const std::string& key, const std::string& help) {
+  const SettingSpec& spec = spec_of(key);
   Settings* settings = &app.settings;
-  return cmd->add_flag_callback(names, [settings, key] { settings->set_flag(key, "true"); }, help);
+  return cmd->add_flag_callback(spec.flag, [settings, key] { settings->set_flag(key, "true"); }, help_text(spec, help));
 }
 
 void add_api_options(CLI::App* cmd, App& app) {
-  setting_option(cmd, app, "--regions", "api.regions", "regions: au,uk,us,eu or all (default: every region with a key)");
-  setting_option(cmd, app, "--sports", "api.sports", "sport keys, comma separated (default: every active sport)");
-  setting_option(cmd, app, "--markets", "api.markets", "markets (default h2h,spreads,totals)");
-  setting_option(cmd, app, "--concurrency", "api.concurrency", "requests in flight per key (default 8)");
-  setting_option(cmd, app, "--timeout", "api.timeout", "per request, e.g. 10s");
-  setting_option(cmd, app, "--deadline", "api.deadline", "the whole run, e.g. 50s");
-  setting_option(cmd, app, "--reserve", "budget.reserve", "never spend a key below this many credits");
-  setting_option(cmd, app, "--max-credits", "budget.max_credits", "credits this run may spend at most");
+  for (const char* key : {"api.regions", "api.sports", "api.markets", "api.bookmakers", "api.concurrency", "api.timeout",
+                          "api.connect_timeout", "api.retries", "api.deadline", "budget.reserve", "budget.max_credits"})
+    setting_option(cmd, app, key);
 }
 
 }  // namespace oddsctl::cli

@@ -12,6 +12,7 @@
 #include "oddsctl/errors.hpp"
 #include "oddsctl/settings.hpp"
 #include "oddsctl/store.hpp"
+#include "options.hpp"
 
 namespace oddsctl::cli {
 
@@ -29,9 +30,12 @@ public:
   int verbose = 0;
   // Set by the command that ran; main returns it.
   ExitCode exit_code = ExitCode::ok;
+  // Why exit_code is not 0, when the command returned rather than threw: main writes it as
+  // the error object on stderr with --json.
+  std::string failure;
 
   // After parsing: config file, log level. Called once by main before the command runs.
-  void finish_setup();
+  void finish_setup(bool load_config_file = true);
 
   Format format() const;
   bool json() const { return format() == Format::json; }
@@ -43,6 +47,8 @@ public:
 
   // --store / ODDSCTL_STORE / --db / ODDSCTL_DB / config / default path.
   std::string store_uri() const;
+  // --store, --db or their env vars (or the config file) name a store: not the default one.
+  bool store_given() const;
   std::unique_ptr<Store> open_store() const;
 
 private:
@@ -50,18 +56,15 @@ private:
   bool m_stderr_tty = false;
 };
 
-// Registers an option whose value goes to settings key `key` (flags > env > file > default).
-// With `repeatable`, every occurrence is kept, comma-joined.
-CLI::Option* setting_option(CLI::App* cmd, App& app, const std::string& names, const std::string& key,
-                            const std::string& help, bool repeatable = false);
+// Registers the flag of settings key `key` as the settings table declares it: its name,
+// value type, help, default and env var (flags > env > file > default). `help` replaces the
+// table's help line where a command means something narrower by it.
+CLI::Option* setting_option(CLI::App* cmd, App& app, const std::string& key, const std::string& help = "");
 // A boolean flag: sets `key` to "true" when given.
-CLI::Option* setting_flag(CLI::App* cmd, App& app, const std::string& names, const std::string& key,
-                          const std::string& help);
+CLI::Option* setting_flag(CLI::App* cmd, App& app, const std::string& key, const std::string& help = "");
 
-// The API options shared by scan, sync and cache get --fallback-scan:
-// --regions --sports --markets --concurrency --timeout --deadline --reserve --max-credits
-// (keys api.regions, api.sports, api.markets, api.concurrency, api.timeout, api.deadline,
-// budget.reserve, budget.max_credits).
+// The API options shared by scan, sync and cache get --fallback-scan (api.*, budget.reserve,
+// budget.max_credits), parsed by api_options_from_settings.
 void add_api_options(CLI::App* cmd, App& app);
 
 // Each command file defines one of these; main.cpp lists them explicitly.

@@ -259,13 +259,14 @@ void run_budget_plan(App& app, const BudgetFlags& f) {
       throw UsageError("--from-ledger: fewer than two scans in the last " + f.window + " to measure the interval: give --interval");
     source = "ledger (last " + f.window + ")";
   }
-  if (!f.from_ledger || given_as_flag(app, "api.sports")) {
-    if (!app.settings.get("api.sports") || app.settings.list("api.sports").empty())
+  if (!f.from_ledger || given_as_flag(app, "plan.sports")) {
+    if (!app.settings.get("plan.sports") || app.settings.list("plan.sports").empty())
       throw UsageError("budget plan: --sports N (a count or a list of sport keys) is required, or --from-ledger");
-    s.sports = count_setting(app, "api.sports", "--sports", {});
+    s.sports = count_setting(app, "plan.sports", "--sports", {});
   }
-  if (!f.from_ledger || given_as_flag(app, "api.regions")) {
-    s.regions = count_setting(app, "api.regions", "--regions", all_regions);
+  if (!f.from_ledger || given_as_flag(app, "plan.regions")) {
+    s.regions = count_setting(app, "plan.regions", "--regions", all_regions);
+    if (s.regions == 0) s.regions = static_cast<int>(app.settings.list("api.regions").size());
     if (s.regions == 0) {
       // Default: the regions that have a key, else every region.
       int with_key = 0;
@@ -273,7 +274,10 @@ void run_budget_plan(App& app, const BudgetFlags& f) {
       s.regions = with_key ? with_key : static_cast<int>(all_regions.size());
     }
   }
-  if (!f.from_ledger || given_as_flag(app, "api.markets")) s.markets = count_setting(app, "api.markets", "--markets", {});
+  if (!f.from_ledger || given_as_flag(app, "plan.markets")) {
+    s.markets = count_setting(app, "plan.markets", "--markets", {});
+    if (s.markets == 0) s.markets = static_cast<int>(app.settings.list("api.markets").size());
+  }
   if (s.sports <= 0) throw UsageError("budget plan: --sports: give a count or a list of sport keys");
   if (s.markets <= 0 || s.regions <= 0) throw UsageError("budget plan: at least one region and one market are needed");
   if (!interval && !f.plan) throw UsageError("budget plan: --interval DURATION (e.g. 15s) or --plan NAME is required");
@@ -383,23 +387,23 @@ void register_budget(CLI::App& root, App& app) {
   cmd->require_subcommand(0, 1);
   cmd->add_option("--region", flags->regions, "only keys serving these regions (repeatable or comma separated)");
   cmd->add_option("--as-of", flags->as_of, "compute the windows as of this RFC 3339 time (default now)");
-  setting_option(cmd, app, "--plans-file", "budget.plans_file", "plans table (TOML) instead of the installed plans.toml");
+  setting_option(cmd, app, "budget.plans_file");
 
   CLI::App* plan = cmd->add_subcommand("plan", "Forecast a schedule's credits per run, day and 30-day month; pick a plan");
   plan->add_option("--interval", flags->interval, "how often the scan runs, e.g. 15s");
-  setting_option(plan, app, "--regions", "api.regions", "regions (a list, a count or all; default: regions with a key)");
-  setting_option(plan, app, "--markets", "api.markets", "markets (a list or a count; default h2h,spreads,totals)");
-  setting_option(plan, app, "--sports", "api.sports", "sports: a count or a list of sport keys");
+  setting_option(plan, app, "plan.regions");
+  setting_option(plan, app, "plan.markets");
+  setting_option(plan, app, "plan.sports");
   plan->add_flag("--from-ledger", flags->from_ledger, "take sports, regions, markets (and interval) from recent runs");
   plan->add_option("--window", flags->window, "how far back --from-ledger looks (default 24h)");
   plan->add_option("--plan", flags->plan, "the shortest interval that fits this plan, e.g. 5M");
   plan->add_option("--keys", flags->keys, "shared (one key pays for every region, default) or per-region");
   plan->add_flag("--no-sync", flags->no_sync, "forecast the scan only, not the sync tiers");
-  setting_option(plan, app, "--plans-file", "budget.plans_file", "plans table (TOML) instead of the installed plans.toml");
+  setting_option(plan, app, "budget.plans_file");
   plan->callback([&app, flags] { run_budget_plan(app, *flags); });
 
   CLI::App* check = cmd->add_subcommand("check", "Exit 5 when a key has fewer than --min-remaining credits (for CI)");
-  setting_option(check, app, "--min-remaining", "budget.min_remaining", "credits each key must still have");
+  setting_option(check, app, "budget.min_remaining");
   check->add_option("--region", flags->regions, "only keys serving these regions (repeatable or comma separated)");
   check->add_option("--as-of", flags->as_of, "compute as of this RFC 3339 time (default now)");
   check->callback([&app, flags] { run_check(app, *flags); });

@@ -36,6 +36,13 @@ std::optional<std::string> one_region(const App& app, Store& store) {
   return regions.front();
 }
 
+// --source on a listing filters by it; without the flag every source is listed.
+std::optional<ScanSource> filter_source(const App& app) {
+  auto r = app.settings.resolve("read.source");
+  if (!r || r->source == SettingSource::default_value) return std::nullopt;
+  return scan_source_from_string(r->value);
+}
+
 void print_opportunities(App& app, const std::vector<Opportunity>& opps, const std::vector<std::string>& lines,
                          const json& doc) {
   switch (app.format()) {
@@ -63,6 +70,7 @@ void run_get(App& app) {
   CacheGetOptions options;
   options.regions = asked_regions(app, *store);
   options.max_age = s.duration("cache.max_age").value_or(std::chrono::minutes(15));
+  options.source = *scan_source_from_string(s.get_or("read.source", "live"));
   options.strict = s.boolean("cache.strict").value_or(false);
   options.filter.sports = s.list("cache.sport");
   options.filter.markets = s.list("cache.market");
@@ -101,14 +109,20 @@ void run_list(App& app) {
   ScanQuery q;
   q.region = one_region(app, *store);
   q.limit = static_cast<int>(limit);
+  q.source = filter_source(app);
   std::vector<json> rows;
   for (const auto& scan : store->list_scans(q)) rows.push_back(scan_row_json(scan));
   const std::vector<std::string> header = {"scanned_at", "region", "status", "duration_ms", "opportunities",
-                                           "credits_used", "scan_id", "command", "scanned_by", "error"};
+                                           "credits_used", "scan_id", "source", "command", "scanned_by", "error"};
   std::vector<std::vector<std::string>> cells;
   for (const auto& r : rows) {
     std::vector<std::string> line;
-    for (const auto& h : header) line.push_back(opt_text(r[h]));
+    for (const auto& h : header) {
+      std::string cell = opt_text(r[h]);
+      // An empty result says why, so "ok" with nothing usable is never mistaken for a good one.
+      if (h == "status" && !r["empty"].is_null()) cell += " (" + r["empty"].get<std::string>() + ")";
+      line.push_back(std::move(cell));
+    }
     cells.push_back(std::move(line));
   }
   switch (app.format()) {
@@ -120,9 +134,9 @@ void run_list(App& app) {
         std::cout << "No scans stored.\n";
         break;
       }
-      Table{{"TIME", "REGION", "STATUS", "MS", "OPPS", "CREDITS", "SCAN ID", "COMMAND", "BY", "ERROR"},
+      Table{{"TIME", "REGION", "STATUS", "MS", "OPPS", "CREDITS", "SCAN ID", "SOURCE", "COMMAND", "BY", "ERROR"},
             cells,
-            {false, false, false, true, true, true, false, false, false, false}}
+            {false, false, false, true, true, true, false, false, false, false, false}}
           .print(app.color_stdout());
   }
 }
@@ -130,7 +144,8 @@ void run_list(App& app) {
 void run_stats(App& app) {
   auto store = app.open_store();
   const auto region = one_region(app, *store);
-  json doc = cache_stats_json(cache_stats(*store, now_utc(), region));
+  json doc = cache_stats_json(
+      cache_stats(*store, now_utc(), region, *scan_source_from_string(app.settings.get_or("read.source", "live"))));
   const std::vector<std::string> header = {"region", "scans", "success_rate", "last_success", "age_s",
                                            "latency_last_ms", "latency_p50_ms", "latency_p95_ms",
                                            "credits_per_scan", "last_failure", "last_error"};
@@ -151,8 +166,9 @@ void run_stats(App& app) {
     case Format::jsonl: print_jsonl({doc}); break;
     case Format::csv: print_csv(header, cells); break;
     case Format::table: {
+      const std::string source = doc["regions"].empty() ? "" : doc["regions"][0]["source"].get<std::string>();
       if (cells.empty()) std::cout << "No scans stored.\n";
-      else
+      else if ((std::cout << "Source: " << source << "\n"))
         Table{{"REGION", "SCANS", "OK", "LAST SUCCESS", "AGE", "LAST MS", "P50 MS", "P95 MS", "CREDITS/SCAN",
                "LAST FAILURE", "ERROR"},
               cells,
@@ -208,7 +224,9 @@ void run_show(App& app, const std::string& scan_id) {
     std::string region = r["region"];
     for (auto& c : region) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     const int n = r["opportunities"];
-    lines.push_back(region + ": " + r["status"].get<std::string>() + ", " + std::to_string(n) +
+    lines.push_back(region + ": " + r["status"].get<std::string>() +
+                    (r["empty"].is_null() ? "" : " (" + r["empty"].get<std::string>() + ")") + ", " +
+                    r["source"].get<std::string>() + ", " + std::to_string(n) +
                     (n == 1 ? " opportunity, " : " opportunities, ") +
                     std::to_string(r["duration_ms"].get<std::int64_t>()) + " ms, scanned at " +
                     r["scanned_at"].get<std::string>() + " by " + r["scanned_by"].get<std::string>() +
@@ -227,7 +245,7 @@ void run_export(App& app) {
     else since = now_utc() - parse_duration(*text, "--since");
   }
   const auto region = one_region(app, *store);
-  auto rows = cache_export_rows(*store, since, region);
+  auto rows = cache_export_rows(*store, since, region, filter_source(app));
   // JSON lines are the point of an export; --json asks for one document instead.
   if (app.json()) print_json({{"scans", rows}}, app.stdout_tty());
   else print_jsonl(rows);
@@ -241,40 +259,42 @@ void register_cache(CLI::App& root, App& app) {
 
   CLI::App* get = cache->add_subcommand(
       "get", "The latest good scan of each region with its age; exit 4 when a region is stale or missing");
-  setting_option(get, app, "--region", "cache.region", "a region, a comma list, or all (default: --regions, else all)");
-  setting_option(get, app, "--max-age", "cache.max_age", "older results are not fresh (default 15m)");
-  setting_flag(get, app, "--strict", "cache.strict", "print no opportunities of a stale region");
-  setting_flag(get, app, "--fallback-scan", "cache.fallback_scan",
-               "scan the regions that are not fresh live, store and serve the result");
-  setting_option(get, app, "--sport", "cache.sport", "only this sport key or group, e.g. soccer_epl or soccer (repeatable)",
-                 true);
-  setting_option(get, app, "--market", "cache.market", "only this market: h2h, spreads, totals (repeatable)", true);
-  setting_option(get, app, "--event", "cache.event", "only this event id (repeatable)", true);
-  setting_option(get, app, "--min-profit", "cache.min_profit", "only opportunities with at least this profit, in %");
+  setting_option(get, app, "cache.region", "a region, a comma list, or all (default: --regions, else all)");
+  setting_option(get, app, "read.source");
+  setting_option(get, app, "cache.max_age");
+  setting_flag(get, app, "cache.strict");
+  setting_flag(get, app, "cache.fallback_scan");
+  setting_option(get, app, "cache.sport");
+  setting_option(get, app, "cache.market");
+  setting_option(get, app, "cache.event");
+  setting_option(get, app, "cache.min_profit");
   add_api_options(get, app);
   get->callback([&app] { run_get(app); });
 
   CLI::App* list = cache->add_subcommand("list", "Recent scans per region, newest first");
-  setting_option(list, app, "--region", "cache.region", "only this region");
-  setting_option(list, app, "--limit", "cache.limit", "at most this many scans, 0 for all (default 20)");
+  setting_option(list, app, "cache.region", "only this region");
+  setting_option(list, app, "read.source", "only scans of this source (default: every source)");
+  setting_option(list, app, "cache.limit");
   list->callback([&app] { run_list(app); });
 
   CLI::App* stats = cache->add_subcommand("stats", "Per region: last success and failure, latency, success rate, credits");
-  setting_option(stats, app, "--region", "cache.region", "only this region");
+  setting_option(stats, app, "cache.region", "only this region");
+  setting_option(stats, app, "read.source", "count scans of this source");
   stats->callback([&app] { run_stats(app); });
 
   CLI::App* inv = cache->add_subcommand("invalidate", "Forget the latest good result (nothing else is deleted)");
-  setting_option(inv, app, "--region", "cache.region", "a region or a comma list");
-  setting_flag(inv, app, "--all", "cache.all", "every region");
+  setting_option(inv, app, "cache.region", "a region or a comma list");
+  setting_flag(inv, app, "cache.all");
   inv->callback([&app] { run_invalidate(app); });
 
   CLI::App* show = cache->add_subcommand("show", "One stored scan run, as scan --json prints it");
-  setting_option(show, app, "SCAN_ID", "cache.scan_id", "the scan id (from cache list)")->required();
+  setting_option(show, app, "cache.scan_id")->required();
   show->callback([&app] { run_show(app, app.settings.get_or("cache.scan_id", "")); });
 
   CLI::App* exp = cache->add_subcommand("export", "Stored scans as JSON lines (one scan --json document per region scan)");
-  setting_option(exp, app, "--since", "cache.since", "scans started within this duration (e.g. 7d) or since an RFC 3339 time");
-  setting_option(exp, app, "--region", "cache.region", "only this region");
+  setting_option(exp, app, "cache.since");
+  setting_option(exp, app, "cache.region", "only this region");
+  setting_option(exp, app, "read.source", "only scans of this source (default: every source)");
   exp->callback([&app] { run_export(app); });
 }
 

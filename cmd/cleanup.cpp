@@ -49,12 +49,11 @@ void run(App& app) {
 void register_cleanup(CLI::App& root, App& app) {
   CLI::App* cmd = root.add_subcommand(
       "cleanup", "Remove old scans, snapshots, ledger rows, expired leases; keep each region's latest good scan");
-  setting_option(cmd, app, "--keep-last", k_retention_keep_last, "scans kept per region (default 100)");
-  setting_option(cmd, app, "--older-than", k_retention_older_than,
-                 "remove scans (beyond --keep-last), snapshots and ledger rows older than this, e.g. 30d");
-  setting_option(cmd, app, "--batch-size", k_retention_batch_size, "rows per transaction (default 5000)");
-  setting_flag(cmd, app, "--dry-run", "cleanup.dry_run", "print what would go, change nothing");
-  setting_flag(cmd, app, "--vacuum", "cleanup.vacuum", "compact the store file afterwards");
+  setting_option(cmd, app, k_retention_keep_last);
+  setting_option(cmd, app, k_retention_older_than);
+  setting_option(cmd, app, k_retention_batch_size);
+  setting_flag(cmd, app, "cleanup.dry_run");
+  setting_flag(cmd, app, "cleanup.vacuum");
   cmd->callback([&app] { run(app); });
 }
 

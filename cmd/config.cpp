@@ -39,19 +39,6 @@ ConfigPath config_path(const App& app) {
   return {(dir / "oddsctl" / "config.toml").string(), false, "default"};
 }
 
-std::string origin(const ResolvedSetting& r, const Settings& s) {
-  switch (r.source) {
-    case SettingSource::flag: return "flag";
-    case SettingSource::env:
-      for (const auto& spec : setting_specs())
-        if (spec.key == r.key) return "env " + spec.env;
-      return "env";
-    case SettingSource::file: return "file " + (s.file() ? s.file()->string() : std::string("?"));
-    case SettingSource::default_value: return "default";
-  }
-  return "";
-}
-
 // Settings::all() masks keys that look secret; values that may embed one are masked here.
 std::string shown_value(const ResolvedSetting& r) {
   if (r.key == "store" || r.key == "db") return redact_store_uri(r.value);
@@ -68,12 +55,13 @@ struct Row {
 
 std::vector<Row> setting_rows(const Settings& s) {
   std::vector<Row> rows;
-  for (const auto& r : s.all()) rows.push_back({r.key, shown_value(r), to_string(r.source), origin(r, s)});
+  for (const auto& r : s.all()) rows.push_back({r.key, shown_value(r), to_string(r.source), s.origin(r)});
   // Known settings with no value anywhere are listed too, so the table shows every key.
   for (const auto& spec : setting_specs()) {
     bool listed = false;
     for (const auto& row : rows) listed = listed || row.key == spec.key;
-    if (!listed) rows.push_back({spec.key, std::nullopt, "unset", spec.env.empty() ? "" : "env " + spec.env});
+    if (!listed && spec.type != SettingType::table && spec.from != setting_from::flag)
+      rows.push_back({spec.key, std::nullopt, "unset", spec.env.empty() ? "" : "env " + spec.env});
   }
   std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.key < b.key; });
   return rows;
@@ -140,6 +128,64 @@ void run_show(App& app) {
   k.print(app.color_stdout());
 }
 
+// `config check [FILE]`: every problem of the file, one a line; exit 2 when there is any.
+void run_check(App& app, const std::string& file_arg) {
+  std::optional<std::filesystem::path> path;
+  if (!file_arg.empty()) path = file_arg;
+  else path = app.settings.default_file(app.config_flag);
+  if (!path) throw UsageError("config check: no config file to check (give FILE, --config or ODDSCTL_CONFIG)");
+  std::vector<ConfigProblem> problems = Settings::check_file(*path);
+  if (app.json()) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& p : problems) list.push_back({{"line", p.line}, {"message", p.message}});
+    print_json({{"file", path->string()}, {"ok", problems.empty()}, {"problems", list}}, app.stdout_tty());
+  } else if (problems.empty()) {
+    std::cout << path->string() << ": ok\n";
+  }
+  if (problems.empty()) return;
+  // Every problem on stderr, the way compilers list them; the summary is main's one line.
+  if (!app.json())
+    for (const auto& p : problems) std::cerr << p.text() << "\n";
+  throw UsageError("config check: " + std::to_string(problems.size()) + (problems.size() == 1 ? " problem" : " problems") +
+                   " in " + path->string());
+}
+
+const char* sources_text(const SettingSpec& spec) {
+  const bool f = spec.settable_from(setting_from::flag), e = spec.settable_from(setting_from::env),
+             c = spec.settable_from(setting_from::file);
+  if (f && e && c) return "flag, env, file";
+  if (f && c) return "flag, file";
+  if (e && c) return "env, file";
+  if (f && e) return "flag, env";
+  if (f) return "flag";
+  if (c) return "file";
+  return "env";
+}
+
+// `config keys`: the settings table itself, for people and for the generated docs.
+void run_keys(App& app) {
+  nlohmann::json list = nlohmann::json::array();
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& spec : setting_specs()) {
+    list.push_back({{"key", spec.key}, {"type", type_placeholder(spec.type)},
+                    {"flag", spec.flag.empty() ? nlohmann::json(nullptr) : nlohmann::json(spec.flag)},
+                    {"env", spec.env.empty() ? nlohmann::json(nullptr) : nlohmann::json(spec.env)},
+                    {"default", spec.default_value.empty() ? nlohmann::json(nullptr) : nlohmann::json(spec.default_value)},
+                    {"sources", sources_text(spec)}, {"choices", spec.choices}, {"help", spec.help}});
+    rows.push_back({spec.key, type_placeholder(spec.type), spec.flag, spec.env, spec.default_value, sources_text(spec),
+                    spec.help});
+  }
+  switch (app.format()) {
+    case Format::json: print_json({{"settings", list}}, app.stdout_tty()); return;
+    case Format::jsonl: print_jsonl(list.get<std::vector<nlohmann::json>>()); return;
+    case Format::csv: print_csv({"key", "type", "flag", "env", "default", "sources", "help"}, rows); return;
+    case Format::table:
+      Table{{"KEY", "TYPE", "FLAG", "ENV", "DEFAULT", "SET BY", "MEANING"}, rows,
+            {false, false, false, false, false, false, false}}
+          .print(app.color_stdout());
+  }
+}
+
 void run_path(App& app) {
   ConfigPath file = config_path(app);
   if (app.json()) {
@@ -159,6 +205,13 @@ void register_config(CLI::App& root, App& app) {
   show->callback([&app] { run_show(app); });
   CLI::App* path = cmd->add_subcommand("path", "Print the config file in use, or the default path and (not present)");
   path->callback([&app] { run_path(app); });
+  CLI::App* check = cmd->add_subcommand(
+      "check", "Validate a config file (default: the one in use): every unknown key, wrong type or bad value; exit 2 on any");
+  static std::string file_arg;
+  check->add_option("FILE", file_arg, "the file to check (default: --config, ODDSCTL_CONFIG, else the XDG default)");
+  check->callback([&app] { run_check(app, file_arg); });
+  CLI::App* keys = cmd->add_subcommand("keys", "List every setting: key, type, flag, env var, default, where it may be set");
+  keys->callback([&app] { run_keys(app); });
 }
 
 }  // namespace oddsctl::cli

@@ -53,10 +53,11 @@ int main(int argc, char** argv) {
               "See oddsctl(1) and oddsctl-<command>(1).");
 
   using oddsctl::cli::setting_option;
-  setting_option(&root, app, "--store", "store", "store URI: sqlite:///abs.db, sqlite:rel.db, a path, mongodb://host/db");
-  setting_option(&root, app, "--db", "db", "SQLite path (shorthand for --store)");
-  setting_option(&root, app, "--log-level", "log_level", "trace, debug, info, warn, error, off");
-  setting_option(&root, app, "--worker-id", "worker_id", "who runs, recorded with results (default host:pid)");
+  setting_option(&root, app, "store");
+  setting_option(&root, app, "db");
+  setting_option(&root, app, "log_level");
+  setting_option(&root, app, "log_format");
+  setting_option(&root, app, "worker_id");
   root.add_option("--config", app.config_flag, "config file (TOML)")->envname("ODDSCTL_CONFIG");
   root.add_flag("--json", app.json_flag, "one JSON document on stdout");
   root.add_option("--format", app.format_flag, "table, json, jsonl or csv");
@@ -64,7 +65,12 @@ int main(int argc, char** argv) {
   root.add_flag("-v,--verbose", app.verbose, "more logging on stderr (-vv for debug)");
 
   // Set up (config file, logging) after options are read but before any command runs.
-  root.parse_complete_callback([&app] { app.finish_setup(); });
+  // `config check` judges a file itself: a broken default file must not stop it first.
+  root.parse_complete_callback([&app, &root] {
+    CLI::App* config = root.get_subcommand("config");
+    bool checking = config->parsed() && config->get_subcommand("check")->parsed();
+    app.finish_setup(!checking);
+  });
 
   oddsctl::cli::register_scan(root, app);
   oddsctl::cli::register_cache(root, app);
@@ -102,5 +108,12 @@ int main(int argc, char** argv) {
   }
   std::cout.flush();
   if (!std::cout) return report_error(app, json_requested, ExitCode::runtime, "could not write to stdout");
+  // A run that failed without throwing (a region failed, a guard stopped it) still tells a
+  // pipeline why; 4 (not fresh) is an answer, not a failure.
+  if (json_requested && app.exit_code != ExitCode::ok && app.exit_code != ExitCode::not_fresh) {
+    std::string message = app.failure.empty() ? "failed (exit " + std::to_string(static_cast<int>(app.exit_code)) + ")"
+                                              : app.failure;
+    report_error(app, true, app.exit_code, message);
+  }
   return static_cast<int>(app.exit_code);
 }

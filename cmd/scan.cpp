@@ -10,16 +10,32 @@ namespace oddsctl::cli {
 
 namespace {
 
-void print_region_summary(const ScanReport& report) {
+bool failed(const RegionScan& r) { return r.status == RegionStatus::failed || r.status == RegionStatus::partial; }
+
+// One line per region on stderr; with --quiet only the failures (cron mails what is printed).
+void print_region_summary(const ScanReport& report, bool failures_only) {
   for (const auto& r : report.regions) {
+    if (failures_only && !failed(r)) continue;
     std::cerr << r.region << ": " << to_string(r.status) << ", " << r.events << " events, " << r.opportunity_count
               << " opportunities, " << r.requests << " requests";
     if (r.credits_used) std::cerr << ", " << *r.credits_used << " credits";
     if (r.credits_remaining) std::cerr << " (" << *r.credits_remaining << " left)";
     std::cerr << ", " << r.duration_ms << " ms";
+    if (r.source != ScanSource::live) std::cerr << " (" << to_string(r.source) << ")";
     if (r.error) std::cerr << ": " << *r.error;
+    else if (r.empty != EmptyReason::none) std::cerr << ": " << empty_note(r.empty);
     std::cerr << "\n";
   }
+}
+
+// What went wrong, naming each failed region and why: the message of the error object.
+std::string failure_text(const ScanReport& report) {
+  std::string out;
+  for (const auto& r : report.regions)
+    if (failed(r)) out += (out.empty() ? "" : "; ") + r.region + " " + to_string(r.status) + ": " + r.error.value_or("?");
+  if (report.budget_stopped) out += std::string(out.empty() ? "" : "; ") + "stopped by a budget guard";
+  if (report.busy) out += std::string(out.empty() ? "" : "; ") + "a region's lease stayed held (--wait-lock)";
+  return out;
 }
 
 void print_report(App& app, const ScanReport& report, bool worker) {
@@ -37,26 +53,39 @@ void print_report(App& app, const ScanReport& report, bool worker) {
     case Format::table:
       if (worker) std::cout << "== scan " << report.scan_id << " at " << format_rfc3339(report.started_at) << "\n";
       if (opps.empty()) {
-        int events = 0;
-        for (const auto& r : report.regions) events += r.events;
-        std::cout << "No arbitrage found (" << events << " events in " << report.regions.size() << " regions).\n";
+        int events = 0, scanned = 0;
+        for (const auto& r : report.regions)
+          if (r.good()) {
+            events += r.events;
+            ++scanned;
+          }
+        // Say what happened: "no arbitrage" is only true of regions that were scanned.
+        if (scanned == 0) std::cout << "No region was scanned (see the region lines on stderr).\n";
+        else
+          std::cout << "No arbitrage found (" << events << (events == 1 ? " event" : " events") << " in " << scanned
+                    << (scanned == 1 ? " region" : " regions") << ").\n";
       } else {
         print_opportunities_table(opps);
       }
       break;
   }
   std::cout.flush();
-  if (!app.quiet && !app.json()) print_region_summary(report);
-  if (report.budget_stopped && !app.quiet)
+  // --json keeps stderr for the error object (main writes it from app.failure) and the logs.
+  if (!app.json()) print_region_summary(report, app.quiet);
+  if (report.budget_stopped && !app.json())
     std::cerr << "oddsctl: stopped by a budget guard: what was fetched is stored\n";
+  app.failure = failure_text(report);
 }
 
 void run(App& app) {
   ScanOptions options = scan_options_from_settings(app.settings);
   std::optional<Millis> every = app.settings.duration("scan.every");
+  // A first-time `scan --demo` must not leave sample data in the default store: without an
+  // explicit --store/--db it stores nothing (the demo's results are printed, not kept).
+  if (options.source == ScanSource::demo && !app.store_given()) options.store_results = false;
   std::unique_ptr<Store> store;
   if (options.store_results || options.reserve || options.max_credits || options.wait_lock || options.from_store ||
-      every)
+      (every && options.source != ScanSource::demo))
     store = app.open_store();
   ApiFactory factory = http_api_factory(app.settings.env());
 
@@ -90,24 +119,23 @@ void run(App& app) {
 void register_scan(CLI::App& root, App& app) {
   CLI::App* cmd = root.add_subcommand("scan", "Find arbitrage: fetch every region in parallel and store the results");
   add_api_options(cmd, app);
-  setting_option(cmd, app, "--min-profit", "scan.min_profit", "only opportunities with at least this profit, in %");
-  setting_option(cmd, app, "--max-quote-age", "scan.max_quote_age", "ignore quotes older than this (default 1h)");
-  setting_flag(cmd, app, "--include-live", "scan.include_live", "keep events that already started");
-  setting_option(cmd, app, "--stake", "scan.stake", "split this total stake across the legs");
-  setting_option(cmd, app, "--commission", "scan.commission", "BOOK=RATE exchange commission (repeatable), e.g. betfair_ex_uk=0.02", true);
-  setting_option(cmd, app, "--bookmakers", "api.bookmakers", "only these bookmakers (comma separated)");
-  setting_flag(cmd, app, "--no-store", "scan.no_store", "do not store results (the store is then opened only for --reserve/--max-credits)");
-  setting_option(cmd, app, "--from-file", "scan.from_file", "replay saved API responses (a file or folder); no network");
-  setting_option(cmd, app, "--save-responses", "scan.save_responses", "record raw API responses to this folder for --from-file");
-  setting_option(cmd, app, "--as-of", "scan.as_of", "evaluate as of this RFC 3339 time");
-  setting_option(cmd, app, "--odds-format", "scan.odds_format", "replayed odds: auto, decimal or american (default auto)");
-  setting_flag(cmd, app, "--demo", "scan.demo", "scan the bundled sample data: no key, no network");
-  setting_option(cmd, app, "--wait-lock", "scan.wait_lock", "wait this long for a region another run is scanning (then exit 75)");
-  setting_flag(cmd, app, "--from-store", "scan.from_store", "scan the latest synced snapshots (oddsctl sync): no network, no credits");
-  setting_option(cmd, app, "--every", "scan.every", "worker mode: scan on this schedule until SIGTERM/SIGINT, e.g. 15s");
-  setting_option(cmd, app, "--grace", "worker.grace", "worker mode: after a stop signal, exit within this (default 10s)");
-  setting_option(cmd, app, "--health-file", "worker.health_file", "worker mode: touch this file after each good cycle");
-  setting_option(cmd, app, "--max-cycles", "worker.max_cycles", "worker mode: stop after this many cycles");
+  setting_option(cmd, app, "scan.min_profit");
+  setting_option(cmd, app, "scan.max_quote_age");
+  setting_flag(cmd, app, "scan.include_live");
+  setting_option(cmd, app, "scan.stake");
+  setting_option(cmd, app, "scan.commission");
+  setting_flag(cmd, app, "scan.no_store");
+  setting_option(cmd, app, "scan.from_file");
+  setting_option(cmd, app, "scan.save_responses");
+  setting_option(cmd, app, "scan.as_of");
+  setting_option(cmd, app, "scan.odds_format");
+  setting_flag(cmd, app, "scan.demo");
+  setting_option(cmd, app, "scan.wait_lock");
+  setting_flag(cmd, app, "scan.from_store");
+  setting_option(cmd, app, "scan.every");
+  setting_option(cmd, app, "worker.grace");
+  setting_option(cmd, app, "worker.health_file");
+  setting_option(cmd, app, "worker.max_cycles");
   cmd->callback([&app] { run(app); });
 }
 

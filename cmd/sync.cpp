@@ -38,7 +38,19 @@ const std::vector<std::string> k_counts_header{"tier",   "selected", "synced",  
                                                "unchanged", "failed", "not_returned", "skipped_deadline", "skipped_budget",
                                                "requests",  "credits_used"};
 
+// The error object's message: how many failed, the first reason, discovery errors, the guard.
+std::string failure_text(const SyncReport& r) {
+  std::string out;
+  if (!r.failures.empty())
+    out = std::to_string(r.failures.size()) + (r.failures.size() == 1 ? " event failed" : " events failed") +
+          ", first " + r.failures[0].region + "/" + r.failures[0].event_id + ": " + r.failures[0].error;
+  for (const auto& e : r.discovery.errors) out += (out.empty() ? "discovery: " : "; discovery: ") + e;
+  if (r.budget_tripped) out += std::string(out.empty() ? "" : "; ") + "stopped by a budget guard";
+  return out;
+}
+
 void print_report(App& app, const SyncReport& r) {
+  app.failure = failure_text(r);
   std::vector<std::vector<std::string>> rows;
   for (const auto& [tier, c] : r.tiers) rows.push_back(counts_row(to_string(tier), c));
   if (r.tiers.size() != 1 || r.tier == "auto") rows.push_back(counts_row("total", r.totals));
@@ -74,8 +86,8 @@ void print_report(App& app, const SyncReport& r) {
       break;
     }
   }
-  if (app.quiet || app.json()) return;
-  // Reasons go to stderr: the first few in full, then a count.
+  if (app.json()) return;
+  // Reasons go to stderr: the first few in full, then a count. --quiet keeps the failures.
   const std::size_t shown = std::min<std::size_t>(r.failures.size(), 10);
   for (std::size_t i = 0; i < shown; ++i)
     std::cerr << "oddsctl: sync: " << r.failures[i].region << "/" << r.failures[i].event_id << ": "
@@ -83,6 +95,8 @@ void print_report(App& app, const SyncReport& r) {
   if (r.failures.size() > shown)
     std::cerr << "oddsctl: sync: ... and " << r.failures.size() - shown << " more failures (see --json)\n";
   for (const auto& e : r.discovery.errors) std::cerr << "oddsctl: sync --discover: " << e << "\n";
+  if (r.budget_tripped) std::cerr << "oddsctl: sync: stopped by a budget guard: what was fetched is stored\n";
+  if (app.quiet) return;
   for (const auto& l : r.skipped_leases) std::cerr << "oddsctl: sync: skipped, " << l << "\n";
   if (r.skipped_recent)
     std::cerr << "oddsctl: sync: " << r.skipped_recent
@@ -93,8 +107,7 @@ void print_report(App& app, const SyncReport& r) {
   if (r.totals.not_returned)
     std::cerr << "oddsctl: sync: " << r.totals.not_returned
               << " events not returned by the API (over, removed, or no odds in that region)\n";
-  if (r.budget_tripped) std::cerr << "oddsctl: sync: stopped by a budget guard: what was fetched is stored\n";
-  else if (r.totals.skipped_budget)
+  if (!r.budget_tripped && r.totals.skipped_budget)
     std::cerr << "oddsctl: sync: " << r.totals.skipped_budget << " events left: their tier's budget share is spent\n";
 }
 
@@ -218,16 +231,15 @@ void register_sync(CLI::App& root, App& app) {
   CLI::App* cmd = root.add_subcommand(
       "sync", "Keep tracked events fresh on tiers: fetch the due events batched, within a deadline");
   add_api_options(cmd, app);
-  setting_option(cmd, app, "--tier", "sync.tier", "hot, warm, cold, frozen or auto (default auto: hot, warm, cold in that order)");
-  setting_option(cmd, app, "--event", "sync.event", "sync this one event now, whatever its tier");
-  setting_flag(cmd, app, "--force", "sync.force", "with --event: even if synced less than sync.min_interval ago");
-  setting_flag(cmd, app, "--discover", "sync.discover", "first track the events of the sports asked (free /events calls); alone: only that");
-  setting_option(cmd, app, "--batch-size", "sync.batch_size", "event ids per /odds call (default 50)");
-  setting_option(cmd, app, "--bookmakers", "api.bookmakers", "only these bookmakers (comma separated)");
-  setting_option(cmd, app, "--every", "sync.every", "worker mode: run on this schedule until SIGTERM/SIGINT, e.g. 30s");
-  setting_option(cmd, app, "--grace", "worker.grace", "worker mode: after a stop signal, exit within this (default 10s)");
-  setting_option(cmd, app, "--health-file", "worker.health_file", "worker mode: touch this file after each good cycle");
-  setting_option(cmd, app, "--max-cycles", "worker.max_cycles", "worker mode: stop after this many cycles");
+  setting_option(cmd, app, "sync.tier");
+  setting_option(cmd, app, "sync.event");
+  setting_flag(cmd, app, "sync.force");
+  setting_flag(cmd, app, "sync.discover");
+  setting_option(cmd, app, "sync.batch_size");
+  setting_option(cmd, app, "sync.every");
+  setting_option(cmd, app, "worker.grace");
+  setting_option(cmd, app, "worker.health_file");
+  setting_option(cmd, app, "worker.max_cycles");
   cmd->footer("Exit codes: 0 ok (also when the deadline left work for the next run), 1 nothing could be synced,\n"
               "2 usage, 3 some events failed (the rest is stored), 5 a budget guard stopped the run.");
 

@@ -57,6 +57,7 @@ std::string redact_url(const std::string& url);
 
 struct AlertOptions {
   std::vector<std::string> regions;   // resolved; empty: every region with a cached result
+  ScanSource source = ScanSource::live;  // whose latest good results are alerted on
   double min_profit_pct = 0;
   Millis window = std::chrono::hours(1);
   double escalation_step = 0.5;       // percentage points

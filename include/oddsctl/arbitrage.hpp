@@ -17,8 +17,9 @@ namespace oddsctl {
 // Commission on winnings per bookmaker key, for exchange back prices.
 class CommissionTable {
 public:
-  // The contract's defaults: keys starting with "betfair" 5 %, "matchbook" 2 %,
-  // "smarkets" 2 %, everything else 0.
+  // The contract's defaults, exchanges only: "betfair_ex_*" (and "betfair", the exchange's
+  // key in older captures) 5 %, "matchbook*" 2 %, "smarkets*" 2 %, everything else 0
+  // (Betfair's sportsbook betfair_sb_* included).
   static CommissionTable defaults();
   // An exact bookmaker key; overrides the prefix defaults. rate in [0, 1).
   void set(const std::string& bookmaker, double rate);

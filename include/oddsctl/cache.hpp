@@ -33,6 +33,7 @@ std::vector<std::string> resolve_cache_regions(Store& store, const std::vector<s
 
 struct CacheGetOptions {
   std::vector<std::string> regions;  // resolved (no "all")
+  ScanSource source = ScanSource::live;  // whose latest good result is served
   Millis max_age = std::chrono::minutes(15);
   // Stale regions are still reported (age, status) but their opportunities are withheld.
   bool strict = false;
@@ -55,6 +56,7 @@ struct CachedRegion {
 };
 
 struct CacheResult {
+  ScanSource source = ScanSource::live;
   TimePoint now{};
   Millis max_age{};
   std::vector<CachedRegion> regions;  // in the order asked
@@ -105,7 +107,8 @@ nlohmann::json cache_show_json(Store& store, const std::string& scan_id);
 // `cache export`: stored region scans started at or after `since` (all when nullopt), oldest
 // first, each as its own one-region scan_document_json (so every line parses like scan --json).
 std::vector<nlohmann::json> cache_export_rows(Store& store, std::optional<TimePoint> since,
-                                              const std::optional<std::string>& region);
+                                              const std::optional<std::string>& region,
+                                              std::optional<ScanSource> source = std::nullopt);
 
 // `cache stats`: one entry per region with stored scans.
 struct RegionStats {
@@ -125,11 +128,13 @@ struct RegionStats {
 
 struct CacheStats {
   TimePoint now{};
+  ScanSource source = ScanSource::live;  // the scans counted are of this source only
   std::vector<RegionStats> regions;  // in known_regions() order, then others by name
   std::vector<Heartbeat> workers;
 };
 
-CacheStats cache_stats(Store& store, TimePoint now, const std::optional<std::string>& region);
+CacheStats cache_stats(Store& store, TimePoint now, const std::optional<std::string>& region,
+                       ScanSource source = ScanSource::live);
 nlohmann::json cache_stats_json(const CacheStats& stats);
 
 // Nearest-rank percentile (p in (0, 100]) of unsorted values; nullopt when empty.

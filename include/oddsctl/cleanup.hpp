@@ -10,7 +10,6 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "oddsctl/errors.hpp"
-#include "oddsctl/settings.hpp"
 #include "oddsctl/store.hpp"
 
 namespace oddsctl {
@@ -34,11 +33,6 @@ struct RetentionKind {
 };
 const std::vector<RetentionKind>& retention_kinds();
 
-// Per kind, the first of: its own key set by a flag; --older-than (retention.older_than set
-// by a flag); its own key from env or config file; retention.older_than from env or config
-// (for the kinds it applies to); the kind's default. keep_last and batch_size likewise from
-// their keys. UsageError for a negative keep_last or a batch_size < 1.
-RetentionPolicy retention_policy_from_settings(const Settings& settings);
 
 struct CleanupResult {
   RetentionPolicy policy;

@@ -13,8 +13,8 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "oddsctl/api.hpp"
+#include "oddsctl/api_options.hpp"
 #include "oddsctl/arbitrage.hpp"
-#include "oddsctl/settings.hpp"
 #include "oddsctl/store.hpp"
 
 namespace oddsctl {
@@ -22,24 +22,16 @@ namespace oddsctl {
 // Builds the API client of one region; the scan gives it the region's options.
 using ApiFactory = std::function<std::unique_ptr<OddsApi>(const std::string& region, ClientOptions options)>;
 
-struct ScanOptions {
-  std::vector<std::string> regions;        // no "all"; empty: every region with a key (replay: every region folder)
-  std::vector<std::string> sports;         // empty: every active sport from /v4/sports
-  ArbRules rules;                          // rules.markets are also the markets asked for
-  std::optional<TimePoint> as_of;          // overrides "now"
-  int concurrency = 8;                     // requests in flight per key
-  Millis timeout{10000};                   // per request
-  std::optional<Millis> deadline;          // the whole run
-  int max_retries = 3;
+struct ScanOptions : ApiOptions {
+  // regions empty: every region with a key (replay: every region folder).
+  ArbRules rules;                          // rules.markets are the markets asked for
+  ScanSource source = ScanSource::live;    // replay with from_file, demo with --demo, store with from_store
+  std::optional<TimePoint> as_of;          // overrides "now" (replay and from_store only)
   bool store_results = true;               // false with --no-store
   std::string worker;                      // host:pid or --worker-id
   std::string command = "scan";
   Millis lease_ttl{120000};
   std::optional<Millis> wait_lock;         // wait this long for a held region lease
-  std::optional<std::int64_t> reserve;
-  std::optional<std::int64_t> max_credits;
-  std::string base_url = "https://api.the-odds-api.com";
-  std::vector<std::string> bookmakers;
   // Replay: a file or folder of saved responses instead of the network.
   std::optional<std::filesystem::path> from_file;
   OddsFormat odds_format = OddsFormat::automatic;
@@ -67,9 +59,6 @@ struct ScanReport {
 ScanReport run_scan(const ScanOptions& options, Store* store, const ApiFactory& api_factory,
                     const EnvLookup& env);
 
-// ScanOptions from layered settings (api.*, scan.*, budget.*, commission.* keys); validates
-// every value (UsageError). `env` resolves which regions have keys for the default region list.
-ScanOptions scan_options_from_settings(const Settings& settings);
 
 // Replay: the events of each region in a file or folder of saved /odds responses.
 // Files under a folder named after a region belong to it; other files belong to the single
@@ -89,6 +78,15 @@ nlohmann::json scan_report_json(const ScanReport& report);
 nlohmann::json region_json(const RegionScan& region);
 // to_json(Opportunity) with stakes rounded to the cent, as every command prints them.
 nlohmann::json opportunity_json(const Opportunity& o);
+
+// Bookmaker keys The Odds API lists for a region (books are added often: an unknown key is a
+// warning, not an error). Empty for an unknown region.
+const std::vector<std::string>& known_bookmakers(const std::string& region);
+// Logs a warning for each asked bookmaker no asked region knows.
+void warn_unknown_bookmakers(const std::vector<std::string>& bookmakers, const std::vector<std::string>& regions);
+
+// What an empty result means, for people: "" for none.
+const char* empty_note(EmptyReason r);
 
 std::string new_scan_id();           // time-ordered, unique across hosts
 std::string default_worker_id();     // host:pid

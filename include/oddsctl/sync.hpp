@@ -18,9 +18,9 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "oddsctl/api.hpp"
+#include "oddsctl/api_options.hpp"
 #include "oddsctl/keys.hpp"
 #include "oddsctl/scan.hpp"
-#include "oddsctl/settings.hpp"
 #include "oddsctl/store.hpp"
 
 namespace oddsctl {
@@ -58,8 +58,6 @@ struct TierPolicy {
   bool due(const TrackedEvent& event, Tier tier, TimePoint now) const;
 };
 
-// The policy from config keys tiers.* and sync.*, defaults where unset. UsageError on a bad value.
-TierPolicy tier_policy_from_settings(const Settings& settings);
 
 // Events of `tier` that are due: never synced first, then the oldest last sync first (ties by
 // commence time, then id), at most the tier's limit.
@@ -71,7 +69,8 @@ std::vector<TrackedEvent> select_due(const std::vector<TrackedEvent>& events, Ti
 // titles. Equal fingerprints mean the same lines and prices.
 std::string odds_fingerprint(const Event& event);
 
-struct SyncOptions {
+struct SyncOptions : ApiOptions {
+  // regions empty: every region with tracked events (sync) / with a key (discovery).
   // Which events: one tier, every auto tier (tier empty and !event_id), or one event.
   std::optional<Tier> tier;                // nullopt with no event_id: auto
   std::optional<std::string> event_id;     // `--event ID`
@@ -79,32 +78,15 @@ struct SyncOptions {
   bool sync = true;                        // false: `--discover` alone
   bool discover = false;                   // discover first
   std::optional<Millis> discover_every;    // auto: discover when the last one is older
-  std::vector<std::string> regions;        // empty: every region with tracked events (sync) /
-                                           // with a key (discovery)
-  std::vector<std::string> sports;         // filter; discovery default: every active sport
-  std::vector<std::string> markets{"h2h", "spreads", "totals"};
   TierPolicy policy;
-  int concurrency = 8;                     // calls in flight per key
   int batch_size = 50;                     // event ids per /odds call
-  Millis timeout{10000};
-  Millis connect_timeout{5000};
-  int max_retries = 3;
-  std::optional<Millis> deadline;
   Millis min_interval{10000};              // `--event`: not again within this unless force
-  std::optional<std::int64_t> reserve;
-  std::optional<std::int64_t> max_credits;
   // Share of max_credits per tier in auto runs (budget.share.<tier>): hot .6, warm .3, cold .1.
   std::map<Tier, double> budget_share{{Tier::hot, 0.6}, {Tier::warm, 0.3}, {Tier::cold, 0.1}};
-  std::string base_url = "https://api.the-odds-api.com";
-  std::vector<std::string> bookmakers;
   std::string worker;                      // lease owner
   const std::atomic<bool>* stop = nullptr; // set (e.g. on SIGTERM): no new call starts
 };
 
-// Builds SyncOptions from settings: api.*, budget.*, tiers.*, and sync.tier ("hot"... or
-// "auto"), sync.event, sync.force, sync.discover (the flags), sync.* knobs. UsageError on a
-// bad value or a bad combination.
-SyncOptions sync_options_from_settings(const Settings& settings);
 
 struct SyncFailure {
   std::string region;

@@ -22,7 +22,8 @@ std::optional<TimePoint> try_parse_rfc3339(std::string_view text);
 // Always UTC with a Z; milliseconds only when not zero.
 std::string format_rfc3339(TimePoint t);
 
-// "500ms", "30s", "15m", "2h", "7d", and sums such as "1h30m". A bare number is seconds.
+// "500ms", "30s", "15m", "2h", "7d", and sums such as "1h30m". A unit is required: a bare
+// number is a UsageError that suggests one.
 // Throws UsageError naming `what` on bad text or a negative value.
 Millis parse_duration(std::string_view text, std::string_view what = "duration");
 // The shortest exact form: 90000ms -> "1m30s", 0 -> "0s".

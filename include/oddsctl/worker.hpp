@@ -9,7 +9,6 @@
 #include <string>
 
 #include "oddsctl/errors.hpp"
-#include "oddsctl/settings.hpp"
 #include "oddsctl/store.hpp"
 #include "oddsctl/time.hpp"
 
@@ -24,10 +23,6 @@ struct WorkerOptions {
   std::string command;                          // "scan", "sync:auto"
 };
 
-// From settings: `every` (the --every value), worker.grace, worker.health_file,
-// worker.max_cycles. UsageError on a bad value.
-WorkerOptions worker_options_from_settings(const Settings& settings, Millis every, std::string worker_id,
-                                           std::string command);
 
 // What one cycle reports back.
 struct CycleResult {

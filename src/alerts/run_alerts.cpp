@@ -48,7 +48,7 @@ std::vector<Opportunity> collect(Store& store, const AlertOptions& o, AlertRepor
   std::vector<Opportunity> out;
   for (const auto& name : regions) {
     AlertRegion r{name, "missing", std::nullopt, std::nullopt, 0};
-    if (auto scan = store.latest_good(name)) {
+    if (auto scan = store.latest_good(name, o.source)) {
       r.scan_id = scan->scan_id;
       r.age = std::max(Millis(0), o.now - scan->started_at);
       r.opportunities = static_cast<int>(scan->opportunities.size());

@@ -16,21 +16,6 @@ namespace {
 const std::vector<std::string> k_report_kinds = {"scans",  "opportunities", "snapshots", "ledger",
                                                  "leases", "alerts",        "heartbeats"};
 
-// "never" (or "off", "none") keeps that kind forever.
-std::optional<Millis> age_value(const std::string& key, const std::string& text) {
-  if (text == "never" || text == "off" || text == "none") return std::nullopt;
-  return parse_duration(text, key);
-}
-
-std::optional<Millis>* policy_field(RetentionPolicy& p, const std::string& kind) {
-  if (kind == "scans") return &p.scans_older_than;
-  if (kind == "snapshots") return &p.snapshots_older_than;
-  if (kind == "ledger") return &p.ledger_older_than;
-  if (kind == "alerts") return &p.alerts_older_than;
-  if (kind == "heartbeats") return &p.heartbeats_older_than;
-  return nullptr;
-}
-
 json age_json(const std::optional<Millis>& m) { return m ? json(format_duration(*m)) : json(nullptr); }
 
 }  // namespace
@@ -49,34 +34,6 @@ const std::vector<RetentionKind>& retention_kinds() {
   return kinds;
 }
 
-RetentionPolicy retention_policy_from_settings(const Settings& settings) {
-  RetentionPolicy policy;
-  const auto generic = settings.resolve(k_retention_older_than);
-  for (const auto& kind : retention_kinds()) {
-    const auto own = settings.resolve(kind.key);
-    const bool generic_applies = kind.follows_older_than && generic && !generic->value.empty();
-    std::optional<ResolvedSetting> chosen;
-    if (own && own->source == SettingSource::flag)
-      chosen = own;
-    else if (generic_applies && generic->source == SettingSource::flag)
-      chosen = generic;
-    else if (own && (own->source == SettingSource::env || own->source == SettingSource::file))
-      chosen = own;
-    else if (generic_applies && generic->source != SettingSource::default_value)
-      chosen = generic;
-    else if (own && !own->value.empty())
-      chosen = own;  // a built-in default from the settings table
-    auto* field = policy_field(policy, kind.kind);
-    *field = chosen && !chosen->value.empty() ? age_value(chosen->key, chosen->value) : kind.default_age;
-  }
-  const auto keep = settings.integer(k_retention_keep_last).value_or(k_default_keep_last);
-  if (keep < 0) throw UsageError("--keep-last: must be 0 or more (got " + std::to_string(keep) + ")");
-  policy.keep_last_scans = static_cast<int>(keep);
-  const auto batch = settings.integer(k_retention_batch_size).value_or(k_default_batch_size);
-  if (batch < 1) throw UsageError("retention.batch_size: must be 1 or more (got " + std::to_string(batch) + ")");
-  policy.batch_size = static_cast<int>(batch);
-  return policy;
-}
 
 std::int64_t CleanupResult::total_removed() const {
   std::int64_t n = 0;

@@ -3,6 +3,7 @@
 #include <cctype>
 #include <set>
 
+#include "oddsctl/settings.hpp"  // split_list
 #include "oddsctl/cache.hpp"
 #include "oddsctl/keys.hpp"
 

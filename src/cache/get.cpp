@@ -15,7 +15,7 @@ namespace {
 CachedRegion read_region(Store& store, const std::string& region, const CacheGetOptions& options) {
   CachedRegion c;
   c.region = region;
-  c.scan = store.latest_good(region);
+  c.scan = store.latest_good(region, options.source);
   if (!c.scan) return c;
   auto& opps = c.scan->opportunities;
   c.stored_opportunities = static_cast<int>(opps.size());
@@ -54,6 +54,7 @@ CacheResult cache_get(Store& store, const CacheGetOptions& options, const Fallba
   CacheResult result;
   result.now = options.now;
   result.max_age = options.max_age;
+  result.source = options.source;
   for (const auto& region : options.regions) result.regions.push_back(read_region(store, region, options));
   if (!fallback || result.all_fresh()) return result;
 

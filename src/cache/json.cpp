@@ -23,7 +23,7 @@ std::string upper(std::string s) {
   return s;
 }
 
-json region_entry(const CachedRegion& r) {
+json region_entry(const CachedRegion& r, ScanSource source) {
   json j;
   if (r.scan) {
     j = scan_row_json(*r.scan);
@@ -31,7 +31,8 @@ json region_entry(const CachedRegion& r) {
     j["opportunities_stored"] = r.stored_opportunities;
     j["age_s"] = seconds_of(*r.age);
   } else {
-    j = {{"region", r.region}, {"status", "missing"}, {"error", "no successful scan in the cache"},
+    j = {{"region", r.region}, {"status", "missing"}, {"source", to_string(source)}, {"empty", nullptr},
+         {"good", false}, {"error", std::string("no good ") + to_string(source) + " scan in the cache"},
          {"failed_sports", json::array()}, {"requests", 0}, {"credits_used", nullptr},
          {"credits_remaining", nullptr}, {"events", 0}, {"opportunities", 0},
          {"opportunities_stored", 0}, {"duration_ms", nullptr}, {"scan_id", nullptr},
@@ -55,7 +56,7 @@ json cache_get_head(const CacheResult& result) {
   std::int64_t longest = 0;
   json regions = json::array(), stale = json::array(), missing = json::array();
   for (const auto& r : result.regions) {
-    regions.push_back(region_entry(r));
+    regions.push_back(region_entry(r, result.source));
     if (!r.scan) {
       missing.push_back(r.region);
       continue;

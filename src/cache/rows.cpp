@@ -55,8 +55,9 @@ json cache_show_json(Store& store, const std::string& scan_id) {
 }
 
 std::vector<json> cache_export_rows(Store& store, std::optional<TimePoint> since,
-                                    const std::optional<std::string>& region) {
+                                    const std::optional<std::string>& region, std::optional<ScanSource> source) {
   ScanQuery q;
+  q.source = source;
   q.region = region;
   q.since = since;
   q.limit = 0;

@@ -24,7 +24,7 @@ std::optional<std::int64_t> percentile(std::vector<std::int64_t> values, double 
 namespace {
 
 RegionStats region_stats(Store& store, const std::string& region, const std::vector<RegionScan>& scans,
-                         TimePoint now) {
+                         TimePoint now, ScanSource source) {
   // `scans` is newest first.
   RegionStats st;
   st.region = region;
@@ -32,7 +32,7 @@ RegionStats region_stats(Store& store, const std::string& region, const std::vec
   std::int64_t credits_sum = 0, credits_n = 0;
   for (const auto& s : scans) {
     ++st.scans;
-    const bool good = s.status == RegionStatus::ok || s.status == RegionStatus::partial;
+    const bool good = s.good();  // an empty, filtered answer is no success
     if (s.status == RegionStatus::ok) ++st.ok;
     if (s.status == RegionStatus::partial) ++st.partial;
     if (s.status == RegionStatus::failed) ++st.failed;
@@ -53,7 +53,7 @@ RegionStats region_stats(Store& store, const std::string& region, const std::vec
   st.latency_p95_ms = percentile(latencies, 95);
   st.success_rate = st.scans ? static_cast<double>(st.ok + st.partial) / static_cast<double>(st.scans) : 0.0;
   if (credits_n) st.credits_per_scan = static_cast<double>(credits_sum) / static_cast<double>(credits_n);
-  st.cached = store.latest_good(region).has_value();
+  st.cached = store.latest_good(region, source).has_value();
   return st;
 }
 
@@ -63,22 +63,24 @@ std::int64_t seconds_of(Millis m) { return std::chrono::duration_cast<std::chron
 
 }  // namespace
 
-CacheStats cache_stats(Store& store, TimePoint now, const std::optional<std::string>& region) {
+CacheStats cache_stats(Store& store, TimePoint now, const std::optional<std::string>& region, ScanSource source) {
   ScanQuery q;
   q.region = region;
+  q.source = source;
   q.limit = 0;
   std::map<std::string, std::vector<RegionScan>> by_region;
   for (auto& s : store.list_scans(q)) by_region[s.region].push_back(std::move(s));
 
   CacheStats stats;
   stats.now = now;
+  stats.source = source;
   for (const auto& known : known_regions()) {
     auto it = by_region.find(known);
     if (it == by_region.end()) continue;
-    stats.regions.push_back(region_stats(store, known, it->second, now));
+    stats.regions.push_back(region_stats(store, known, it->second, now, source));
     by_region.erase(it);
   }
-  for (const auto& [name, scans] : by_region) stats.regions.push_back(region_stats(store, name, scans, now));
+  for (const auto& [name, scans] : by_region) stats.regions.push_back(region_stats(store, name, scans, now, source));
   stats.workers = store.heartbeats();
   return stats;
 }
@@ -86,7 +88,7 @@ CacheStats cache_stats(Store& store, TimePoint now, const std::optional<std::str
 json cache_stats_json(const CacheStats& stats) {
   json regions = json::array();
   for (const auto& r : stats.regions) {
-    json j = {{"region", r.region}, {"scans", r.scans}, {"ok", r.ok}, {"partial", r.partial},
+    json j = {{"region", r.region}, {"source", to_string(stats.source)}, {"scans", r.scans}, {"ok", r.ok}, {"partial", r.partial},
               {"failed", r.failed}, {"cached", r.cached}};
     j["last_success"] = r.last_success
                             ? json{{"scan_id", r.last_success->scan_id},

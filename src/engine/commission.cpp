@@ -10,7 +10,10 @@ namespace oddsctl {
 
 CommissionTable CommissionTable::defaults() {
   CommissionTable t;
-  t.m_prefix = {{"betfair", 0.05}, {"matchbook", 0.02}, {"smarkets", 0.02}};
+  // Exchanges only: Betfair's fixed-odds sportsbook (betfair_sb_*) pays no commission.
+  // "betfair" alone is the exchange's key in older captures.
+  t.m_prefix = {{"betfair_ex_", 0.05}, {"matchbook", 0.02}, {"smarkets", 0.02}};
+  t.m_exact = {{"betfair", 0.05}};
   return t;
 }
 

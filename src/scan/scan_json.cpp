@@ -28,6 +28,9 @@ nlohmann::json opportunity_json(const Opportunity& o) {
 nlohmann::json region_json(const RegionScan& r) {
   return {{"region", r.region},
           {"status", to_string(r.status)},
+          {"source", to_string(r.source)},
+          {"empty", r.empty == EmptyReason::none ? nlohmann::json(nullptr) : nlohmann::json(to_string(r.empty))},
+          {"good", r.good()},
           {"error", opt(r.error)},
           {"failed_sports", r.failed_sports},
           {"requests", r.requests},

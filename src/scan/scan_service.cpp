@@ -7,6 +7,7 @@
 
 #include <unistd.h>
 
+#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include "oddsctl/budget.hpp"
@@ -96,19 +97,13 @@ void fetch_live(const ScanOptions& o, const std::string& region, const ApiFactor
   }
   auto guard = std::make_shared<BudgetGuard>(o.reserve, o.max_credits, known_remaining);
   std::mutex ledger_mutex;
-  ClientOptions co;
-  co.base_url = o.base_url;
-  co.region = region;
-  co.command = o.command;
-  co.request_timeout = o.timeout;
-  co.max_retries = o.max_retries;
+  ClientOptions co = client_options(o, region, o.command);
   co.deadline = o.deadline ? Deadline(*o.deadline) : Deadline::never();
   co.guard = guard;
   co.on_ledger = [&](const LedgerEntry& e) {
     std::lock_guard lock(ledger_mutex);
     work.ledger.push_back(e);
   };
-  co.bookmakers = o.bookmakers;
   if (o.save_responses) co.save_responses_dir = *o.save_responses;
   std::unique_ptr<OddsApi> api = factory(region, co);
 
@@ -175,6 +170,17 @@ void fetch_live(const ScanOptions& o, const std::string& region, const ApiFactor
   scan.requests = api->requests();
 }
 
+// Why a region's answer holds no odds, if it holds none: the API's own empty board is a
+// good result; an answer emptied by the request's own filters, or a --from-store scan with
+// nothing synced, is not (it must never replace the latest good result).
+EmptyReason empty_reason(const ScanOptions& o, bool replay, const std::vector<Event>& events) {
+  bool quoted = std::any_of(events.begin(), events.end(), [](const Event& e) { return !e.bookmakers.empty(); });
+  if (quoted) return EmptyReason::none;
+  if (o.from_store) return EmptyReason::filtered;  // snapshots there, but not of the sports asked
+  if (replay) return !o.sports.empty() ? EmptyReason::filtered : EmptyReason::no_events;
+  return o.bookmakers.empty() ? EmptyReason::no_events : EmptyReason::filtered;
+}
+
 void credits_from_ledger(RegionWork& work) {
   std::optional<std::int64_t> used;
   std::optional<std::int64_t> remaining;
@@ -196,6 +202,7 @@ RegionWork scan_region(const ScanOptions& o, const std::string& region, const st
   scan.scan_id = scan_id;
   scan.region = region;
   scan.command = o.command;
+  scan.source = o.source;
   scan.worker = o.worker;
   scan.started_at = started;
   auto t0 = SteadyClock::now();
@@ -206,13 +213,16 @@ RegionWork scan_region(const ScanOptions& o, const std::string& region, const st
     if (!take_lease(o, store, region, holder)) {
       scan.status = RegionStatus::skipped;
       scan.error = "region " + region + ": another run holds its lease (" + holder + ")";
+      spdlog::info("{}", *scan.error);
       work.busy = o.wait_lock.has_value();
       return work;
     }
     lease.emplace(store, "scan:" + region, o.worker, o.lease_ttl);
+    spdlog::debug("region {}: lease scan:{} taken by {}", region, region, o.worker);
   }
 
   std::vector<Event> events;
+  bool nothing_synced = false;
   try {
     if (replay) {
       auto it = replay->find(region);
@@ -223,6 +233,7 @@ RegionWork scan_region(const ScanOptions& o, const std::string& region, const st
         });
     } else if (o.from_store) {
       events = freshest_events(*store, region, o.rules.max_quote_age, o.as_of.value_or(now_utc()));
+      nothing_synced = events.empty();
       if (!o.sports.empty())
         std::erase_if(events, [&](const Event& e) {
           return std::find(o.sports.begin(), o.sports.end(), e.sport_key) == o.sports.end();
@@ -231,6 +242,8 @@ RegionWork scan_region(const ScanOptions& o, const std::string& region, const st
       fetch_live(o, region, factory, env, store, lease ? &*lease : nullptr, work, events);
     }
     if (scan.status != RegionStatus::failed) {
+      scan.empty = nothing_synced ? EmptyReason::no_snapshots : empty_reason(o, replay != nullptr, events);
+      if (!scan.good()) spdlog::warn("region {}: {}", region, empty_note(scan.empty));
       ArbRules rules = o.rules;
       if (o.as_of) rules.now = *o.as_of;
       else if (replay) rules.now = newest_update(events).value_or(now_utc());
@@ -245,6 +258,9 @@ RegionWork scan_region(const ScanOptions& o, const std::string& region, const st
   scan.opportunity_count = static_cast<int>(scan.opportunities.size());
   credits_from_ledger(work);
   scan.duration_ms = elapsed_ms(t0);
+  spdlog::info("region {}: {} ({}), {} events, {} opportunities, {} requests, {} credits, {} ms{}{}", region,
+               to_string(scan.status), to_string(scan.source), scan.events, scan.opportunity_count, scan.requests,
+               scan.credits_used.value_or(0), scan.duration_ms, scan.error ? ": " : "", scan.error.value_or(""));
 
   if (store) {
     // The ledger is written even for a failed region: credits may have been spent.
@@ -260,7 +276,85 @@ RegionWork scan_region(const ScanOptions& o, const std::string& region, const st
   return work;
 }
 
+// The first asked region that has a key: its client checks --sports (a free call).
+std::optional<std::string> ordered_first_keyed(const std::vector<std::string>& regions, const EnvLookup& env) {
+  for (const auto& r : known_regions())
+    if (std::find(regions.begin(), regions.end(), r) != regions.end() && resolve_key(r, env)) return r;
+  return std::nullopt;
+}
+
+// Unknown sport keys are a usage error before any credit is spent: the free /v4/sports list
+// (all=true: out-of-season sports too) is the reference, kept in the store for an hour so
+// that a cron scan every minute does not pay a round trip for it.
+void check_sports(const ScanOptions& o, const std::optional<std::string>& region, Store* store,
+                  const ApiFactory& factory) {
+  if (!region) return;  // no key anywhere: each region fails with its own message
+  const std::string meta_key = "api.sports_list";
+  auto known_from_store = [&]() -> std::vector<std::string> {
+    if (!store) return {};
+    try {
+      auto text = store->get_meta(meta_key);
+      if (!text) return {};
+      auto j = nlohmann::json::parse(*text);
+      if (now_utc() - from_epoch_ms(j.at("at").get<std::int64_t>()) > std::chrono::hours(1)) return {};
+      return j.at("keys").get<std::vector<std::string>>();
+    } catch (const std::exception&) {
+      return {};
+    }
+  };
+  auto unknown_in = [&](const std::vector<std::string>& known) {
+    std::vector<std::string> out;
+    for (const auto& s : o.sports)
+      if (std::find(known.begin(), known.end(), s) == known.end()) out.push_back(s);
+    return out;
+  };
+  std::vector<std::string> known = known_from_store();
+  if (!known.empty() && unknown_in(known).empty()) return;
+
+  ClientOptions co = client_options(o, *region, o.command);
+  co.deadline = o.deadline ? Deadline(*o.deadline) : Deadline::never();
+  std::vector<LedgerEntry> ledger;
+  co.on_ledger = [&](const LedgerEntry& e) { ledger.push_back(e); };
+  std::vector<Sport> sports;
+  try {
+    sports = factory(*region, co)->sports();
+  } catch (const ApiError& e) {
+    // Not a verdict on the sports: let the scan run and report the API's failure per region.
+    spdlog::warn("could not check --sports against /v4/sports: {}", e.what());
+    return;
+  }
+  if (store && !ledger.empty()) store->append_ledger(ledger);
+  known.clear();
+  for (const auto& s : sports) known.push_back(s.key);
+  if (store) {
+    try {
+      store->set_meta(meta_key, nlohmann::json{{"at", to_epoch_ms(now_utc())}, {"keys", known}}.dump());
+    } catch (const std::exception& e) {
+      spdlog::debug("could not keep the sports list: {}", e.what());
+    }
+  }
+  std::vector<std::string> unknown = unknown_in(known);
+  if (unknown.empty()) return;
+  std::string list;
+  for (const auto& s : unknown) list += (list.empty() ? "'" : ", '") + s + "'";
+  throw UsageError("--sports: unknown sport key " + list + " (not among the sports /v4/sports lists as in season; keys look like soccer_epl, "
+                   "basketball_nba)");
+}
+
 }  // namespace
+
+const char* empty_note(EmptyReason r) {
+  switch (r) {
+    case EmptyReason::none: return "";
+    case EmptyReason::no_events: return "the API has no events on the board for the sports asked (stored: a real empty answer)";
+    case EmptyReason::filtered:
+      return "every answer came back empty because of the request's own filters (--bookmakers, --sports): "
+             "nothing usable, not kept as the latest good result";
+    case EmptyReason::no_snapshots:
+      return "no synced snapshots in the store: run `oddsctl sync --discover` first; not kept as the latest good result";
+  }
+  return "";
+}
 
 ScanReport run_scan(const ScanOptions& options, Store* store, const ApiFactory& factory, const EnvLookup& env) {
   ScanOptions o = options;
@@ -274,6 +368,17 @@ ScanReport run_scan(const ScanOptions& options, Store* store, const ApiFactory& 
     replay = load_replay(*o.from_file, o.regions, o.odds_format);
     if (o.regions.empty())
       for (const auto& [region, events] : *replay) o.regions.push_back(region);
+    // A region asked for but absent from the files would be stored as "ok, 0 events".
+    std::vector<std::string> missing;
+    for (const auto& r : o.regions)
+      if (!replay->count(r)) missing.push_back(r);
+    if (!missing.empty()) {
+      std::string present, absent;
+      for (const auto& [r, unused] : *replay) present += (present.empty() ? "" : ", ") + r;
+      for (const auto& r : missing) absent += (absent.empty() ? "" : ", ") + r;
+      throw UsageError("--from-file " + o.from_file->string() + ": no responses for region " + absent +
+                       " (the files hold: " + (present.empty() ? "none" : present) + ")");
+    }
   } else if (o.from_store) {
     if (!store) throw UsageError("--from-store needs a store (it cannot be used with --no-store)");
     if (o.regions.empty()) o.regions = known_regions();
@@ -284,6 +389,9 @@ ScanReport run_scan(const ScanOptions& options, Store* store, const ApiFactory& 
       throw UsageError("no API key set: set ODDS_API_KEY or ODDS_API_KEY_<REGION> (e.g. ODDS_API_KEY_AU), "
                        "or try --demo for bundled sample data");
   }
+  if (!replay && !o.from_store) warn_unknown_bookmakers(o.bookmakers, o.regions);
+  if (!replay && !o.from_store && !o.sports.empty()) check_sports(o, ordered_first_keyed(o.regions, env), store, factory);
+
   // Regions in the canonical order, so output is stable whatever order they finish in.
   std::vector<std::string> ordered;
   for (const auto& r : known_regions())

@@ -53,16 +53,9 @@ RegionClient& ClientSet::get(const std::string& region) {
     }
     guard = std::make_shared<BudgetGuard>(m_options.reserve, m_options.max_credits, remaining);
   }
-  ClientOptions co;
-  co.base_url = m_options.base_url;
-  co.region = region;
-  co.command = m_command;
-  co.connect_timeout = m_options.connect_timeout;
-  co.request_timeout = m_options.timeout;
-  co.max_retries = m_options.max_retries;
+  ClientOptions co = client_options(m_options, region, m_command);
   co.deadline = m_deadline;
   co.guard = guard;
-  co.bookmakers = m_options.bookmakers;
   LedgerSink* ledger = &m_ledger;
   co.on_ledger = [ledger](const LedgerEntry& e) { ledger->add(e); };
   try {

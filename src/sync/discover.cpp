@@ -40,7 +40,7 @@ DiscoveryReport discover(const SyncOptions& options, Store& store, ClientSet& cl
     for (const auto& r : known_regions())
       if (resolve_key(r, env)) regions.push_back(r);
   if (regions.empty())
-    throw Error(ExitCode::runtime, "sync --discover: no API key set (ODDS_API_KEY_<REGION> or ODDS_API_KEY)");
+    throw UsageError("sync --discover: no API key set: set ODDS_API_KEY or ODDS_API_KEY_<REGION> (e.g. ODDS_API_KEY_AU)");
   Millis every = options.discover_every.value_or(Millis(0));
   const bool explicit_sports = !options.sports.empty();
 

@@ -110,16 +110,14 @@ Millis parse_duration(std::string_view text, std::string_view what) {
                       "' is not a duration (write e.g. 500ms, 30s, 15m, 2h, 7d)");
   };
   if (text.empty()) throw fail();
-  // A bare number is seconds: it is what cron users type.
+  // A bare number is refused: `--older-than 30` meaning 30 seconds deleted data that its
+  // user meant to keep for 30 days. Say which units there are.
   bool all_digits = true;
   for (char c : text) all_digits = all_digits && (std::isdigit(static_cast<unsigned char>(c)) || c == '.');
   if (all_digits) {
-    try {
-      double v = std::stod(std::string(text));
-      return Millis(static_cast<std::int64_t>(std::llround(v * 1000)));
-    } catch (...) {
-      throw fail();
-    }
+    const std::string n(text);
+    throw UsageError(std::string(what) + ": '" + n + "' needs a unit: " + n + "s, " + n + "m, " + n + "h or " + n +
+                     "d (or ms)");
   }
   double total_ms = 0;
   std::size_t pos = 0;

@@ -6,6 +6,7 @@
 #include <utime.h>
 
 #include <chrono>
+#include <filesystem>
 #include <thread>
 
 #include <spdlog/spdlog.h>
@@ -47,19 +48,6 @@ std::string host_name() {
 
 }  // namespace
 
-WorkerOptions worker_options_from_settings(const Settings& settings, Millis every, std::string worker_id,
-                                           std::string command) {
-  WorkerOptions w;
-  w.every = every;
-  if (w.every < Millis(1000)) throw UsageError("--every: must be at least 1s");
-  w.grace = settings.duration("worker.grace").value_or(Millis(10000));
-  if (auto h = settings.get("worker.health_file")) w.health_file = *h;
-  w.max_cycles = settings.integer("worker.max_cycles");
-  if (w.max_cycles && *w.max_cycles < 1) throw UsageError("--max-cycles: must be 1 or more");
-  w.worker_id = std::move(worker_id);
-  w.command = std::move(command);
-  return w;
-}
 
 const std::atomic<bool>& install_stop_signals(Millis grace) {
   g_grace_ms = grace.count();

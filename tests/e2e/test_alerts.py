@@ -73,6 +73,12 @@ class AlertsTest(E2ETest):
         self.addCleanup(self.hook.stop)
 
     # -- helpers ---------------------------------------------------------------------
+    def run_cli(self, *args, **kwargs):
+        # The cache here is filled by replays: alerts read `--source replay` (live by default).
+        if args and args[0] == "alerts" and "--source" not in args:
+            args = args + ("--source", "replay")
+        return super().run_cli(*args, **kwargs)
+
     def scan(self, events, region="au"):
         """Stores one scan of `events` for `region` (replayed from a file: no network)."""
         path = os.path.join(self.tmp, "odds-%s-%d.json" % (region, time.monotonic_ns()))
@@ -97,6 +103,15 @@ class AlertsTest(E2ETest):
             conn.close()
 
     # -- tests -----------------------------------------------------------------------
+    def test_replayed_results_are_not_alerted_unless_asked(self):
+        self.scan([arb_event("e1", 2.2)])
+        doc = self.alerts("--source", "live")
+        self.assertEqual((doc["due"], doc["delivered"]), (0, 0))
+        self.assertEqual(doc["regions"][0]["status"], "missing")
+        self.assertEqual(self.hook.bodies, [])
+        doc = self.alerts()  # --source replay
+        self.assertEqual(doc["due"], 1)
+
     def test_each_key_is_delivered_once(self):
         self.scan([arb_event("e1", 2.04), arb_event("e2", 2.10)])
         doc = self.alerts()

@@ -60,7 +60,8 @@ def insert_scan(db_path, scan_id, region, started_at, status="ok", opps=(), dura
                      (scan_id, region, i, o["profit_pct"], o["sport_key"], o["event_id"], o["market"],
                       o["point"], json.dumps(o)))
     if latest:
-        conn.execute("INSERT OR REPLACE INTO latest_good (region, scan_id) VALUES (?, ?)", (region, scan_id))
+        conn.execute("INSERT OR REPLACE INTO latest_good (region, source, scan_id) VALUES (?, 'live', ?)",
+                     (region, scan_id))
     if own:
         conn.commit()
         conn.close()

@@ -122,7 +122,7 @@ class StoreCmdTest(E2ETest):
         self.assertEqual(copied["snapshots"], 2)
         self.assertEqual(copied["alerts"], 1)
         self.assertEqual(copied["heartbeats"], 1)
-        self.assertEqual(copied["meta"], 1, report)
+        self.assertEqual(copied["meta"], 2, report)  # the discovery mark and the cached /v4/sports list
         self.assertGreater(copied["ledger"], 0)
         self.assertEqual(report["invalidated_regions"], ["uk"])
         self.assertFalse(report["dry_run"])

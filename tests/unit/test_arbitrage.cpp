@@ -280,6 +280,16 @@ TEST_CASE("exchange commission can kill an arbitrage") {
   }
 }
 
+TEST_CASE("Betfair's sportsbook pays no commission: its arbitrage is found at the quoted price") {
+  Event e = event("sb1");
+  quote(e, "betfair_sb_uk", "h2h", {{"Home", 2.05, {}}, {"Away", 1.5, {}}});
+  quote(e, "williamhill", "h2h", {{"Home", 1.8, {}}, {"Away", 2.0, {}}});
+  auto ops = scan({e});
+  REQUIRE(ops.size() == 1);  // as an exchange at 5 % it would net 1.9975 and vanish
+  CHECK(ops[0].legs[0].effective_price == 2.05);
+  CHECK(ops[0].implied_sum == doctest::Approx(1 / 2.05 + 1 / 2.0));
+}
+
 TEST_CASE("stakes pay out equally and add up to the stake") {
   Event e = event("s1", "soccer_epl");
   quote(e, "a", "h2h", {{"Home", 2.6, {}}, {"Away", 3.1, {}}, {"Draw", 3.9, {}}});
@@ -357,6 +367,9 @@ TEST_CASE("commission table: defaults, overrides, text") {
   CHECK(t.rate_for("matchbook") == 0.02);
   CHECK(t.rate_for("smarkets") == 0.02);
   CHECK(t.rate_for("pinnacle") == 0.0);
+  // Betfair's fixed-odds sportsbook is no exchange: no commission on its prices.
+  CHECK(t.rate_for("betfair_sb_uk") == 0.0);
+  CHECK(t.effective_price("betfair_sb_uk", 3.0) == 3.0);
   CHECK(t.effective_price("betfair_ex_uk", 3.0) == doctest::Approx(2.9));
   t.set_from_text("betfair_ex_uk=2%");
   CHECK(t.rate_for("betfair_ex_uk") == doctest::Approx(0.02));

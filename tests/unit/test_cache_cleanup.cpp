@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "options.hpp"
 #include "oddsctl/cleanup.hpp"
 #include "test_cache_util.hpp"
 
@@ -70,15 +71,16 @@ TEST_CASE("policy: --older-than beats the config file; per-kind config beats the
 }
 
 TEST_CASE("policy: bad values are usage errors") {
-  auto s = settings_with();
-  s.set_flag(k_retention_keep_last, "-1");
-  CHECK_THROWS_AS(retention_policy_from_settings(s), UsageError);
-  s = settings_with();
-  s.set_flag(k_retention_older_than, "soon");
-  CHECK_THROWS_AS(retention_policy_from_settings(s), UsageError);
-  s = settings_with();
-  s.set_flag(k_retention_batch_size, "0");
-  CHECK_THROWS_AS(retention_policy_from_settings(s), UsageError);
+  // Settings may refuse the value when the flag is set or when the policy reads it: either
+  // way it is a UsageError.
+  auto policy_with = [](const std::string& key, const std::string& value) {
+    auto s = settings_with();
+    s.set_flag(key, value);
+    return retention_policy_from_settings(s);
+  };
+  CHECK_THROWS_AS(policy_with(k_retention_keep_last, "-1"), UsageError);
+  CHECK_THROWS_AS(policy_with(k_retention_older_than, "soon"), UsageError);
+  CHECK_THROWS_AS(policy_with(k_retention_batch_size, "0"), UsageError);
 }
 
 TEST_CASE("run_cleanup: dry run changes nothing and counts what a real run removes") {

@@ -1,6 +1,7 @@
 // Tier policy: tiers by time to start, pins, due times, back-off, selection order and limits.
 #include <doctest/doctest.h>
 
+#include "options.hpp"
 #include "oddsctl/sync.hpp"
 
 using namespace oddsctl;
@@ -129,8 +130,8 @@ TEST_CASE("the policy and options come from settings") {
   CHECK(o.budget_share[Tier::hot] == doctest::Approx(0.5));
   CHECK(o.sync);
 
-  s.set_flag("sync.tier", "lukewarm");
-  CHECK_THROWS_AS(sync_options_from_settings(s), UsageError);
+  // Checked against the table where it enters, before any options are built.
+  CHECK_THROWS_AS(s.set_flag("sync.tier", "lukewarm"), UsageError);
   s.set_flag("sync.tier", "auto");
   auto a = sync_options_from_settings(s);
   CHECK_FALSE(a.tier);

@@ -1,0 +1,233 @@
+// The one table of settings. Adding a setting is one entry here; its flag is registered by
+// the commands that take it (cmd/), with the name, type and help written here.
+#include <algorithm>
+
+#include "oddsctl/settings.hpp"
+
+namespace oddsctl {
+
+namespace {
+
+using T = SettingType;
+namespace from = setting_from;
+
+// A small builder, so that each entry reads as one line: key, type, flag, help, then extras.
+struct Spec {
+  SettingSpec s;
+  Spec(std::string key, T type, std::string flag, std::string help) {
+    s.key = std::move(key);
+    s.type = type;
+    s.flag = std::move(flag);
+    s.help = std::move(help);
+    if (s.flag.empty()) s.from &= ~from::flag;
+  }
+  Spec& def(std::string v) { s.default_value = std::move(v); return *this; }
+  Spec& env(std::string v) { s.env = std::move(v); return *this; }
+  Spec& range(double lo, double hi) { s.min = lo; s.max = hi; return *this; }
+  Spec& at_least(double lo) { s.min = lo; return *this; }
+  Spec& choices(std::vector<std::string> c) { s.choices = std::move(c); return *this; }
+  // One-shot: what this run does, never a standing setting of a config file or env var.
+  Spec& flag_only() { s.from = from::flag; return *this; }
+  Spec& repeatable() { s.repeatable = true; return *this; }
+  Spec& never() { s.allow_never = true; return *this; }
+  operator SettingSpec() const {
+    SettingSpec out = s;
+    if (out.env.empty()) out.from &= ~from::env;
+    return out;
+  }
+};
+
+constexpr double k_ms_s = 1000;
+
+std::vector<SettingSpec> build() {
+  std::vector<SettingSpec> t = {
+      // --- global ---
+      Spec("store", T::uri, "--store", "store URI: sqlite:///abs.db, sqlite:rel.db, a path, mongodb://host/db").env("ODDSCTL_STORE"),
+      Spec("db", T::path, "--db", "SQLite path (shorthand for --store)").env("ODDSCTL_DB"),
+      Spec("log_level", T::choice, "--log-level", "log level on stderr").env("ODDSCTL_LOG_LEVEL").def("warn")
+          .choices({"trace", "debug", "info", "warn", "error", "off"}),
+      Spec("log_format", T::choice, "--log-format", "log lines on stderr as text or JSON (one object a line)")
+          .env("ODDSCTL_LOG_FORMAT").def("text").choices({"text", "json"}),
+      Spec("worker_id", T::text, "--worker-id", "who runs, recorded with results (default host:pid)").env("ODDSCTL_WORKER_ID"),
+
+      // --- the API options of scan, sync and cache get --fallback-scan ---
+      Spec("api.base_url", T::uri, "", "The Odds API base URL (http or https)").env("ODDS_API_BASE_URL")
+          .def("https://api.the-odds-api.com"),
+      Spec("api.regions", T::regions, "--regions", "regions: au,uk,us,eu or all (default: every region with a key)")
+          .env("ODDSCTL_REGIONS"),
+      Spec("api.sports", T::list, "--sports", "sport keys, comma separated (default: every active sport)").env("ODDSCTL_SPORTS"),
+      Spec("api.markets", T::list, "--markets", "market keys, comma separated").env("ODDSCTL_MARKETS").def("h2h,spreads,totals"),
+      Spec("api.bookmakers", T::list, "--bookmakers", "only these bookmakers (comma separated)"),
+      Spec("api.concurrency", T::count, "--concurrency", "requests in flight per key").def("8").range(1, 64),
+      Spec("api.timeout", T::duration, "--timeout", "per request attempt").def("10s").range(1, 3600 * k_ms_s),
+      Spec("api.connect_timeout", T::duration, "--connect-timeout", "per connection").def("5s").range(1, 3600 * k_ms_s),
+      Spec("api.deadline", T::duration, "--deadline", "the whole run: no new call starts after it").range(1, 7 * 86400 * k_ms_s),
+      Spec("api.retries", T::count, "--retries", "retries of a failed call (429, 5xx, timeouts)").def("3").range(0, 10),
+      Spec("budget.reserve", T::count, "--reserve", "never spend a key below this many credits").env("ODDSCTL_RESERVE").at_least(0),
+      Spec("budget.max_credits", T::count, "--max-credits", "credits this whole run may spend at most")
+          .env("ODDSCTL_MAX_CREDITS").at_least(0),
+
+      // --- scan ---
+      Spec("scan.min_profit", T::percent, "--min-profit", "only opportunities with at least this profit").def("0").at_least(0),
+      Spec("scan.max_quote_age", T::duration, "--max-quote-age", "ignore quotes older than this").def("1h").at_least(1),
+      Spec("scan.include_live", T::boolean, "--include-live", "keep events that already started").def("false"),
+      Spec("scan.stake", T::money, "--stake", "split this total stake across the legs"),
+      Spec("scan.commission", T::text, "--commission", "BOOK=RATE exchange commission, e.g. betfair_ex_uk=0.02 (config: [commission])")
+          .flag_only().repeatable(),
+      Spec("commission", T::table, "", "exchange commission per bookmaker key: a fraction (0.02) or a percentage (\"2%\")"),
+      Spec("scan.no_store", T::boolean, "--no-store", "do not store results").flag_only(),
+      Spec("scan.from_file", T::path, "--from-file", "replay saved API responses (a file or folder); no network").flag_only(),
+      Spec("scan.save_responses", T::path, "--save-responses", "record raw API responses to this folder for --from-file")
+          .flag_only(),
+      Spec("scan.as_of", T::time, "--as-of", "with --from-file/--from-store: evaluate as of this time").flag_only(),
+      Spec("scan.odds_format", T::choice, "--odds-format", "replayed odds format").def("auto")
+          .choices({"auto", "decimal", "american"}),
+      Spec("scan.demo", T::boolean, "--demo", "scan the bundled sample data: no key, no network; stored only with --store/--db")
+          .flag_only(),
+      Spec("scan.from_store", T::boolean, "--from-store", "scan the latest synced snapshots (oddsctl sync): no network, no credits")
+          .flag_only(),
+      Spec("scan.wait_lock", T::duration, "--wait-lock", "wait this long for a region another run is scanning (then exit 75)")
+          .at_least(0),
+      Spec("scan.every", T::duration, "--every", "worker mode: scan on this schedule until SIGTERM/SIGINT").at_least(1),
+      Spec("scan.lease_ttl", T::duration, "", "how long a region lease lasts without renewal").def("2m").at_least(1000),
+
+      // --- worker mode (scan --every, sync --every) ---
+      Spec("worker.grace", T::duration, "--grace", "worker mode: after a stop signal, exit within this").def("10s").at_least(0),
+      Spec("worker.health_file", T::path, "--health-file", "worker mode: touch this file after each good cycle"),
+      Spec("worker.max_cycles", T::count, "--max-cycles", "worker mode: stop after this many cycles").at_least(1),
+
+      // --- readers ---
+      // Flag only: a config file that made every reader serve demo data is the hole this closes.
+      Spec("read.source", T::choice, "--source", "serve results of this source").def("live")
+          .choices({"live", "replay", "demo", "store"}).flag_only(),
+
+      // --- cache ---
+      Spec("cache.max_age", T::duration, "--max-age", "older results are not fresh").def("15m").at_least(1),
+      Spec("cache.region", T::regions, "--region", "a region, a comma list, or all").flag_only(),
+      Spec("cache.strict", T::boolean, "--strict", "print no opportunities of a stale region").flag_only(),
+      Spec("cache.fallback_scan", T::boolean, "--fallback-scan", "scan the regions that are not fresh live, store and serve the result")
+          .flag_only(),
+      Spec("cache.sport", T::list, "--sport", "only this sport key or group, e.g. soccer_epl or soccer").flag_only().repeatable(),
+      Spec("cache.market", T::list, "--market", "only this market").flag_only().repeatable(),
+      Spec("cache.event", T::list, "--event", "only this event id").flag_only().repeatable(),
+      Spec("cache.min_profit", T::percent, "--min-profit", "only opportunities with at least this profit").flag_only().at_least(0),
+      Spec("cache.limit", T::count, "--limit", "at most this many scans, 0 for all").def("20").flag_only().at_least(0),
+      Spec("cache.all", T::boolean, "--all", "every region").flag_only(),
+      Spec("cache.scan_id", T::text, "SCAN_ID", "the scan id (from cache list)").flag_only(),
+      Spec("cache.since", T::text, "--since", "scans started within this duration (e.g. 7d) or since an RFC 3339 time")
+          .flag_only(),
+
+      // --- cleanup and retention ---
+      Spec("cleanup.dry_run", T::boolean, "--dry-run", "print what would go, change nothing").flag_only(),
+      Spec("cleanup.vacuum", T::boolean, "--vacuum", "compact the store file afterwards").flag_only(),
+      Spec("retention.keep_last", T::count, "--keep-last", "scans kept per region (the latest good one always stays)")
+          .def("100").at_least(0),
+      Spec("retention.older_than", T::duration, "--older-than", "remove scans beyond keep_last, snapshots and ledger rows older than this")
+          .never().at_least(0),
+      Spec("retention.batch_size", T::count, "--batch-size", "rows per transaction").def("5000").range(1, 1000000),
+      Spec("retention.scans_older_than", T::duration, "", "scans beyond keep_last older than this").never().at_least(0),
+      Spec("retention.snapshots_older_than", T::duration, "", "snapshots older than this (default 30d)").never().at_least(0),
+      Spec("retention.ledger_older_than", T::duration, "", "ledger rows older than this (default 90d)").never().at_least(0),
+      Spec("retention.alerts_older_than", T::duration, "", "sent-alert marks older than this (default 30d)").never().at_least(0),
+      Spec("retention.heartbeats_older_than", T::duration, "", "worker heartbeats older than this (default 7d)").never().at_least(0),
+
+      // --- sync ---
+      Spec("sync.tier", T::choice, "--tier", "hot, warm, cold, frozen or auto (auto: hot, warm, cold in that order)")
+          .choices({"auto", "hot", "warm", "cold", "frozen"}),
+      Spec("sync.event", T::text, "--event", "sync this one event now, whatever its tier").flag_only(),
+      Spec("sync.force", T::boolean, "--force", "with --event: even if synced less than sync.min_interval ago").flag_only(),
+      Spec("sync.discover", T::boolean, "--discover", "first track the events of the sports asked (free /events calls); alone: only that")
+          .flag_only(),
+      Spec("sync.batch_size", T::count, "--batch-size", "event ids per /odds call").def("50").range(1, 1000),
+      Spec("sync.every", T::duration, "--every", "worker mode: run on this schedule until SIGTERM/SIGINT").at_least(1),
+      Spec("sync.discover_every", T::duration, "", "--tier auto discovers events when the last discovery is older").def("6h").at_least(0),
+      Spec("sync.min_interval", T::duration, "", "sync --event: not again within this unless --force").def("10s").at_least(0),
+      Spec("sync.forget_after", T::duration, "", "events started longer ago are over").def("6h").at_least(0),
+      Spec("sync.backoff_cap", T::duration, "", "longest wait after repeated failures").def("1h").at_least(1),
+      Spec("sync.give_up_after", T::count, "", "drop an event the API did not return this many times").def("10").range(0, 1000000),
+      Spec("tiers.hot.within", T::duration, "", "events started or starting within this are hot").def("2h").at_least(0),
+      Spec("tiers.warm.within", T::duration, "", "events starting within this are warm (later: cold)").def("24h").at_least(0),
+      Spec("tiers.hot.max_age", T::duration, "", "a hot event is due when its last sync is older").def("30s").at_least(0),
+      Spec("tiers.warm.max_age", T::duration, "", "a warm event is due when its last sync is older").def("2m").at_least(0),
+      Spec("tiers.cold.max_age", T::duration, "", "a cold event is due when its last sync is older").def("15m").at_least(0),
+      Spec("tiers.frozen.max_age", T::duration, "", "a frozen (pinned) event is due when its last sync is older; 0s: only when asked")
+          .def("0s").at_least(0),
+      Spec("tiers.hot.limit", T::count, "", "hot events per run (0: no limit)").def("200").range(0, 1000000),
+      Spec("tiers.warm.limit", T::count, "", "warm events per run (0: no limit)").def("500").range(0, 1000000),
+      Spec("tiers.cold.limit", T::count, "", "cold events per run (0: no limit)").def("1000").range(0, 1000000),
+      Spec("tiers.frozen.limit", T::count, "", "frozen events per run (0: no limit)").def("1000").range(0, 1000000),
+      Spec("budget.share.hot", T::number, "", "share of --max-credits for hot in auto runs").def("0.6").range(0, 1),
+      Spec("budget.share.warm", T::number, "", "share of --max-credits for warm in auto runs").def("0.3").range(0, 1),
+      Spec("budget.share.cold", T::number, "", "share of --max-credits for cold in auto runs").def("0.1").range(0, 1),
+
+      // --- budget ---
+      Spec("budget.min_remaining", T::count, "--min-remaining", "budget check: credits each key must still have").at_least(0),
+      Spec("budget.plans_file", T::path, "--plans-file", "plans table (TOML) instead of the installed plans.toml"),
+      Spec("plans", T::table, "", "subscription plans for budget plan: [plans.NAME] credits, price_usd"),
+      Spec("plan.regions", T::text, "--regions", "regions: a list, a count or all (default: regions with a key)").flag_only(),
+      Spec("plan.markets", T::text, "--markets", "markets: a list or a count (default h2h,spreads,totals)").flag_only(),
+      Spec("plan.sports", T::text, "--sports", "sports: a count or a list of sport keys").flag_only(),
+
+      // --- alerts ---
+      Spec("alerts.webhook", T::uri, "--webhook", "POST each alert as JSON to this URL").env("ODDSCTL_ALERTS_WEBHOOK"),
+      Spec("alerts.exec", T::text, "--exec", "run CMD (via /bin/sh) with each alert as JSON on stdin"),
+      Spec("alerts.regions", T::regions, "--regions", "regions to alert on (default: every region with a cached result)"),
+      Spec("alerts.min_profit", T::percent, "--min-profit", "only opportunities at least this profitable").def("0").at_least(0),
+      Spec("alerts.window", T::duration, "--window", "a key is not sent again within this").def("1h").at_least(0),
+      Spec("alerts.escalation_step", T::number, "--escalation-step", "unless its profit rose by this many percentage points")
+          .def("0.5").at_least(0),
+      Spec("alerts.max_age", T::duration, "--max-age", "cached results older than this are not alerted on (never: no limit)")
+          .def("15m").never().at_least(1),
+      Spec("alerts.timeout", T::duration, "--timeout", "per delivery (webhook or command)").def("10s").at_least(1),
+  };
+  return t;
+}
+
+}  // namespace
+
+const std::vector<SettingSpec>& setting_specs() {
+  static const std::vector<SettingSpec> specs = build();
+  return specs;
+}
+
+const SettingSpec* find_setting(const std::string& key) {
+  for (const auto& s : setting_specs())
+    if (s.key == key) return &s;
+  return nullptr;
+}
+
+namespace {
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diag = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+}  // namespace
+
+std::string nearest_setting(const std::string& key) {
+  std::string best;
+  std::size_t best_d = std::string::npos;
+  for (const auto& s : setting_specs()) {
+    if (s.key.find("plan.") == 0) continue;  // flag-only aliases of budget plan
+    std::size_t d = edit_distance(key, s.key);
+    if (d < best_d) {
+      best_d = d;
+      best = s.key;
+    }
+  }
+  // Close enough to be a typo: a few edits, fewer than a third of the key.
+  return best_d <= std::max<std::size_t>(2, key.size() / 3) ? best : "";
+}
+
+}  // namespace oddsctl

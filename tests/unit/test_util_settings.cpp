@@ -1,0 +1,178 @@
+// The typed settings table: every value is checked where it enters (flag, env, file), the
+// config file is strict (file:line, did-you-mean, types, one-shot flags), durations need units.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include <unistd.h>
+
+#include "options.hpp"
+#include "oddsctl/api_options.hpp"
+#include "oddsctl/errors.hpp"
+#include "oddsctl/settings.hpp"
+
+using namespace oddsctl;
+
+namespace {
+
+Settings with_env(std::map<std::string, std::string> env = {}) {
+  return Settings([env](const std::string& name) -> std::optional<std::string> {
+    auto it = env.find(name);
+    if (it == env.end()) return std::nullopt;
+    return it->second;
+  });
+}
+
+std::filesystem::path write_file(const std::string& name, const std::string& text) {
+  auto dir = std::filesystem::temp_directory_path() / ("oddsctl-settings-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  auto p = dir / name;
+  std::ofstream(p) << text;
+  return p;
+}
+
+std::string message_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const UsageError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("every declared setting is well formed") {
+  std::map<std::string, int> seen;
+  for (const auto& spec : setting_specs()) {
+    CHECK_MESSAGE(++seen[spec.key] == 1, spec.key);
+    CHECK_MESSAGE(!spec.help.empty(), spec.key);
+    CHECK_MESSAGE(spec.from != 0, spec.key);
+    // A default must pass its own type check.
+    if (!spec.default_value.empty()) CHECK_NOTHROW(check_setting_value(spec, spec.default_value, spec.key));
+    if (spec.settable_from(setting_from::env)) CHECK_MESSAGE(!spec.env.empty(), spec.key);
+  }
+}
+
+TEST_CASE("a duration needs a unit everywhere") {
+  auto s = with_env({{"ODDSCTL_RESERVE", "10"}});
+  std::string m = message_of([&] { s.set_flag("retention.older_than", "30"); });
+  CHECK(m.find("needs a unit") != std::string::npos);
+  CHECK(m.find("30d") != std::string::npos);
+  CHECK(m.find("--older-than") != std::string::npos);
+  CHECK_THROWS_AS(parse_duration("15", "x"), UsageError);
+  CHECK(parse_duration("15s", "x") == Millis(15000));
+  s.set_flag("retention.older_than", "never");
+  CHECK_FALSE(s.duration("retention.older_than").has_value());
+  CHECK_THROWS_AS(s.set_flag("api.timeout", "never"), UsageError);  // only where "never" means something
+}
+
+TEST_CASE("flag values are checked against type and bounds") {
+  auto s = with_env();
+  CHECK_THROWS_AS(s.set_flag("api.concurrency", "100"), UsageError);
+  CHECK_THROWS_AS(s.set_flag("api.concurrency", "0"), UsageError);
+  CHECK_THROWS_AS(s.set_flag("api.retries", "11"), UsageError);
+  CHECK_THROWS_AS(s.set_flag("api.concurrency", "eight"), UsageError);
+  CHECK_THROWS_AS(s.set_flag("scan.stake", "-5"), UsageError);
+  CHECK_THROWS_AS(s.set_flag("api.regions", "au,mars"), UsageError);
+  CHECK_THROWS_AS(s.set_flag("scan.as_of", "yesterday"), UsageError);
+  s.set_flag("api.regions", "AU,Uk");
+  CHECK(s.list("api.regions") == std::vector<std::string>{"au", "uk"});
+  s.set_flag("api.concurrency", "64");
+  CHECK(*s.integer("api.concurrency") == 64);
+}
+
+TEST_CASE("an env var is checked when read, naming it") {
+  auto s = with_env({{"ODDSCTL_RESERVE", "lots"}});
+  std::string m = message_of([&] { (void)s.integer("budget.reserve"); });
+  CHECK(m.find("ODDSCTL_RESERVE") != std::string::npos);
+}
+
+TEST_CASE("the config file is strict: unknown keys and tables, types, one-shot flags, units") {
+  auto path = write_file("bad.toml",
+                         "[api]\n"
+                         "concurency = 3\n"        // 2
+                         "timeout = 10\n"          // 3
+                         "[scan]\n"
+                         "demo = true\n"           // 5
+                         "max_quote_age = \"15\"\n"  // 6
+                         "[nosuch]\n"              // 7
+                         "x = 1\n"
+                         "[commission]\n"
+                         "betfair_ex_uk = 0.02\n");
+  auto problems = Settings::check_file(path);
+  REQUIRE(problems.size() == 5);
+  CHECK(problems[0].line == 2);
+  CHECK(problems[0].message.find("did you mean 'api.concurrency'") != std::string::npos);
+  CHECK(problems[1].line == 3);
+  CHECK(problems[1].message.find("duration") != std::string::npos);
+  CHECK(problems[2].line == 5);
+  CHECK(problems[2].message.find("one-shot") != std::string::npos);
+  CHECK(problems[3].line == 6);
+  CHECK(problems[3].message.find("needs a unit") != std::string::npos);
+  CHECK(problems[4].line == 7);
+  CHECK(problems[4].message.find("unknown table [nosuch]") != std::string::npos);
+
+  auto s = with_env();
+  std::string m = message_of([&] { s.load_file(path); });
+  CHECK(m.find(path.string() + ":2:") != std::string::npos);
+  CHECK_FALSE(s.file().has_value());  // nothing of a bad file is taken
+
+  auto good = write_file("good.toml", "[api]\nconcurrency = 3\nregions = [\"AU\", \"uk\"]\n[commission]\nbetfair_ex_uk = 0.02\n");
+  CHECK(Settings::check_file(good).empty());
+  s.load_file(good);
+  CHECK(*s.integer("api.concurrency") == 3);
+  CHECK(s.list("api.regions") == std::vector<std::string>{"au", "uk"});
+  CHECK(s.file_table("commission").at("betfair_ex_uk") == "0.02");
+  CHECK(s.origin(*s.resolve("api.concurrency")) == "file " + good.string() + ":2");
+
+  CHECK_THROWS_AS(s.load_file(good.parent_path()), UsageError);  // a folder
+}
+
+TEST_CASE("flags beat env beat file beat defaults") {
+  auto file = write_file("layers.toml", "[budget]\nreserve = 5\n");
+  auto s = with_env({{"ODDSCTL_RESERVE", "7"}});
+  CHECK(*s.integer("budget.reserve") == 7);
+  s.load_file(file);
+  CHECK(*s.integer("budget.reserve") == 7);  // env over file
+  s.set_flag("budget.reserve", "9");
+  CHECK(*s.integer("budget.reserve") == 9);
+  auto f = with_env();
+  f.load_file(file);
+  CHECK(*f.integer("budget.reserve") == 5);
+  CHECK(*f.integer("api.concurrency") == 8);  // the table's default
+}
+
+TEST_CASE("near keys are suggested, far ones are not") {
+  CHECK(nearest_setting("api.concurency") == "api.concurrency");
+  CHECK(nearest_setting("api.regons") == "api.regions");
+  CHECK(nearest_setting("completely.different") == "");
+}
+
+TEST_CASE("market keys are validated before any credit is spent") {
+  CHECK(is_known_market("h2h"));
+  CHECK(is_known_market("alternate_totals"));
+  CHECK(is_known_market("totals_h1"));
+  CHECK(is_known_market("player_points"));
+  CHECK_FALSE(is_known_market("h2x"));
+  CHECK_FALSE(is_known_market("sprads"));
+  std::string m = message_of([] { check_markets({"h2x", "sprads"}); });
+  CHECK(m.find("'h2x' (did you mean 'h2h'?)") != std::string::npos);
+  CHECK(m.find("'sprads' (did you mean 'spreads'?)") != std::string::npos);
+  CHECK_THROWS_AS(check_markets({"h2h_lay"}), UsageError);
+  CHECK_NOTHROW(check_markets({"h2h", "spreads", "totals"}));
+}
+
+TEST_CASE("scan and sync take one parse of the API options") {
+  auto s = with_env({{"ODDS_API_BASE_URL", "http://127.0.0.1:8080/"}});
+  s.set_flag("api.regions", "EU,au");
+  s.set_flag("api.connect_timeout", "2s");
+  s.set_flag("api.retries", "5");
+  ApiOptions o = api_options_from_settings(s);
+  CHECK(o.regions == std::vector<std::string>{"au", "eu"});  // canonical order
+  CHECK(o.connect_timeout == Millis(2000));
+  CHECK(o.max_retries == 5);
+  CHECK(o.base_url == "http://127.0.0.1:8080");
+}
