@@ -2,7 +2,7 @@
 
 _oddsctl_takes_value() {
   case "$1" in
-    --as-of|--batch-size|--bookmakers|--commission|--concurrency|--config|--db|--deadline|--escalation-step|--event|--every|--exec|--format|--from|--from-file|--grace|--health-file|--interval|--keep-last|--keys|--limit|--log-level|--market|--markets|--max-age|--max-credits|--max-cycles|--max-quote-age|--min-profit|--min-remaining|--odds-format|--older-than|--plan|--plans-file|--region|--regions|--reserve|--save-responses|--since|--sport|--sports|--stake|--store|--tier|--timeout|--to|--wait-lock|--webhook|--window|--worker-id) return 0 ;;
+    --as-of|--commission|--config|--connect-timeout|--db|--deadline|--escalation-step|--event|--every|--exec|--format|--from|--from-file|--grace|--health-file|--interval|--keys|--markets|--max-age|--max-quote-age|--older-than|--plan|--plans-file|--region|--regions|--save-responses|--since|--sport|--sports|--tier|--timeout|--to|--wait-lock|--window|--worker-id) return 0 ;;
   esac
   return 1
 }
@@ -19,35 +19,32 @@ _oddsctl() {
       --*=*) ;;
       -*) if _oddsctl_takes_value "$w"; then ((i++)); fi ;;
       *) case "${path:+$path }$w" in
-           "scan"|"cache"|"cache get"|"cache list"|"cache stats"|"cache invalidate"|"cache show"|"cache export"|"cleanup"|"sync"|"sync pin"|"sync unpin"|"sync list"|"budget"|"budget plan"|"budget check"|"store"|"store migrate"|"store check"|"alerts"|"config"|"config show"|"config path") path="${path:+$path }$w" ;;
+           "scan"|"cache"|"cache get"|"cache list"|"cache stats"|"cache invalidate"|"cache show"|"cache export"|"cleanup"|"sync"|"sync pin"|"sync unpin"|"sync list"|"budget"|"budget plan"|"budget check"|"store"|"store migrate"|"store check"|"alerts"|"config"|"config show"|"config path"|"config check"|"config keys") path="${path:+$path }$w" ;;
          esac ;;
     esac
   done
   case "$prev" in
     --format) COMPREPLY=($(compgen -W "table json jsonl csv" -- "$cur")); return ;;
-    --log-level) COMPREPLY=($(compgen -W "trace debug info warn error off" -- "$cur")); return ;;
-    --market) COMPREPLY=($(compgen -W "h2h spreads totals" -- "$cur")); return ;;
     --markets) COMPREPLY=($(compgen -W "h2h spreads totals" -- "$cur")); return ;;
-    --odds-format) COMPREPLY=($(compgen -W "auto decimal american" -- "$cur")); return ;;
     --region) COMPREPLY=($(compgen -W "au uk us eu all" -- "$cur")); return ;;
     --regions) COMPREPLY=($(compgen -W "au uk us eu all" -- "$cur")); return ;;
     --tier) COMPREPLY=($(compgen -W "auto hot warm cold frozen" -- "$cur")); return ;;
     --config|--db|--from-file|--health-file|--plans-file|--save-responses) COMPREPLY=($(compgen -f -- "$cur")); return ;;
   esac
   if _oddsctl_takes_value "$prev"; then COMPREPLY=(); return; fi
-  local words="--version --store --db --log-level --worker-id --config --json --format --quiet -q --verbose -v"
+  local words="--version --store --db --log-level --log-format --worker-id --config --json --format --quiet -q --verbose -v"
   case "$path" in
     "") words="$words scan cache cleanup sync budget store alerts config" ;;
-    "scan") words="$words --regions --sports --markets --concurrency --timeout --deadline --reserve --max-credits --min-profit --max-quote-age --include-live --stake --commission --bookmakers --no-store --from-file --save-responses --as-of --odds-format --demo --wait-lock --from-store --every --grace --health-file --max-cycles" ;;
+    "scan") words="$words --regions --sports --markets --bookmakers --concurrency --timeout --connect-timeout --retries --deadline --reserve --max-credits --min-profit --max-quote-age --include-live --stake --commission --no-store --from-file --save-responses --as-of --odds-format --demo --wait-lock --from-store --every --grace --health-file --max-cycles" ;;
     "cache") words="$words get list stats invalidate show export" ;;
-    "cache get") words="$words --region --max-age --strict --fallback-scan --sport --market --event --min-profit --regions --sports --markets --concurrency --timeout --deadline --reserve --max-credits" ;;
-    "cache list") words="$words --region --limit" ;;
-    "cache stats") words="$words --region" ;;
+    "cache get") words="$words --region --source --max-age --strict --fallback-scan --sport --market --event --min-profit --regions --sports --markets --bookmakers --concurrency --timeout --connect-timeout --retries --deadline --reserve --max-credits" ;;
+    "cache list") words="$words --region --source --limit" ;;
+    "cache stats") words="$words --region --source" ;;
     "cache invalidate") words="$words --region --all" ;;
     "cache show") words="$words " ;;
-    "cache export") words="$words --since --region" ;;
+    "cache export") words="$words --since --region --source" ;;
     "cleanup") words="$words --keep-last --older-than --batch-size --dry-run --vacuum" ;;
-    "sync") words="$words pin unpin list --regions --sports --markets --concurrency --timeout --deadline --reserve --max-credits --tier --event --force --discover --batch-size --bookmakers --every --grace --health-file --max-cycles" ;;
+    "sync") words="$words pin unpin list --regions --sports --markets --bookmakers --concurrency --timeout --connect-timeout --retries --deadline --reserve --max-credits --tier --event --force --discover --batch-size --every --grace --health-file --max-cycles" ;;
     "sync pin") words="$words --tier --region" ;;
     "sync unpin") words="$words --region" ;;
     "sync list") words="$words --tier --region --sport --all --due" ;;
@@ -57,10 +54,12 @@ _oddsctl() {
     "store") words="$words migrate check" ;;
     "store migrate") words="$words --from --to --dry-run --force" ;;
     "store check") words="$words " ;;
-    "alerts") words="$words --webhook --exec --regions --min-profit --window --escalation-step --max-age --timeout --dry-run" ;;
-    "config") words="$words show path" ;;
+    "alerts") words="$words --webhook --exec --regions --min-profit --window --escalation-step --max-age --timeout --source --dry-run" ;;
+    "config") words="$words show path check keys" ;;
     "config show") words="$words " ;;
     "config path") words="$words " ;;
+    "config check") words="$words " ;;
+    "config keys") words="$words " ;;
   esac
   COMPREPLY=($(compgen -W "$words" -- "$cur"))
 }

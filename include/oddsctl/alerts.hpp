@@ -48,7 +48,8 @@ using AlertSink = std::function<Delivery(const nlohmann::json& payload)>;
 // status, a refused connection, a timeout) is not. libcurl, one connection per call.
 AlertSink webhook_sink(const std::string& url, Millis timeout);
 // Runs `command` with /bin/sh -c, the payload (one JSON line) on its stdin, its stdout and
-// stderr sent to our stderr, ODDSCTL_ALERT_KEY and ODDSCTL_ALERT_REASON in its environment.
+// stderr sent to our stderr, ODDSCTL_ALERT_KEY and ODDSCTL_ALERT_REASON in its environment
+// (and none of ODDS_API_KEY*, ODDSCTL_SERVE_TOKEN: a notifier needs no secret of ours).
 // Exit 0 is delivered; a non-zero exit, a signal, or running past `timeout` (then the
 // command's process group is killed) is not.
 AlertSink exec_sink(const std::string& command, Millis timeout);

@@ -3,6 +3,7 @@ bash, zsh and fish completions (for that command) and in the command's man page;
 subcommand has man/oddsctl-<cmd>.md and .1; `cmake --install` puts everything where the
 packaging conventions expect it."""
 
+import json
 import os
 import re
 import shutil
@@ -224,6 +225,17 @@ class DocsTest(unittest.TestCase):
         self.assertEqual(problems, [], "\n".join(problems))
 
     @unittest.skipUnless(shutil.which("pandoc"), "pandoc is not installed")
+    def test_the_settings_section_comes_from_the_settings_table(self):
+        # oddsctl-config(1) lists exactly what `oddsctl config keys` declares.
+        proc = subprocess.run([os.path.join(SOURCE_DIR, "scripts", "gen-settings-doc"), "--check", BIN],
+                              capture_output=True, text=True)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        keys = json.loads(subprocess.run([BIN, "config", "keys", "--json"], capture_output=True, text=True,
+                                         check=True).stdout)["settings"]
+        page = read(os.path.join(MAN, "oddsctl-config.md"))
+        for k in keys:
+            self.assertIn("`%s`" % k["key"], page)
+
     def test_man_pages_are_generated_from_their_sources(self):
         stale = []
         for md in sorted(f for f in os.listdir(MAN) if f.endswith(".md")):
