@@ -209,6 +209,7 @@ std::optional<Millis> interval_from_scans(Store& store, TimePoint since) {
   ScanQuery q;
   q.since = since;
   q.limit = 0;
+  q.source = ScanSource::live;  // demo and replay runs spend nothing: they are no schedule
   std::set<std::string> seen;
   std::vector<TimePoint> starts;
   for (const auto& s : store.list_scans(q))
