@@ -16,4 +16,7 @@ namespace oddsctl {
 // character boundary) and "…" marks the cut.
 std::string printable(std::string_view text, std::size_t max_bytes = std::string_view::npos);
 
+// Levenshtein distance (insertions, deletions, substitutions), for "did you mean" hints.
+std::size_t edit_distance(std::string_view a, std::string_view b);
+
 }  // namespace oddsctl

@@ -5,6 +5,7 @@
 
 #include "oddsctl/api.hpp"
 #include "oddsctl/errors.hpp"
+#include "oddsctl/text.hpp"
 #include "oddsctl/keys.hpp"
 
 namespace oddsctl {
@@ -25,26 +26,12 @@ bool contains(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
 }
 
-std::size_t distance(const std::string& a, const std::string& b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diag = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diag = up;
-    }
-  }
-  return row[b.size()];
-}
 
 std::string nearest_market(const std::string& key) {
   std::string best;
   std::size_t best_d = 3;  // more than two edits away is not a typo
   auto consider = [&](const std::string& m) {
-    std::size_t d = distance(key, m);
+    std::size_t d = edit_distance(key, m);
     if (d < best_d) {
       best_d = d;
       best = m;

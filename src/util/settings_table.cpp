@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "oddsctl/settings.hpp"
+#include "oddsctl/text.hpp"
 
 namespace oddsctl {
 
@@ -195,25 +196,6 @@ const SettingSpec* find_setting(const std::string& key) {
     if (s.key == key) return &s;
   return nullptr;
 }
-
-namespace {
-
-std::size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diag = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diag = up;
-    }
-  }
-  return row[b.size()];
-}
-
-}  // namespace
 
 std::string nearest_setting(const std::string& key) {
   std::string best;
