@@ -94,7 +94,7 @@ std::string App::store_uri() const {
 
 bool App::store_given() const { return settings.resolve("store") || settings.resolve("db"); }
 
-std::unique_ptr<Store> App::open_store() const { return oddsctl::open_store(store_uri()); }
+std::unique_ptr<Store> App::open_store(OpenMode mode) const { return oddsctl::open_store(store_uri(), mode); }
 
 namespace {
 

@@ -49,7 +49,8 @@ public:
   std::string store_uri() const;
   // --store, --db or their env vars (or the config file) name a store: not the default one.
   bool store_given() const;
-  std::unique_ptr<Store> open_store() const;
+  // read_only for commands that only read (never creates a store; see oddsctl/store.hpp).
+  std::unique_ptr<Store> open_store(OpenMode mode = OpenMode::read_write) const;
 
 private:
   bool m_stdout_tty = false;

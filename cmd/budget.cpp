@@ -91,7 +91,7 @@ void print_status_table(const App& app, const BudgetStatus& status) {
 }
 
 void run_status(App& app, const BudgetFlags& f) {
-  auto store = app.open_store();
+  auto store = app.open_store(OpenMode::read_only);
   BudgetStatus status = budget_status(*store, configured_keys(app), now_for(f));
   status.keys = filter_regions(status.keys, flat_regions(f.regions));
   switch (app.format()) {
@@ -125,7 +125,7 @@ void run_check(App& app, const BudgetFlags& f) {
   auto min = app.settings.integer("budget.min_remaining");
   if (!min) throw UsageError("budget check: --min-remaining N is required (or budget.min_remaining in the config)");
   if (*min < 0) throw UsageError("--min-remaining: " + std::to_string(*min) + " is negative");
-  auto store = app.open_store();
+  auto store = app.open_store(OpenMode::read_only);
   auto regions = flat_regions(f.regions);
   for (const auto& r : regions)
     if (r.empty()) throw UsageError("--region: empty region");
@@ -248,7 +248,7 @@ void run_budget_plan(App& app, const BudgetFlags& f) {
   std::string source = "flags";
   if (f.from_ledger) {
     Millis window = parse_duration(f.window, "--window");
-    auto store = app.open_store();
+    auto store = app.open_store(OpenMode::read_only);
     TimePoint since = now_utc() - window;
     LedgerQuery q;
     q.since = since;

@@ -65,7 +65,7 @@ void print_opportunities(App& app, const std::vector<Opportunity>& opps, const s
 }
 
 void run_get(App& app) {
-  auto store = app.open_store();
+  auto store = app.open_store(app.settings.boolean("cache.fallback_scan").value_or(false) ? OpenMode::read_write : OpenMode::read_only);
   const auto& s = app.settings;
   CacheGetOptions options;
   options.regions = asked_regions(app, *store);
@@ -105,7 +105,7 @@ void run_get(App& app) {
 void run_list(App& app) {
   const auto limit = app.settings.integer("cache.limit").value_or(20);
   if (limit < 0) throw UsageError("--limit: must be 0 (no limit) or more");
-  auto store = app.open_store();
+  auto store = app.open_store(OpenMode::read_only);
   ScanQuery q;
   q.region = one_region(app, *store);
   q.limit = static_cast<int>(limit);
@@ -142,7 +142,7 @@ void run_list(App& app) {
 }
 
 void run_stats(App& app) {
-  auto store = app.open_store();
+  auto store = app.open_store(OpenMode::read_only);
   const auto region = one_region(app, *store);
   json doc = cache_stats_json(
       cache_stats(*store, now_utc(), region, *scan_source_from_string(app.settings.get_or("read.source", "live"))));
@@ -216,7 +216,7 @@ void run_invalidate(App& app) {
 }
 
 void run_show(App& app, const std::string& scan_id) {
-  auto store = app.open_store();
+  auto store = app.open_store(OpenMode::read_only);
   json doc = cache_show_json(*store, scan_id);
   std::vector<Opportunity> opps;
   std::vector<std::string> lines;
@@ -237,7 +237,7 @@ void run_show(App& app, const std::string& scan_id) {
 }
 
 void run_export(App& app) {
-  auto store = app.open_store();
+  auto store = app.open_store(OpenMode::read_only);
   std::optional<TimePoint> since;
   if (auto text = app.settings.get("cache.since")) {
     // A duration back from now, or an RFC 3339 time.

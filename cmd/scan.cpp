@@ -1,4 +1,5 @@
 // oddsctl scan: parse flags into settings, run the scan, print.
+#include <algorithm>
 #include <iostream>
 
 #include "app.hpp"
@@ -105,6 +106,9 @@ void run(App& app) {
         ScanReport report = run_scan(options, store.get(), factory, app.settings.env());
         print_report(app, report, true);
         CycleResult r{report.exit_code(), std::nullopt};
+        r.all_skipped = !report.regions.empty() && std::all_of(report.regions.begin(), report.regions.end(), [](const RegionScan& x) {
+          return x.status == RegionStatus::skipped;
+        });
         for (const auto& region : report.regions)
           if (region.error && region.status != RegionStatus::skipped && !r.error) r.error = region.error;
         return r;

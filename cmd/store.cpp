@@ -41,7 +41,7 @@ void print_counts(App& app, const nlohmann::json& doc, const std::map<std::strin
 void run_migrate(App& app, const MigrateFlags& flags) {
   std::string from_uri = flags.from.value_or(app.store_uri());
   if (from_uri == flags.to) throw UsageError("store migrate: --from and --to name the same store");
-  auto from = open_store(from_uri);
+  auto from = open_store(from_uri, OpenMode::read_only);
   auto to = open_store(flags.to);
   MigrateOptions options;
   options.dry_run = flags.dry_run;
@@ -57,7 +57,7 @@ void run_migrate(App& app, const MigrateFlags& flags) {
 }
 
 void run_check(App& app) {
-  auto store = app.open_store();
+  auto store = app.open_store(OpenMode::read_only);
   std::vector<std::string> problems = store->check();
   StoreInfo info = store->info();
   nlohmann::json doc = {{"store", info.location},       {"backend", info.backend},

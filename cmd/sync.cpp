@@ -133,6 +133,7 @@ void run(App& app) {
         print_report(app, report);
         std::cout.flush();
         CycleResult r{report.exit_code(), std::nullopt};
+        r.all_skipped = report.all_leases_held;
         if (!report.failures.empty()) r.error = report.failures.front().event_id + ": " + report.failures.front().error;
         return r;
       },
@@ -189,7 +190,7 @@ void run_list(App& app, const ListArgs& a) {
   f.include_retired = a.all;
   TierPolicy policy = tier_policy_from_settings(app.settings);
   TimePoint now = now_utc();
-  auto store = app.open_store();
+  auto store = app.open_store(OpenMode::read_only);
   auto rows = list_tracked_rows(*store, f, policy, now);
   if (a.due)
     std::erase_if(rows, [&](const TrackedRow& r) { return !r.next_due || *r.next_due > now; });

@@ -89,6 +89,13 @@ constexpr Millis k_report_span{5 * 60 * 1000};
 // k_report_span of its newest one (not merely the newest row, which can carry an older
 // figure and let a run spend past its reserve). nullopt when never reported.
 std::optional<std::int64_t> last_known_remaining(Store& store, const std::string& key_id);
+// The same figure with the time of the newest report (for the store's credit reservations,
+// which keep the newer of two figures).
+struct KnownRemaining {
+  std::int64_t remaining = 0;
+  TimePoint reported_at{};
+};
+std::optional<KnownRemaining> last_known_report(Store& store, const std::string& key_id);
 
 // Reads the ledger of the last 30 d (plus the newest known figures per key) from the store.
 BudgetStatus budget_status(Store& store, const std::vector<ConfiguredKey>& configured, TimePoint now);

@@ -199,9 +199,57 @@ struct StoreInfo {
   std::int64_t size_bytes = 0;
 };
 
-class Store {
+// --- credit reservations: budget guards across processes ---
+// Before a call that costs credits, a guard reserves its estimated cost in the store; after
+// the response it settles with the real cost, or releases the reservation when the call
+// failed uncharged. The check is atomic across processes on one store, so several runs
+// sharing a key cannot all pass it on the same figure. A reservation expires (ttl) so that
+// one left by a killed process blocks nobody for long.
+
+// One live reservation.
+struct CreditHold {
+  std::string key_id;
+  std::string id;
+};
+
+struct CreditRequest {
+  std::string key_id;                            // ApiKey::id()
+  std::string owner;                             // host:pid or worker id (for the record)
+  std::int64_t cost = 0;
+  std::optional<std::int64_t> reserve;           // nullopt: never refused, only recorded
+  // The caller's newest figure for the key and when the API reported it (nullopt: older
+  // than any figure the store has). The store keeps the newer of its own and this one;
+  // two figures within k_report_span (budget.hpp) of each other: the lower.
+  std::optional<std::int64_t> known_remaining;
+  std::optional<TimePoint> known_at;
+  Millis ttl{std::chrono::minutes(2)};
+  TimePoint now{};
+};
+
+struct CreditGrant {
+  std::optional<CreditHold> hold;                // set when granted
+  std::optional<std::int64_t> remaining;         // the key's figure the check used
+  std::int64_t held = 0;                         // credits of other live reservations
+  bool granted() const { return hold.has_value(); }
+};
+
+class CreditReservations {
 public:
-  virtual ~Store() = default;
+  virtual ~CreditReservations() = default;
+  // Atomically: drops expired reservations, and reserves `cost` when the key's remaining
+  // is unknown, or no reserve is asked, or remaining - held - cost >= reserve.
+  virtual CreditGrant reserve_credits(const CreditRequest& request) = 0;
+  // The call was answered: the reservation goes, the key's figure becomes the API's
+  // (credits.remaining), else goes down by `charged`. Unknown or expired holds: only the figure.
+  virtual void settle_credits(const CreditHold& hold, std::int64_t charged, const Credits& credits,
+                              TimePoint now) = 0;
+  // The call failed before it was charged.
+  virtual void release_credits(const CreditHold& hold) = 0;
+};
+
+class Store : public CreditReservations {
+public:
+  ~Store() override = default;
 
   // --- scans ---
   // Stores one region's scan and its opportunities in one transaction. A good() scan becomes
@@ -227,6 +275,12 @@ public:
   // Extends a lease we hold; false when it is no longer ours.
   virtual bool renew_lease(const std::string& name, const std::string& owner, Millis ttl,
                            TimePoint now) = 0;
+  // Takes the lease over from `dead_owner` (a holder known to be gone, see lease_owner_gone),
+  // whatever its expiry: a conditional update that matches only while dead_owner still holds
+  // it, so a live run that took it meanwhile keeps it. When dead_owner no longer holds it,
+  // this is acquire_lease. Atomic like acquire_lease.
+  virtual LeaseResult acquire_lease_from(const std::string& name, const std::string& owner,
+                                         const std::string& dead_owner, Millis ttl, TimePoint now) = 0;
   virtual void release_lease(const std::string& name, const std::string& owner) = 0;
   virtual std::vector<Lease> list_leases() = 0;
 
@@ -280,11 +334,20 @@ public:
 // Which backends this build has: {"sqlite"} or {"sqlite", "mongodb"}.
 std::vector<std::string> built_in_stores();
 
+// How a command means to use a store. read_write (scan, sync, cleanup, alerts...) makes a
+// missing SQLite file and its folder (the file 0600) and brings the schema up to date.
+// read_only (cache get/list/stats/show/export, budget, sync list, store check) never makes
+// or changes anything: a missing SQLite file is StoreError "no store at PATH: run a scan
+// first"; the file may be one the user may only read, on a read-only filesystem or a full
+// disk; a MongoDB database gets no collections or indexes. A store opened read_only throws
+// StoreError on any write.
+enum class OpenMode { read_write, read_only };
+
 // "sqlite:///abs/path.db", "sqlite:relative.db", a bare path, or "mongodb://.../dbname"
-// (also "mongodb+srv://"). A SQLite file and its folder are created (the file 0600).
-// UsageError for an unknown scheme or mongodb:// on a build without it; StoreError when
-// the store cannot be opened.
-std::unique_ptr<Store> open_store(const std::string& uri);
+// (also "mongodb+srv://"). UsageError for an unknown scheme or mongodb:// on a build without
+// it; StoreError when the store cannot be opened, or when a SQLite file is not an oddsctl
+// store (another program's tables: refused, never written to).
+std::unique_ptr<Store> open_store(const std::string& uri, OpenMode mode = OpenMode::read_write);
 
 // $XDG_STATE_HOME/oddsctl/oddsctl.db, else ~/.local/state/oddsctl/oddsctl.db
 std::string default_store_path();

@@ -131,6 +131,7 @@ struct SyncReport {
   std::vector<SyncFailure> failures;
   DiscoveryReport discovery;
   std::vector<std::string> skipped_leases;  // "sync:au:hot held by host:pid"
+  bool all_leases_held = false;           // every tier lease asked for was held by another run: nothing done
   int skipped_recent = 0;                 // `--event` within min_interval, not forced
   bool budget_tripped = false;
   bool deadline_hit = false;

@@ -28,6 +28,9 @@ struct WorkerOptions {
 struct CycleResult {
   ExitCode code = ExitCode::ok;
   std::optional<std::string> error;
+  // Nothing was done because another run held every lease (every region skipped): not a
+  // healthy cycle, whatever the exit code says.
+  bool all_skipped = false;
 };
 
 // Runs `cycle` at t0, t0+every, t0+2·every, ... (no drift). A cycle that overruns skips the

@@ -171,6 +171,12 @@ BudgetStatus budget_status(Store& store, const std::vector<ConfiguredKey>& confi
 }
 
 std::optional<std::int64_t> last_known_remaining(Store& store, const std::string& key_id) {
+  auto known = last_known_report(store, key_id);
+  if (!known) return std::nullopt;
+  return known->remaining;
+}
+
+std::optional<KnownRemaining> last_known_report(Store& store, const std::string& key_id) {
   std::optional<LedgerEntry> newest;
   for (auto& e : store.latest_per_key())
     if (e.key_id == key_id) newest = std::move(e);
@@ -181,7 +187,7 @@ std::optional<std::int64_t> last_known_remaining(Store& store, const std::string
   q.since = newest->at - k_report_span;
   for (const auto& e : store.ledger(q))
     if (e.credits.remaining && e.at <= newest->at) lowest = std::min(lowest, *e.credits.remaining);
-  return lowest;
+  return KnownRemaining{lowest, newest->at};
 }
 
 std::vector<KeyBudget> filter_regions(const std::vector<KeyBudget>& keys, const std::vector<std::string>& regions) {

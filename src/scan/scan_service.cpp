@@ -1,9 +1,11 @@
-// One scan run: every region in parallel, each with its own key, lease and budget guard.
+// One scan run: every region in parallel, each with its own key and lease; one budget guard
+// per API key (regions sharing a key share it) under one --max-credits cap for the run.
 #include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <random>
 #include <thread>
+#include <utility>
 
 #include <unistd.h>
 
@@ -12,6 +14,7 @@
 
 #include "oddsctl/budget.hpp"
 #include "oddsctl/errors.hpp"
+#include "oddsctl/leases.hpp"
 #include "oddsctl/scan.hpp"
 #include "oddsctl/sync.hpp"
 
@@ -34,11 +37,19 @@ struct RegionWork {
 };
 
 // Holds the region's lease for the duration of the work; renews it when a third of its TTL
-// has passed so a long region scan is not taken over by the next cron run.
+// has passed so a long region scan is not taken over by the next cron run. Released on every
+// way out (the destructor too); a release failure is logged, never thrown, so it cannot
+// mask the failure that ended the work. Noted process-wide (leases.hpp) so that the
+// worker's grace exit releases it too.
 class LeaseKeeper {
 public:
   LeaseKeeper(Store* store, std::string name, std::string owner, Millis ttl)
-      : m_store(store), m_name(std::move(name)), m_owner(std::move(owner)), m_ttl(ttl), m_last(SteadyClock::now()) {}
+      : m_store(store), m_name(std::move(name)), m_owner(std::move(owner)), m_ttl(ttl), m_last(SteadyClock::now()) {
+    if (m_store) note_lease_held(*m_store, m_name, m_owner);
+  }
+  LeaseKeeper(const LeaseKeeper&) = delete;
+  LeaseKeeper& operator=(const LeaseKeeper&) = delete;
+  ~LeaseKeeper() { release(); }
   void renew_if_due() {
     std::lock_guard lock(m_mutex);
     if (!m_store || SteadyClock::now() - m_last < m_ttl / 3) return;
@@ -46,7 +57,15 @@ public:
     m_last = SteadyClock::now();
   }
   void release() {
-    if (m_store) m_store->release_lease(m_name, m_owner);
+    std::lock_guard lock(m_mutex);
+    if (!m_store) return;
+    Store* store = std::exchange(m_store, nullptr);
+    note_lease_released(*store, m_name, m_owner);
+    try {
+      store->release_lease(m_name, m_owner);
+    } catch (const std::exception& e) {
+      spdlog::warn("could not release lease {} (it expires on its own): {}", m_name, e.what());
+    }
   }
 
 private:
@@ -57,17 +76,26 @@ private:
   SteadyClock::time_point m_last;
 };
 
-// Waits for the region lease; nullopt with the holder's description when it stays held.
+// Waits for the region lease; false with the holder's description when it stays held. A
+// holder on this host whose process is gone is taken over at once (leases.hpp).
 bool take_lease(const ScanOptions& o, Store* store, const std::string& region, std::string& holder) {
   const std::string name = "scan:" + region;
   auto deadline = SteadyClock::now() + o.wait_lock.value_or(Millis(0));
   for (;;) {
-    LeaseResult r = store->acquire_lease(name, o.worker, o.lease_ttl, now_utc());
+    LeaseResult r = acquire_or_reclaim_lease(*store, name, o.worker, o.lease_ttl, now_utc());
     if (r.acquired) return true;
     holder = r.lease.owner + " until " + format_rfc3339(r.lease.expires_at);
     if (SteadyClock::now() >= deadline || (o.stop && o.stop->load())) return false;
     std::this_thread::sleep_for(Millis(200));
   }
+}
+
+// The cause in a store failure's message, without the backend and operation it starts with
+// ("sqlite /p.db: save scan: database or disk is full" -> "database or disk is full").
+std::string store_cause(const std::exception& e, const std::string& op) {
+  std::string what = e.what();
+  auto at = what.find(": " + op + ": ");
+  return at == std::string::npos ? what : what.substr(at + op.size() + 4);
 }
 
 void finish_status(RegionScan& scan, std::size_t sports_total, const std::string& first_error) {
@@ -82,6 +110,72 @@ void finish_status(RegionScan& scan, std::size_t sports_total, const std::string
   }
 }
 
+// The budget of one run: one guard per API key, shared by every region that uses the key,
+// and one --max-credits cap shared by every guard. Each guard reserves its calls in the
+// store (when there is one), so that other processes sharing the key see them.
+class RunBudget {
+public:
+  RunBudget(const ScanOptions& o, Store* store)
+      : m_options(o), m_store(store), m_cap(std::make_shared<RunCreditCap>(o.max_credits)) {}
+
+  std::shared_ptr<BudgetGuard> guard_for(const ApiKey& key) {
+    std::lock_guard lock(m_mutex);
+    auto& guard = m_guards[key.id()];
+    if (guard) return guard;
+    BudgetGuard::Options g;
+    g.reserve = m_options.reserve;
+    g.cap = m_cap;
+    if (m_store && (m_options.reserve || m_options.max_credits)) {
+      // Not just the newest row: see budget.hpp.
+      if (auto known = last_known_report(*m_store, key.id())) {
+        g.known_remaining = known->remaining;
+        g.known_at = known->reported_at;
+      }
+    }
+    g.reservations = m_store;
+    g.key_id = key.id();
+    g.owner = m_options.worker;
+    g.hold_ttl = credit_hold_ttl(m_options.timeout);
+    guard = std::make_shared<BudgetGuard>(std::move(g));
+    return guard;
+  }
+
+private:
+  const ScanOptions& m_options;
+  Store* m_store;
+  std::shared_ptr<RunCreditCap> m_cap;
+  std::mutex m_mutex;
+  std::map<std::string, std::shared_ptr<BudgetGuard>> m_guards;
+};
+
+// The running scans' budgets by scan id (fetch_live finds its run's from its region's scan
+// id); run_scan registers one for its duration.
+std::mutex g_budgets_mutex;
+std::map<std::string, std::shared_ptr<RunBudget>> g_budgets;
+
+class RunBudgetScope {
+public:
+  RunBudgetScope(const std::string& scan_id, const ScanOptions& o, Store* store) : m_scan_id(scan_id) {
+    std::lock_guard lock(g_budgets_mutex);
+    g_budgets[m_scan_id] = std::make_shared<RunBudget>(o, store);
+  }
+  ~RunBudgetScope() {
+    std::lock_guard lock(g_budgets_mutex);
+    g_budgets.erase(m_scan_id);
+  }
+  RunBudgetScope(const RunBudgetScope&) = delete;
+  RunBudgetScope& operator=(const RunBudgetScope&) = delete;
+
+private:
+  std::string m_scan_id;
+};
+
+std::shared_ptr<RunBudget> run_budget(const std::string& scan_id) {
+  std::lock_guard lock(g_budgets_mutex);
+  auto it = g_budgets.find(scan_id);
+  return it == g_budgets.end() ? nullptr : it->second;
+}
+
 void fetch_live(const ScanOptions& o, const std::string& region, const ApiFactory& factory, const EnvLookup& env,
                 Store* store, LeaseKeeper* lease, RegionWork& work, std::vector<Event>& events) {
   RegionScan& scan = work.scan;
@@ -91,11 +185,11 @@ void fetch_live(const ScanOptions& o, const std::string& region, const ApiFactor
     scan.error = "region " + region + ": no API key: set " + key_env_var(region) + " (or ODDS_API_KEY)";
     return;
   }
-  std::optional<std::int64_t> known_remaining;
-  if (store && (o.reserve || o.max_credits)) {
-    known_remaining = last_known_remaining(*store, key->id());  // not just the newest row: see budget.hpp
-  }
-  auto guard = std::make_shared<BudgetGuard>(o.reserve, o.max_credits, known_remaining);
+  // The run's guard for this key (shared with the other regions using it); a region
+  // scanned outside run_scan gets a budget of its own.
+  std::shared_ptr<RunBudget> budget = run_budget(scan.scan_id);
+  if (!budget) budget = std::make_shared<RunBudget>(o, store);
+  std::shared_ptr<BudgetGuard> guard = budget->guard_for(*key);
   std::mutex ledger_mutex;
   ClientOptions co = client_options(o, region, o.command);
   co.deadline = o.deadline ? Deadline(*o.deadline) : Deadline::never();
@@ -210,7 +304,17 @@ RegionWork scan_region(const ScanOptions& o, const std::string& region, const st
   std::optional<LeaseKeeper> lease;
   if (store) {
     std::string holder;
-    if (!take_lease(o, store, region, holder)) {
+    bool taken = false;
+    try {
+      taken = take_lease(o, store, region, holder);
+    } catch (const std::exception& e) {
+      scan.status = RegionStatus::failed;
+      scan.error = "store: take lease scan:" + region + ": " + store_cause(e, "acquire lease");
+      spdlog::error("region {}: {}", region, *scan.error);
+      scan.duration_ms = elapsed_ms(t0);
+      return work;
+    }
+    if (!taken) {
       scan.status = RegionStatus::skipped;
       scan.error = "region " + region + ": another run holds its lease (" + holder + ")";
       spdlog::info("{}", *scan.error);
@@ -241,7 +345,18 @@ RegionWork scan_region(const ScanOptions& o, const std::string& region, const st
     } else {
       fetch_live(o, region, factory, env, store, lease ? &*lease : nullptr, work, events);
     }
-    if (scan.status != RegionStatus::failed) {
+    // A requested stop (SIGTERM in worker mode) is not a failure: a region it cut short before
+    // anything came back is skipped (not stored); one with answers keeps them (partial, the
+    // sports not fetched named). fetch_live prefers a real error over "not fetched", so an
+    // error naming the stop means the stop was the only cause.
+    const bool cut_by_stop = o.stop && o.stop->load() && scan.status != RegionStatus::ok && scan.error &&
+                             scan.error->find("(run stopped)") != std::string::npos;
+    if (cut_by_stop && events.empty()) {
+      scan.status = RegionStatus::skipped;
+      scan.error = "region " + region + ": run stopped before its calls were made (nothing stored)";
+      scan.failed_sports.clear();
+    }
+    if (scan.status != RegionStatus::failed && scan.status != RegionStatus::skipped) {
       scan.empty = nothing_synced ? EmptyReason::no_snapshots : empty_reason(o, replay != nullptr, events);
       if (!scan.good()) spdlog::warn("region {}: {}", region, empty_note(scan.empty));
       ArbRules rules = o.rules;
@@ -263,15 +378,41 @@ RegionWork scan_region(const ScanOptions& o, const std::string& region, const st
                scan.credits_used.value_or(0), scan.duration_ms, scan.error ? ": " : "", scan.error.value_or(""));
 
   if (store) {
-    // The ledger is written even for a failed region: credits may have been spent.
-    try {
-      if (!work.ledger.empty()) store->append_ledger(work.ledger);
-      if (o.store_results) store->save_scan(scan);
-    } catch (...) {
-      lease->release();
-      throw;
+    // The ledger first, in its own transaction, even for a failed region: credits were spent.
+    // A failed write fails the region, named ("store: save scan au: database or disk is
+    // full"); the lease is released whatever happened, and its release cannot mask that.
+    std::optional<std::string> store_error;
+    if (!work.ledger.empty()) {
+      try {
+        store->append_ledger(work.ledger);
+      } catch (const std::exception& e) {
+        store_error = "store: save ledger " + region + ": " + store_cause(e, "append ledger");
+        // Keep every row that still fits: one at a time.
+        std::size_t kept = 0;
+        for (const auto& entry : work.ledger) {
+          try {
+            store->append_ledger({entry});
+            ++kept;
+          } catch (const std::exception&) {
+          }
+        }
+        spdlog::error("region {}: {} ({} of {} ledger rows kept)", region, *store_error, kept, work.ledger.size());
+      }
+    }
+    if (o.store_results && scan.status != RegionStatus::skipped) {
+      try {
+        store->save_scan(scan);
+      } catch (const std::exception& e) {
+        std::string error = "store: save scan " + region + ": " + store_cause(e, "save scan");
+        spdlog::error("region {}: {}", region, error);
+        if (!store_error) store_error = error;
+      }
     }
     lease->release();
+    if (store_error) {
+      scan.status = RegionStatus::failed;
+      scan.error = *store_error;
+    }
   }
   return work;
 }
@@ -360,6 +501,7 @@ ScanReport run_scan(const ScanOptions& options, Store* store, const ApiFactory& 
   ScanOptions o = options;
   ScanReport report;
   report.scan_id = new_scan_id();
+  RunBudgetScope budget_scope(report.scan_id, o, store);  // one guard per key, one --max-credits cap
   report.started_at = now_utc();
   auto t0 = SteadyClock::now();
 

@@ -17,13 +17,13 @@
 
 // Defined only when the backend's objects are linked into the executable (the unit and
 // conformance tests link them directly); null in oddsctl itself, which loads the module.
-extern "C" __attribute__((weak)) oddsctl::Store* oddsctl_mongo_open(const char*, int*, char*, std::size_t);
+extern "C" __attribute__((weak)) oddsctl::Store* oddsctl_mongo_open(const char*, int, int*, char*, std::size_t);
 
 namespace oddsctl::mongo_module {
 
 namespace {
 
-using OpenFn = Store* (*)(const char*, int*, char*, std::size_t);
+using OpenFn = Store* (*)(const char*, int, int*, char*, std::size_t);
 using VersionFn = const char* (*)();
 
 std::string executable_dir() {
@@ -94,7 +94,7 @@ Availability availability() {
   return found_path().empty() ? Availability::missing : Availability::module;
 }
 
-std::unique_ptr<Store> open(const std::string& uri) {
+std::unique_ptr<Store> open(const std::string& uri, OpenMode mode) {
   OpenFn open_fn = &oddsctl_mongo_open != nullptr ? &oddsctl_mongo_open : nullptr;
   if (!open_fn) {
     static const Loaded loaded = load();
@@ -103,7 +103,7 @@ std::unique_ptr<Store> open(const std::string& uri) {
   }
   char message[2048] = "";
   int code = static_cast<int>(ExitCode::runtime);
-  Store* store = open_fn(uri.c_str(), &code, message, sizeof message);
+  Store* store = open_fn(uri.c_str(), static_cast<int>(mode), &code, message, sizeof message);
   if (store) return std::unique_ptr<Store>(store);
   if (code == static_cast<int>(ExitCode::usage)) throw UsageError(message);
   if (code == static_cast<int>(ExitCode::runtime)) throw StoreError(message);

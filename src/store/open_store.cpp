@@ -70,14 +70,14 @@ std::vector<std::string> built_in_stores() {
 #endif
 }
 
-std::unique_ptr<Store> open_store(const std::string& uri) {
+std::unique_ptr<Store> open_store(const std::string& uri, OpenMode mode) {
   if (uri.empty()) throw UsageError("store: empty URI or path");
   std::string scheme = scheme_of(uri);
-  if (scheme.empty()) return std::make_unique<SqliteStore>(uri);
-  if (scheme == "sqlite") return std::make_unique<SqliteStore>(sqlite_path_of(uri));
+  if (scheme.empty()) return std::make_unique<SqliteStore>(uri, mode);
+  if (scheme == "sqlite") return std::make_unique<SqliteStore>(sqlite_path_of(uri), mode);
   if (scheme == "mongodb" || scheme == "mongodb+srv") {
 #ifdef ODDSCTL_WITH_MONGO
-    return mongo_module::open(uri);
+    return mongo_module::open(uri, mode);
 #else
     throw UsageError("store " + redact_store_uri(uri) +
                      ": this oddsctl was built without MongoDB support (stores built in: " + built_in_list() + ")");

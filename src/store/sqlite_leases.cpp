@@ -68,6 +68,27 @@ bool SqliteStore::renew_lease(const std::string& name, const std::string& owner,
   });
 }
 
+LeaseResult SqliteStore::acquire_lease_from(const std::string& name, const std::string& owner,
+                                            const std::string& dead_owner, Millis ttl, TimePoint now) {
+  bool taken = locked("take over lease", [&](SQLite::Database& db) {
+    auto tx = write_txn(db);
+    // Only while the dead owner still holds it: a live run that took it meanwhile keeps it.
+    SQLite::Statement st(db, "UPDATE leases SET owner = ?, acquired_at = ?, expires_at = ? "
+                             "WHERE name = ? AND owner = ? AND owner <> ?");
+    st.bind(1, owner);
+    bind_time(st, 2, now);
+    bind_time(st, 3, now + ttl);
+    st.bind(4, name);
+    st.bind(5, dead_owner);
+    st.bind(6, owner);
+    bool changed = st.exec() > 0;
+    tx.commit();
+    return changed;
+  });
+  if (taken) return LeaseResult{true, Lease{name, owner, now, now + ttl}};
+  return acquire_lease(name, owner, ttl, now);  // released, expired or taken meanwhile
+}
+
 void SqliteStore::release_lease(const std::string& name, const std::string& owner) {
   locked("release lease", [&](SQLite::Database& db) {
     auto tx = write_txn(db);

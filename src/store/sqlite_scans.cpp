@@ -6,6 +6,8 @@
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 
+#include <spdlog/spdlog.h>
+
 #include "store/sqlite_store.hpp"
 #include "store/sqlite_util.hpp"
 
@@ -44,7 +46,13 @@ RegionScan read_scan(SQLite::Statement& st) {
   s.duration_ms = st.getColumn(5).getInt64();
   s.status = region_status_from_string(st.getColumn(6).getString());
   s.error = col_opt_text(st.getColumn(7));
-  s.failed_sports = nlohmann::json::parse(st.getColumn(8).getString()).get<std::vector<std::string>>();
+  // A damaged list of failed sports costs that list, not the scan.
+  try {
+    s.failed_sports = nlohmann::json::parse(st.getColumn(8).getString()).get<std::vector<std::string>>();
+  } catch (const std::exception& e) {
+    spdlog::warn("sqlite: scan {} region {}: failed_sports cannot be read, shown empty: {}", s.scan_id, s.region,
+                 e.what());
+  }
   s.requests = st.getColumn(9).getInt();
   s.credits_used = col_opt_int(st.getColumn(10));
   s.credits_remaining = col_opt_int(st.getColumn(11));
@@ -205,14 +213,23 @@ Opportunity read_opportunity(const char* text, std::size_t size) {
   return opportunity_from_json(nlohmann::json::parse(text, text + size));
 }
 
-void load_opportunities(SQLite::Database& db, RegionScan& scan) {
-  SQLite::Statement st(db, "SELECT json FROM opportunities WHERE scan_id = ? AND region = ? ORDER BY idx");
+// One stored row that cannot be read (not JSON, or not an opportunity) is skipped with a
+// warning naming it: the rest of the scan, and every other scan and region, are still
+// served. `store check` lists such rows.
+void load_opportunities(SQLite::Database& db, RegionScan& scan, const std::string& path) {
+  SQLite::Statement st(db, "SELECT idx, json FROM opportunities WHERE scan_id = ? AND region = ? ORDER BY idx");
   st.bind(1, scan.scan_id);
   st.bind(2, scan.region);
   if (scan.opportunity_count > 0) scan.opportunities.reserve(static_cast<std::size_t>(scan.opportunity_count));
   while (st.executeStep()) {
-    const auto col = st.getColumn(0);
-    scan.opportunities.push_back(read_opportunity(col.getText(), static_cast<std::size_t>(col.getBytes())));
+    const auto col = st.getColumn(1);
+    try {
+      scan.opportunities.push_back(read_opportunity(col.getText(), static_cast<std::size_t>(col.getBytes())));
+    } catch (const std::exception& e) {
+      spdlog::warn("sqlite {}: scan {} region {}: opportunity row {} skipped, it cannot be read: {} "
+                   "(oddsctl store check lists such rows)",
+                   path, scan.scan_id, scan.region, st.getColumn(0).getInt64(), e.what());
+    }
   }
 }
 
@@ -333,7 +350,7 @@ std::optional<RegionScan> SqliteStore::latest_good(const std::string& region, Sc
     st.bind(2, to_string(source));
     if (!st.executeStep()) return std::nullopt;
     RegionScan scan = read_scan(st);
-    load_opportunities(db, scan);
+    load_opportunities(db, scan, m_path);
     return scan;
   });
 }
@@ -355,7 +372,7 @@ std::vector<RegionScan> SqliteStore::list_scans(const ScanQuery& query) {
     std::vector<RegionScan> out;
     while (st.executeStep()) out.push_back(read_scan(st));
     if (query.with_opportunities)
-      for (auto& s : out) load_opportunities(db, s);
+      for (auto& s : out) load_opportunities(db, s, m_path);
     return out;
   });
 }
@@ -367,7 +384,7 @@ std::vector<RegionScan> SqliteStore::get_scan(const std::string& scan_id) {
     st.bind(1, scan_id);
     std::vector<RegionScan> out;
     while (st.executeStep()) out.push_back(read_scan(st));
-    for (auto& s : out) load_opportunities(db, s);
+    for (auto& s : out) load_opportunities(db, s, m_path);
     return out;
   });
 }

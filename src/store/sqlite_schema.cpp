@@ -100,16 +100,28 @@ const std::vector<std::vector<const char*>> k_migrations = {
         // Cleanup's "never a latest good scan" probe, and the cascade from scans.
         "CREATE INDEX latest_good_scan ON latest_good(scan_id, region)",
     },
+    // 3: credit reservations (budget guards across processes). Per key its remaining credits
+    // as last reported, and the reservations of calls in flight, each with an expiry.
+    {
+        R"(CREATE TABLE credit_keys (
+             key_id TEXT PRIMARY KEY, remaining INTEGER, reported_at INTEGER))",
+        R"(CREATE TABLE credit_holds (
+             id TEXT PRIMARY KEY, key_id TEXT NOT NULL, owner TEXT NOT NULL, cost INTEGER NOT NULL,
+             created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL))",
+        "CREATE INDEX credit_holds_key ON credit_holds(key_id, expires_at)",
+        "CREATE INDEX credit_holds_expires ON credit_holds(expires_at)",
+    },
 };
 
 // What check() expects to find (tables, then indexes), for the newest version.
 const std::vector<const char*> k_tables = {"schema_version", "scans", "opportunities", "latest_good", "leases",
                                            "ledger", "tracked_events", "snapshots", "meta", "alerts",
-                                           "heartbeats"};
+                                           "heartbeats", "credit_keys", "credit_holds"};
 const std::vector<const char*> k_indexes = {
     "scans_region_started", "scans_started",    "latest_good_scan", "leases_expires",  "ledger_key_at",
     "ledger_at",            "tracked_event",    "tracked_sport",    "tracked_commence", "snapshots_event",
-    "snapshots_taken",      "snapshots_sport",  "alerts_sent",      "heartbeats_cycle"};
+    "snapshots_taken",      "snapshots_sport",  "alerts_sent",      "heartbeats_cycle",
+    "credit_holds_key",     "credit_holds_expires"};
 
 int read_version(SQLite::Database& db) {
   SQLite::Statement st(db, "SELECT max(version) FROM schema_version");

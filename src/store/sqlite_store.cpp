@@ -1,9 +1,15 @@
 // Opening the SQLite store: the file and folder with private modes, the pragmas, the schema.
 #include "store/sqlite_store.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <optional>
+#include <set>
 #include <thread>
+#include <vector>
 
 #include <sqlite3.h>
 #include <fcntl.h>
@@ -12,6 +18,7 @@
 #include <unistd.h>
 
 #include <SQLiteCpp/Statement.h>
+#include <spdlog/spdlog.h>
 
 #include "store/sqlite_schema.hpp"
 
@@ -61,25 +68,166 @@ void set_wal_mode(SQLite::Database& db) {
   }
 }
 
+// A path as a file: URI (RFC 3986: everything but unreserved characters and '/' escaped).
+std::string file_uri(const std::string& path, const char* query) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string abs = std::filesystem::absolute(path).string();
+  std::string out = "file:";
+  for (unsigned char c : abs) {
+    if (std::isalnum(c) || c == '/' || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out + "?" + query;
+}
+
+// The first read opens the WAL index (-shm), which is where a read-only open can fail.
+void probe(SQLite::Database& db) { (void)db.execAndGet("SELECT count(*) FROM sqlite_master").getInt64(); }
+
+// SQLITE_OPEN_READONLY: never writes the file. A WAL database is read through its -shm file,
+// which SQLite makes when it is missing; where it cannot (a read-only folder or filesystem,
+// a full disk, no write permission on the folder) the file is opened `immutable`, as it is
+// on disk. No writer can be at work then: a writer needs the same -shm file.
+std::unique_ptr<SQLite::Database> connect_read_only(const std::string& path) {
+  std::unique_ptr<SQLite::Database> db;
+  try {
+    db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READONLY);
+    db->setBusyTimeout(k_busy_timeout_ms);
+    probe(*db);
+    return db;
+  } catch (const SQLite::Exception& e) {
+    const int code = e.getErrorCode() & 0xff;
+    if (code != SQLITE_CANTOPEN && code != SQLITE_READONLY && code != SQLITE_IOERR && code != SQLITE_FULL &&
+        code != SQLITE_PERM)
+      throw;
+    db.reset();
+    spdlog::debug("sqlite {}: read-only open failed ({}): reading the file as it is (immutable)", path, e.what());
+    try {
+      db = std::make_unique<SQLite::Database>(file_uri(path, "immutable=1"), SQLite::OPEN_READONLY | SQLite::OPEN_URI);
+      probe(*db);
+      return db;
+    } catch (const SQLite::Exception&) {
+      throw e;  // the first cause says more
+    }
+  }
+}
+
+// Why an existing file is not an oddsctl store, or nullopt when it is one (of any version)
+// or is empty. Only reads. An oddsctl store has a schema_version (version, applied_at) table
+// with rows, and oddsctl's tables; anything else is another program's file.
+std::optional<std::string> foreign_reason(SQLite::Database& db) {
+  static const std::set<std::string> own = {"scans",  "opportunities", "latest_good", "leases",  "ledger",
+                                            "tracked_events", "snapshots", "meta", "alerts", "heartbeats"};
+  std::vector<std::string> tables;
+  SQLite::Statement st(db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' "
+                           "ESCAPE '\\' ORDER BY name");
+  while (st.executeStep()) tables.push_back(st.getColumn(0).getString());
+  auto listed = [&] {
+    std::string out;
+    for (std::size_t i = 0; i < tables.size() && i < 5; ++i) out += (i ? ", " : "") + tables[i];
+    if (tables.size() > 5) out += ", ... (" + std::to_string(tables.size()) + " tables)";
+    return out;
+  };
+  if (tables.empty()) {
+    if (db.execAndGet("SELECT count(*) FROM sqlite_master").getInt64() == 0) return std::nullopt;  // a new file
+    return std::string("it holds views, indexes or triggers but no tables");
+  }
+  if (std::find(tables.begin(), tables.end(), "schema_version") == tables.end())
+    return "it has tables (" + listed() + ") and no schema_version table";
+  std::set<std::string> columns;
+  SQLite::Statement info(db, "PRAGMA table_info(schema_version)");
+  while (info.executeStep()) columns.insert(info.getColumn(1).getString());
+  if (columns != std::set<std::string>{"version", "applied_at"}) {
+    std::string names;
+    for (const auto& c : columns) names += (names.empty() ? "" : ", ") + c;
+    return "its schema_version table is another program's (columns " + names + ")";
+  }
+  const bool has_own = std::any_of(tables.begin(), tables.end(), [&](const std::string& t) { return own.count(t); });
+  const bool has_version = !db.execAndGet("SELECT max(version) FROM schema_version").isNull();
+  if (tables.size() == 1 && !has_version) return std::nullopt;  // a first migration under way elsewhere
+  if (!has_own) return "it has a schema_version table but none of oddsctl's tables (" + listed() + ")";
+  if (!has_version) return std::string("its schema_version table is empty while it has tables");
+  return std::nullopt;
+}
+
+StoreError not_ours(const std::string& path, const std::string& why) {
+  return StoreError("sqlite " + path + ": open: not an oddsctl store: " + why +
+                    "; it was not changed (give --store a new file or an oddsctl store)");
+}
+
 }  // namespace
 
-SqliteStore::SqliteStore(std::string path) : m_path(std::move(path)) {
-  make_private_dirs(std::filesystem::path(m_path).parent_path(), m_path);
-  make_private_file(m_path);
+SqliteStore::SqliteStore(std::string path, OpenMode mode) : m_path(std::move(path)), m_mode(mode) {
   try {
-    m_db = std::make_unique<SQLite::Database>(m_path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-    m_db->setBusyTimeout(k_busy_timeout_ms);
-    // WAL: readers see a consistent snapshot while one writer works; NORMAL sync is
-    // durable across application crashes (not power loss of the last commit), ample here.
-    set_wal_mode(*m_db);
-    m_db->exec("PRAGMA synchronous=NORMAL");
-    m_db->exec("PRAGMA foreign_keys=ON");
-    sqlite_schema::migrate(*m_db, m_path);
+    if (m_mode == OpenMode::read_only) open_read_only();
+    else open_read_write();
   } catch (const Error&) {
     throw;
   } catch (const std::exception& e) {
     throw fail("open", e.what());
   }
+}
+
+void SqliteStore::open_read_write() {
+  make_private_dirs(std::filesystem::path(m_path).parent_path(), m_path);
+  make_private_file(m_path);
+  m_db = std::make_unique<SQLite::Database>(m_path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  m_db->setBusyTimeout(k_busy_timeout_ms);
+  // Before anything is written (switching to WAL rewrites the header): another program's
+  // file is refused as it is.
+  if (auto why = foreign_reason(*m_db)) throw not_ours(m_path, *why);
+  // WAL: readers see a consistent snapshot while one writer works; NORMAL sync is
+  // durable across application crashes (not power loss of the last commit), ample here.
+  set_wal_mode(*m_db);
+  m_db->exec("PRAGMA synchronous=NORMAL");
+  m_db->exec("PRAGMA foreign_keys=ON");
+  sqlite_schema::migrate(*m_db, m_path);
+  // For tests only (tests/e2e/test_leases_faults.py): ODDSCTL_TEST_SQLITE_MAX_PAGES=N caps
+  // the file at N pages (never below its current size), so that a write that grows it
+  // fails with SQLITE_FULL ("database or disk is full"), as on a full disk.
+  if (const char* cap = std::getenv("ODDSCTL_TEST_SQLITE_MAX_PAGES"); cap && *cap)
+    m_db->exec("PRAGMA max_page_count=" + std::to_string(std::atoll(cap)));
+}
+
+void SqliteStore::open_read_only() {
+  // Never created: a typo in --store is an error, not a new empty store.
+  struct stat st {};
+  if (::stat(m_path.c_str(), &st) != 0) {
+    if (errno == ENOENT || errno == ENOTDIR) throw StoreError("no store at " + m_path + ": run a scan first");
+    throw fail("open", std::strerror(errno));
+  }
+  if (S_ISREG(st.st_mode) && st.st_size == 0)
+    throw StoreError("no store at " + m_path + " (the file is empty): run a scan first");
+  m_db = connect_read_only(m_path);
+  if (auto why = foreign_reason(*m_db)) throw not_ours(m_path, *why);
+  const int version = sqlite_schema::current_version(*m_db);
+  const int known = sqlite_schema::known_version();
+  if (version == 0) throw StoreError("no store at " + m_path + " (no oddsctl data in it yet): run a scan first");
+  if (version > known)
+    throw fail("open", "the store has schema version " + std::to_string(version) + ", newer than this oddsctl knows (" +
+                           std::to_string(known) + "); use a newer oddsctl");
+  if (version == known) return;
+  // An older oddsctl's store: reading it needs the newer schema. Upgraded here when this
+  // process may write it (what any command did before), else refused with the way out.
+  m_db.reset();
+  try {
+    SQLite::Database rw(m_path, SQLite::OPEN_READWRITE);  // never OPEN_CREATE
+    rw.setBusyTimeout(k_busy_timeout_ms);
+    rw.exec("PRAGMA foreign_keys=ON");
+    sqlite_schema::migrate(rw, m_path);
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw fail("open", "the store has schema version " + std::to_string(version) + ", older than this oddsctl's (" +
+                           std::to_string(known) + "), and it cannot be upgraded from here (" + e.what() +
+                           "): run `oddsctl cleanup --dry-run` once as a user who may write it");
+  }
+  spdlog::info("sqlite {}: schema upgraded from version {} to {}", m_path, version, known);
+  m_db = connect_read_only(m_path);
 }
 
 SqliteStore::~SqliteStore() = default;

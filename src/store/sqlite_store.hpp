@@ -22,10 +22,13 @@ namespace oddsctl {
 
 class SqliteStore final : public Store {
 public:
-  // Creates the file (0600) and its folder (0700) when missing, sets the pragmas and brings
-  // the schema up to date. StoreError when it cannot, or when the file's schema is newer
-  // than this binary knows.
-  explicit SqliteStore(std::string path);
+  // read_write: creates the file (0600) and its folder (0700) when missing, sets the pragmas
+  // and brings the schema up to date. read_only: opens an existing file without writing to
+  // it (SQLITE_OPEN_READONLY; `immutable` when not even the -shm file can be made); a missing
+  // or empty file is "no store at PATH: run a scan first". Either way StoreError when it
+  // cannot, when the file is not an oddsctl store (another program's tables: refused before
+  // anything is written), or when its schema is newer than this binary knows.
+  explicit SqliteStore(std::string path, OpenMode mode = OpenMode::read_write);
   ~SqliteStore() override;
 
   const std::string& path() const { return m_path; }
@@ -39,12 +42,18 @@ public:
 
   LeaseResult acquire_lease(const std::string& name, const std::string& owner, Millis ttl, TimePoint now) override;
   bool renew_lease(const std::string& name, const std::string& owner, Millis ttl, TimePoint now) override;
+  LeaseResult acquire_lease_from(const std::string& name, const std::string& owner, const std::string& dead_owner,
+                                 Millis ttl, TimePoint now) override;
   void release_lease(const std::string& name, const std::string& owner) override;
   std::vector<Lease> list_leases() override;
 
   void append_ledger(const std::vector<LedgerEntry>& entries) override;
   std::vector<LedgerEntry> ledger(const LedgerQuery& query) override;
   std::vector<LedgerEntry> latest_per_key() override;
+
+  CreditGrant reserve_credits(const CreditRequest& request) override;
+  void settle_credits(const CreditHold& hold, std::int64_t charged, const Credits& credits, TimePoint now) override;
+  void release_credits(const CreditHold& hold) override;
 
   void upsert_tracked(const std::vector<TrackedEvent>& events) override;
   std::vector<TrackedEvent> list_tracked(const TrackedQuery& query) override;
@@ -87,7 +96,11 @@ private:
   StoreError fail(const char* op, const std::string& cause) const;
   std::int64_t size_bytes(SQLite::Database& db);
 
+  void open_read_write();
+  void open_read_only();
+
   std::string m_path;
+  OpenMode m_mode;
   std::mutex m_mutex;
   std::unique_ptr<SQLite::Database> m_db;
 };

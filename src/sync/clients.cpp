@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "oddsctl/budget.hpp"
+#include "oddsctl/scan.hpp"
 #include "sync/sync_internal.hpp"
 
 namespace oddsctl::sync_detail {
@@ -31,7 +32,8 @@ void LedgerSink::flush(Store& store) {
 ClientSet::ClientSet(const SyncOptions& options, const ApiFactory& factory, const EnvLookup& env, Store& store,
                      LedgerSink& ledger, Deadline deadline, std::string command)
     : m_options(options), m_factory(factory), m_env(env), m_store(store), m_ledger(ledger),
-      m_deadline(deadline), m_command(std::move(command)) {}
+      m_deadline(deadline), m_command(std::move(command)),
+      m_cap(std::make_shared<RunCreditCap>(options.max_credits)) {}
 
 RegionClient& ClientSet::get(const std::string& region) {
   auto it = m_clients.find(region);
@@ -41,17 +43,30 @@ RegionClient& ClientSet::get(const std::string& region) {
   auto key = resolve_key(region, m_env);
   // Regions without a key still get a group of their own; the factory reports the error.
   rc.key_group = key ? key->id() : "region:" + region;
+  // One guard per key (regions sharing a key share it), all under one --max-credits cap for
+  // the whole run; paid calls are reserved in the store, so other processes see them.
   auto& guard = m_guards[rc.key_group];
   if (!guard) {
-    std::optional<std::int64_t> remaining;
-    if (key && m_options.reserve) {
+    BudgetGuard::Options g;
+    g.reserve = m_options.reserve;
+    g.cap = m_cap;
+    if (key && (m_options.reserve || m_options.max_credits)) {
       try {
-        remaining = last_known_remaining(m_store, key->id());  // not just the newest row: see budget.hpp
+        if (auto known = last_known_report(m_store, key->id())) {  // not just the newest row: see budget.hpp
+          g.known_remaining = known->remaining;
+          g.known_at = known->reported_at;
+        }
       } catch (const std::exception& e) {
         spdlog::warn("sync: could not read the budget ledger: {}", e.what());
       }
     }
-    guard = std::make_shared<BudgetGuard>(m_options.reserve, m_options.max_credits, remaining);
+    if (key) {
+      g.reservations = &m_store;
+      g.key_id = key->id();
+      g.owner = m_options.worker.empty() ? default_worker_id() : m_options.worker;
+      g.hold_ttl = credit_hold_ttl(m_options.timeout);
+    }
+    guard = std::make_shared<BudgetGuard>(std::move(g));
   }
   ClientOptions co = client_options(m_options, region, m_command);
   co.deadline = m_deadline;

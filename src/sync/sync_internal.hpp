@@ -53,6 +53,7 @@ private:
   std::string m_command;
   std::map<std::string, RegionClient> m_clients;
   std::map<std::string, std::shared_ptr<BudgetGuard>> m_guards;  // per key group
+  std::shared_ptr<RunCreditCap> m_cap;  // --max-credits: one cap for the whole run
 };
 
 // Runs fn(i) for i in [0, n) on at most `concurrency` threads; fn must not throw.

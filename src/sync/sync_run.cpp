@@ -5,6 +5,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "oddsctl/leases.hpp"
+
 #include "sync/sync_internal.hpp"
 
 namespace oddsctl {
@@ -57,6 +59,38 @@ std::vector<std::pair<TrackedEvent, Tier>> select_event(const SyncOptions& optio
   return picked;
 }
 
+// The tier leases this run holds: released on every way out (an exception included), each
+// release failure logged, never thrown; noted process-wide (leases.hpp) for the worker's
+// grace exit.
+class HeldLeases {
+public:
+  HeldLeases(Store& store, std::string owner) : m_store(store), m_owner(std::move(owner)) {}
+  HeldLeases(const HeldLeases&) = delete;
+  HeldLeases& operator=(const HeldLeases&) = delete;
+  ~HeldLeases() { release(); }
+  void add(const std::string& name) {
+    m_names.push_back(name);
+    note_lease_held(m_store, name, m_owner);
+  }
+  std::size_t size() const { return m_names.size(); }
+  void release() {
+    for (const auto& name : m_names) {
+      note_lease_released(m_store, name, m_owner);
+      try {
+        m_store.release_lease(name, m_owner);
+      } catch (const std::exception& e) {
+        spdlog::warn("sync: could not release lease {} (it expires on its own): {}", name, e.what());
+      }
+    }
+    m_names.clear();
+  }
+
+private:
+  Store& m_store;
+  std::string m_owner;
+  std::vector<std::string> m_names;
+};
+
 }  // namespace
 
 SyncReport run_sync(const SyncOptions& options, Store& store, const ApiFactory& api_factory, const EnvLookup& env) {
@@ -90,8 +124,9 @@ SyncReport run_sync(const SyncOptions& options, Store& store, const ApiFactory& 
   }
 
   std::vector<std::pair<TrackedEvent, Tier>> selected;
-  std::vector<std::string> leases;
   const std::string owner = owner_of(options);
+  HeldLeases leases(store, owner);
+  int leases_held_elsewhere = 0;
   if (options.event_id) {
     selected = select_event(options, store, now, report);
   } else {
@@ -106,14 +141,16 @@ SyncReport run_sync(const SyncOptions& options, Store& store, const ApiFactory& 
     for (Tier tier : tiers) {
       for (const auto& [region, events] : per_region) {
         std::string name = "sync:" + region + ":" + to_string(tier);
-        auto lease = store.acquire_lease(name, owner, lease_ttl(options), now);
+        // A holder on this host whose process is gone is taken over at once.
+        auto lease = acquire_or_reclaim_lease(store, name, owner, lease_ttl(options), now);
         if (!lease.acquired) {
           report.skipped_leases.push_back(name + " held by " + lease.lease.owner);
           spdlog::warn("sync: {} is held by {} until {}; skipped", name, lease.lease.owner,
                        format_rfc3339(lease.lease.expires_at));
+          ++leases_held_elsewhere;
           continue;
         }
-        leases.push_back(name);
+        leases.add(name);
         for (auto& e : select_due(events, tier, options.policy, now)) selected.emplace_back(std::move(e), tier);
       }
     }
@@ -123,19 +160,9 @@ SyncReport run_sync(const SyncOptions& options, Store& store, const ApiFactory& 
   std::vector<Batch> batches = sync_detail::make_batches(selected, options.batch_size);
   for (const auto& b : batches) clients.get(b.region);  // made here, before any thread
   spdlog::info("sync {}: {} events selected, {} calls", report.tier, selected.size(), batches.size());
-  try {
-    sync_detail::fetch_batches(batches, options, store, clients, ledger, deadline, auto_run, report);
-  } catch (...) {
-    for (const auto& name : leases) store.release_lease(name, owner);
-    throw;
-  }
-  for (const auto& name : leases) {
-    try {
-      store.release_lease(name, owner);
-    } catch (const std::exception& e) {
-      spdlog::warn("sync: could not release lease {}: {}", name, e.what());
-    }
-  }
+  report.all_leases_held = leases_held_elsewhere > 0 && leases.size() == 0;
+  sync_detail::fetch_batches(batches, options, store, clients, ledger, deadline, auto_run, report);
+  leases.release();
   finish();
   return report;
 }

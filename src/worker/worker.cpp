@@ -7,10 +7,12 @@
 
 #include <chrono>
 #include <filesystem>
+#include <memory>
 #include <thread>
 
 #include <spdlog/spdlog.h>
 
+#include "oddsctl/leases.hpp"
 #include "oddsctl/settings.hpp"
 
 namespace oddsctl {
@@ -60,7 +62,19 @@ const std::atomic<bool>& install_stop_signals(Millis grace) {
   std::thread([] {
     while (!g_stop.load()) std::this_thread::sleep_for(Millis(50));
     std::this_thread::sleep_for(Millis(g_grace_ms.load()));
-    spdlog::warn("grace period over: exiting with calls still in flight (their leases expire on their own)");
+    // The calls in flight cannot be unwound, but their leases are given back: the next run
+    // must not find its regions held by a process that is gone. Bounded: a store that does
+    // not answer must not keep a stopping worker alive.
+    spdlog::warn("grace period over: exiting with calls still in flight; releasing the leases held");
+    auto done = std::make_shared<std::atomic<bool>>(false);
+    std::thread([done] {
+      int n = release_noted_leases();
+      if (n > 0) spdlog::info("released {} {} at the grace exit", n, n == 1 ? "lease" : "leases");
+      done->store(true);
+    }).detach();
+    const auto give_up = SteadyClock::now() + std::chrono::seconds(3);
+    while (!done->load() && SteadyClock::now() < give_up) std::this_thread::sleep_for(Millis(10));
+    spdlog::default_logger()->flush();
     _exit(0);
   }).detach();
   return g_stop;
@@ -89,8 +103,19 @@ ExitCode run_worker(const WorkerOptions& o, Store* store, const std::atomic<bool
     }
     ++hb.cycles;
     hb.last_cycle_at = now_utc();
+    // A requested stop is not a failure: what it cut short ("not fetched (run stopped)") is
+    // no error of the worker's; a real error of the same cycle still is.
+    const bool stopped = stop.load();
+    if (stopped && r.error && r.error->find("(run stopped)") != std::string::npos) r.error.reset();
     hb.last_error = r.error;
     if (r.error) on_note("cycle " + std::to_string(hb.cycles) + ": " + *r.error);
+    if (stopped) spdlog::info("cycle {} ended by the stop request", hb.cycles);
+    // A cycle in which another run held every lease did nothing: not healthy.
+    const bool idle = r.all_skipped && !stopped;
+    if (idle) {
+      spdlog::warn("cycle {}: nothing done: every lease was held by another run; health file not touched", hb.cycles);
+      if (!hb.last_error) hb.last_error = "nothing done: every lease was held by another run";
+    }
     if (store) {
       try {
         store->heartbeat(hb);
@@ -98,7 +123,7 @@ ExitCode run_worker(const WorkerOptions& o, Store* store, const std::atomic<bool
         on_note(std::string("heartbeat not recorded: ") + e.what());
       }
     }
-    if (r.code == ExitCode::ok && o.health_file) touch(*o.health_file);
+    if (r.code == ExitCode::ok && !idle && o.health_file) touch(*o.health_file);
     if (o.max_cycles && hb.cycles >= *o.max_cycles) break;
 
     // Next tick on the fixed grid; ticks that passed during an overrun are skipped.

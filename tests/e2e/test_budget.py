@@ -177,6 +177,9 @@ class BudgetTest(E2ETest):
             self.assertNoKeyLeak(KEY_UK, text)
 
     def test_empty_ledger_is_not_an_error(self):
+        # No store at all: a reader never makes one (exit 1, see test_readonly.py).
+        self.assertIn("no store at", self.run_cli("budget", check=1).stderr)
+        self.run_cli("cleanup", "--dry-run", check=0)  # an empty store
         doc = self.run_json("budget")
         self.assertEqual(doc["keys"], [])
         self.run_cli("budget", check=0)
@@ -184,6 +187,7 @@ class BudgetTest(E2ETest):
     def test_check_exits_0_5_or_1(self):
         self.fake.add_key(KEY_AU, remaining=50)
         # Nothing known yet: exit 1 with a one-line reason.
+        self.run_cli("cleanup", "--dry-run", check=0)  # an empty store (readers never make one)
         proc = self.run_cli("budget", "check", "--min-remaining", "10", env=KEY_ENV)
         self.assertEqual(proc.returncode, 1, self.describe(proc))
         self.assertIn("not known", proc.stderr)

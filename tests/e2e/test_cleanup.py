@@ -19,7 +19,7 @@ TABLES = ("scans", "opportunities", "latest_good", "snapshots", "ledger", "alert
 class CleanupCase(E2ETest):
     def setUp(self):
         super().setUp()
-        self.run_cli("cache", "list", check=0)  # creates the store and its schema
+        self.run_cli("cleanup", "--dry-run", check=0)  # creates the store and its schema (readers never do)
         self.now = utcnow()
 
     def counts(self):

@@ -67,3 +67,55 @@ TEST_CASE("lease: renew extends ours; release by the owner frees it, by another 
     CHECK(store.acquire_lease("scan:au", "b", seconds(10), at_s(21)).acquired);
   });
 }
+
+TEST_CASE("lease: acquire_lease_from takes over from the named dead owner at once, from no one else") {
+  for_each_backend([](Store& store, const std::string&, const std::string&) {
+    REQUIRE(store.acquire_lease("scan:au", "host-a:1", seconds(120), at_s(0)).acquired);
+    // Still valid for 110 s: acquire_lease refuses, a takeover from the dead holder succeeds.
+    CHECK_FALSE(store.acquire_lease("scan:au", "host-b:2", seconds(60), at_s(10)).acquired);
+    auto r = store.acquire_lease_from("scan:au", "host-b:2", "host-a:1", seconds(60), at_s(10));
+    CHECK(r.acquired);
+    CHECK(r.lease.owner == "host-b:2");
+    CHECK(r.lease.acquired_at == at_s(10));
+    CHECK(r.lease.expires_at == at_s(70));
+    auto leases = store.list_leases();
+    REQUIRE(leases.size() == 1);
+    CHECK(leases[0].owner == "host-b:2");
+    CHECK(leases[0].acquired_at == at_s(10));
+    CHECK(leases[0].expires_at == at_s(70));
+    // The old owner has lost it.
+    CHECK_FALSE(store.renew_lease("scan:au", "host-a:1", seconds(60), at_s(11)));
+    store.release_lease("scan:au", "host-a:1");
+    CHECK(store.list_leases().at(0).owner == "host-b:2");
+
+    // A third run that believes host-a:1 is the holder must not take it from the live host-b:2.
+    auto c = store.acquire_lease_from("scan:au", "host-c:3", "host-a:1", seconds(60), at_s(12));
+    CHECK_FALSE(c.acquired);
+    CHECK(c.lease.owner == "host-b:2");
+    CHECK(c.lease.expires_at == at_s(70));
+    CHECK(store.list_leases().at(0).owner == "host-b:2");
+  });
+}
+
+TEST_CASE("lease: acquire_lease_from on a free, expired or own lease behaves as acquire_lease") {
+  for_each_backend([](Store& store, const std::string&, const std::string&) {
+    // Free (never taken, or released meanwhile).
+    auto a = store.acquire_lease_from("sync:au:hot", "b", "a", seconds(10), at_s(0));
+    CHECK(a.acquired);
+    CHECK(a.lease.owner == "b");
+    CHECK(a.lease.expires_at == at_s(10));
+    // Ours: extended, acquired_at kept.
+    auto again = store.acquire_lease_from("sync:au:hot", "b", "a", seconds(10), at_s(5));
+    CHECK(again.acquired);
+    CHECK(again.lease.acquired_at == at_s(0));
+    CHECK(again.lease.expires_at == at_s(15));
+    // Expired, held by someone else than the dead owner named: free anyway.
+    auto c = store.acquire_lease_from("sync:au:hot", "c", "a", seconds(10), at_s(15));
+    CHECK(c.acquired);
+    CHECK(c.lease.owner == "c");
+    REQUIRE(store.list_leases().size() == 1);
+    CHECK(store.list_leases().at(0).owner == "c");
+    // Named dead owner == ourselves: just an acquire (held by c: refused).
+    CHECK_FALSE(store.acquire_lease_from("sync:au:hot", "d", "d", seconds(10), at_s(16)).acquired);
+  });
+}

@@ -3,10 +3,12 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <map>
 #include <thread>
 #include <vector>
 
 #include "oddsctl/api.hpp"
+#include "oddsctl/store.hpp"
 
 using namespace oddsctl;
 
@@ -126,4 +128,145 @@ TEST_CASE("concurrent reservations never pass the reserve") {
   CHECK(allowed.load() == 100);
   CHECK(refused.load() == 300);
   CHECK(guard.tripped());
+}
+
+// ---- one cap for the whole run; the store's reservations -----------------------------
+
+namespace {
+
+// Records what a guard asks of the store; decides like a store with `remaining`.
+class FakeReservations : public CreditReservations {
+public:
+  std::optional<std::int64_t> remaining;
+  std::int64_t held = 0;
+  bool broken = false;
+  std::vector<CreditRequest> asked;
+  std::vector<std::pair<std::string, std::int64_t>> settled;  // id, charged
+  std::vector<std::string> released;
+  std::map<std::string, std::int64_t> holds;
+  int next_id = 0;
+
+  CreditGrant reserve_credits(const CreditRequest& r) override {
+    if (broken) throw StoreError("sqlite x.db: reserve credits: disk I/O error");
+    asked.push_back(r);
+    CreditGrant g;
+    g.remaining = remaining;
+    g.held = held;
+    if (!r.reserve || !remaining || *remaining - held - r.cost >= *r.reserve) {
+      g.hold = CreditHold{r.key_id, "h" + std::to_string(++next_id)};
+      holds[g.hold->id] = r.cost;
+      held += r.cost;
+    }
+    return g;
+  }
+  void settle_credits(const CreditHold& h, std::int64_t charged, const Credits& c, TimePoint) override {
+    settled.emplace_back(h.id, charged);
+    held -= holds[h.id];
+    holds.erase(h.id);
+    if (c.remaining) remaining = *c.remaining;
+  }
+  void release_credits(const CreditHold& h) override {
+    released.push_back(h.id);
+    held -= holds[h.id];
+    holds.erase(h.id);
+  }
+};
+
+BudgetGuard::Options hooked(FakeReservations& store, std::optional<std::int64_t> reserve,
+                            std::shared_ptr<RunCreditCap> cap = nullptr) {
+  BudgetGuard::Options o;
+  o.reserve = reserve;
+  o.cap = std::move(cap);
+  o.reservations = &store;
+  o.key_id = "key1";
+  o.owner = "host:1";
+  o.hold_ttl = std::chrono::seconds(9);
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("one --max-credits cap shared by the guards of every key and region") {
+  auto cap = std::make_shared<RunCreditCap>(9);
+  BudgetGuard::Options a_opts, b_opts;
+  a_opts.cap = cap;
+  b_opts.cap = cap;
+  BudgetGuard a(a_opts), b(b_opts);  // two keys
+  a.reserve_call(3, "k");
+  b.reserve_call(3, "k");
+  a.reserve_call(3, "k");  // 9 in flight: the cap
+  CHECK(refusal_kind(b, 3) == ApiErrorKind::budget);
+  CHECK(b.tripped());
+  CHECK_FALSE(a.tripped());
+  a.settle(3, reported(100, 0));  // came back empty: free
+  b.reserve_call(3, "k");
+  a.release(3);
+  b.settle(3, reported(90, 3));
+  b.settle(3, reported(87, 3));
+  CHECK(cap->spent() == 6);
+  CHECK(cap->pending() == 0);
+  CHECK(a.spent() == 0);
+  CHECK(b.spent() == 6);
+}
+
+TEST_CASE("with a store, every paid call is reserved there and the store decides the reserve") {
+  FakeReservations store;
+  store.remaining = 56;
+  auto opts = hooked(store, 50);
+  opts.known_remaining = 60;
+  opts.known_at = from_epoch_ms(1000);
+  BudgetGuard guard(opts);
+  guard.reserve_call(3, "k");
+  REQUIRE(store.asked.size() == 1);
+  CHECK(store.asked[0].key_id == "key1");
+  CHECK(store.asked[0].cost == 3);
+  CHECK(store.asked[0].reserve == 50);
+  CHECK(store.asked[0].known_remaining == 60);
+  CHECK(store.asked[0].known_at == from_epoch_ms(1000));
+  CHECK(store.asked[0].ttl == std::chrono::seconds(9));
+  // Another process holds 2 more: 56 - 3 - 2 - 3 < 50.
+  store.held += 2;
+  try {
+    guard.reserve_call(3, "key …abcd (region uk)");
+    FAIL("expected a refusal");
+  } catch (const ApiError& e) {
+    CHECK(e.kind() == ApiErrorKind::budget);
+    CHECK(std::string(e.what()).find("reserve of 50") != std::string::npos);
+    CHECK(std::string(e.what()).find("remaining 56") != std::string::npos);
+  }
+  CHECK(guard.tripped());
+  CHECK(guard.cap()->pending() == 3);  // the refused call holds nothing
+  guard.settle(3, reported(53, 3));
+  REQUIRE(store.settled.size() == 1);
+  CHECK(store.settled[0] == std::make_pair(std::string("h1"), std::int64_t{3}));
+  guard.reserve_call(1, "k");  // 53 - 2 - 1 = 50
+  guard.release(1);
+  CHECK(store.released == std::vector<std::string>{"h2"});
+  // Free calls never touch the store.
+  guard.settle(0, Credits{std::nullopt, 53, 0});
+  CHECK(store.asked.size() == 3);
+  CHECK(store.settled.size() == 1);
+}
+
+TEST_CASE("a refusal by the run's cap never reserves in the store") {
+  FakeReservations store;
+  BudgetGuard guard(hooked(store, std::nullopt, std::make_shared<RunCreditCap>(2)));
+  CHECK(refusal_kind(guard, 3) == ApiErrorKind::budget);
+  CHECK(store.asked.empty());
+}
+
+TEST_CASE("a store failure falls back to the run's own figures") {
+  FakeReservations store;
+  store.broken = true;
+  auto opts = hooked(store, 50);
+  opts.known_remaining = 54;
+  BudgetGuard guard(opts);
+  guard.reserve_call(3, "k");  // 54 - 3 >= 50
+  CHECK(refusal_kind(guard, 3) == ApiErrorKind::budget);
+  guard.settle(3, reported(51, 3));  // no hold: the store is told the figure only
+  CHECK(guard.remaining() == 51);
+}
+
+TEST_CASE("a reservation lives two timeouts plus 5 s") {
+  CHECK(credit_hold_ttl(std::chrono::seconds(10)) == std::chrono::seconds(25));
 }

@@ -329,7 +329,7 @@ TEST_CASE("the URI must name a database; options pass through; defaults fill the
   CHECK(std::string(mongoc_uri_get_replica_set(uri)) == "rs0");
   CHECK(mongoc_uri_get_option_as_int32(uri, MONGOC_URI_CONNECTTIMEOUTMS, 0) == 1500);
   CHECK(mongoc_uri_get_option_as_bool(uri, MONGOC_URI_RETRYWRITES, false));
-  CHECK(mongoc_uri_get_option_as_int32(uri, MONGOC_URI_SERVERSELECTIONTIMEOUTMS, 0) == 10000);
+  CHECK(mongoc_uri_get_option_as_int32(uri, MONGOC_URI_SERVERSELECTIONTIMEOUTMS, 0) == 2000);
   CHECK(std::string(mongoc_uri_get_appname(uri)) == "oddsctl");
   CHECK(mongoc_write_concern_get_wmajority(mongoc_uri_get_write_concern(uri)));
 
@@ -521,6 +521,56 @@ TEST_CASE("an unreachable server fails quickly with a clear StoreError and no pa
     CHECK(msg.find('\n') == std::string::npos);
   }
   CHECK_THROWS_AS(make_mongo_store("mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=200"), UsageError);
+}
+
+TEST_CASE("timeouts: about 2 s for server selection and connect unless the URI sets them") {
+  MongoTarget t = parse_mongo_uri("mongodb://h/odds");
+  CHECK(mongoc_uri_get_option_as_int32(t.uri.get(), MONGOC_URI_SERVERSELECTIONTIMEOUTMS, 0) == 2000);
+  CHECK(mongoc_uri_get_option_as_int32(t.uri.get(), MONGOC_URI_CONNECTTIMEOUTMS, 0) == 2000);
+  MongoTarget own = parse_mongo_uri("mongodb://h/odds?serverSelectionTimeoutMS=7000&connectTimeoutMS=4500");
+  CHECK(mongoc_uri_get_option_as_int32(own.uri.get(), MONGOC_URI_SERVERSELECTIONTIMEOUTMS, 0) == 7000);
+  CHECK(mongoc_uri_get_option_as_int32(own.uri.get(), MONGOC_URI_CONNECTTIMEOUTMS, 0) == 4500);
+  // Option names are case-insensitive in a URI: a user's spelling is still theirs.
+  MongoTarget cased = parse_mongo_uri("mongodb://h/odds?serverselectiontimeoutms=900&CONNECTTIMEOUTMS=800");
+  CHECK(mongoc_uri_get_option_as_int32(cased.uri.get(), MONGOC_URI_SERVERSELECTIONTIMEOUTMS, 0) == 900);
+  CHECK(mongoc_uri_get_option_as_int32(cased.uri.get(), MONGOC_URI_CONNECTTIMEOUTMS, 0) == 800);
+}
+
+TEST_CASE("a closed port fails within the default timeouts, read-write or read-only") {
+  for (OpenMode mode : {OpenMode::read_write, OpenMode::read_only}) {
+    auto t0 = std::chrono::steady_clock::now();
+    CHECK_THROWS_AS(make_mongo_store("mongodb://127.0.0.1:1/x", mode), StoreError);
+    auto took = std::chrono::steady_clock::now() - t0;
+    CHECK(took < 5s);
+  }
+}
+
+TEST_CASE("one embedded opportunity that cannot be read is skipped; the rest of the scan is served") {
+  RegionScan s = sample_scan();
+  Opportunity second = s.opportunities[0];
+  second.event_id = "ev2";
+  s.opportunities.push_back(second);
+  Bson good = scan_to_bson(s);
+  // The same document with two damaged entries in its array: one without legs, one that is
+  // not a document at all.
+  std::string json = json_of(good);
+  auto at = json.find("\"opportunities\":[");
+  REQUIRE(at != std::string::npos);
+  at = json.find('[', at) + 1;
+  json.insert(at, R"({"region": "au", "market": "h2h"}, 42, )");
+  Bson damaged = Bson::from_json(json);
+  RegionScan back = scan_from_bson(Reader(damaged.get()));
+  REQUIRE(back.opportunities.size() == 2);
+  check_equal(back.opportunities[0], s.opportunities[0]);
+  CHECK(back.opportunities[1].event_id == "ev2");
+
+  Bson bad_leg = Bson::from_json(
+      R"({"region": "au", "event_id": "e", "market": "h2h", "commence_time": {"$date": "2024-01-01T00:00:00Z"},)"
+      R"( "implied_sum": 0.9, "profit_pct": 1.0, "legs": [{"outcome": "A"}]})");
+  CHECK(opportunity_problem(Reader(bad_leg.get())).value_or("") == "a leg has no price");
+  Bson one = Bson();
+  put_opportunity(one.get(), s.opportunities[0]);
+  CHECK_FALSE(opportunity_problem(Reader(one.get())).has_value());
 }
 
 #endif  // ODDSCTL_WITH_MONGO

@@ -4,6 +4,8 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -420,5 +422,164 @@ TEST_CASE("check names a scan whose source or empty reason this binary does not 
     FAIL("list_scans must refuse the row");
   } catch (const StoreError& e) {
     CHECK(std::string(e.what()).find("sqlite " + path + ": list scans: ") == 0);
+  }
+}
+
+// --- read-only opens, other programs' files, one bad row ---
+
+namespace {
+
+std::string file_bytes(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+struct FileState {
+  std::string bytes;
+  std::int64_t mtime_ns = 0;
+  explicit FileState(const fs::path& p) : bytes(file_bytes(p)) {
+    struct stat st {};
+    REQUIRE(::stat(p.c_str(), &st) == 0);
+    mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+  }
+  bool operator==(const FileState& o) const { return bytes == o.bytes && mtime_ns == o.mtime_ns; }
+};
+
+// A closed store file in WAL mode with everything checkpointed (no -wal, no -shm left).
+void make_store_with(const fs::path& path, const std::vector<RegionScan>& scans) {
+  {
+    auto store = open_store(path.string());
+    for (const auto& s : scans) store->save_scan(s);
+  }
+  REQUIRE_FALSE(fs::exists(path.string() + "-wal"));
+}
+
+}  // namespace
+
+TEST_CASE("read-only: a missing file is 'no store at PATH', and nothing is created") {
+  TempDir tmp;
+  auto path = tmp.path / "typo" / "oddsctl.db";
+  const std::string says = "no store at " + path.string() + ": run a scan first";
+  CHECK_THROWS_WITH_AS(open_store(path.string(), OpenMode::read_only), doctest::Contains(says.c_str()), StoreError);
+  CHECK_FALSE(fs::exists(path.parent_path()));
+  auto flat = tmp.path / "oddsctl.db";
+  CHECK_THROWS_WITH_AS(open_store("sqlite://" + flat.string(), OpenMode::read_only),
+                       doctest::Contains("no store at"), StoreError);
+  CHECK_FALSE(fs::exists(flat));
+  // An empty file (what a writer makes first) is no store either, and stays empty.
+  { std::ofstream(flat.string()).flush(); }
+  CHECK_THROWS_WITH_AS(open_store(flat.string(), OpenMode::read_only), doctest::Contains("no store at"), StoreError);
+  CHECK(fs::file_size(flat) == 0);
+  // A writer makes a store of it.
+  CHECK_NOTHROW(open_store(flat.string()));
+  CHECK_NOTHROW(open_store(flat.string(), OpenMode::read_only));
+}
+
+TEST_CASE("read-only: reads a store without changing its file; writes are refused") {
+  TempDir tmp;
+  auto path = tmp.path / "s.db";
+  make_store_with(path, {scan("run-1", 3, 0)});
+  ::chmod(path.c_str(), 0400);  // root ignores it: the bytes and mtime are the real check
+  FileState before(path);
+  {
+    auto store = open_store(path.string(), OpenMode::read_only);
+    auto got = store->latest_good("au");
+    REQUIRE(got.has_value());
+    CHECK(got->opportunities.size() == 3);
+    CHECK(store->list_scans({}).size() == 1);
+    CHECK(store->check().empty());
+    CHECK(store->info().schema_version == sqlite_schema::known_version());
+    CHECK_THROWS_AS(store->set_meta("k", "v"), StoreError);
+    CHECK_THROWS_AS(store->save_scan(scan("run-2", 1, 60)), StoreError);
+  }
+  CHECK(FileState(path) == before);
+  ::chmod(path.c_str(), 0600);
+}
+
+TEST_CASE("read-only: an older oddsctl's store is upgraded when it may be written, never created") {
+  TempDir tmp;
+  auto path = (tmp.path / "v1.db").string();
+  {
+    SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec("PRAGMA journal_mode=WAL");
+    sqlite_schema::migrate_to(db, path, 1);
+  }
+  auto store = open_store(path, OpenMode::read_only);
+  CHECK(store->info().schema_version == sqlite_schema::known_version());
+  CHECK_FALSE(store->latest_good("au").has_value());
+}
+
+TEST_CASE("another program's SQLite file is refused, read-write or read-only, and never written to") {
+  TempDir tmp;
+  struct Case {
+    const char* name;
+    const char* sql;
+    const char* says;
+  };
+  const Case cases[] = {
+      {"other-app", "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO users VALUES (1, 'a')",
+       "no schema_version table"},
+      {"their-version", "CREATE TABLE schema_version (id INTEGER, version TEXT); INSERT INTO schema_version VALUES (1, '7')",
+       "another program's"},
+      {"same-shape", "CREATE TABLE schema_version (version INTEGER NOT NULL, applied_at INTEGER NOT NULL); "
+                     "INSERT INTO schema_version VALUES (1, 0); CREATE TABLE orders (id INTEGER)",
+       "none of oddsctl's tables"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.name);
+    auto path = tmp.path / (std::string(c.name) + ".db");
+    {
+      SQLite::Database db(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+      db.exec(c.sql);
+    }
+    FileState before(path);
+    for (OpenMode mode : {OpenMode::read_write, OpenMode::read_only}) {
+      try {
+        open_store(path.string(), mode);
+        FAIL("a foreign file must be refused");
+      } catch (const StoreError& e) {
+        std::string msg = e.what();
+        CHECK(msg.find("sqlite " + path.string() + ": open: not an oddsctl store") == 0);
+        CHECK(msg.find(c.says) != std::string::npos);
+      }
+    }
+    CHECK(FileState(path) == before);
+    CHECK_FALSE(fs::exists(path.string() + "-wal"));
+    SQLite::Database db(path.string());
+    CHECK(db.execAndGet("PRAGMA journal_mode").getString() == "delete");  // not switched to WAL
+    CHECK_FALSE(db.tableExists("scans"));
+  }
+}
+
+TEST_CASE("one opportunity row that cannot be read is skipped; the rest of the scan and other scans are served") {
+  TempDir tmp;
+  auto path = (tmp.path / "s.db").string();
+  auto store = open_store(path);
+  store->save_scan(scan("run-1", 4, 0));
+  auto uk = scan("run-1", 2, 0);
+  uk.region = "uk";
+  for (auto& o : uk.opportunities) o.region = "uk";
+  store->save_scan(uk);
+  {
+    SQLite::Database db(path, SQLite::OPEN_READWRITE);
+    // Not JSON; JSON that is not an opportunity (the SAX path gives up, the tree path throws).
+    db.exec("UPDATE opportunities SET json = '{\"region\": \"au\", ' WHERE region = 'au' AND idx = 1");
+    db.exec("UPDATE opportunities SET json = '{\"region\": 5, \"legs\": 3}' WHERE region = 'au' AND idx = 3");
+  }
+  for (OpenMode mode : {OpenMode::read_write, OpenMode::read_only}) {
+    auto reader = open_store(path, mode);
+    auto au = reader->latest_good("au");
+    REQUIRE(au.has_value());
+    REQUIRE(au->opportunities.size() == 2);
+    CHECK(au->opportunities[0].event_id == "e0");
+    CHECK(au->opportunities[1].event_id == "e2");
+    REQUIRE(reader->latest_good("uk").has_value());
+    CHECK(reader->latest_good("uk")->opportunities.size() == 2);
+    auto both = reader->get_scan("run-1");
+    REQUIRE(both.size() == 2);
+    CHECK(both[0].opportunities.size() == 2);
+    CHECK(both[1].opportunities.size() == 2);
+    auto listed = reader->list_scans({.limit = 0, .with_opportunities = true});
+    REQUIRE(listed.size() == 2);
   }
 }

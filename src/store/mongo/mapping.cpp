@@ -1,5 +1,7 @@
 #include "store/mongo/mapping.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include "oddsctl/errors.hpp"
 
 namespace oddsctl::mongo {
@@ -84,6 +86,60 @@ Opportunity opportunity_from_bson(const Reader& r) {
   return o;
 }
 
+// Tolerant like the rest of the mapping (absent fields read as empty, documents of other
+// tools and versions still read): only what no reader can use is a problem.
+std::optional<std::string> opportunity_problem(const Reader& r) {
+  if (!r.opt_str("market")) return std::string("no market");
+  bson_iter_t it;
+  bson_iter_t leg;
+  if (!bson_iter_init_find(&it, r.doc(), "legs") || !BSON_ITER_HOLDS_ARRAY(&it) || !bson_iter_recurse(&it, &leg))
+    return std::string("no legs");
+  while (bson_iter_next(&leg)) {
+    if (!BSON_ITER_HOLDS_DOCUMENT(&leg)) return std::string("a leg is not a document");
+    uint32_t len = 0;
+    const uint8_t* data = nullptr;
+    bson_iter_document(&leg, &len, &data);
+    bson_t sub;
+    if (!bson_init_static(&sub, data, len)) return std::string("a leg cannot be read");
+    Reader l(&sub);
+    if (!l.opt_double("price")) return std::string("a leg has no price");
+  }
+  return std::nullopt;
+}
+
+std::vector<Opportunity> opportunities_from_bson(const Reader& scan) {
+  std::vector<Opportunity> out;
+  bson_iter_t it;
+  bson_iter_t elem;
+  if (!bson_iter_init_find(&it, scan.doc(), "opportunities") || !BSON_ITER_HOLDS_ARRAY(&it) ||
+      !bson_iter_recurse(&it, &elem))
+    return out;
+  for (std::size_t index = 0; bson_iter_next(&elem); ++index) {
+    std::optional<std::string> problem;
+    if (!BSON_ITER_HOLDS_DOCUMENT(&elem)) {
+      problem = "not a document";
+    } else {
+      uint32_t len = 0;
+      const uint8_t* data = nullptr;
+      bson_iter_document(&elem, &len, &data);
+      bson_t sub;
+      if (!bson_init_static(&sub, data, len)) {
+        problem = "not a valid document";
+      } else {
+        Reader o(&sub);
+        problem = opportunity_problem(o);
+        if (!problem) out.push_back(opportunity_from_bson(o));
+      }
+    }
+    // One damaged entry costs that entry: the rest of the scan and every other region are
+    // still served.
+    if (problem)
+      spdlog::warn("mongodb: scan {} region {}: opportunity {} skipped, it cannot be read: {}", scan.str("scan_id"),
+                   scan.str("region"), index, *problem);
+  }
+  return out;
+}
+
 Bson scan_to_bson(const RegionScan& s) {
   Bson doc;
   bson_t* b = doc.get();
@@ -138,7 +194,7 @@ RegionScan scan_from_bson(const Reader& r) {
   s.credits_remaining = r.opt_i64("credits_remaining");
   s.events = static_cast<int>(r.i64("events"));
   s.opportunity_count = static_cast<int>(r.i64("opportunity_count"));
-  r.each("opportunities", [&](const Reader& o) { s.opportunities.push_back(opportunity_from_bson(o)); });
+  s.opportunities = opportunities_from_bson(r);
   return s;
 }
 

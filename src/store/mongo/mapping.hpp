@@ -20,6 +20,7 @@
 //   ledger          ObjectId (append-only)
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,12 @@ RegionScan scan_from_bson(const Reader& doc);
 
 void put_opportunity(bson_t* b, const Opportunity& o);
 Opportunity opportunity_from_bson(const Reader& doc);
+// Why an embedded opportunity cannot be served (no market, no legs array, a leg that is not
+// a document or has no price), or nullopt. Other absent fields read as empty, as ever.
+std::optional<std::string> opportunity_problem(const Reader& doc);
+// A scan document's opportunities; an entry that cannot be read is skipped with a warning
+// naming the scan id, the region and its index.
+std::vector<Opportunity> opportunities_from_bson(const Reader& scan);
 
 void put_event(bson_t* b, const Event& e);
 Event event_from_bson(const Reader& doc);

@@ -20,11 +20,13 @@ void put_error(int* exit_code, char* message, std::size_t message_len, int code,
 
 extern "C" __attribute__((visibility("default"))) const char* oddsctl_mongo_version() { return ODDSCTL_VERSION; }
 
-extern "C" __attribute__((visibility("default"))) oddsctl::Store* oddsctl_mongo_open(const char* uri, int* exit_code,
-                                                                                      char* message,
+extern "C" __attribute__((visibility("default"))) oddsctl::Store* oddsctl_mongo_open(const char* uri, int mode,
+                                                                                      int* exit_code, char* message,
                                                                                       std::size_t message_len) {
   try {
-    return oddsctl::make_mongo_store(uri ? uri : "").release();
+    const auto open_mode = mode == static_cast<int>(oddsctl::OpenMode::read_only) ? oddsctl::OpenMode::read_only
+                                                                                   : oddsctl::OpenMode::read_write;
+    return oddsctl::make_mongo_store(uri ? uri : "", open_mode).release();
   } catch (const oddsctl::Error& e) {
     put_error(exit_code, message, message_len, static_cast<int>(e.code()), e.what());
   } catch (const std::exception& e) {

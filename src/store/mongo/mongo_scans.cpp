@@ -100,6 +100,18 @@ bool MongoStore::renew_lease(const std::string& name, const std::string& owner, 
   return result && result->matched > 0;
 }
 
+LeaseResult MongoStore::acquire_lease_from(const std::string& name, const std::string& owner,
+                                           const std::string& dead_owner, Millis ttl, TimePoint now) {
+  if (dead_owner != owner) {
+    Conn c = conn();
+    // Matches only while the dead owner still holds it: a live run that took it meanwhile keeps it.
+    auto result = c.update_one("leases", lease_owner_filter(name, dead_owner), lease_takeover_update(owner, ttl, now),
+                               false, "take over lease");
+    if (result && result->matched > 0) return LeaseResult{true, Lease{name, owner, now, now + ttl}};
+  }
+  return acquire_lease(name, owner, ttl, now);  // released, expired or taken meanwhile
+}
+
 void MongoStore::release_lease(const std::string& name, const std::string& owner) {
   conn().delete_one("leases", lease_owner_filter(name, owner), "release lease");
 }

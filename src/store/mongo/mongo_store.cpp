@@ -43,8 +43,8 @@
 
 namespace oddsctl {
 
-std::unique_ptr<Store> make_mongo_store(const std::string& uri) {
-  return std::make_unique<mongo::MongoStore>(mongo::parse_mongo_uri(uri));
+std::unique_ptr<Store> make_mongo_store(const std::string& uri, OpenMode mode) {
+  return std::make_unique<mongo::MongoStore>(mongo::parse_mongo_uri(uri), mode);
 }
 
 }  // namespace oddsctl
@@ -67,15 +67,16 @@ Bson single(const char* key, std::int32_t value) {
 
 }  // namespace
 
-MongoStore::MongoStore(MongoTarget target) : m_target(std::move(target)), m_label("mongodb " + m_target.redacted) {
+MongoStore::MongoStore(MongoTarget target, OpenMode mode)
+    : m_target(std::move(target)), m_label("mongodb " + m_target.redacted) {
   bson_error_t error;
   m_pool.reset(mongoc_client_pool_new_with_error(m_target.uri.get(), &error));
   if (!m_pool) throw StoreError(m_label + ": open: " + error.message);
   mongoc_client_pool_set_error_api(m_pool.get(), MONGOC_ERROR_API_VERSION_2);
-  ensure_schema();
+  ensure_schema(mode);
 }
 
-void MongoStore::ensure_schema() {
+void MongoStore::ensure_schema(OpenMode mode) {
   Conn c = conn();
   c.read_command(single("ping", 1), "connect");
   auto marker = c.find_one("schema", id_doc("oddsctl"), "read schema version");
@@ -85,6 +86,13 @@ void MongoStore::ensure_schema() {
                      ", newer than this oddsctl knows (" + std::to_string(k_schema_version) + "); upgrade oddsctl");
   }
   if (version == k_schema_version) return;
+  if (mode == OpenMode::read_only) {
+    // A reader makes nothing: no mark means nothing oddsctl ever wrote here (a typo in the
+    // database name, say). An older mark reads as it is (schema 1 documents read fine);
+    // the next writer adds what is missing.
+    if (!marker) throw StoreError("no store at " + m_target.redacted + ": run a scan first");
+    return;
+  }
   // First use (or an older schema): create what is missing. Every step is idempotent, so
   // two processes doing this at once is harmless.
   for (const auto& name : collection_names()) {

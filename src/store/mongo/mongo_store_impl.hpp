@@ -24,7 +24,8 @@ class MongoStore final : public Store {
 public:
   // Connects (one ping, bounded by serverSelectionTimeoutMS) and creates the collections
   // and indexes when the database is not yet marked with k_schema_version.
-  explicit MongoStore(MongoTarget target);
+  // read_only: connects and checks the mark only, creating nothing.
+  explicit MongoStore(MongoTarget target, OpenMode mode = OpenMode::read_write);
 
   void save_scan(const RegionScan& scan) override;
   using Store::latest_good;  // latest_good(region): live; not hidden by the override below
@@ -35,12 +36,19 @@ public:
 
   LeaseResult acquire_lease(const std::string& name, const std::string& owner, Millis ttl, TimePoint now) override;
   bool renew_lease(const std::string& name, const std::string& owner, Millis ttl, TimePoint now) override;
+  LeaseResult acquire_lease_from(const std::string& name, const std::string& owner, const std::string& dead_owner,
+                                 Millis ttl, TimePoint now) override;
   void release_lease(const std::string& name, const std::string& owner) override;
   std::vector<Lease> list_leases() override;
 
   void append_ledger(const std::vector<LedgerEntry>& entries) override;
   std::vector<LedgerEntry> ledger(const LedgerQuery& query) override;
   std::vector<LedgerEntry> latest_per_key() override;
+
+  // store/mongo/mongo_credits.cpp
+  CreditGrant reserve_credits(const CreditRequest& request) override;
+  void settle_credits(const CreditHold& hold, std::int64_t charged, const Credits& credits, TimePoint now) override;
+  void release_credits(const CreditHold& hold) override;
 
   void upsert_tracked(const std::vector<TrackedEvent>& events) override;
   std::vector<TrackedEvent> list_tracked(const TrackedQuery& query) override;
@@ -68,7 +76,7 @@ public:
 
 private:
   Conn conn() const { return Conn(m_pool.get(), m_target.database, m_label); }
-  void ensure_schema();
+  void ensure_schema(OpenMode mode);
   std::int64_t data_size(const Conn& c) const;
 
   MongoTarget m_target;

@@ -100,6 +100,16 @@ Bson lease_owner_filter(const std::string& name, const std::string& owner) {
   return doc;
 }
 
+Bson lease_takeover_update(const std::string& owner, Millis ttl, TimePoint now) {
+  Bson doc;  // a classic update: $set values are literals, an owner starting with '$' included
+  put_child(doc.get(), "$set", [&](bson_t* c) {
+    put_str(c, "owner", owner);
+    put_date(c, "acquired_at", now);
+    put_date(c, "expires_at", now + ttl);
+  });
+  return doc;
+}
+
 Bson lease_renew_update(Millis ttl, TimePoint now) {
   Bson doc;
   put_child(doc.get(), "$set", [&](bson_t* c) { put_date(c, "expires_at", now + ttl); });

@@ -27,6 +27,8 @@ Bson lease_acquire_update(const std::string& owner, Millis ttl, TimePoint now);
 Bson lease_owner_filter(const std::string& name, const std::string& owner);
 // {$set: {expires_at: now + ttl}}
 Bson lease_renew_update(Millis ttl, TimePoint now);
+// {$set: owner, acquired_at: now, expires_at: now + ttl}: a takeover from a dead owner.
+Bson lease_takeover_update(const std::string& owner, Millis ttl, TimePoint now);
 
 // --- scans ---
 // {region?, started_at: {$gte: since}?, source?}. The live source also matches documents

@@ -83,8 +83,13 @@ MongoTarget parse_mongo_uri(const std::string& text) {
     return bson_iter_init(&it, options) && bson_iter_find_case(&it, name);
   };
   if (!has_option(MONGOC_URI_RETRYWRITES)) mongoc_uri_set_option_as_bool(uri, MONGOC_URI_RETRYWRITES, true);
+  // A command line fails fast on a server that is down or a port that is closed: the
+  // driver's defaults (30 s selection, 10 s connect) make `cache get` hang for that long.
   if (!has_option(MONGOC_URI_SERVERSELECTIONTIMEOUTMS)) {
-    mongoc_uri_set_option_as_int32(uri, MONGOC_URI_SERVERSELECTIONTIMEOUTMS, 10000);
+    mongoc_uri_set_option_as_int32(uri, MONGOC_URI_SERVERSELECTIONTIMEOUTMS, k_default_server_selection_timeout_ms);
+  }
+  if (!has_option(MONGOC_URI_CONNECTTIMEOUTMS)) {
+    mongoc_uri_set_option_as_int32(uri, MONGOC_URI_CONNECTTIMEOUTMS, k_default_connect_timeout_ms);
   }
   if (!has_option(MONGOC_URI_APPNAME)) mongoc_uri_set_appname(uri, "oddsctl");
   // w: majority unless the URI chose another write concern (w=1 for a lab server, ...).

@@ -14,10 +14,15 @@ struct MongoTarget {
   std::string redacted;   // for messages and StoreInfo::location
 };
 
+// The timeouts a URI gets unless it sets its own: an unreachable server or a closed port
+// fails in about 2 s, not the driver's 30 s (selection) or 10 s (connect).
+inline constexpr int k_default_server_selection_timeout_ms = 2000;
+inline constexpr int k_default_connect_timeout_ms = 2000;
+
 // UsageError (never naming the password) when the text is not a mongodb:// or
 // mongodb+srv:// URI the driver accepts, or names no database. Every option in the URI is
 // kept; these are added only when the URI does not set them: retryWrites=true, w=majority,
-// appname=oddsctl, serverSelectionTimeoutMS=10000 (a command line should not hang 30 s).
+// appname=oddsctl, serverSelectionTimeoutMS=2000, connectTimeoutMS=2000.
 MongoTarget parse_mongo_uri(const std::string& text);
 
 // "mongodb://user:***@host/db?tlsCertificateKeyFilePassword=***": the password of the user
