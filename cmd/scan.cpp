@@ -2,6 +2,8 @@
 #include <algorithm>
 #include <iostream>
 
+#include <spdlog/spdlog.h>
+
 #include "app.hpp"
 #include "oddsctl/scan.hpp"
 #include "oddsctl/worker.hpp"
@@ -71,8 +73,12 @@ void print_report(App& app, const ScanReport& report, bool worker) {
       break;
   }
   std::cout.flush();
-  // --json keeps stderr for the error object (main writes it from app.failure) and the logs.
+  // --json keeps stderr for the error object (main writes it from app.failure) and the logs:
+  // each failed region is logged there at warning level.
   if (!app.json()) print_region_summary(report, app.quiet);
+  else
+    for (const auto& r : report.regions)
+      if (failed(r)) spdlog::warn("region {}: {}: {}", r.region, to_string(r.status), r.error.value_or("?"));
   if (report.budget_stopped && !app.json())
     std::cerr << "oddsctl: stopped by a budget guard: what was fetched is stored\n";
   app.failure = failure_text(report);

@@ -121,6 +121,8 @@ void BudgetGuard::reserve_call(std::int64_t cost, const std::string& what) {
       }
       m_holds[{std::this_thread::get_id(), cost}].push_back(grant->hold->id);
       m_pending += cost;
+      spdlog::debug("budget guard: {} credit(s) for {} reserved in the store ({} held by other calls on this key)", cost, what,
+                    grant->held);
       return;
     }
     if (m_reserve && m_remaining && *m_remaining - m_pending - cost < *m_reserve) {
