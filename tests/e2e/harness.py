@@ -127,6 +127,14 @@ def make_event(event_id, home="Home", away="Away", sport_key="soccer_epl", sport
             "home_team": home, "away_team": away, "bookmakers": list(bookmakers or [])}
 
 
+def nbl_arb(eid, home_price=2.10):
+    """An NBL h2h arbitrage between neds (home) and tab (away 2.05): 1/2.10 + 1/2.05 < 1."""
+    return make_event(eid, "Sydney Kings", "Perth Wildcats", sport_key="basketball_nbl", bookmakers=[
+        make_bookmaker("neds", "Sydney Kings", "Perth Wildcats", h2h=(home_price, 1.80)),
+        make_bookmaker("tab", "Sydney Kings", "Perth Wildcats", h2h=(1.70, 2.05)),
+    ])
+
+
 # ---- the test case -------------------------------------------------------------------
 def clean_env(tmp):
     env = {

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 
-from harness import BIN, E2ETest, main, make_bookmaker, make_event
+from harness import nbl_arb, BIN, E2ETest, main, make_bookmaker, make_event
 
 KEY = "test-key-au-faults-0123456789"
 ENV = {"ODDS_API_KEY_AU": KEY}
@@ -38,11 +38,6 @@ HOSTILE = [
 ]
 
 
-def arb(eid, home_price):
-    return make_event(eid, "Sydney Kings", "Perth Wildcats", sport_key=SPORT, bookmakers=[
-        make_bookmaker("neds", "Sydney Kings", "Perth Wildcats", h2h=(home_price, 1.80)),
-        make_bookmaker("tab", "Sydney Kings", "Perth Wildcats", h2h=(1.70, 2.05)),
-    ])
 
 
 class FaultMatrixTest(E2ETest):
@@ -83,7 +78,7 @@ class FaultMatrixTest(E2ETest):
             price = round(2.10 + i / 100, 2)
             eid = "ev-%d" % i
             self.fake.clear_faults()
-            self.fake.set_events("au", SPORT, [arb(eid, price)])
+            self.fake.set_events("au", SPORT, [nbl_arb(eid, price)])
             proc = scan()
             self.assertEqual(proc.returncode, 0, self.describe(proc))
             doc = json.loads(proc.stdout)
@@ -97,7 +92,7 @@ class FaultMatrixTest(E2ETest):
         check("first good scan")
         for i, (kind, params) in enumerate(HOSTILE, start=1):
             # The data changes under the fault: a result built from it would be a false one.
-            self.fake.set_events("au", SPORT, [arb("poisoned-%d" % i, 2.50)])
+            self.fake.set_events("au", SPORT, [nbl_arb("poisoned-%d" % i, 2.50)])
             self.fake.add_fault(kind, path="/odds", **params)
             # May fail, partially or wholly: then it must not replace the good result. Faults
             # that still deliver a valid body (odd credit headers) give a good result of it.
@@ -123,7 +118,7 @@ class FaultMatrixTest(E2ETest):
             conn = sqlite3.connect(self.db_path)
             pages = conn.execute("PRAGMA page_count").fetchone()[0]
             conn.close()
-            self.fake.set_events("au", SPORT, [arb("diskfull-%d" % d, 2.45)])
+            self.fake.set_events("au", SPORT, [nbl_arb("diskfull-%d" % d, 2.45)])
             proc = scan(env_extra={"ODDSCTL_TEST_SQLITE_MAX_PAGES": str(pages)})
             faults += 1
             if proc.returncode == 0:  # it fitted after all: then it is the newest good result
@@ -138,7 +133,7 @@ class FaultMatrixTest(E2ETest):
 
         # Kills at random points while a scan is in flight (the fake answers slowly).
         for k in range(4):
-            self.fake.set_events("au", SPORT, [arb("killed-%d" % k, 2.40)])
+            self.fake.set_events("au", SPORT, [nbl_arb("killed-%d" % k, 2.40)])
             self.fake.set_latency(800)
             full = dict(self.env, **ENV)
             p = subprocess.Popen([BIN, "scan", "--regions", "au", "--sports", SPORT, "--json"], env=full,

@@ -4,23 +4,18 @@ object on stderr, bad worker and recording paths fail at start, logs can be JSON
 import json
 import os
 
-from harness import E2ETest, main, make_bookmaker, make_event
+from harness import nbl_arb, E2ETest, main, make_bookmaker, make_event
 
 KEY_AU = "test-key-au-loud-0123456789"
 
 
-def arb(eid="ev1"):
-    return make_event(eid, "Sydney Kings", "Perth Wildcats", sport_key="basketball_nbl", bookmakers=[
-        make_bookmaker("neds", "Sydney Kings", "Perth Wildcats", h2h=(2.10, 1.80)),
-        make_bookmaker("tab", "Sydney Kings", "Perth Wildcats", h2h=(1.70, 2.05)),
-    ])
 
 
 class LoudTest(E2ETest):
     def setUp(self):
         super().setUp()
         self.fake.add_key(KEY_AU, remaining=1000)
-        self.fake.set_events("au", "basketball_nbl", [arb()])
+        self.fake.set_events("au", "basketball_nbl", [nbl_arb("ev1")])
 
     def test_quiet_still_prints_each_failed_region(self):
         proc = self.run_cli("scan", "--regions", "au,uk", "-q", env={"ODDS_API_KEY_AU": KEY_AU})

@@ -7,18 +7,13 @@ import os
 import random
 import sqlite3
 
-from harness import E2ETest, main, make_bookmaker, make_event, SOURCE_DIR
+from harness import nbl_arb, E2ETest, main, make_bookmaker, make_event, SOURCE_DIR
 
 KEY_AU = "test-key-au-trust-0123456789"
 KEY_UK = "test-key-uk-trust-0123456789"
 KEYS = {"ODDS_API_KEY_AU": KEY_AU, "ODDS_API_KEY_UK": KEY_UK}
 
 
-def arb(eid, home_price=2.10):
-    return make_event(eid, "Sydney Kings", "Perth Wildcats", sport_key="basketball_nbl", bookmakers=[
-        make_bookmaker("neds", "Sydney Kings", "Perth Wildcats", h2h=(home_price, 1.80)),
-        make_bookmaker("tab", "Sydney Kings", "Perth Wildcats", h2h=(1.70, 2.05)),
-    ])
 
 
 class TrustTest(E2ETest):
@@ -26,7 +21,7 @@ class TrustTest(E2ETest):
         super().setUp()
         self.fake.add_key(KEY_AU, remaining=100000)
         self.fake.add_key(KEY_UK, remaining=100000)
-        self.fake.set_events("au", "basketball_nbl", [arb("live-1")])
+        self.fake.set_events("au", "basketball_nbl", [nbl_arb("live-1")])
 
     def live_scan(self, *args, code=0):
         return self.run_json("scan", "--regions", "au", *args, env=KEYS, code=code)
@@ -51,7 +46,7 @@ class TrustTest(E2ETest):
         path = os.path.join(self.tmp, "au", "basketball_nbl.json")
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "w") as f:
-            json.dump([arb("replayed-1", 2.30)], f)
+            json.dump([nbl_arb("replayed-1", 2.30)], f)
         return os.path.dirname(path)
 
     # 1 -------------------------------------------------------------------------------
@@ -219,7 +214,7 @@ class TrustTest(E2ETest):
         for i in range(14):  # bounded: 14 runs of the binary
             step = steps[i] if i < len(steps) else rng.choice(steps)
             if step == "live":
-                self.fake.set_events("au", "basketball_nbl", [arb("live-%d" % i, 2.1 + i / 100)])
+                self.fake.set_events("au", "basketball_nbl", [nbl_arb("live-%d" % i, 2.1 + i / 100)])
                 newest_live = self.live_scan()["scan_id"]
             elif step == "demo":
                 self.run_json("scan", "--demo", "--regions", "au")
