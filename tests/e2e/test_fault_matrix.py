@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 
-from harness import nbl_arb, BIN, E2ETest, main, make_bookmaker, make_event
+from harness import nbl_arb, BIN, E2ETest, main
 
 KEY = "test-key-au-faults-0123456789"
 ENV = {"ODDS_API_KEY_AU": KEY}

@@ -4,7 +4,7 @@ object on stderr, bad worker and recording paths fail at start, logs can be JSON
 import json
 import os
 
-from harness import nbl_arb, E2ETest, main, make_bookmaker, make_event
+from harness import nbl_arb, E2ETest, main
 
 KEY_AU = "test-key-au-loud-0123456789"
 

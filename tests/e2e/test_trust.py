@@ -5,9 +5,8 @@ Each test below is one of the cases that silently went wrong before (issue 11)."
 import json
 import os
 import random
-import sqlite3
 
-from harness import nbl_arb, E2ETest, main, make_bookmaker, make_event, SOURCE_DIR
+from harness import nbl_arb, E2ETest, main, make_bookmaker, make_event
 
 KEY_AU = "test-key-au-trust-0123456789"
 KEY_UK = "test-key-uk-trust-0123456789"
