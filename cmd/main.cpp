@@ -1,5 +1,8 @@
 // oddsctl: the explicit list of commands, and the one place where errors become exit codes.
+#include <algorithm>
 #include <cstdio>
+#include <optional>
+#include <vector>
 #include <iostream>
 #include <string>
 
@@ -9,6 +12,7 @@
 #include "app.hpp"
 #include "oddsctl/keys.hpp"
 #include "oddsctl/store.hpp"
+#include "oddsctl/text.hpp"
 
 namespace {
 
@@ -36,6 +40,37 @@ int report_error(const App& app, bool json, ExitCode code, const std::string& me
 std::string first_line(const std::string& text) {
   auto nl = text.find('\n');
   return nl == std::string::npos ? text : text.substr(0, nl);
+}
+
+// Where the command name stands: the first word that is neither an option nor the value of
+// a global option that takes one.
+std::optional<std::size_t> first_word(const std::vector<std::string>& args) {
+  static const std::vector<std::string> with_value = {"--store", "--db", "--log-level", "--log-format",
+                                                      "--worker-id", "--config", "--format"};
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--") return std::nullopt;
+    if (!a.empty() && a[0] == '-') {
+      if (std::find(with_value.begin(), with_value.end(), a) != with_value.end()) ++i;
+      continue;
+    }
+    return i;
+  }
+  return std::nullopt;
+}
+
+// The command named `word` itself when there is one, else the nearest within two edits, else "".
+std::string nearest_command(const CLI::App& root, const std::string& word) {
+  std::string best;
+  std::size_t best_d = 3;  // more than two edits away is not a typo
+  for (const CLI::App* sub : root.get_subcommands([](const CLI::App*) { return true; })) {
+    std::size_t d = oddsctl::edit_distance(word, sub->get_name());
+    if (d < best_d) {
+      best_d = d;
+      best = sub->get_name();
+    }
+  }
+  return best;
 }
 
 }  // namespace
@@ -89,8 +124,24 @@ int main(int argc, char** argv) {
     if (a == "--format" && i + 1 < argc && std::string(argv[i + 1]) == "json") json_requested = true;
   }
 
+  // `oddsctl help [COMMAND...]` is `oddsctl [COMMAND...] --help`; an unknown command name gets
+  // the nearest one instead of CLI11's "A subcommand is required".
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (auto word = first_word(args)) {
+    if (args[*word] == "help") {
+      args.erase(args.begin() + static_cast<std::ptrdiff_t>(*word));
+      args.push_back("--help");
+    } else if (nearest_command(root, args[*word]) != args[*word]) {
+      std::string message = "unknown command '" + args[*word] + "'";
+      std::string near = nearest_command(root, args[*word]);
+      if (!near.empty()) message += "; did you mean '" + near + "'?";
+      return report_error(app, json_requested, ExitCode::usage, message + " (see oddsctl --help)");
+    }
+  }
+  std::reverse(args.begin(), args.end());  // CLI11 takes the vector form back to front
+
   try {
-    root.parse(argc, argv);
+    root.parse(args);
   } catch (const CLI::CallForHelp& e) {
     return root.exit(e);
   } catch (const CLI::CallForAllHelp& e) {

@@ -1,0 +1,30 @@
+"""The command line itself: `help [COMMAND...]` prints what --help prints, and an unknown
+command is a usage error that names the nearest one."""
+
+import json
+
+from harness import E2ETest, main
+
+
+class CliTest(E2ETest):
+    def test_help_is_the_same_as_dash_dash_help(self):
+        for words in ([], ["scan"], ["cache", "get"]):
+            want = self.run_cli(*words, "--help", check=0).stdout
+            self.assertEqual(self.run_cli("help", *words, check=0).stdout, want)
+            self.assertIn("Usage: oddsctl", want)
+
+    def test_an_unknown_command_suggests_the_nearest(self):
+        proc = self.run_cli("scna", check=2)
+        self.assertEqual(proc.stderr.strip().splitlines(), [
+            "oddsctl: unknown command 'scna'; did you mean 'scan'? (see oddsctl --help)"])
+        self.assertEqual(proc.stdout, "")
+        proc = self.run_cli("--store", self.db_path, "--json", "cahce", check=2)
+        err = json.loads(proc.stderr)["error"]
+        self.assertEqual(err["exit_code"], 2)
+        self.assertIn("did you mean 'cache'", err["message"])
+        proc = self.run_cli("xyzzy", check=2)
+        self.assertNotIn("did you mean", proc.stderr)
+
+
+if __name__ == "__main__":
+    main()
