@@ -145,6 +145,14 @@ CLI::Option* setting_flag(CLI::App* cmd, App& app, const std::string& key, const
   return cmd->add_flag_callback(spec.flag, [settings, key] { settings->set_flag(key, "true"); }, help_text(spec, help));
 }
 
+std::string checked_region(const std::string& region, const char* flag) {
+  std::string lower = region;
+  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (!is_known_region(lower))
+    throw UsageError(std::string(flag) + ": unknown region '" + region + "' (known: au, uk, us, eu)");
+  return lower;
+}
+
 void add_api_options(CLI::App* cmd, App& app) {
   for (const char* key : {"api.regions", "api.sports", "api.markets", "api.bookmakers", "api.concurrency", "api.timeout",
                           "api.connect_timeout", "api.retries", "api.deadline", "budget.reserve", "budget.max_credits"})

@@ -64,6 +64,9 @@ CLI::Option* setting_option(CLI::App* cmd, App& app, const std::string& key, con
 // A boolean flag: sets `key` to "true" when given.
 CLI::Option* setting_flag(CLI::App* cmd, App& app, const std::string& key, const std::string& help = "");
 
+// A region named by a command's own flag, lower-cased; UsageError naming `flag` when unknown.
+std::string checked_region(const std::string& region, const char* flag);
+
 // The API options shared by scan, sync and cache get --fallback-scan (api.*, budget.reserve,
 // budget.max_credits), parsed by api_options_from_settings.
 void add_api_options(CLI::App* cmd, App& app);

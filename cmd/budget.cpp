@@ -27,10 +27,12 @@ struct BudgetFlags {
 
 TimePoint now_for(const BudgetFlags& f) { return f.as_of ? parse_rfc3339(*f.as_of, "--as-of") : now_utc(); }
 
+// --region values, repeatable or comma separated; an unknown region is a usage error (as in
+// every command), not an empty answer.
 std::vector<std::string> flat_regions(const std::vector<std::string>& values) {
   std::vector<std::string> out;
   for (const auto& v : values)
-    for (auto& r : split_list(v)) out.push_back(r);
+    for (auto& r : split_list(v)) out.push_back(checked_region(r, "--region"));
   return out;
 }
 

@@ -157,14 +157,15 @@ struct PinArgs {
 void run_pin(App& app, const PinArgs& a, bool pin) {
   std::optional<Tier> tier;
   if (pin) tier = parse_tier(a.tier);
-  if (a.region && !is_known_region(*a.region)) throw UsageError("--region: unknown region '" + *a.region + "'");
+  std::optional<std::string> region;
+  if (a.region) region = checked_region(*a.region, "--region");
   auto store = app.open_store();
-  int changed = store->set_pin(a.event, a.region, tier);
+  int changed = store->set_pin(a.event, region, tier);
   if (changed == 0)
     throw UsageError("sync " + std::string(pin ? "pin" : "unpin") + ": '" + a.event + "' is not a tracked event" +
-                     (a.region ? " in region " + *a.region : "") + " (run sync --discover first)");
+                     (a.region ? " in region " + *region : "") + " (run sync --discover first)");
   if (app.json()) {
-    print_json({{"event_id", a.event}, {"region", a.region ? nlohmann::json(*a.region) : nlohmann::json(nullptr)},
+    print_json({{"event_id", a.event}, {"region", region ? nlohmann::json(*region) : nlohmann::json(nullptr)},
                 {"pinned_tier", tier ? nlohmann::json(to_string(*tier)) : nlohmann::json(nullptr)},
                 {"changed", changed}},
                app.stdout_tty());
@@ -185,7 +186,7 @@ struct ListArgs {
 void run_list(App& app, const ListArgs& a) {
   ListFilter f;
   if (a.tier) f.tier = parse_tier(*a.tier);
-  f.region = a.region;
+  if (a.region) f.region = checked_region(*a.region, "--region");
   f.sport_key = a.sport;
   f.include_retired = a.all;
   TierPolicy policy = tier_policy_from_settings(app.settings);

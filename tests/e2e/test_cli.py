@@ -25,6 +25,18 @@ class CliTest(E2ETest):
         proc = self.run_cli("xyzzy", check=2)
         self.assertNotIn("did you mean", proc.stderr)
 
+    def test_an_unknown_region_is_exit_2_in_every_command_naming_its_flag(self):
+        self.run_cli("scan", "--demo", "--regions", "au", "--store", self.db_path, check=0)  # a store to read
+        for args, flag in ((["budget", "--region", "xx"], "--region"),
+                           (["budget", "check", "--min-remaining", "1", "--region", "xx"], "--region"),
+                           (["sync", "list", "--region", "xx"], "--region"),
+                           (["cache", "get", "--region", "xx"], "--region"),
+                           (["alerts", "--regions", "xx"], "--regions"),
+                           (["scan", "--regions", "xx"], "--regions")):
+            proc = self.run_cli(*args)
+            self.assertEqual(proc.returncode, 2, self.describe(proc))
+            self.assertTrue(proc.stderr.startswith("oddsctl: %s: unknown region 'xx'" % flag), self.describe(proc))
+
 
 if __name__ == "__main__":
     main()
