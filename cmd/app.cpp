@@ -50,6 +50,8 @@ void App::finish_setup(bool load_config_file) {
 }
 
 Format App::format() const {
+  if (json_flag && format_flag && *format_flag != "json")
+    throw UsageError("--json and --format " + *format_flag + ": use one (--json is --format json)");
   if (json_flag) return Format::json;
   if (!format_flag) return Format::table;
   const std::string& f = *format_flag;
@@ -58,6 +60,17 @@ Format App::format() const {
   if (f == "jsonl") return Format::jsonl;
   if (f == "csv") return Format::csv;
   throw UsageError("--format: '" + f + "' is not one of table, json, jsonl, csv");
+}
+
+void App::allow_formats(std::initializer_list<Format> formats, const std::string& command) const {
+  if (!format_flag && !json_flag) return;
+  Format f = format();
+  for (Format ok : formats)
+    if (ok == f) return;
+  static const char* names[] = {"table", "json", "jsonl", "csv"};
+  std::string list;
+  for (Format ok : formats) list += std::string(list.empty() ? "" : ", ") + names[static_cast<int>(ok)];
+  throw UsageError(command + ": no " + names[static_cast<int>(f)] + " output (formats: " + list + ")");
 }
 
 static bool env_set(const char* name) {

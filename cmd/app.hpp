@@ -38,6 +38,9 @@ public:
   void finish_setup(bool load_config_file = true);
 
   Format format() const;
+  // A command without some output form: an explicit --format it lacks is a usage error that
+  // names the forms it has (the default, table, always passes).
+  void allow_formats(std::initializer_list<Format> formats, const std::string& command) const;
   bool json() const { return format() == Format::json; }
   bool stdout_tty() const { return m_stdout_tty; }
   bool stderr_tty() const { return m_stderr_tty; }

@@ -124,6 +124,7 @@ void run_status(App& app, const BudgetFlags& f) {
 }
 
 void run_check(App& app, const BudgetFlags& f) {
+  app.allow_formats({Format::table, Format::json, Format::jsonl}, "budget check");
   auto min = app.settings.integer("budget.min_remaining");
   if (!min) throw UsageError("budget check: --min-remaining N is required (or budget.min_remaining in the config)");
   if (*min < 0) throw UsageError("--min-remaining: " + std::to_string(*min) + " is negative");
@@ -237,6 +238,7 @@ std::string price_text(const Plan* p) {
 }
 
 void run_budget_plan(App& app, const BudgetFlags& f) {
+  app.allow_formats({Format::table, Format::json, Format::jsonl}, "budget plan");
   if (f.keys != "shared" && f.keys != "per-region")
     throw UsageError("--keys: '" + f.keys + "' is not shared or per-region");
   const auto& all_regions = known_regions();

@@ -237,6 +237,7 @@ void run_show(App& app, const std::string& scan_id) {
 }
 
 void run_export(App& app) {
+  app.allow_formats({Format::jsonl, Format::json}, "cache export");
   auto store = app.open_store(OpenMode::read_only);
   std::optional<TimePoint> since;
   if (auto text = app.settings.get("cache.since")) {

@@ -130,6 +130,7 @@ void run_show(App& app) {
 
 // `config check [FILE]`: every problem of the file, one a line; exit 2 when there is any.
 void run_check(App& app, const std::string& file_arg) {
+  app.allow_formats({Format::table, Format::json}, "config check");
   std::optional<std::filesystem::path> path;
   if (!file_arg.empty()) path = file_arg;
   else path = app.settings.default_file(app.config_flag);
@@ -187,6 +188,7 @@ void run_keys(App& app) {
 }
 
 void run_path(App& app) {
+  app.allow_formats({Format::table, Format::json}, "config path");
   ConfigPath file = config_path(app);
   if (app.json()) {
     print_json({{"path", file.path}, {"present", file.present}, {"source", file.source}}, app.stdout_tty());

@@ -37,6 +37,19 @@ class CliTest(E2ETest):
             self.assertEqual(proc.returncode, 2, self.describe(proc))
             self.assertTrue(proc.stderr.startswith("oddsctl: %s: unknown region 'xx'" % flag), self.describe(proc))
 
+    def test_a_format_a_command_lacks_is_a_usage_error_naming_those_it_has(self):
+        self.run_cli("scan", "--demo", "--regions", "au", "--store", self.db_path, check=0)
+        for args, name in ((["cache", "export"], "cache export"),
+                           (["budget", "plan", "--sports", "3", "--interval", "1m"], "budget plan"),
+                           (["budget", "check", "--min-remaining", "1"], "budget check"),
+                           (["config", "path"], "config path")):
+            proc = self.run_cli(*args, "--format", "csv")
+            self.assertEqual(proc.returncode, 2, self.describe(proc))
+            self.assertIn("%s: no csv output (formats: " % name, proc.stderr)
+            self.assertEqual(proc.stdout, "")
+        proc = self.run_cli("scan", "--demo", "--json", "--format", "csv", check=2)
+        self.assertIn("--json and --format csv", proc.stderr)
+
 
 if __name__ == "__main__":
     main()
