@@ -132,7 +132,9 @@ public:
         g.known_at = known->reported_at;
       }
     }
-    g.reservations = m_store;
+    // Only a reserve needs the other processes' reservations: without one, a paid call costs
+    // no store write (the --max-credits cap is this run's own).
+    if (m_options.reserve) g.reservations = m_store;
     g.key_id = key.id();
     g.owner = m_options.worker;
     g.hold_ttl = credit_hold_ttl(m_options.timeout);
@@ -148,36 +150,8 @@ private:
   std::map<std::string, std::shared_ptr<BudgetGuard>> m_guards;
 };
 
-// The running scans' budgets by scan id (fetch_live finds its run's from its region's scan
-// id); run_scan registers one for its duration.
-std::mutex g_budgets_mutex;
-std::map<std::string, std::shared_ptr<RunBudget>> g_budgets;
-
-class RunBudgetScope {
-public:
-  RunBudgetScope(const std::string& scan_id, const ScanOptions& o, Store* store) : m_scan_id(scan_id) {
-    std::lock_guard lock(g_budgets_mutex);
-    g_budgets[m_scan_id] = std::make_shared<RunBudget>(o, store);
-  }
-  ~RunBudgetScope() {
-    std::lock_guard lock(g_budgets_mutex);
-    g_budgets.erase(m_scan_id);
-  }
-  RunBudgetScope(const RunBudgetScope&) = delete;
-  RunBudgetScope& operator=(const RunBudgetScope&) = delete;
-
-private:
-  std::string m_scan_id;
-};
-
-std::shared_ptr<RunBudget> run_budget(const std::string& scan_id) {
-  std::lock_guard lock(g_budgets_mutex);
-  auto it = g_budgets.find(scan_id);
-  return it == g_budgets.end() ? nullptr : it->second;
-}
-
 void fetch_live(const ScanOptions& o, const std::string& region, const ApiFactory& factory, const EnvLookup& env,
-                Store* store, LeaseKeeper* lease, RegionWork& work, std::vector<Event>& events) {
+                RunBudget& budget, LeaseKeeper* lease, RegionWork& work, std::vector<Event>& events) {
   RegionScan& scan = work.scan;
   std::optional<ApiKey> key = resolve_key(region, env);
   if (!key) {
@@ -185,11 +159,8 @@ void fetch_live(const ScanOptions& o, const std::string& region, const ApiFactor
     scan.error = "region " + region + ": no API key: set " + key_env_var(region) + " (or ODDS_API_KEY)";
     return;
   }
-  // The run's guard for this key (shared with the other regions using it); a region
-  // scanned outside run_scan gets a budget of its own.
-  std::shared_ptr<RunBudget> budget = run_budget(scan.scan_id);
-  if (!budget) budget = std::make_shared<RunBudget>(o, store);
-  std::shared_ptr<BudgetGuard> guard = budget->guard_for(*key);
+  // The run's guard for this key, shared with the other regions using it.
+  std::shared_ptr<BudgetGuard> guard = budget.guard_for(*key);
   std::mutex ledger_mutex;
   ClientOptions co = client_options(o, region, o.command);
   co.deadline = o.deadline ? Deadline(*o.deadline) : Deadline::never();
@@ -290,7 +261,7 @@ void credits_from_ledger(RegionWork& work) {
 
 RegionWork scan_region(const ScanOptions& o, const std::string& region, const std::string& scan_id, TimePoint started,
                        Store* store, const ApiFactory& factory, const EnvLookup& env,
-                       const std::map<std::string, std::vector<Event>>* replay) {
+                       const std::map<std::string, std::vector<Event>>* replay, RunBudget& budget) {
   RegionWork work;
   RegionScan& scan = work.scan;
   scan.scan_id = scan_id;
@@ -343,7 +314,7 @@ RegionWork scan_region(const ScanOptions& o, const std::string& region, const st
           return std::find(o.sports.begin(), o.sports.end(), e.sport_key) == o.sports.end();
         });
     } else {
-      fetch_live(o, region, factory, env, store, lease ? &*lease : nullptr, work, events);
+      fetch_live(o, region, factory, env, budget, lease ? &*lease : nullptr, work, events);
     }
     // A requested stop (SIGTERM in worker mode) is not a failure: a region it cut short before
     // anything came back is skipped (not stored); one with answers keeps them (partial, the
@@ -501,7 +472,7 @@ ScanReport run_scan(const ScanOptions& options, Store* store, const ApiFactory& 
   ScanOptions o = options;
   ScanReport report;
   report.scan_id = new_scan_id();
-  RunBudgetScope budget_scope(report.scan_id, o, store);  // one guard per key, one --max-credits cap
+  RunBudget budget(o, store);  // one guard per key, one --max-credits cap
   report.started_at = now_utc();
   auto t0 = SteadyClock::now();
 
@@ -547,7 +518,7 @@ ScanReport run_scan(const ScanOptions& options, Store* store, const ApiFactory& 
     threads.emplace_back([&, i] {
       try {
         results[i] = scan_region(o, ordered[i], report.scan_id, report.started_at, store, factory, env,
-                                 replay ? &*replay : nullptr);
+                                 replay ? &*replay : nullptr, budget);
       } catch (...) {
         errors[i] = std::current_exception();
       }

@@ -61,7 +61,7 @@ RegionClient& ClientSet::get(const std::string& region) {
       }
     }
     if (key) {
-      g.reservations = &m_store;
+      if (m_options.reserve) g.reservations = &m_store;  // only a reserve needs other runs' holds
       g.key_id = key->id();
       g.owner = m_options.worker.empty() ? default_worker_id() : m_options.worker;
       g.hold_ttl = credit_hold_ttl(m_options.timeout);
