@@ -61,16 +61,9 @@ std::optional<std::size_t> first_word(const std::vector<std::string>& args) {
 
 // The command named `word` itself when there is one, else the nearest within two edits, else "".
 std::string nearest_command(const CLI::App& root, const std::string& word) {
-  std::string best;
-  std::size_t best_d = 3;  // more than two edits away is not a typo
-  for (const CLI::App* sub : root.get_subcommands([](const CLI::App*) { return true; })) {
-    std::size_t d = oddsctl::edit_distance(word, sub->get_name());
-    if (d < best_d) {
-      best_d = d;
-      best = sub->get_name();
-    }
-  }
-  return best;
+  std::vector<std::string> names;
+  for (const CLI::App* sub : root.get_subcommands([](const CLI::App*) { return true; })) names.push_back(sub->get_name());
+  return oddsctl::nearest_word(word, names, 2);  // more than two edits away is not a typo
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace oddsctl {
 
@@ -18,5 +19,7 @@ std::string printable(std::string_view text, std::size_t max_bytes = std::string
 
 // Levenshtein distance (insertions, deletions, substitutions), for "did you mean" hints.
 std::size_t edit_distance(std::string_view a, std::string_view b);
+// The first candidate nearest to `word`, if at most `max_distance` edits away; else "".
+std::string nearest_word(std::string_view word, const std::vector<std::string>& candidates, std::size_t max_distance);
 
 }  // namespace oddsctl

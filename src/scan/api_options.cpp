@@ -28,18 +28,9 @@ bool contains(const std::vector<std::string>& v, const std::string& s) {
 
 
 std::string nearest_market(const std::string& key) {
-  std::string best;
-  std::size_t best_d = 3;  // more than two edits away is not a typo
-  auto consider = [&](const std::string& m) {
-    std::size_t d = edit_distance(key, m);
-    if (d < best_d) {
-      best_d = d;
-      best = m;
-    }
-  };
-  for (const auto& m : k_featured) consider(m);
-  for (const auto& m : k_additional) consider(m);
-  return best;
+  std::vector<std::string> named = k_featured;
+  named.insert(named.end(), k_additional.begin(), k_additional.end());
+  return nearest_word(key, named, 2);  // more than two edits away is not a typo
 }
 
 }  // namespace

@@ -198,18 +198,11 @@ const SettingSpec* find_setting(const std::string& key) {
 }
 
 std::string nearest_setting(const std::string& key) {
-  std::string best;
-  std::size_t best_d = std::string::npos;
-  for (const auto& s : setting_specs()) {
-    if (s.key.find("plan.") == 0) continue;  // flag-only aliases of budget plan
-    std::size_t d = edit_distance(key, s.key);
-    if (d < best_d) {
-      best_d = d;
-      best = s.key;
-    }
-  }
+  std::vector<std::string> keys;
+  for (const auto& s : setting_specs())
+    if (s.key.find("plan.") != 0) keys.push_back(s.key);  // not the flag-only aliases of budget plan
   // Close enough to be a typo: a few edits, fewer than a third of the key.
-  return best_d <= std::max<std::size_t>(2, key.size() / 3) ? best : "";
+  return nearest_word(key, keys, std::max<std::size_t>(2, key.size() / 3));
 }
 
 }  // namespace oddsctl

@@ -101,4 +101,17 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
+std::string nearest_word(std::string_view word, const std::vector<std::string>& candidates, std::size_t max_distance) {
+  const std::string* best = nullptr;
+  std::size_t best_d = max_distance + 1;
+  for (const auto& c : candidates) {
+    std::size_t d = edit_distance(word, c);
+    if (d < best_d) {
+      best_d = d;
+      best = &c;
+    }
+  }
+  return best ? *best : std::string();
+}
+
 }  // namespace oddsctl
