@@ -11,6 +11,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "oddsctl/errors.hpp"
+#include "oddsctl/middles.hpp"
 #include "oddsctl/scan.hpp"
 #include "oddsctl/store.hpp"
 
@@ -21,7 +22,8 @@ struct OpportunityFilter {
   std::vector<std::string> sports;   // a sport key, or its group prefix ("soccer" matches soccer_epl)
   std::vector<std::string> markets;  // "h2h", "spreads", "totals"
   std::vector<std::string> events;   // event ids
-  std::optional<double> min_profit_pct;
+  std::optional<double> min_profit_pct;  // on opportunity_score: profit, or EV for value bets and middles
+  std::vector<OpportunityKind> kinds;    // empty: every kind
   bool matches(const Opportunity& o) const;
   bool empty() const;
 };
@@ -85,6 +87,10 @@ nlohmann::json cache_get_json(const CacheResult& result);
 // The same document as compact text (what cache_get_json(result).dump() reads back as), written
 // straight from the opportunities: the fast path of `cache get --json`.
 std::string cache_get_json_text(const CacheResult& result);
+// `cache get --stake`: split `stake` across each opportunity's legs as scan does (equal
+// payouts, then the placeable-stake rules); replaces the stakes stored with the scan.
+void restake_opportunities(std::vector<Opportunity>& opportunities, double stake, const StakeRules& rules = {});
+
 // "AU: 5 opportunities, updated 42 s ago", one per asked region.
 std::vector<std::string> cache_status_lines(const CacheResult& result);
 

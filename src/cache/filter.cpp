@@ -25,7 +25,7 @@ bool any_of_list(const std::vector<std::string>& list, const std::string& value)
 }  // namespace
 
 bool OpportunityFilter::empty() const {
-  return sports.empty() && markets.empty() && events.empty() && !min_profit_pct;
+  return sports.empty() && markets.empty() && events.empty() && !min_profit_pct && kinds.empty();
 }
 
 bool OpportunityFilter::matches(const Opportunity& o) const {
@@ -34,7 +34,8 @@ bool OpportunityFilter::matches(const Opportunity& o) const {
     return false;
   if (!markets.empty() && !any_of_list(markets, o.market)) return false;
   if (!events.empty() && !any_of_list(events, o.event_id)) return false;
-  if (min_profit_pct && o.profit_pct < *min_profit_pct) return false;
+  if (min_profit_pct && opportunity_score(o) < *min_profit_pct) return false;
+  if (!kinds.empty() && std::find(kinds.begin(), kinds.end(), o.kind) == kinds.end()) return false;
   return true;
 }
 

@@ -9,6 +9,7 @@
 
 #include "cache/order.hpp"
 #include "oddsctl/cache.hpp"
+#include "oddsctl/scan.hpp"  // opportunity_json
 
 namespace oddsctl {
 
@@ -111,8 +112,18 @@ void put_number(std::string& out, const std::optional<double>& v) {
 
 double round6(double x) { return std::round(x * 1e6) / 1e6; }
 
+// Kind-specific fields (value bets, middles, holds, rounded stakes) are rare next to
+// arbitrages and have many fields: those opportunities are written through the JSON tree.
+bool plain_arb(const Opportunity& o) {
+  return o.kind == OpportunityKind::arb && !o.value && !o.middle && !o.hold_pct && !o.stake_plan;
+}
+
 // opportunity_json(o): to_json's fields and rounding, stakes to the cent.
 void put_opportunity(std::string& out, const Opportunity& o) {
+  if (!plain_arb(o)) {
+    out += opportunity_json(o).dump(-1, ' ', false, json::error_handler_t::replace);
+    return;
+  }
   auto key = [&](const char* k) {
     out += '"';
     out += k;
@@ -148,7 +159,18 @@ void put_opportunity(std::string& out, const Opportunity& o) {
     key("stake");
     if (l.stake) put_number(out, std::round(*l.stake * 100.0) / 100.0);
     else out += "null";
+    if (l.age_s) out += ',', key("age_s"), put_number(out, round6(*l.age_s));
+    if (l.seen_since) out += ',', key("seen_since"), put_string(out, format_rfc3339(*l.seen_since));
+    if (l.previous_price) out += ',', key("previous_price"), put_number(out, *l.previous_price);
+    if (l.link) out += ',', key("link"), put_string(out, *l.link);
     out += '}';
+  }
+  out += "],";
+  key("kind"), put_string(out, to_string(o.kind)), out += ',';
+  key("flags"), out += '[';
+  for (std::size_t f = 0; f < o.flags.size(); ++f) {
+    if (f) out += ',';
+    put_string(out, o.flags[f]);
   }
   out += "]}";
 }

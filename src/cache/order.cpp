@@ -6,8 +6,10 @@
 namespace oddsctl {
 
 bool served_before(const Opportunity& a, const Opportunity& b) {
-  if (a.profit_pct != b.profit_pct) return a.profit_pct > b.profit_pct;
-  return std::tie(a.region, a.event_id, a.market, a.point) < std::tie(b.region, b.event_id, b.market, b.point);
+  const double sa = opportunity_score(a), sb = opportunity_score(b);
+  if (sa != sb) return sa > sb;
+  if (a.region != b.region) return a.region < b.region;
+  return opportunity_before(a, b);
 }
 
 void sort_best_first(std::vector<Opportunity>& opps) { std::stable_sort(opps.begin(), opps.end(), served_before); }

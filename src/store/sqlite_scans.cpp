@@ -65,8 +65,9 @@ RegionScan read_scan(SQLite::Statement& st) {
 
 // Reads a stored opportunity text straight into the struct, without a JSON tree: what
 // opportunity_from_json(json::parse(text)) gives for the texts it understands (to_json's
-// shape, unknown keys skipped). Anything else (a wrong type, a missing field, bad JSON) makes
-// it give up, and the caller takes the slow path, which throws the usual error.
+// shape, unknown keys of a leg skipped). Anything else (a kind other than arb, a top-level key
+// it does not know, a wrong type, a missing field, bad JSON) makes it give up, and the caller
+// takes the slow path, which reads every field or throws the usual error.
 class OpportunitySax : public nlohmann::json_sax<nlohmann::json> {
 public:
   explicit OpportunitySax(Opportunity& o) : m_o(o) {}
@@ -85,7 +86,8 @@ public:
     return true;
   }
   bool start_object(std::size_t) override {
-    if (m_skip > 0 || unknown()) return ++m_skip, true;
+    if (m_skip > 0) return ++m_skip, true;
+    if (unknown()) return m_depth != 1 && (++m_skip, true);
     if (m_depth == 0) return m_depth = 1, true;  // the opportunity
     if (m_depth == 2) {                          // a leg
       m_o.legs.emplace_back();
@@ -107,11 +109,16 @@ public:
     return true;
   }
   bool start_array(std::size_t) override {
-    if (m_skip > 0 || unknown()) return ++m_skip, true;
+    if (m_skip > 0) return ++m_skip, true;
+    if (unknown()) return m_depth != 1 && (++m_skip, true);
     if (m_depth == 1 && m_key == "legs") {
       m_o.legs.clear();  // a repeated key: the last one wins, as in a tree
       m_required |= k_legs;
       return m_depth = 2, true;
+    }
+    if (m_depth == 1 && m_key == "flags") {
+      m_o.flags.clear();
+      return m_depth = 5, true;
     }
     if (m_depth == 3 && m_key == "bookmakers") {
       m_o.legs.back().bookmakers.clear();  // a repeated key: the last one wins, as in a tree
@@ -122,7 +129,7 @@ public:
   }
   bool end_array() override {
     if (m_skip > 0) return --m_skip, true;
-    m_depth = m_depth == 4 ? 3 : 1;
+    m_depth = m_depth == 4 ? 3 : 1;  // from bookmakers to the leg, from legs or flags to the top
     return true;
   }
   bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
@@ -132,12 +139,15 @@ private:
                             k_profit = 32, k_legs = 64, k_all = 127;
   static constexpr unsigned k_outcome = 1, k_price = 2, k_books = 4, k_leg_all = 7;
 
-  // A key this reader does not know, at a level where unknown keys are skipped.
+  // A key this reader does not know: skipped in a leg; at the top it is a field of another
+  // kind (or a newer version), which only the slow path reads, so the reader gives up.
   bool unknown() const {
     static const std::set<std::string> top = {"region", "sport_key", "sport_title", "event_id", "home_team",
                                               "away_team", "commence_time", "market", "point", "implied_sum",
-                                              "profit_pct", "legs"};
-    static const std::set<std::string> leg = {"outcome", "point", "price", "effective_price", "bookmakers", "stake"};
+                                              "profit_pct", "legs", "kind", "flags"};
+    static const std::set<std::string> leg = {"outcome", "point",      "price",          "effective_price",
+                                              "bookmakers", "stake", "age_s", "seen_since",
+                                              "previous_price", "link"};
     if (m_depth == 1) return !top.count(m_key);
     if (m_depth == 3) return !leg.count(m_key);
     return false;
@@ -145,7 +155,8 @@ private:
 
   template <class F>
   bool scalar(F set) {
-    if (m_skip > 0 || unknown()) return true;
+    if (m_skip > 0) return true;
+    if (unknown()) return m_depth != 1;
     return set();
   }
 
@@ -163,6 +174,8 @@ private:
       if (m_key == "price") return l.price = v, m_leg_required |= k_price, true;
       if (m_key == "effective_price") return l.effective_price = v, m_leg_effective = true, true;
       if (m_key == "stake") return l.stake = v, true;
+      if (m_key == "age_s") return l.age_s = v, true;
+      if (m_key == "previous_price") return l.previous_price = v, true;
       return false;
     });
   }
@@ -171,12 +184,21 @@ private:
     if (m_depth == 1 && m_key == "point") return m_o.point.reset(), true;
     if (m_depth == 3 && m_key == "point") return m_o.legs.back().point.reset(), true;
     if (m_depth == 3 && m_key == "stake") return m_o.legs.back().stake.reset(), true;
+    if (m_depth == 3 && (m_key == "age_s" || m_key == "previous_price" || m_key == "seen_since" || m_key == "link"))
+      return true;  // absent and null read alike
     return false;
   }
 
   bool set_string(std::string& v) {
     if (m_depth == 4) return m_o.legs.back().bookmakers.push_back(std::move(v)), true;
+    if (m_depth == 5) return m_o.flags.push_back(std::move(v)), true;
     if (m_depth == 3) {
+      if (m_key == "link") return m_o.legs.back().link = std::move(v), true;
+      if (m_key == "seen_since") {
+        auto t = try_parse_rfc3339(v);
+        if (!t) return false;
+        return m_o.legs.back().seen_since = *t, true;
+      }
       if (m_key != "outcome") return false;
       m_leg_required |= k_outcome;
       return m_o.legs.back().outcome = std::move(v), true;
@@ -189,6 +211,7 @@ private:
     if (m_key == "home_team") return m_o.home_team = std::move(v), true;
     if (m_key == "away_team") return m_o.away_team = std::move(v), true;
     if (m_key == "market") return m_required |= k_market, m_o.market = std::move(v), true;
+    if (m_key == "kind") return v == "arb";  // other kinds have fields only the slow path reads
     if (m_key == "commence_time") {
       auto t = try_parse_rfc3339(v);
       if (!t) return false;
@@ -200,7 +223,7 @@ private:
 
   Opportunity& m_o;
   std::string m_key;
-  int m_depth = 0;  // 0 outside, 1 opportunity, 2 legs, 3 a leg, 4 its bookmakers
+  int m_depth = 0;  // 0 outside, 1 opportunity, 2 legs, 3 a leg, 4 its bookmakers, 5 flags
   int m_skip = 0;   // nesting inside a skipped value
   unsigned m_required = 0, m_leg_required = 0;
   bool m_leg_effective = false;

@@ -307,8 +307,15 @@ class ScanTest(E2ETest):
         self.assertTrue(os.path.exists(os.path.join(saved, "au", "basketball_nbl.json")))
         self.fake.stop()
         replay = self.run_json("scan", "--from-file", saved, "--no-store")
-        strip = lambda d: [{k: v for k, v in o.items()} for o in d["opportunities"]]
+        # A quote's age is measured from "now", which a replay takes from the capture: the same
+        # prices, lines and books, each leg's age_s relative to its own clock.
+        def strip(d):
+            return [{**o, "legs": [{k: v for k, v in leg.items() if k != "age_s"} for leg in o["legs"]]}
+                    for o in d["opportunities"]]
         self.assertEqual(strip(replay), strip(live))
+        for o in replay["opportunities"]:
+            for leg in o["legs"]:
+                self.assertGreaterEqual(leg["age_s"], 0)
 
     def test_demo_needs_no_key_and_no_network(self):
         env = {"ODDS_API_BASE_URL": "http://127.0.0.1:9"}  # nothing listens there

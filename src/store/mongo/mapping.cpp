@@ -1,5 +1,8 @@
 #include "store/mongo/mapping.hpp"
 
+#include <set>
+
+#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include "oddsctl/errors.hpp"
@@ -39,6 +42,28 @@ void put_leg(bson_t* b, const Leg& leg) {
   put_double(b, "effective_price", leg.effective_price);
   put_str_array(b, "bookmakers", leg.bookmakers);
   put_opt_double(b, "stake", leg.stake);
+  if (leg.age_s) put_double(b, "age_s", *leg.age_s);
+  if (leg.seen_since) put_date(b, "seen_since", *leg.seen_since);
+  if (leg.previous_price) put_double(b, "previous_price", *leg.previous_price);
+  if (leg.link) put_str(b, "link", *leg.link);
+}
+
+// The fields of the kinds beyond arbitrage (value bets, middles, holds, rounded stakes) are
+// kept as one sub-document in the opportunity's own JSON form: one description of them
+// (to_json / opportunity_from_json) instead of a second mapping to keep in step.
+const std::set<std::string>& base_fields() {
+  static const std::set<std::string> base = {"region",    "sport_key", "sport_title", "event_id",   "home_team",
+                                             "away_team", "commence_time", "market",  "point",      "implied_sum",
+                                             "profit_pct", "legs",     "kind",        "flags"};
+  return base;
+}
+
+nlohmann::json kind_fields(const Opportunity& o) {
+  nlohmann::json detail = nlohmann::json::object();
+  const nlohmann::json whole = to_json(o);
+  for (const auto& [k, v] : whole.items())
+    if (!base_fields().count(k)) detail[k] = v;
+  return detail;
 }
 
 Leg leg_from_bson(const Reader& r) {
@@ -49,6 +74,10 @@ Leg leg_from_bson(const Reader& r) {
   leg.effective_price = r.dbl("effective_price", leg.price);
   leg.bookmakers = r.str_array("bookmakers");
   leg.stake = r.opt_double("stake");
+  leg.age_s = r.opt_double("age_s");
+  leg.seen_since = r.opt_date("seen_since");
+  leg.previous_price = r.opt_double("previous_price");
+  leg.link = r.opt_str("link");
   return leg;
 }
 
@@ -67,6 +96,18 @@ void put_opportunity(bson_t* b, const Opportunity& o) {
   put_double(b, "implied_sum", o.implied_sum);
   put_double(b, "profit_pct", o.profit_pct);
   put_child_array(b, "legs", o.legs.size(), [&](std::size_t i, bson_t* c) { put_leg(c, o.legs[i]); });
+  put_str(b, "kind", to_string(o.kind));
+  put_str_array(b, "flags", o.flags);
+  auto detail = kind_fields(o);
+  if (!detail.empty()) {
+    const std::string text = detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    bson_error_t error;
+    bson_t sub;
+    if (!bson_init_from_json(&sub, text.c_str(), -1, &error))
+      throw StoreError(std::string("mongodb: opportunity fields cannot be mapped: ") + error.message);
+    bson_append_document(b, "detail", -1, &sub);
+    bson_destroy(&sub);
+  }
 }
 
 Opportunity opportunity_from_bson(const Reader& r) {
@@ -83,6 +124,31 @@ Opportunity opportunity_from_bson(const Reader& r) {
   o.implied_sum = r.dbl("implied_sum");
   o.profit_pct = r.dbl("profit_pct");
   r.each("legs", [&](const Reader& leg) { o.legs.push_back(leg_from_bson(leg)); });
+  o.flags = r.str_array("flags");
+  auto kind = r.opt_str("kind");
+  bson_iter_t it;
+  if (bson_iter_init_find(&it, r.doc(), "detail") && BSON_ITER_HOLDS_DOCUMENT(&it)) {
+    uint32_t len = 0;
+    const uint8_t* data = nullptr;
+    bson_iter_document(&it, &len, &data);
+    bson_t sub;
+    if (bson_init_static(&sub, data, len)) {
+      size_t n = 0;
+      char* text = bson_as_relaxed_extended_json(&sub, &n);
+      nlohmann::json j = to_json(o);
+      if (text) {
+        j.update(nlohmann::json::parse(text, text + n));
+        bson_free(text);
+      }
+      if (kind) j["kind"] = *kind;
+      return opportunity_from_json(j);
+    }
+  }
+  if (kind) {
+    auto k = opportunity_kind_from_string(*kind);
+    if (!k) throw StoreError("mongodb: unknown opportunity kind " + *kind);
+    o.kind = *k;
+  }
   return o;
 }
 
