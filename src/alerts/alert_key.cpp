@@ -29,7 +29,17 @@ std::string point_text(double point) {
 
 std::string alert_key(const Opportunity& o) {
   std::string point = o.point ? point_text(*o.point) : "null";
-  return o.region + ":" + o.event_id + ":" + o.market + ":" + point;
+  std::string key = o.region + ":" + o.event_id + ":" + o.market + ":" + point;
+  // Arbitrage keys stay as they were (old marks stay valid); other kinds add theirs, so an
+  // arbitrage and a value bet of one market never suppress each other.
+  if (o.kind == OpportunityKind::arb) return key;
+  key += std::string(":") + to_string(o.kind);
+  if (o.kind == OpportunityKind::value && o.value) {
+    key += ":" + o.value->outcome + ":" + o.value->bookmaker;  // one alert per price at one book
+  } else {
+    for (const auto& leg : o.legs) key += ":" + leg.outcome + "@" + (leg.point ? point_text(*leg.point) : "null");
+  }
+  return key;
 }
 
 std::optional<AlertReason> alert_due(const std::optional<AlertMark>& mark, double profit_pct, TimePoint now,
