@@ -21,6 +21,9 @@ namespace oddsctl {
 // The dedupe key "{region}:{event_id}:{market}:{point}". The point is written in its
 // shortest exact decimal form ("-0.5", "220.5", "3"); h2h has no point and writes "null"
 // ("au:e1:h2h:null"), so a key never ends with a bare colon.
+// Other kinds than arbitrage add ":{kind}", a value bet then ":{outcome}:{bookmaker}"
+// ("uk:e1:h2h:null:value:Arsenal:skybet"), a middle or low hold each leg's
+// ":{outcome}@{point}". Escalation and --min-profit use opportunity_score (EV for value bets).
 std::string alert_key(const Opportunity& o);
 
 enum class AlertReason { fresh, escalation };
@@ -60,6 +63,7 @@ struct AlertOptions {
   std::vector<std::string> regions;   // resolved; empty: every region with a cached result
   ScanSource source = ScanSource::live;  // whose latest good results are alerted on
   double min_profit_pct = 0;
+  bool include_flagged = false;       // --include-flagged: alert on flagged opportunities too
   Millis window = std::chrono::hours(1);
   double escalation_step = 0.5;       // percentage points
   // Regions whose latest good scan is older than this are skipped: their opportunities

@@ -15,11 +15,10 @@ namespace {
 constexpr const char* k_lease = "alerts";
 
 bool better(const Opportunity& a, const Opportunity& b) {
-  if (a.profit_pct != b.profit_pct) return a.profit_pct > b.profit_pct;
+  const double sa = opportunity_score(a), sb = opportunity_score(b);
+  if (sa != sb) return sa > sb;
   if (a.region != b.region) return a.region < b.region;
-  if (a.event_id != b.event_id) return a.event_id < b.event_id;
-  if (a.market != b.market) return a.market < b.market;
-  return a.point.value_or(0) < b.point.value_or(0);
+  return opportunity_before(a, b);
 }
 
 // Releases the run's lease however the run ends.
@@ -57,7 +56,8 @@ std::vector<Opportunity> collect(Store& store, const AlertOptions& o, AlertRepor
       } else {
         r.status = "ok";
         for (auto& opp : scan->opportunities) {
-          if (opp.profit_pct < o.min_profit_pct) continue;
+          if (opportunity_score(opp) < o.min_profit_pct) continue;  // ev_pct for value bets
+          if (!o.include_flagged && !opp.flags.empty()) continue;  // outlier_leg, high_roi, thin: verify first
           if (opp.region.empty()) opp.region = name;
           out.push_back(std::move(opp));
         }
@@ -108,7 +108,8 @@ AlertReport run_alerts(Store& store, const AlertOptions& options, const AlertSin
     std::string key = alert_key(opp);
     if (!seen.insert(key).second) continue;  // one alert per key per run
     ++report.considered;
-    auto reason = alert_due(store.get_alert(key), opp.profit_pct, options.now, options.window,
+    // Escalation on the kind's own figure: a value bet escalates when its EV rises a step.
+    auto reason = alert_due(store.get_alert(key), opportunity_score(opp), options.now, options.window,
                             options.escalation_step);
     if (!reason) {
       ++report.suppressed;
@@ -136,7 +137,7 @@ AlertReport run_alerts(Store& store, const AlertOptions& options, const AlertSin
     a.delivered = d.ok;
     a.error = d.error;
     if (d.ok) {
-      store.mark_alert(AlertMark{a.key, options.now, a.opportunity.profit_pct});
+      store.mark_alert(AlertMark{a.key, options.now, opportunity_score(a.opportunity)});
     } else {
       spdlog::warn("alerts: {} not delivered (retried next run): {}", a.key, d.error);
     }

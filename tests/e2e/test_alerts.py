@@ -77,6 +77,9 @@ class AlertsTest(E2ETest):
         # The cache here is filled by replays: alerts read `--source replay` (live by default).
         if args and args[0] == "alerts" and "--source" not in args:
             args = args + ("--source", "replay")
+        # Their two-book worlds are flagged thin (and high_roi): these tests are about delivery.
+        if args and args[0] == "alerts" and "--include-flagged" not in args:
+            args = args + ("--include-flagged",)
         return super().run_cli(*args, **kwargs)
 
     def scan(self, events, region="au"):
