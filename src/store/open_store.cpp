@@ -2,7 +2,8 @@
 //
 // Accepted forms (the contract): "sqlite:///abs/path.db", "sqlite:relative.db", a bare path
 // (SQLite), "mongodb://..." and "mongodb+srv://..." (only when built with libmongoc, whose
-// backend is then the module oddsctl-mongo.so, loaded only for these URIs).
+// backend is then the module oddsctl-mongo.so, loaded only for these URIs), and
+// "postgresql://..." / "postgres://..." (only when built with libpq: oddsctl-pg.so).
 // Anything that looks like "scheme:..." with another scheme is refused rather than taken
 // for a file name: a typo such as "mongdb://h/db" must not silently create a SQLite file.
 // A file whose name really contains a colon can be given as "./name:x.db".
@@ -17,6 +18,9 @@
 
 #ifdef ODDSCTL_WITH_MONGO
 #include "store/mongo_module.hpp"
+#endif
+#ifdef ODDSCTL_WITH_POSTGRES
+#include "store/pg_module.hpp"
 #endif
 
 namespace oddsctl {
@@ -59,15 +63,23 @@ std::string sqlite_path_of(const std::string& uri) {
 }  // namespace
 
 std::vector<std::string> built_in_stores() {
+  std::vector<std::string> out = {"sqlite"};
 #ifdef ODDSCTL_WITH_MONGO
   // The MongoDB backend is a module loaded on demand (store/mongo_module.hpp): listed when
   // its file is where oddsctl looks, flagged when this build has it but the file is missing.
   if (mongo_module::availability() == mongo_module::Availability::missing)
-    return {"sqlite", "mongodb (module not found)"};
-  return {"sqlite", "mongodb"};
-#else
-  return {"sqlite"};
+    out.push_back("mongodb (module not found)");
+  else
+    out.push_back("mongodb");
 #endif
+#ifdef ODDSCTL_WITH_POSTGRES
+  // Likewise the PostgreSQL backend (store/pg_module.hpp).
+  if (pg_module::availability() == pg_module::Availability::missing)
+    out.push_back("postgresql (module not found)");
+  else
+    out.push_back("postgresql");
+#endif
+  return out;
 }
 
 std::unique_ptr<Store> open_store(const std::string& uri, OpenMode mode) {
@@ -81,6 +93,14 @@ std::unique_ptr<Store> open_store(const std::string& uri, OpenMode mode) {
 #else
     throw UsageError("store " + redact_store_uri(uri) +
                      ": this oddsctl was built without MongoDB support (stores built in: " + built_in_list() + ")");
+#endif
+  }
+  if (scheme == "postgresql" || scheme == "postgres") {
+#ifdef ODDSCTL_WITH_POSTGRES
+    return pg_module::open(uri, mode);
+#else
+    throw UsageError("store " + redact_store_uri(uri) +
+                     ": this oddsctl was built without PostgreSQL support (stores built in: " + built_in_list() + ")");
 #endif
   }
   throw UsageError("store " + redact_store_uri(uri) + ": unknown scheme '" + scheme +
@@ -102,7 +122,23 @@ std::string default_store_path() {
   return home + "/.local/state/oddsctl/oddsctl.db";
 }
 
-std::string redact_store_uri(const std::string& uri) {
+namespace {
+// "?password=x&sslpassword=y" (libpq's URIs may carry the password there): values hidden.
+std::string redact_query_secrets(std::string uri) {
+  auto q = uri.find('?');
+  for (std::size_t pos = q; pos != std::string::npos && pos < uri.size(); pos = uri.find('&', pos + 1)) {
+    auto eq = uri.find('=', pos);
+    auto end = uri.find('&', pos + 1);
+    if (eq == std::string::npos || (end != std::string::npos && eq > end)) continue;
+    if (uri.substr(pos + 1, eq - pos - 1).find("password") == std::string::npos) continue;
+    uri.replace(eq + 1, (end == std::string::npos ? uri.size() : end) - eq - 1, "***");
+  }
+  return uri;
+}
+}  // namespace
+
+std::string redact_store_uri(const std::string& text) {
+  const std::string uri = redact_query_secrets(text);
   auto sep = uri.find("://");
   if (sep == std::string::npos) return uri;
   auto auth_begin = sep + 3;

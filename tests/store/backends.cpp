@@ -32,27 +32,64 @@ std::string with_database(const std::string& uri, const std::string& db) {
   return base + "/" + db + query;
 }
 
+// PostgreSQL when ODDSCTL_TEST_PG_URI names a server (tests/pg/cluster.py sets it): a new
+// schema per case (?schema=oddsctl_test_<pid>_<n>), directly or through PgBouncer alike.
+void add_pg_backend(std::vector<Backend>& out, std::string& notes, const std::string& only) {
+#ifdef ODDSCTL_WITH_POSTGRES
+  const char* pg = std::getenv("ODDSCTL_TEST_PG_URI");
+  if (!only.empty() && only != "postgresql") return;
+  if (!pg || !pg[0]) {
+    notes += "; postgresql SKIPPED (ODDSCTL_TEST_PG_URI not set)";
+    return;
+  }
+  std::string base = pg;
+  out.push_back({"postgresql", [base] {
+                   const char* sep = base.find('?') == std::string::npos ? "?" : "&";
+                   return base + sep + "schema=oddsctl_test_" + std::to_string(getpid()) + "_" +
+                          std::to_string(++g_counter);
+                 }});
+  notes += "; postgresql at " + redact_store_uri(base);
+#else
+  (void)out;
+  (void)only;
+  notes += "; postgresql SKIPPED (built without PostgreSQL)";
+#endif
+}
+
 std::vector<Backend> make_backends(std::string& banner) {
   std::vector<Backend> out;
-  out.push_back({"sqlite", [] {
-                   return "sqlite://" + temp_dir() + "/case_" + std::to_string(++g_counter) + ".db";
-                 }});
-  banner = "store conformance: running on sqlite";
+  // ODDSCTL_TEST_STORE_ONLY=postgresql: only that backend (the PostgreSQL runs of the suite,
+  // tests/pg/cluster.py, skip the SQLite cases that store.conformance already ran).
+  const char* only_env = std::getenv("ODDSCTL_TEST_STORE_ONLY");
+  const std::string only = only_env ? only_env : "";
+  std::string notes;
+  if (only.empty() || only == "sqlite")
+    out.push_back({"sqlite", [] {
+                     return "sqlite://" + temp_dir() + "/case_" + std::to_string(++g_counter) + ".db";
+                   }});
 #ifdef ODDSCTL_WITH_MONGO
   const char* mongo = std::getenv("ODDSCTL_TEST_MONGO_URI");
-  if (mongo && mongo[0]) {
+  if (!only.empty() && only != "mongodb") {
+    // not asked for
+  } else if (mongo && mongo[0]) {
     std::string base = mongo;
     out.push_back({"mongodb", [base] {
                      return with_database(base, "oddsctl_test_" + std::to_string(getpid()) + "_" +
                                                     std::to_string(++g_counter));
                    }});
-    banner += ", mongodb";
   } else {
-    banner += "; mongodb SKIPPED (ODDSCTL_TEST_MONGO_URI not set)";
+    notes += "; mongodb SKIPPED (ODDSCTL_TEST_MONGO_URI not set)";
   }
 #else
-  banner += "; mongodb SKIPPED (built without MongoDB)";
+  notes += "; mongodb SKIPPED (built without MongoDB)";
 #endif
+  add_pg_backend(out, notes, only);
+  banner = "store conformance: running on";
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    banner += i ? ", " : " ";
+    banner += out[i].name;
+  }
+  banner += notes;
   return out;
 }
 

@@ -3,6 +3,9 @@
 // SQLite always (a new file per case in one temp folder, removed at the end when every case
 // passed, else left behind and named). MongoDB when the build has it and
 // ODDSCTL_TEST_MONGO_URI names a server (a new database per case: <uri>/oddsctl_test_<pid>_<n>).
+// PostgreSQL when the build has it and ODDSCTL_TEST_PG_URI names a server (a new schema per
+// case: <uri>?schema=oddsctl_test_<pid>_<n>; tests/pg/cluster.py starts one, with PgBouncer).
+// ODDSCTL_TEST_STORE_ONLY=<name> runs that backend alone.
 #pragma once
 
 #include <functional>

@@ -2,6 +2,8 @@
 // batched cleanup. What every backend must do is in tests/store/ (the conformance suite).
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -149,8 +151,8 @@ TEST_CASE("store URIs: sqlite:///abs, sqlite:relative, bare paths; bad forms are
   CHECK_THROWS_WITH(open_store("sqlite://relative.db"), doctest::Contains("sqlite:///"));
   CHECK_THROWS_AS(open_store("sqlite:"), UsageError);
   CHECK_THROWS_AS(open_store(""), UsageError);
-  CHECK_THROWS_AS(open_store("postgres://u:secret@h/db"), UsageError);
-  CHECK_THROWS_WITH(open_store("postgres://u:secret@h/db"), doctest::Contains("unknown scheme"));
+  CHECK_THROWS_AS(open_store("postgress://u:secret@h/db"), UsageError);  // a typo of a known scheme
+  CHECK_THROWS_WITH(open_store("postgress://u:secret@h/db"), doctest::Contains("unknown scheme"));
   try {
     open_store("redis://u:secret@h/db");
   } catch (const UsageError& e) {
@@ -165,8 +167,18 @@ TEST_CASE("store URIs: sqlite:///abs, sqlite:relative, bare paths; bad forms are
   } catch (const UsageError& e) {
     CHECK(std::string(e.what()).find("pw@") == std::string::npos);
   }
-#else
-  CHECK(built_in_stores() == std::vector<std::string>{"sqlite", "mongodb"});
+#endif
+  // The built stores in a fixed order; a module missing on disk is named so.
+  const auto stores = built_in_stores();
+  REQUIRE_FALSE(stores.empty());
+  CHECK(stores.front() == "sqlite");
+#ifdef ODDSCTL_WITH_MONGO
+  CHECK(std::find_if(stores.begin(), stores.end(), [](const std::string& s) { return s.starts_with("mongodb"); }) !=
+        stores.end());
+#endif
+#ifdef ODDSCTL_WITH_POSTGRES
+  CHECK(std::find_if(stores.begin(), stores.end(), [](const std::string& s) { return s.starts_with("postgresql"); }) !=
+        stores.end());
 #endif
 }
 
@@ -243,7 +255,7 @@ TEST_CASE("cleanup deletes in batches: a failure mid-way keeps the batches alrea
   p.batch_size = 10;
   const TimePoint now = k_t0 + std::chrono::hours(10);
   auto dry = store->cleanup(p, now, true);
-  CHECK(dry.removed["ledger"]["au"] == 500);
+  CHECK(dry.removed["ledger"]["au"] == 499);  // the key's newest row (999, au) stays
   CHECK(dry.removed["ledger"]["uk"] == 500);
   CHECK_THROWS_AS(store->cleanup(p, now, false), StoreError);
   // Rows 1..490 went in 49 committed batches; the batch holding row 500 was rolled back whole.
@@ -257,8 +269,9 @@ TEST_CASE("cleanup deletes in batches: a failure mid-way keeps the batches alrea
     db.exec("DROP TRIGGER inject");
   }
   auto r = store->cleanup(p, now, false);
-  CHECK(r.removed["ledger"]["au"] + r.removed["ledger"]["uk"] == 510);
-  CHECK(store->ledger({}).empty());
+  CHECK(r.removed["ledger"]["au"] + r.removed["ledger"]["uk"] == 509);
+  REQUIRE(store->ledger({}).size() == 1);
+  CHECK(store->ledger({})[0].credits.remaining == 100000 - 999);
 }
 
 TEST_CASE("compact shrinks the file after a cleanup") {
