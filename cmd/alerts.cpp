@@ -19,6 +19,19 @@ struct AlertsFlags {
 
 enum class SinkKind { stdout_lines, webhook, exec };
 
+// An http(s) URL with a host and no blanks: anything else could only fail at delivery, after
+// the alerts were chosen; it is a usage error before any work instead.
+std::string webhook_problem(const std::string& url) {
+  std::string lower = url;
+  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::size_t scheme = lower.rfind("https://", 0) == 0 ? 8 : lower.rfind("http://", 0) == 0 ? 7 : 0;
+  if (scheme == 0) return "'" + url + "' is not an http:// or https:// URL";
+  if (url.find_first_of(" \t\r\n") != std::string::npos) return "'" + url + "' has blanks in it (not a URL)";
+  std::string host = url.substr(scheme, url.find_first_of("/?#", scheme) - scheme);
+  if (host.empty() || host[0] == ':' || host[0] == '@') return "'" + url + "' has no host";
+  return "";
+}
+
 // --webhook and --exec are exclusive at one precedence level; across levels the stronger
 // source wins (a --exec flag overrides a webhook from the config file).
 SinkKind choose_sink(const Settings& s) {
@@ -42,6 +55,7 @@ AlertOptions options_from(const App& app, Store& store, bool dry_run) {
   // "all" and region names are resolved and validated the same way `cache get` does it.
   if (!asked.empty()) o.regions = resolve_cache_regions(store, asked);
   o.min_profit_pct = s.number("alerts.min_profit").value_or(0);
+  o.include_flagged = s.boolean("alerts.include_flagged").value_or(false);
   o.window = s.duration("alerts.window").value_or(std::chrono::hours(1));
   o.escalation_step = s.number("alerts.escalation_step").value_or(0.5);
   if (o.escalation_step <= 0) throw UsageError("alerts: --escalation-step must be above 0 percentage points");
@@ -88,6 +102,14 @@ void summarise(const AlertReport& r) {
 }
 
 void run(App& app, const AlertsFlags& flags) {
+  // The flag is checked as it is parsed; the env var and config file here, before any work.
+  if (auto hook = app.settings.resolve("alerts.webhook")) {
+    std::string problem = webhook_problem(hook->value);
+    if (!problem.empty())
+      throw UsageError((hook->source == SettingSource::flag ? std::string("--webhook")
+                                                            : "alerts.webhook (" + std::string(to_string(hook->source)) + ")") +
+                       ": " + problem);
+  }
   auto store = app.open_store();
   AlertOptions options = options_from(app, *store, flags.dry_run);
   SinkKind kind = choose_sink(app.settings);
@@ -124,10 +146,11 @@ void register_alerts(CLI::App& root, App& app) {
   CLI::App* cmd = root.add_subcommand(
       "alerts", "Send each new cached opportunity once: to a webhook, a command, or stdout (JSON lines)");
   auto flags = std::make_shared<AlertsFlags>();
-  setting_option(cmd, app, "alerts.webhook");
+  setting_option(cmd, app, "alerts.webhook")->check([](const std::string& url) { return webhook_problem(url); });
   setting_option(cmd, app, "alerts.exec");
   setting_option(cmd, app, "alerts.regions");
   setting_option(cmd, app, "alerts.min_profit");
+  setting_flag(cmd, app, "alerts.include_flagged");
   setting_option(cmd, app, "alerts.window");
   setting_option(cmd, app, "alerts.escalation_step");
   setting_option(cmd, app, "alerts.max_age");

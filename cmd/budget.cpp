@@ -313,8 +313,25 @@ void run_budget_plan(App& app, const BudgetFlags& f) {
     }
   }
   const bool has_sync = !f.no_sync && sync_month > 0;
+  // The plan pays for sync too: the scan gets what sync leaves of it. Billing rounds per
+  // row, so step the interval up until the whole total fits (a few steps at most).
   std::optional<Millis> shortest;
-  if (target) shortest = shortest_interval(billed(credits_per_run(s)), target->credits);
+  const std::int64_t sync_billed = has_sync ? billed(sync_month) : 0;
+  auto scan_billed = [&](Millis every) { return billed(forecast("scan", s, every).per_month); };
+  if (target && target->credits > sync_billed) {
+    shortest = shortest_interval(billed(credits_per_run(s)), target->credits - sync_billed);
+    for (int i = 0; shortest && i < 100 && scan_billed(*shortest) + sync_billed > target->credits; ++i)
+      *shortest += Millis(1000);
+  }
+  // Without --interval the plan's fit is the scan to forecast: the total then shows it fits.
+  const bool scan_row = interval || shortest;
+  if (!interval && shortest) rows.insert(rows.begin(), forecast("scan", s, *shortest));
+  // The grand total: every row but the sync sum, which repeats its tiers.
+  std::int64_t total_day = 0, total_month = 0;
+  for (const auto& r : rows) {
+    total_day += r.per_day;
+    total_month += r.per_month;
+  }
 
   if (app.format() == Format::json || app.format() == Format::jsonl) {
     nlohmann::json doc;
@@ -332,12 +349,18 @@ void run_budget_plan(App& app, const BudgetFlags& f) {
       doc["sync_total"] = {{"credits_per_day", sync_day}, {"credits_per_month", sync_month},
                            {"billed_per_month", billed(sync_month)},
                            {"plan", plan_json(cheapest_fit(plans, billed(sync_month)))}};
+    if (scan_row)
+      doc["total"] = {{"credits_per_day", total_day}, {"credits_per_month", total_month},
+                      {"billed_per_month", billed(total_month)},
+                      {"plan", plan_json(cheapest_fit(plans, billed(total_month)))}};
     if (target)
       doc["target"] = {{"plan", plan_json(target)},
                        {"shortest_interval", shortest ? nlohmann::json(format_duration(*shortest)) : nlohmann::json(nullptr)},
                        {"shortest_interval_s", shortest ? nlohmann::json(shortest->count() / 1000) : nlohmann::json(nullptr)},
-                       {"credits_per_month",
-                        shortest ? nlohmann::json(billed(forecast("scan", s, *shortest).per_month)) : nlohmann::json(nullptr)}};
+                       {"credits_per_month", shortest ? nlohmann::json(scan_billed(*shortest)) : nlohmann::json(nullptr)},
+                       {"sync_credits_per_month", sync_billed},
+                       {"total_credits_per_month",
+                        shortest ? nlohmann::json(scan_billed(*shortest) + sync_billed) : nlohmann::json(nullptr)}};
     doc["plans"] = nlohmann::json::array();
     for (const auto& p : plans) doc["plans"].push_back(plan_json(&p));
     doc["plans_source"] = plans_source;
@@ -346,8 +369,8 @@ void run_budget_plan(App& app, const BudgetFlags& f) {
     return;
   }
 
-  std::cout << "Schedule: " << s.sports << " sports x " << s.regions << " regions x " << s.markets
-            << " markets = " << credits_per_run(s) << " credits a run (one /odds call per sport and region; from "
+  std::cout << "Schedule: " << plural(s.sports, "sport", "sports") << " x " << plural(s.regions, "region", "regions")
+            << " x " << plural(s.markets, "market", "markets") << " = " << plural(credits_per_run(s), "credit", "credits") << " a run (one /odds call per sport and region; from "
             << source << ")\n";
   if (per_region) std::cout << "Keys: one per region, so each key is billed 1/" << s.regions << " of the total.\n";
   std::cout << "\n";
@@ -368,16 +391,24 @@ void run_budget_plan(App& app, const BudgetFlags& f) {
   if (has_sync)
     add_row({"sync (all)", "", std::to_string(sync_run), "", std::to_string(sync_day), std::to_string(sync_month)},
             sync_month);
+  if (scan_row && rows.size() > 1)
+    add_row({"total", "", "", "", std::to_string(total_day), std::to_string(total_month)}, total_month);
   if (!rows.empty()) t.print(app.color_stdout());
   std::cout << "\nA month is 30 days; figures are upper bounds (a sport with no event costs 0). Plans: " << plans_source
             << " (prices as of 2026, check https://the-odds-api.com/#get-access).\n";
   if (target) {
     std::cout << "\nPlan " << target->name << " (" << target->credits << " credits/month, $"
               << fmt_number(target->price_usd, 2) << "): ";
-    if (shortest)
-      std::cout << "scan every " << format_duration(*shortest) << " or less often ("
-                << billed(forecast("scan", s, *shortest).per_month) << " credits/month"
-                << (per_region ? " per key" : "") << ").\n";
+    const char* unit = per_region ? " credits/month per key" : " credits/month";
+    if (shortest && sync_billed > 0)
+      std::cout << "scan every " << format_duration(*shortest) << " or less often (scan " << scan_billed(*shortest)
+                << " + sync " << sync_billed << " = " << scan_billed(*shortest) + sync_billed << unit << ").\n";
+    else if (shortest)
+      std::cout << "scan every " << format_duration(*shortest) << " or less often (" << scan_billed(*shortest) << unit
+                << ").\n";
+    else if (sync_billed >= target->credits)
+      std::cout << "too small: sync alone costs " << sync_billed << unit
+                << " (raise tiers.*.max_age, or --no-sync to plan the scan alone).\n";
     else
       std::cout << "too small: one run costs " << billed(credits_per_run(s)) << " credits.\n";
   }

@@ -1,5 +1,7 @@
 #include "render.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
@@ -19,38 +21,132 @@ void print_jsonl(const std::vector<nlohmann::json>& rows) {
 
 namespace {
 
-// Display width in code points: good enough for team names with accents.
-std::size_t width(const std::string& s) {
-  std::size_t w = 0;
-  for (unsigned char c : s)
-    if ((c & 0xC0) != 0x80) ++w;
-  return w;
-}
+OutputStyle g_style;
+
+constexpr std::size_t k_min_shrunk = 10;  // a shortened name keeps at least this many columns
 
 }  // namespace
 
-void Table::print(bool bold_header) const {
-  std::vector<std::size_t> widths(header.size(), 0);
-  for (std::size_t i = 0; i < header.size(); ++i) widths[i] = width(header[i]);
-  for (const auto& r : rows)
-    for (std::size_t i = 0; i < r.size() && i < widths.size(); ++i) widths[i] = std::max(widths[i], width(r[i]));
-  auto line = [&](const std::vector<std::string>& cells, bool is_header) {
+void set_output_style(const OutputStyle& style) { g_style = style; }
+const OutputStyle& output_style() { return g_style; }
+
+std::string paint(const std::string& text, Tone tone, bool on) {
+  if (!on || tone == Tone::none || text.empty()) return text;
+  const char* code = tone == Tone::good ? "\033[32m" : tone == Tone::bad ? "\033[31m" : tone == Tone::dim ? "\033[2m" : "\033[1m";
+  return code + text + "\033[0m";
+}
+
+std::size_t display_width(const std::string& s) {
+  std::size_t w = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c == 0x1b) {  // an ANSI escape: up to its final letter
+      while (i + 1 < s.size() && !std::isalpha(static_cast<unsigned char>(s[i + 1]))) ++i;
+      ++i;
+      continue;
+    }
+    if ((c & 0xC0) != 0x80) ++w;
+  }
+  return w;
+}
+
+std::string ellipsize(const std::string& s, std::size_t width) {
+  if (display_width(s) <= width) return s;
+  if (width == 0) return "";
+  std::string out;
+  std::size_t w = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if ((c & 0xC0) != 0x80) {
+      if (w + 1 == width) break;  // room for the ellipsis only
+      ++w;
+    }
+    out += s[i];
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out + "\xE2\x80\xA6";  // U+2026
+}
+
+std::string plural(long long n, const std::string& one, const std::string& many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+std::vector<std::string> Table::lines(bool color, std::optional<std::size_t> limit) const {
+  const std::size_t n = header.size();
+  std::vector<std::vector<std::string>> cells = rows;
+  for (auto& r : cells) r.resize(n);
+  std::vector<std::size_t> w(n, 0);
+  auto measure = [&](std::size_t i) {
+    w[i] = display_width(header[i]);
+    for (const auto& r : cells) w[i] = std::max(w[i], display_width(r[i]));
+  };
+  for (std::size_t i = 0; i < n; ++i) measure(i);
+  std::vector<bool> shown(n, true);
+  auto total = [&] {
+    std::size_t t = 0, k = 0;
+    for (std::size_t i = 0; i < n; ++i)
+      if (shown[i]) t += w[i], ++k;
+    return t + (k ? 2 * (k - 1) : 0);
+  };
+  bool moved = false;
+  if (limit && total() > *limit) {
+    if (below >= 0 && static_cast<std::size_t>(below) < n) {
+      shown[static_cast<std::size_t>(below)] = false;
+      moved = true;
+    }
+    for (std::size_t i = 0; i < n && total() > *limit; ++i) {
+      if (i >= compact.size() || !compact[i]) continue;
+      for (auto& r : cells) r[i] = compact[i](r[i]);
+      measure(i);
+    }
+    while (total() > *limit) {
+      std::size_t widest = n;
+      for (std::size_t i = 0; i < n; ++i)
+        if (shown[i] && i < shrink.size() && shrink[i] && w[i] > std::max(k_min_shrunk, display_width(header[i])) &&
+            (widest == n || w[i] > w[widest]))
+          widest = i;
+      if (widest == n) break;  // nothing left to shorten: the line is as narrow as it gets
+      --w[widest];
+    }
+  }
+  auto right = [&](std::size_t i) { return i < numeric.size() && numeric[i]; };
+  auto line = [&](const std::vector<std::string>& row, std::size_t index, bool is_header) {
     std::string out;
-    for (std::size_t i = 0; i < widths.size(); ++i) {
-      std::string cell = i < cells.size() ? cells[i] : "";
-      std::size_t pad = widths[i] - width(cell);
-      bool right = !is_header && i < numeric.size() && numeric[i];
-      bool last = i + 1 == widths.size();
-      if (right) out += std::string(pad, ' ') + cell;
-      else out += cell + (last ? "" : std::string(pad, ' '));
-      if (!last) out += "  ";
+    bool first = true;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!shown[i]) continue;
+      std::string cell = ellipsize(row[i], w[i]);
+      std::size_t pad = w[i] - display_width(cell);
+      Tone t = is_header ? (color ? Tone::bold : Tone::none) : tone ? tone(index, i) : Tone::none;
+      if (!first) out += "  ";
+      first = false;
+      if (right(i)) out += std::string(pad, ' ') + paint(cell, t, color);
+      else out += paint(cell, t, color) + std::string(pad, ' ');
     }
     while (!out.empty() && out.back() == ' ') out.pop_back();
-    if (is_header && bold_header) out = "\033[1m" + out + "\033[0m";
-    std::cout << out << "\n";
+    return out;
   };
-  line(header, true);
-  for (const auto& r : rows) line(r, false);
+  std::vector<std::string> out;
+  out.push_back(line(header, 0, true));
+  for (std::size_t r = 0; r < cells.size(); ++r) {
+    out.push_back(line(cells[r], r, false));
+    if (!moved) continue;
+    const std::string& text = cells[r][static_cast<std::size_t>(below)];
+    if (text.empty()) continue;
+    // Under the row, indented, one piece (a leg) a line.
+    std::size_t from = 0;
+    while (from <= text.size()) {
+      std::size_t bar = text.find(" | ", from);
+      out.push_back("    " + text.substr(from, bar == std::string::npos ? std::string::npos : bar - from));
+      if (bar == std::string::npos) break;
+      from = bar + 3;
+    }
+  }
+  return out;
+}
+
+void Table::print(bool bold_header) const {
+  for (const auto& l : lines(bold_header || g_style.color, g_style.width)) std::cout << l << "\n";
 }
 
 std::string csv_field(const std::string& field) {
@@ -66,7 +162,10 @@ std::string csv_field(const std::string& field) {
 void print_csv(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows) {
   auto line = [](const std::vector<std::string>& cells) {
     std::string out;
-    for (std::size_t i = 0; i < cells.size(); ++i) out += (i ? "," : "") + csv_field(cells[i]);
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+      if (i) out += ',';  // not ("," + field): GCC 12 warns -Wrestrict on that when inlined
+      out += csv_field(cells[i]);
+    }
     std::cout << out << "\r\n";
   };
   line(header);
@@ -118,14 +217,50 @@ std::string line_text(const Opportunity& o) {
 
 }  // namespace
 
+// "2026-12-02T15:00:00Z" -> "12-02 15:00": what a narrow terminal has room for (UTC).
+std::string short_time(const std::string& rfc3339) {
+  if (rfc3339.size() < 16 || rfc3339[10] != 'T') return rfc3339;
+  return rfc3339.substr(5, 5) + " " + rfc3339.substr(11, 5);
+}
+
 void print_opportunities_table(const std::vector<Opportunity>& opps) {
+  // KIND and FLAGS only when some row has one: an arbitrage-only table stays as it was.
+  bool kinds = std::any_of(opps.begin(), opps.end(), [](const Opportunity& o) { return o.kind != OpportunityKind::arb; });
+  bool flags = std::any_of(opps.begin(), opps.end(), [](const Opportunity& o) { return !o.flags.empty(); });
   Table t;
   t.header = {"PROFIT", "REGION", "SPORT", "EVENT", "STARTS", "MARKET", "LINE", "LEGS"};
   t.numeric = {true, false, false, false, false, false, true, false};
+  t.shrink = {false, false, true, true, false, false, false, false};
+  t.compact.resize(t.header.size());
+  t.compact[4] = short_time;
+  t.below = 7;
+  auto insert = [&](std::size_t at, const char* name) {
+    t.header.insert(t.header.begin() + static_cast<std::ptrdiff_t>(at), name);
+    t.numeric.insert(t.numeric.begin() + static_cast<std::ptrdiff_t>(at), false);
+    t.shrink.insert(t.shrink.begin() + static_cast<std::ptrdiff_t>(at), false);
+    t.compact.insert(t.compact.begin() + static_cast<std::ptrdiff_t>(at), nullptr);
+    ++t.below;
+  };
+  if (kinds) insert(1, "KIND");
+  if (flags) insert(1 + (kinds ? 1 : 0), "FLAGS");
   for (const auto& o : opps) {
-    t.rows.push_back({fmt_number(o.profit_pct, 2, 2) + "%", o.region, o.sport_key, o.home_team + " v " + o.away_team,
-                      format_rfc3339(o.commence_time), o.market, line_text(o), legs_text(o, true)});
+    std::vector<std::string> row{fmt_number(opportunity_score(o), 2, 2) + "%"};
+    if (kinds) row.push_back(to_string(o.kind));
+    if (flags) {
+      std::string f;
+      for (const auto& x : o.flags) f += (f.empty() ? "" : ",") + x;
+      row.push_back(f);
+    }
+    for (std::string cell : {o.region, o.sport_key, o.home_team + " v " + o.away_team, format_rfc3339(o.commence_time),
+                             o.market, line_text(o), legs_text(o, true)})
+      row.push_back(std::move(cell));
+    t.rows.push_back(std::move(row));
   }
+  t.tone = [&opps, flags, kinds](std::size_t row, std::size_t col) {
+    if (col == 0) return opportunity_score(opps[row]) > 0 ? Tone::good : Tone::none;
+    if (flags && col == 1 + (kinds ? 1 : 0) && !opps[row].flags.empty()) return Tone::bad;
+    return Tone::none;
+  };
   t.print();
 }
 

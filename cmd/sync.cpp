@@ -1,4 +1,5 @@
 // oddsctl sync: keep tracked events fresh on tiers; pin, unpin and list them.
+#include <algorithm>
 #include <iostream>
 
 #include <nlohmann/json.hpp>
@@ -7,6 +8,7 @@
 #include "oddsctl/scan.hpp"
 #include "oddsctl/sync.hpp"
 #include "oddsctl/worker.hpp"
+#include "progress.hpp"
 #include "render.hpp"
 
 namespace oddsctl::cli {
@@ -38,6 +40,31 @@ const std::vector<std::string> k_counts_header{"tier",   "selected", "synced",  
                                                "unchanged", "failed", "not_returned", "skipped_deadline", "skipped_budget",
                                                "requests",  "credits_used"};
 
+// Failures with the same error, in the order first seen.
+struct FailureGroup {
+  std::string error;
+  std::vector<std::string> events;  // region/event_id
+};
+
+std::vector<FailureGroup> group_failures(const std::vector<SyncFailure>& failures) {
+  std::vector<FailureGroup> out;
+  for (const auto& f : failures) {
+    auto it = std::find_if(out.begin(), out.end(), [&](const FailureGroup& g) { return g.error == f.error; });
+    if (it == out.end()) it = out.insert(out.end(), FailureGroup{f.error, {}});
+    it->events.push_back(f.region + "/" + f.event_id);
+  }
+  return out;
+}
+
+// "au/e1: boom", or "3 events (au/e1, au/e2, au/e3): boom", at most three named.
+std::string group_line(const FailureGroup& g) {
+  if (g.events.size() == 1) return g.events[0] + ": " + g.error;
+  std::string names;
+  for (std::size_t i = 0; i < std::min<std::size_t>(3, g.events.size()); ++i) names += (i ? ", " : "") + g.events[i];
+  if (g.events.size() > 3) names += ", ...";
+  return std::to_string(g.events.size()) + " events (" + names + "): " + g.error;
+}
+
 // The error object's message: how many failed, the first reason, discovery errors, the guard.
 std::string failure_text(const SyncReport& r) {
   std::string out;
@@ -60,7 +87,8 @@ void print_report(App& app, const SyncReport& r) {
     case Format::csv: print_csv(k_counts_header, rows); break;
     case Format::table: {
       if (r.discovery.ran)
-        std::cout << "Discovered " << r.discovery.events << " events in " << r.discovery.sports << " sports ("
+        std::cout << "Discovered " << plural(r.discovery.events, "event", "events") << " in "
+                  << plural(r.discovery.sports, "sport", "sports") << " ("
                   << (r.discovery.regions.empty() ? std::string("no region") : [&] {
                        std::string s;
                        for (const auto& x : r.discovery.regions) s += (s.empty() ? "" : ",") + x;
@@ -87,13 +115,13 @@ void print_report(App& app, const SyncReport& r) {
     }
   }
   if (app.json()) return;
-  // Reasons go to stderr: the first few in full, then a count. --quiet keeps the failures.
-  const std::size_t shown = std::min<std::size_t>(r.failures.size(), 10);
-  for (std::size_t i = 0; i < shown; ++i)
-    std::cerr << "oddsctl: sync: " << r.failures[i].region << "/" << r.failures[i].event_id << ": "
-              << r.failures[i].error << "\n";
-  if (r.failures.size() > shown)
-    std::cerr << "oddsctl: sync: ... and " << r.failures.size() - shown << " more failures (see --json)\n";
+  // Reasons go to stderr, one line per distinct reason with how many events it hit (a missing
+  // key fails every event of its region the same way). --quiet keeps the failures.
+  const auto groups = group_failures(r.failures);
+  const std::size_t shown = std::min<std::size_t>(groups.size(), 10);
+  for (std::size_t i = 0; i < shown; ++i) std::cerr << "oddsctl: sync: " << group_line(groups[i]) << "\n";
+  if (groups.size() > shown)
+    std::cerr << "oddsctl: sync: ... and " << groups.size() - shown << " more kinds of failure (see --json)\n";
   for (const auto& e : r.discovery.errors) std::cerr << "oddsctl: sync --discover: " << e << "\n";
   if (r.budget_tripped) std::cerr << "oddsctl: sync: stopped by a budget guard: what was fetched is stored\n";
   if (app.quiet) return;
@@ -117,7 +145,12 @@ void run(App& app) {
   ApiFactory factory = http_api_factory(app.settings.env());
   std::optional<Millis> every = app.settings.duration("sync.every");
   if (!every) {
-    SyncReport report = run_sync(options, *store, factory, app.settings.env());
+    Progress progress;
+    options.progress = &progress;
+    SyncReport report = [&] {
+      ProgressLine line(app.decorate_stderr(), "sync", progress);  // erased before the report
+      return run_sync(options, *store, factory, app.settings.env());
+    }();
     print_report(app, report);
     app.exit_code = report.exit_code();
     return;
@@ -248,7 +281,11 @@ void register_sync(CLI::App& root, App& app) {
   auto pin = std::make_shared<PinArgs>();
   CLI::App* pin_cmd = cmd->add_subcommand("pin", "Fix a tracked event's tier (a watchlist)");
   pin_cmd->add_option("event", pin->event, "event id")->required();
-  pin_cmd->add_option("--tier", pin->tier, "hot, warm, cold or frozen")->required();
+  // The table's tiers but auto, which is not a tier an event can be pinned to.
+  std::string pin_tiers;
+  for (const auto& t : find_setting("sync.tier")->choices)
+    if (t != "auto") pin_tiers += (pin_tiers.empty() ? "" : "|") + t;
+  pin_cmd->add_option("--tier", pin->tier, "hot, warm, cold or frozen")->required()->type_name(pin_tiers);
   pin_cmd->add_option("--region", pin->region, "only in this region (default: every region tracking it)");
   pin_cmd->callback([&app, pin] { run_pin(app, *pin, true); });
 
@@ -260,7 +297,7 @@ void register_sync(CLI::App& root, App& app) {
 
   auto list = std::make_shared<ListArgs>();
   CLI::App* list_cmd = cmd->add_subcommand("list", "Tracked events with their tier, last sync and next due time");
-  list_cmd->add_option("--tier", list->tier, "only this tier");
+  list_cmd->add_option("--tier", list->tier, "only this tier")->type_name(pin_tiers);
   list_cmd->add_option("--region", list->region, "only this region");
   list_cmd->add_option("--sport", list->sport, "only this sport key");
   list_cmd->add_flag("--all", list->all, "include retired events (long over, or no longer returned by the API)");

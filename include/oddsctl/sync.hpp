@@ -19,6 +19,7 @@
 
 #include "oddsctl/api.hpp"
 #include "oddsctl/api_options.hpp"
+#include "oddsctl/progress.hpp"
 #include "oddsctl/keys.hpp"
 #include "oddsctl/scan.hpp"
 #include "oddsctl/store.hpp"
@@ -85,6 +86,7 @@ struct SyncOptions : ApiOptions {
   std::map<Tier, double> budget_share{{Tier::hot, 0.6}, {Tier::warm, 0.3}, {Tier::cold, 0.1}};
   std::string worker;                      // lease owner
   const std::atomic<bool>* stop = nullptr; // set (e.g. on SIGTERM): no new call starts
+  Progress* progress = nullptr;            // events done of selected, calls, credits, for a caller to show
 };
 
 

@@ -5,8 +5,8 @@
 //    WAL mode it runs beside a writer and holds no lock that a writer waits for;
 // 2. delete exactly those in a short BEGIN IMMEDIATE transaction, each DELETE re-checking
 //    the rules that another process may have changed meanwhile (never a region's latest
-//    good scan, never the newest keep_last of a region, never a held lease, never a row
-//    written again since: a newer time, a newer snapshot);
+//    good scan, never the newest keep_last of a region, never a held lease, never a key's
+//    newest ledger row, never a row written again since: a newer time, a newer snapshot);
 // 3. release the connection and sleep a few ms, so that a writer waiting on its busy
 //    handler (another process, or this Store's other users) gets the lock.
 // A writer thus waits for at most one batch's deletes, never for the choosing. A cleanup
@@ -78,9 +78,17 @@ std::vector<Kind> kinds_for(const RetentionPolicy& p, TimePoint now) {
                      "DELETE FROM snapshots AS s WHERE id = :key AND taken_at < :cutoff AND " + newer,
                      cutoff(p.snapshots_older_than)});
   }
-  if (p.ledger_older_than)
-    kinds.push_back({"ledger", true, by_time("ledger", "id", "region", "at"),
-                     "DELETE FROM ledger WHERE id = :key AND at < :cutoff", cutoff(p.ledger_older_than)});
+  if (p.ledger_older_than) {
+    // Never a key's newest row, nor its newest row with a known remaining (what
+    // latest_per_key reads): budget must still know each key's last figures.
+    const std::string newer = "EXISTS (SELECT 1 FROM ledger n WHERE n.key_id = l.key_id AND (n.at, n.id) > (l.at, l.id)) "
+                              "AND (l.remaining IS NULL OR EXISTS (SELECT 1 FROM ledger n WHERE n.key_id = l.key_id "
+                              "AND n.remaining IS NOT NULL AND (n.at, n.id) > (l.at, l.id)))";
+    kinds.push_back({"ledger", true,
+                     "SELECT id, region, at FROM ledger l WHERE at < :cutoff AND at >= :after_at "
+                     "AND (at, id) > (:after_at, :after_key) AND " + newer + " ORDER BY at, id LIMIT :limit",
+                     "DELETE FROM ledger AS l WHERE id = :key AND at < :cutoff AND " + newer, cutoff(p.ledger_older_than)});
+  }
   if (p.alerts_older_than)
     kinds.push_back({"alerts", false, by_time("alerts", "key", "''", "sent_at"),
                      "DELETE FROM alerts WHERE key = :key AND sent_at < :cutoff", cutoff(p.alerts_older_than)});

@@ -108,6 +108,7 @@ void fetch_one(const Batch& b, const SyncOptions& options, Store& store, ClientS
   for (const auto& e : b.events) req.event_ids.push_back(e.event_id);
   OddsResponse resp;
   try {
+    InFlight in_flight(options.progress);
     resp = rc.api->odds(req);
   } catch (const ApiError& e) {
     give_back(estimate);
@@ -261,6 +262,7 @@ void fetch_batches(const std::vector<Batch>& batches, const SyncOptions& options
             st.report.failures.push_back({b.region, b.events[i].event_id, e.what()});
           }
         }
+        if (options.progress) options.progress->events_done += static_cast<int>(b.events.size());
       });
     });
   }

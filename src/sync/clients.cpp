@@ -72,7 +72,11 @@ RegionClient& ClientSet::get(const std::string& region) {
   co.deadline = m_deadline;
   co.guard = guard;
   LedgerSink* ledger = &m_ledger;
-  co.on_ledger = [ledger](const LedgerEntry& e) { ledger->add(e); };
+  Progress* progress = m_options.progress;
+  co.on_ledger = [ledger, progress](const LedgerEntry& e) {
+    if (progress && e.credits.last) progress->credits += *e.credits.last;
+    ledger->add(e);
+  };
   try {
     rc.api = m_factory(region, std::move(co));
     if (!rc.api) rc.error = "no API client for region " + region;

@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "oddsctl/keys.hpp"
 #include "oddsctl/leases.hpp"
 
 #include "sync/sync_internal.hpp"
@@ -34,15 +35,21 @@ Millis lease_ttl(const SyncOptions& options) {
 }
 
 // `--event ID`: every region it is tracked in (or those asked), unless synced too recently.
+// Without --regions, only the regions that have a key: the others could only fail.
 std::vector<std::pair<TrackedEvent, Tier>> select_event(const SyncOptions& options, Store& store, TimePoint now,
-                                                        SyncReport& report) {
+                                                        const EnvLookup& env, SyncReport& report) {
   TrackedQuery q;
   q.event_id = options.event_id;
   std::vector<std::pair<TrackedEvent, Tier>> picked;
   bool known = false;
+  std::vector<std::string> keyless;
   for (auto& e : store.list_tracked(q)) {
     if (!wanted(options.regions, e.region)) continue;
     known = true;
+    if (options.regions.empty() && !resolve_key(e.region, env)) {
+      keyless.push_back(e.region);
+      continue;
+    }
     auto last = e.last_attempt_at ? e.last_attempt_at : e.last_synced_at;
     if (!options.force && last && *last + options.min_interval > now) {
       spdlog::info("sync: {} in {} was synced {} ago (less than sync.min_interval {}); skipped, use --force",
@@ -56,6 +63,16 @@ std::vector<std::pair<TrackedEvent, Tier>> select_event(const SyncOptions& optio
   if (!known)
     throw UsageError("sync --event: '" + *options.event_id + "' is not a tracked event" +
                      (options.regions.empty() ? "" : " in the regions asked") + " (run sync --discover first)");
+  if (picked.empty() && report.skipped_recent == 0 && !keyless.empty()) {
+    std::string names, vars;
+    for (const auto& r : keyless) {
+      names += (names.empty() ? "" : ", ") + r;
+      vars += (vars.empty() ? "" : ", ") + key_env_var(r);
+    }
+    throw UsageError("sync --event: '" + *options.event_id + "' is tracked only in regions without an API key (" +
+                     names + "): set " + vars + " (or ODDS_API_KEY)");
+  }
+  for (const auto& r : keyless) spdlog::info("sync --event: region {} has no API key; skipped", r);
   return picked;
 }
 
@@ -128,7 +145,7 @@ SyncReport run_sync(const SyncOptions& options, Store& store, const ApiFactory& 
   HeldLeases leases(store, owner);
   int leases_held_elsewhere = 0;
   if (options.event_id) {
-    selected = select_event(options, store, now, report);
+    selected = select_event(options, store, now, env, report);
   } else {
     std::map<std::string, std::vector<TrackedEvent>> per_region;
     for (auto& e : store.list_tracked({}))
@@ -156,6 +173,7 @@ SyncReport run_sync(const SyncOptions& options, Store& store, const ApiFactory& 
     }
   }
   for (const auto& [event, tier] : selected) report.tiers[tier].selected += 1;
+  if (options.progress) options.progress->events_total += static_cast<int>(selected.size());
 
   std::vector<Batch> batches = sync_detail::make_batches(selected, options.batch_size);
   for (const auto& b : batches) clients.get(b.region);  // made here, before any thread

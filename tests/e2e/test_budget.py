@@ -220,10 +220,14 @@ class BudgetTest(E2ETest):
         self.assertEqual(scan["plan"]["name"], "5M")
         self.assertEqual(scan["plan"]["price_usd"], 119)
         self.assertEqual(doc["month_days"], 30)
-        # The shortest interval within 5M: 12 x 2 592 000 s / 5 000 000 = 6.22 -> 7 s.
+        # The shortest interval within 5M, sync's 1 330 560 a month included (issue 13):
+        # 12 x 2 592 000 s / (5 000 000 - 1 330 560) = 8.48 -> 9 s.
         doc = self.run_json("budget", "plan", "--regions", "au,uk,us,eu", "--markets", "h2h,spreads,totals",
                             "--sports", "1", "--plan", "5M")
-        self.assertEqual(doc["target"]["shortest_interval_s"], 7)
+        self.assertEqual(doc["target"]["shortest_interval_s"], 9)
+        doc = self.run_json("budget", "plan", "--regions", "au,uk,us,eu", "--markets", "h2h,spreads,totals",
+                            "--sports", "1", "--plan", "5M", "--no-sync")
+        self.assertEqual(doc["target"]["shortest_interval_s"], 7)  # 6.22 -> 7 s without sync
         table = self.run_cli("budget", "plan", "--interval", "15s", "--regions", "4", "--markets", "3",
                              "--sports", "soccer_epl", check=0)
         self.assertIn("2073600", table.stdout)

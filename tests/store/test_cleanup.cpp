@@ -206,3 +206,31 @@ TEST_CASE("cleanup: every source's latest good scan is kept, however old") {
     CHECK(store.check().empty());
   });
 }
+
+TEST_CASE("cleanup: each key keeps its newest ledger row and its newest known remaining, however old") {
+  for_each_backend([](Store& store, const std::string&, const std::string&) {
+    // a: three old rows with figures; b: an old row with figures, then a newer one without
+    // (a failed call); c: one recent row.
+    store.append_ledger({make_ledger("a", at_s(0), 10), make_ledger("a", at_s(10), 9), make_ledger("a", at_s(20), 8, "uk"),
+                         make_ledger("b", at_s(0), 50), make_ledger("b", at_s(5), 40),
+                         make_ledger("b", at_s(30), std::nullopt),
+                         make_ledger("c", at_s(10 * 3600 - 1), 7)});
+    RetentionPolicy p;
+    p.ledger_older_than = seconds(1);  // everything but c's row is older
+    const TimePoint now = at_s(10 * 3600);
+    auto dry = store.cleanup(p, now, true);
+    CHECK(removed(dry, "ledger") == 3);  // a@0, a@10, b@0
+    auto r = store.cleanup(p, now, false);
+    CHECK(removed(r, "ledger") == 3);
+    CHECK(removed(r, "ledger", "uk") == 0);
+    auto left = store.ledger({});
+    std::set<std::pair<std::string, std::int64_t>> kept;
+    for (const auto& e : left) kept.insert({e.key_id, std::chrono::duration_cast<seconds>(e.at - at_s(0)).count()});
+    CHECK(kept == std::set<std::pair<std::string, std::int64_t>>{{"a", 20}, {"b", 5}, {"b", 30}, {"c", 10 * 3600 - 1}});
+    auto latest = store.latest_per_key();
+    REQUIRE(latest.size() == 3);
+    CHECK(latest[0].credits.remaining == 8);
+    CHECK(latest[1].credits.remaining == 40);
+    CHECK(removed(store.cleanup(p, now, false), "ledger") == 0);  // stable: nothing more goes
+  });
+}

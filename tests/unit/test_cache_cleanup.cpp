@@ -97,7 +97,9 @@ TEST_CASE("run_cleanup: dry run changes nothing and counts what a real run remov
   e.command = "scan";
   e.endpoint = "odds";
   e.http_status = 200;
-  store->append_ledger({e});
+  LedgerEntry newer = e;  // the key's newest row always stays (budget reads it)
+  newer.at = t0() - hours(24 * 95);
+  store->append_ledger({e, newer});
 
   RetentionPolicy policy;
   policy.keep_last_scans = 2;

@@ -125,6 +125,39 @@ std::vector<Victim> snapshot_victims(const Conn& c, TimePoint cutoff) {
   return out;
 }
 
+// An _id as text (ObjectId hex or the string itself), to compare ids of two queries.
+std::string id_text(const bson_t* doc) {
+  bson_iter_t it;
+  if (!bson_iter_init_find(&it, doc, "_id")) return "";
+  if (BSON_ITER_HOLDS_OID(&it)) {
+    char hex[25];
+    bson_oid_to_string(bson_iter_oid(&it), hex);
+    return hex;
+  }
+  if (BSON_ITER_HOLDS_UTF8(&it)) return bson_iter_utf8(&it, nullptr);
+  return "";
+}
+
+// Ledger rows older than the cutoff, except each key's newest row and its newest row with a
+// known remaining (what latest_per_key reads): budget must still know each key's figures.
+std::vector<Victim> ledger_victims(const Conn& c, TimePoint cutoff) {
+  std::vector<std::string> newest;
+  for (const char* json :
+       {R"({"pipeline": [{"$sort": {"key_id": 1, "at": -1, "_id": -1}},)"
+        R"({"$group": {"_id": "$key_id", "id": {"$first": "$_id"}}}, {"$project": {"_id": "$id"}}]})",
+        R"({"pipeline": [{"$match": {"remaining": {"$ne": null}}}, {"$sort": {"key_id": 1, "at": -1, "_id": -1}},)"
+        R"({"$group": {"_id": "$key_id", "id": {"$first": "$_id"}}}, {"$project": {"_id": "$id"}}]})"}) {
+    Bson pipeline = Bson::from_json(json);
+    for (const auto& d : c.aggregate("ledger", pipeline, "cleanup")) newest.push_back(id_text(d.get()));
+  }
+  std::sort(newest.begin(), newest.end());
+  std::vector<Victim> out;
+  for (auto& v : find_victims(c, "ledger", older_than("at", cutoff), "at", "region")) {
+    if (!std::binary_search(newest.begin(), newest.end(), id_text(v.id.get()))) out.push_back(std::move(v));
+  }
+  return out;
+}
+
 // Deletes the victims in batches, one deleteMany per region within a batch.
 void remove(const Conn& c, Kind& kind, std::size_t batch, CleanupReport& report) {
   for (std::size_t start = 0; start < kind.victims.size(); start += batch) {
@@ -182,8 +215,7 @@ CleanupReport MongoStore::cleanup(const RetentionPolicy& policy, TimePoint now, 
   }
   if (policy.ledger_older_than) {
     TimePoint cutoff = now - *policy.ledger_older_than;
-    kinds.push_back({"ledger", "ledger", find_victims(c, "ledger", older_than("at", cutoff), "at", "region"),
-                     older_than("at", cutoff)});
+    kinds.push_back({"ledger", "ledger", ledger_victims(c, cutoff), older_than("at", cutoff)});
   }
   if (policy.alerts_older_than) {
     TimePoint cutoff = now - *policy.alerts_older_than;
