@@ -1,8 +1,12 @@
 #include "app.hpp"
+#include "render.hpp"
 
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <cstdlib>
+#include <map>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 #include <spdlog/pattern_formatter.h>
@@ -47,6 +51,19 @@ void App::finish_setup(bool load_config_file) {
     logger->set_formatter(std::move(formatter));
   }
   (void)format();  // validate --format now: a bad value is a usage error before any work
+  set_output_style({color_stdout(), stdout_width()});
+}
+
+std::optional<std::size_t> App::stdout_width() const {
+  if (!m_stdout_tty) return std::nullopt;  // piped: no limit
+  if (const char* c = std::getenv("COLUMNS")) {
+    char* end = nullptr;
+    long v = std::strtol(c, &end, 10);
+    if (end != c && *end == '\0' && v > 0) return static_cast<std::size_t>(v);
+  }
+  struct winsize ws {};
+  if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
+  return std::nullopt;
 }
 
 Format App::format() const {
@@ -78,17 +95,30 @@ static bool env_set(const char* name) {
   return v != nullptr && *v != '\0';
 }
 
-static bool color_allowed() {
+// --color / ODDSCTL_COLOR / config color: never and always decide; auto (the default) is
+// on for a terminal unless NO_COLOR, CLICOLOR=0 or TERM=dumb, and forced by CLICOLOR_FORCE.
+bool App::color_on(bool tty) const {
+  const std::string mode = settings.get_or("color", "auto");
+  if (mode == "never") return false;
+  if (mode == "always") return true;
+  const char* force = std::getenv("CLICOLOR_FORCE");
+  if (force && *force && std::string(force) != "0") return true;
   if (env_set("NO_COLOR")) return false;
   const char* c = std::getenv("CLICOLOR");
-  return !(c && std::string(c) == "0");
+  if (c && std::string(c) == "0") return false;
+  const char* term = std::getenv("TERM");
+  if (term && std::string(term) == "dumb") return false;
+  return tty;
 }
 
 bool App::decorate_stderr() const {
-  return m_stderr_tty && color_allowed() && !quiet && format() != Format::json && !env_set("CI");
+  const char* term = std::getenv("TERM");
+  return m_stderr_tty && !quiet && format() != Format::json && !env_set("CI") && !(term && std::string(term) == "dumb");
 }
 
-bool App::color_stdout() const { return m_stdout_tty && color_allowed() && format() == Format::table; }
+bool App::color_stdout() const { return format() == Format::table && color_on(m_stdout_tty); }
+
+bool App::color_stderr() const { return color_on(m_stderr_tty); }
 
 std::string App::store_uri() const {
   auto store = settings.resolve("store");
@@ -127,6 +157,25 @@ std::string help_text(const SettingSpec& spec, const std::string& help) {
   return out;
 }
 
+std::map<const CLI::Option*, const SettingSpec*>& option_settings() {
+  static std::map<const CLI::Option*, const SettingSpec*> map;
+  return map;
+}
+
+}  // namespace
+
+const SettingSpec* setting_of(const CLI::Option* opt) {
+  auto it = option_settings().find(opt);
+  return it == option_settings().end() ? nullptr : it->second;
+}
+
+namespace {
+
+CLI::Option* remember(CLI::Option* opt, const SettingSpec& spec) {
+  option_settings()[opt] = &spec;
+  return opt;
+}
+
 }  // namespace
 
 CLI::Option* setting_option(CLI::App* cmd, App& app, const std::string& key, const std::string& help) {
@@ -149,13 +198,14 @@ CLI::Option* setting_option(CLI::App* cmd, App& app, const std::string& key, con
     for (const auto& x : spec.choices) c += (c.empty() ? "" : "|") + x;
     return c;
   }() : std::string(type_placeholder(spec.type)));
-  return opt;
+  return remember(opt, spec);
 }
 
 CLI::Option* setting_flag(CLI::App* cmd, App& app, const std::string& key, const std::string& help) {
   const SettingSpec& spec = spec_of(key);
   Settings* settings = &app.settings;
-  return cmd->add_flag_callback(spec.flag, [settings, key] { settings->set_flag(key, "true"); }, help_text(spec, help));
+  return remember(cmd->add_flag_callback(spec.flag, [settings, key] { settings->set_flag(key, "true"); }, help_text(spec, help)),
+                  spec);
 }
 
 std::string checked_region(const std::string& region, const char* flag) {
@@ -164,6 +214,38 @@ std::string checked_region(const std::string& region, const char* flag) {
   if (!is_known_region(lower))
     throw UsageError(std::string(flag) + ": unknown region '" + region + "' (known: au, uk, us, eu)");
   return lower;
+}
+
+namespace {
+
+// CLI11's help, plus the options a command inherits from the commands above it (--json,
+// --store, -q, ...) in a section of their own: they work after the command name too.
+class HelpFormatter : public CLI::Formatter {
+public:
+  std::string make_help(const CLI::App* app, std::string name, CLI::AppFormatMode mode) const override {
+    if (mode == CLI::AppFormatMode::Sub || app->get_parent() == nullptr) return CLI::Formatter::make_help(app, name, mode);
+    std::stringstream out;
+    out << make_description(app) << make_usage(app, name) << make_positionals(app) << make_groups(app, mode);
+    std::vector<const CLI::Option*> inherited;
+    for (const CLI::App* up = app->get_parent(); up != nullptr; up = up->get_parent()) {
+      for (const CLI::Option* opt : up->get_options([up](const CLI::Option* o) {
+             return o->nonpositional() && o != up->get_help_ptr() && o != up->get_help_all_ptr() &&
+                    o->get_name() != "--version" && !o->get_group().empty();
+           }))
+        inherited.push_back(opt);
+    }
+    if (!inherited.empty()) out << "\n" << make_group("GLOBAL OPTIONS", false, inherited);
+    out << make_subcommands(app, mode) << '\n' << make_footer(app);
+    return out.str();
+  }
+};
+
+}  // namespace
+
+std::shared_ptr<CLI::FormatterBase> help_formatter() {
+  auto f = std::make_shared<HelpFormatter>();
+  f->column_width(32);
+  return f;
 }
 
 void add_api_options(CLI::App* cmd, App& app) {

@@ -44,9 +44,15 @@ public:
   bool json() const { return format() == Format::json; }
   bool stdout_tty() const { return m_stdout_tty; }
   bool stderr_tty() const { return m_stderr_tty; }
-  // Colour and progress on stderr: a TTY, NO_COLOR unset, CLICOLOR != 0, not --json/--quiet, no CI.
+  // A terminal's columns (COLUMNS, else the size of the terminal); nullopt when piped.
+  std::optional<std::size_t> stdout_width() const;
+  // Progress on stderr: a TTY, not --json/--quiet, no CI, TERM not dumb.
   bool decorate_stderr() const;
+  // Colour (--color, NO_COLOR, CLICOLOR, CLICOLOR_FORCE, TERM=dumb): of tables on stdout,
+  // of messages on stderr.
   bool color_stdout() const;
+  bool color_stderr() const;
+  bool color_on(bool tty) const;
 
   // --store / ODDSCTL_STORE / --db / ODDSCTL_DB / config / default path.
   std::string store_uri() const;
@@ -67,12 +73,23 @@ CLI::Option* setting_option(CLI::App* cmd, App& app, const std::string& key, con
 // A boolean flag: sets `key` to "true" when given.
 CLI::Option* setting_flag(CLI::App* cmd, App& app, const std::string& key, const std::string& help = "");
 
+// The setting an option was registered for by setting_option/setting_flag (help and
+// completions read its type and choices); nullptr for other options.
+const SettingSpec* setting_of(const CLI::Option* opt);
+
+// The completion script for `shell` (bash, zsh, fish) of the whole command tree under root.
+std::string completion_script(const CLI::App& root, const std::string& shell);
+
 // A region named by a command's own flag, lower-cased; UsageError naming `flag` when unknown.
 std::string checked_region(const std::string& region, const char* flag);
 
 // The API options shared by scan, sync and cache get --fallback-scan (api.*, budget.reserve,
 // budget.max_credits), parsed by api_options_from_settings.
 void add_api_options(CLI::App* cmd, App& app);
+
+// Help with a GLOBAL OPTIONS section (the options inherited from above) in every command's
+// --help; set on the root before any command is added (commands inherit it).
+std::shared_ptr<CLI::FormatterBase> help_formatter();
 
 // Each command file defines one of these; main.cpp lists them explicitly.
 void register_scan(CLI::App& root, App& app);
@@ -82,6 +99,14 @@ void register_sync(CLI::App& root, App& app);
 void register_budget(CLI::App& root, App& app);
 void register_store(CLI::App& root, App& app);
 void register_alerts(CLI::App& root, App& app);
+void register_clv(CLI::App& root, App& app);
 void register_config(CLI::App& root, App& app);
+void register_serve(CLI::App& root, App& app);
+
+// Worker mode's --listen (worker.listen): /healthz, /readyz and /metrics of `regions` on a
+// server of its own until the last copy of the handle goes; empty without --listen.
+// UsageError when --listen is given without --every (`worker` false). Defined in serve.cpp.
+std::shared_ptr<void> start_health_listener(const App& app, const std::vector<std::string>& regions, bool worker);
+void register_completion(CLI::App& root, App& app);
 
 }  // namespace oddsctl::cli

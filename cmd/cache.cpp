@@ -6,6 +6,7 @@
 
 #include "app.hpp"
 #include "oddsctl/cache.hpp"
+#include "oddsctl/detect.hpp"
 #include "render.hpp"
 
 namespace oddsctl::cli {
@@ -44,7 +45,7 @@ std::optional<ScanSource> filter_source(const App& app) {
 }
 
 void print_opportunities(App& app, const std::vector<Opportunity>& opps, const std::vector<std::string>& lines,
-                         const json& doc) {
+                         const json& doc, const std::vector<Tone>& tones = {}) {
   switch (app.format()) {
     case Format::json: print_json(doc, app.stdout_tty()); break;
     case Format::jsonl: {
@@ -55,7 +56,8 @@ void print_opportunities(App& app, const std::vector<Opportunity>& opps, const s
     }
     case Format::csv: print_opportunities_csv(opps); break;
     case Format::table:
-      for (const auto& l : lines) std::cout << l << "\n";
+      for (std::size_t i = 0; i < lines.size(); ++i)
+        std::cout << paint(lines[i], i < tones.size() ? tones[i] : Tone::none, app.color_stdout()) << "\n";
       if (!opps.empty()) {
         std::cout << "\n";
         print_opportunities_table(opps);
@@ -76,6 +78,7 @@ void run_get(App& app) {
   options.filter.markets = s.list("cache.market");
   options.filter.events = s.list("cache.event");
   options.filter.min_profit_pct = s.number("cache.min_profit");
+  options.filter.kinds = parse_opportunity_kinds(s.list("cache.kind"), "--kind");
   options.now = now_utc();
   FallbackScan fallback;
   if (s.boolean("cache.fallback_scan").value_or(false)) {
@@ -89,6 +92,9 @@ void run_get(App& app) {
     };
   }
   CacheResult result = cache_get(*store, options, fallback);
+  if (auto stake = s.number("scan.stake"))
+    for (auto& region : result.regions)
+      if (region.scan) restake_opportunities(region.scan->opportunities, *stake);
   if (app.format() == Format::json && !app.stdout_tty()) {
     // Compact JSON for a program: written straight from the opportunities, in one write.
     std::string text = cache_get_json_text(result);
@@ -97,8 +103,11 @@ void run_get(App& app) {
     app.exit_code = result.exit_code();
     return;
   }
+  // Dim a stale region's line, red a missing one (on a colour terminal).
+  std::vector<Tone> tones;
+  for (const auto& r : result.regions) tones.push_back(!r.scan ? Tone::bad : r.fresh ? Tone::none : Tone::dim);
   print_opportunities(app, result.opportunities(), cache_status_lines(result),
-                      app.json() ? cache_get_json(result) : json());
+                      app.json() ? cache_get_json(result) : json(), tones);
   app.exit_code = result.exit_code();
 }
 
@@ -269,6 +278,8 @@ void register_cache(CLI::App& root, App& app) {
   setting_option(get, app, "cache.market");
   setting_option(get, app, "cache.event");
   setting_option(get, app, "cache.min_profit");
+  setting_option(get, app, "cache.kind");
+  setting_option(get, app, "scan.stake", "split this total stake across each opportunity's legs, as scan --stake");
   add_api_options(get, app);
   get->callback([&app] { run_get(app); });
 

@@ -14,6 +14,10 @@
 #include "oddsctl/store.hpp"
 #include "oddsctl/text.hpp"
 
+#ifndef ODDSCTL_GIT_COMMIT
+#define ODDSCTL_GIT_COMMIT "unknown"  // built without CMakeLists.txt
+#endif
+
 namespace {
 
 using oddsctl::ExitCode;
@@ -22,7 +26,7 @@ using oddsctl::cli::App;
 std::string version_text() {
   std::string stores;
   for (const auto& s : oddsctl::built_in_stores()) stores += (stores.empty() ? "" : ", ") + s;
-  return std::string("oddsctl ") + ODDSCTL_VERSION + "\nstores: " + stores;
+  return std::string("oddsctl ") + ODDSCTL_VERSION + "\nstores: " + stores + "\ncommit: " + ODDSCTL_GIT_COMMIT;
 }
 
 // One line on stderr; with --json also one JSON object, so pipelines can read the failure.
@@ -46,7 +50,7 @@ std::string first_line(const std::string& text) {
 // a global option that takes one.
 std::optional<std::size_t> first_word(const std::vector<std::string>& args) {
   static const std::vector<std::string> with_value = {"--store", "--db", "--log-level", "--log-format",
-                                                      "--worker-id", "--config", "--format"};
+                                                      "--worker-id", "--config", "--format", "--color"};
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "--") return std::nullopt;
@@ -73,6 +77,7 @@ int main(int argc, char** argv) {
   CLI::App root{"oddsctl: find arbitrage across bookmakers, cache scans per region, keep tracked\n"
                 "events fresh on tiers, clean up, and keep The Odds API's credits under control."};
   root.name("oddsctl");
+  root.formatter(oddsctl::cli::help_formatter());
   root.fallthrough();  // global options work after the subcommand name too
   root.require_subcommand(1);
   // A callback: listing the stores looks for the Mongo module on disk, only for --version.
@@ -86,6 +91,7 @@ int main(int argc, char** argv) {
   setting_option(&root, app, "log_level");
   setting_option(&root, app, "log_format");
   setting_option(&root, app, "worker_id");
+  setting_option(&root, app, "color");
   root.add_option("--config", app.config_flag, "config file (TOML)")->envname("ODDSCTL_CONFIG");
   root.add_flag("--json", app.json_flag, "one JSON document on stdout");
   root.add_option("--format", app.format_flag, "table, json, jsonl or csv");
@@ -107,7 +113,10 @@ int main(int argc, char** argv) {
   oddsctl::cli::register_budget(root, app);
   oddsctl::cli::register_store(root, app);
   oddsctl::cli::register_alerts(root, app);
+  oddsctl::cli::register_clv(root, app);
   oddsctl::cli::register_config(root, app);
+  oddsctl::cli::register_serve(root, app);
+  oddsctl::cli::register_completion(root, app);
 
   // The JSON error form depends on --json, which may be unparsed when parsing fails.
   bool json_requested = false;

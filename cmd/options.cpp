@@ -79,6 +79,27 @@ ScanOptions scan_options_from_settings(const Settings& s) {
   o.rules.max_quote_age = s.duration("scan.max_quote_age").value_or(std::chrono::hours(1));
   o.rules.include_live = s.boolean("scan.include_live").value_or(false);
   o.rules.stake = s.number("scan.stake");
+  o.detect.find = parse_find_kinds(s.list("scan.find"));
+  o.detect.flags.min_books = static_cast<int>(s.integer("scan.min_books").value_or(4));
+  // value bets (--find value)
+  if (auto sharp = s.list("scan.sharp"); !sharp.empty()) o.detect.value.sharp = sharp;
+  if (auto m = s.get("scan.devig")) o.detect.value.devig = devig_method_from_string(*m).value_or(DevigMethod::power);
+  o.detect.value.min_ev_pct = s.number("scan.min_ev").value_or(1.0);
+  o.detect.value.min_books = o.detect.flags.min_books;
+  o.detect.value.bankroll = s.number("scan.bankroll");
+  o.detect.value.kelly = s.number("scan.kelly").value_or(0.25);
+  o.detect.value.max_stake_pct = s.number("scan.max_stake_pct").value_or(5.0);
+  // middles, low hold, flags, placeable stakes
+  o.detect.middle.min_middle_ev_pct = s.number("scan.min_middle_ev").value_or(0.0);
+  o.detect.middle.model_dir = data_dir() / "middles";
+  o.detect.lowhold.max_hold_pct = s.number("scan.max_hold").value_or(2.0);
+  o.detect.flags.outlier_pct = s.number("scan.outlier_pct").value_or(25.0);
+  o.detect.flags.verify_above_pct = s.number("scan.verify_above").value_or(5.0);
+  o.detect.stakes.round_step = s.number("scan.round");
+  for (const auto& [book, amount] : s.file_table("limit")) add_stake_limit(o.detect.stakes, book + "=" + amount, "[limit] " + book);
+  for (const auto& item : s.list("scan.limit")) add_stake_limit(o.detect.stakes, item);
+  if ((o.detect.stakes.round_step || !o.detect.stakes.limits.empty()) && !o.rules.stake)
+    throw UsageError(std::string(o.detect.stakes.round_step ? "--round" : "--limit") + " needs --stake (the total to split)");
   // Config file [commission] table first, then --commission flags on top.
   for (const auto& [book, rate] : s.file_table("commission")) o.rules.commissions.set_from_text(book + "=" + rate);
   for (const auto& item : s.list("scan.commission")) o.rules.commissions.set_from_text(item);

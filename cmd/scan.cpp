@@ -7,6 +7,7 @@
 #include "app.hpp"
 #include "oddsctl/scan.hpp"
 #include "oddsctl/worker.hpp"
+#include "progress.hpp"
 #include "render.hpp"
 
 namespace oddsctl::cli {
@@ -16,11 +17,12 @@ namespace {
 bool failed(const RegionScan& r) { return r.status == RegionStatus::failed || r.status == RegionStatus::partial; }
 
 // One line per region on stderr; with --quiet only the failures (cron mails what is printed).
-void print_region_summary(const ScanReport& report, bool failures_only) {
+void print_region_summary(const ScanReport& report, bool failures_only, bool color = false) {
   for (const auto& r : report.regions) {
     if (failures_only && !failed(r)) continue;
-    std::cerr << r.region << ": " << to_string(r.status) << ", " << r.events << " events, " << r.opportunity_count
-              << " opportunities, " << r.requests << " requests";
+    std::cerr << r.region << ": " << paint(to_string(r.status), failed(r) ? Tone::bad : Tone::none, color) << ", "
+              << plural(r.events, "event", "events") << ", " << plural(r.opportunity_count, "opportunity", "opportunities")
+              << ", " << plural(r.requests, "request", "requests");
     if (r.credits_used) std::cerr << ", " << *r.credits_used << " credits";
     if (r.credits_remaining) std::cerr << " (" << *r.credits_remaining << " left)";
     std::cerr << ", " << r.duration_ms << " ms";
@@ -75,7 +77,7 @@ void print_report(App& app, const ScanReport& report, bool worker) {
   std::cout.flush();
   // --json keeps stderr for the error object (main writes it from app.failure) and the logs:
   // each failed region is logged there at warning level.
-  if (!app.json()) print_region_summary(report, app.quiet);
+  if (!app.json()) print_region_summary(report, app.quiet, app.color_stderr());
   else
     for (const auto& r : report.regions)
       if (failed(r)) spdlog::warn("region {}: {}: {}", r.region, to_string(r.status), r.error.value_or("?"));
@@ -95,9 +97,15 @@ void run(App& app) {
       (every && options.source != ScanSource::demo))
     store = app.open_store();
   ApiFactory factory = http_api_factory(app.settings.env());
+  auto health = start_health_listener(app, options.regions, every.has_value());  // --listen (serve.cpp)
 
   if (!every) {
-    ScanReport report = run_scan(options, store.get(), factory, app.settings.env());
+    Progress progress;
+    options.progress = &progress;
+    ScanReport report = [&] {
+      ProgressLine line(app.decorate_stderr(), "scan", progress);  // erased before the report
+      return run_scan(options, store.get(), factory, app.settings.env());
+    }();
     print_report(app, report, false);
     app.exit_code = report.exit_code();
     return;
@@ -129,6 +137,22 @@ void run(App& app) {
 void register_scan(CLI::App& root, App& app) {
   CLI::App* cmd = root.add_subcommand("scan", "Find arbitrage: fetch every region in parallel and store the results");
   add_api_options(cmd, app);
+  setting_option(cmd, app, "scan.find");
+  setting_option(cmd, app, "scan.min_books");
+  // value bets (--find value)
+  setting_option(cmd, app, "scan.sharp");
+  setting_option(cmd, app, "scan.devig");
+  setting_option(cmd, app, "scan.min_ev");
+  setting_option(cmd, app, "scan.bankroll");
+  setting_option(cmd, app, "scan.kelly");
+  setting_option(cmd, app, "scan.max_stake_pct");
+  // middles, low hold, flags, placeable stakes
+  setting_option(cmd, app, "scan.min_middle_ev");
+  setting_option(cmd, app, "scan.max_hold");
+  setting_option(cmd, app, "scan.outlier_pct");
+  setting_option(cmd, app, "scan.verify_above");
+  setting_option(cmd, app, "scan.round");
+  setting_option(cmd, app, "scan.limit");
   setting_option(cmd, app, "scan.min_profit");
   setting_option(cmd, app, "scan.max_quote_age");
   setting_flag(cmd, app, "scan.include_live");
@@ -146,6 +170,7 @@ void register_scan(CLI::App& root, App& app) {
   setting_option(cmd, app, "worker.grace");
   setting_option(cmd, app, "worker.health_file");
   setting_option(cmd, app, "worker.max_cycles");
+  setting_option(cmd, app, "worker.listen");
   cmd->callback([&app] { run(app); });
 }
 

@@ -14,7 +14,9 @@
 
 #include "oddsctl/api.hpp"
 #include "oddsctl/api_options.hpp"
+#include "oddsctl/progress.hpp"
 #include "oddsctl/arbitrage.hpp"
+#include "oddsctl/detect.hpp"
 #include "oddsctl/store.hpp"
 
 namespace oddsctl {
@@ -25,6 +27,7 @@ using ApiFactory = std::function<std::unique_ptr<OddsApi>(const std::string& reg
 struct ScanOptions : ApiOptions {
   // regions empty: every region with a key (replay: every region folder).
   ArbRules rules;                          // rules.markets are the markets asked for
+  DetectRules detect;                      // the kinds asked for (--find) and their rules
   ScanSource source = ScanSource::live;    // replay with from_file, demo with --demo, store with from_store
   std::optional<TimePoint> as_of;          // overrides "now" (replay and from_store only)
   bool store_results = true;               // false with --no-store
@@ -40,6 +43,8 @@ struct ScanOptions : ApiOptions {
   std::optional<std::filesystem::path> save_responses;
   // Set by a worker on SIGTERM: no new call starts.
   const std::atomic<bool>* stop = nullptr;
+  // Counted as the run goes (regions, sports, calls in flight, credits) for a caller to show.
+  Progress* progress = nullptr;
 };
 
 struct ScanReport {

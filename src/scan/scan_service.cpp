@@ -166,6 +166,7 @@ void fetch_live(const ScanOptions& o, const std::string& region, const ApiFactor
   co.deadline = o.deadline ? Deadline(*o.deadline) : Deadline::never();
   co.guard = guard;
   co.on_ledger = [&](const LedgerEntry& e) {
+    if (o.progress && e.credits.last) o.progress->credits += *e.credits.last;
     std::lock_guard lock(ledger_mutex);
     work.ledger.push_back(e);
   };
@@ -184,6 +185,7 @@ void fetch_live(const ScanOptions& o, const std::string& region, const ApiFactor
       return;
     }
   }
+  if (o.progress) o.progress->sports_total += static_cast<int>(sports.size());
 
   std::mutex mutex;
   std::string first_error;
@@ -194,6 +196,12 @@ void fetch_live(const ScanOptions& o, const std::string& region, const ApiFactor
     for (;;) {
       std::size_t i = next.fetch_add(1);
       if (i >= sports.size()) return;
+      struct Done {  // a sport is done whichever way its iteration ends
+        Progress* p;
+        ~Done() {
+          if (p) ++p->sports_done;
+        }
+      } done{o.progress};
       const std::string& sport = sports[i];
       std::string error;
       bool stopped = abort_region.load() || (o.stop && o.stop->load());
@@ -202,6 +210,7 @@ void fetch_live(const ScanOptions& o, const std::string& region, const ApiFactor
       if (error.empty()) {
         try {
           if (lease) lease->renew_if_due();
+          InFlight in_flight(o.progress);
           OddsResponse r = api->odds(OddsRequest{sport, o.rules.markets, {}});
           std::lock_guard lock(mutex);
           events.insert(events.end(), std::make_move_iterator(r.events.begin()), std::make_move_iterator(r.events.end()));
@@ -334,7 +343,8 @@ RegionWork scan_region(const ScanOptions& o, const std::string& region, const st
       if (o.as_of) rules.now = *o.as_of;
       else if (replay) rules.now = newest_update(events).value_or(now_utc());
       else rules.now = now_utc();
-      scan.opportunities = find_arbitrage(region, events, rules);
+      scan.opportunities = find_opportunities(region, events, rules, o.detect);
+      if (store) annotate_history(*store, region, scan.opportunities, rules.now);  // seen_since, previous_price
     }
   } catch (const std::exception& e) {
     scan.status = RegionStatus::failed;
@@ -514,6 +524,7 @@ ScanReport run_scan(const ScanOptions& options, Store* store, const ApiFactory& 
   std::vector<RegionWork> results(ordered.size());
   std::vector<std::exception_ptr> errors(ordered.size());
   std::vector<std::thread> threads;
+  if (o.progress) o.progress->regions_total += static_cast<int>(ordered.size());
   for (std::size_t i = 0; i < ordered.size(); ++i) {
     threads.emplace_back([&, i] {
       try {
@@ -522,6 +533,7 @@ ScanReport run_scan(const ScanOptions& options, Store* store, const ApiFactory& 
       } catch (...) {
         errors[i] = std::current_exception();
       }
+      if (o.progress) ++o.progress->regions_done;
     });
   }
   for (auto& t : threads) t.join();
@@ -548,8 +560,7 @@ ApiFactory http_api_factory(const EnvLookup& env) {
 std::vector<Opportunity> ScanReport::all_opportunities() const {
   std::vector<Opportunity> all;
   for (const auto& r : regions) all.insert(all.end(), r.opportunities.begin(), r.opportunities.end());
-  std::stable_sort(all.begin(), all.end(),
-                   [](const Opportunity& a, const Opportunity& b) { return a.profit_pct > b.profit_pct; });
+  std::stable_sort(all.begin(), all.end(), opportunity_before);
   return all;
 }
 

@@ -50,6 +50,8 @@ std::vector<SettingSpec> build() {
       Spec("log_format", T::choice, "--log-format", "log lines on stderr as text or JSON (one object a line)")
           .env("ODDSCTL_LOG_FORMAT").def("text").choices({"text", "json"}),
       Spec("worker_id", T::text, "--worker-id", "who runs, recorded with results (default host:pid)").env("ODDSCTL_WORKER_ID"),
+      Spec("color", T::choice, "--color", "colour on a terminal (auto: off with NO_COLOR, CLICOLOR=0, TERM=dumb)")
+          .env("ODDSCTL_COLOR").def("auto").choices({"auto", "always", "never"}),
 
       // --- the API options of scan, sync and cache get --fallback-scan ---
       Spec("api.base_url", T::uri, "", "The Odds API base URL (http or https)").env("ODDS_API_BASE_URL")
@@ -69,10 +71,47 @@ std::vector<SettingSpec> build() {
           .env("ODDSCTL_MAX_CREDITS").at_least(0),
 
       // --- scan ---
+      Spec("scan.find", T::list, "--find", "kinds of opportunity: arbs, value, middles, lowhold (comma list) or all")
+          .def("arbs"),
       Spec("scan.min_profit", T::percent, "--min-profit", "only opportunities with at least this profit").def("0").at_least(0),
       Spec("scan.max_quote_age", T::duration, "--max-quote-age", "ignore quotes older than this").def("1h").at_least(1),
       Spec("scan.include_live", T::boolean, "--include-live", "keep events that already started").def("false"),
-      Spec("scan.stake", T::money, "--stake", "split this total stake across the legs"),
+      Spec("scan.stake", T::money, "--stake", "split this total stake across the legs (to the cent)").range(0, 1e12),
+      Spec("scan.min_books", T::count, "--min-books",
+           "books that must quote a market: fewer flags it thin; the consensus reference needs this many").def("4")
+          .range(1, 100),
+      // --- value bets (scan --find value) ---
+      Spec("scan.sharp", T::list, "--sharp",
+           "value bets: reference books, first quoting every outcome wins; consensus = median of all books")
+          .def("pinnacle,betfair_ex_uk,betfair_ex_eu,betfair_ex_au"),
+      Spec("scan.devig", T::choice, "--devig", "value bets: how the reference's margin is removed").def("power")
+          .choices({"multiplicative", "additive", "power", "shin", "worst"}),
+      Spec("scan.min_ev", T::percent, "--min-ev", "value bets: only prices with at least this expected value").def("1")
+          .at_least(0),
+      Spec("scan.bankroll", T::money, "--bankroll", "value bets: size each with Kelly on this bankroll (kelly_stake)"),
+      Spec("scan.kelly", T::number, "--kelly", "value bets: the Kelly fraction staked (1 = full Kelly)").def("0.25")
+          .range(0, 1),
+      Spec("scan.max_stake_pct", T::percent, "--max-stake-pct", "value bets: no Kelly stake above this share of the bankroll")
+          .def("5").range(0, 100),
+      // --- clv (closing-line value of value bets) ---
+      Spec("clv.bets", T::path, "--bets", "also your placed bets: CSV or JSON (event, market, outcome, line, book, price, time)")
+          .flag_only(),
+      Spec("clv.no_stored", T::boolean, "--no-stored", "only the --bets file, not the stored value bets").flag_only(),
+      Spec("clv.regions", T::regions, "--regions", "only bets of these regions (default: every region)").flag_only(),
+      Spec("clv.as_of", T::time, "--as-of", "evaluate as of this time: events starting later have no close yet").flag_only(),
+      // --- middles, low hold, flags, placeable stakes ---
+      Spec("scan.min_middle_ev", T::percent, "--min-middle-ev", "middles: only those with at least this expected value")
+          .def("0"),
+      Spec("scan.max_hold", T::percent, "--max-hold", "low hold: only markets whose best prices hold at most this (arbitrages too)")
+          .def("2"),
+      Spec("scan.outlier_pct", T::percent, "--outlier-pct",
+           "flag outlier_leg: a leg's implied probability this far below the median of 3+ other books").def("25")
+          .range(0, 100),
+      Spec("scan.verify_above", T::percent, "--verify-above", "flag high_roi: profit (or EV) above this").def("5").at_least(0),
+      Spec("scan.round", T::money, "--round", "round each stake to a multiple of STEP (e.g. 1 or 5)").range(0, 1e12),
+      Spec("scan.limit", T::text, "--limit", "BOOK=AMOUNT most you can stake at a book, e.g. pinnacle=250 (config: [limit])")
+          .flag_only().repeatable(),
+      Spec("limit", T::table, "", "most you can stake per bookmaker key (an amount), for --stake"),
       Spec("scan.commission", T::text, "--commission", "BOOK=RATE exchange commission, e.g. betfair_ex_uk=0.02 (config: [commission])")
           .flag_only().repeatable(),
       Spec("commission", T::table, "", "exchange commission per bookmaker key: a fraction (0.02) or a percentage (\"2%\")"),
@@ -96,6 +135,26 @@ std::vector<SettingSpec> build() {
       Spec("worker.grace", T::duration, "--grace", "worker mode: after a stop signal, exit within this").def("10s").at_least(0),
       Spec("worker.health_file", T::path, "--health-file", "worker mode: touch this file after each good cycle"),
       Spec("worker.max_cycles", T::count, "--max-cycles", "worker mode: stop after this many cycles").at_least(1),
+      Spec("worker.listen", T::text, "--listen", "worker mode: serve /healthz, /readyz, /metrics on HOST:PORT (:9090 is loopback)")
+          .env("ODDSCTL_WORKER_LISTEN"),
+
+      // --- serve (ODDSCTL_SERVE_TOKEN, which enables the triggers, is read from the environment only) ---
+      Spec("serve.listen", T::text, "--listen", "HOST:PORT to serve on (0.0.0.0:PORT for every interface; port 0: any free)")
+          .env("ODDSCTL_SERVE_LISTEN").def("127.0.0.1:8080"),
+      Spec("serve.max_age", T::duration, "--max-age", "/readyz and fresh: a region's latest result younger than this").def("15m")
+          .at_least(1000),
+      Spec("serve.cors", T::text, "--cors", "allow this origin (https://dash.example) to read the API from a browser; off by default"),
+      Spec("serve.grace", T::duration, "--grace", "after SIGTERM/SIGINT, requests in flight get this long").def("10s").at_least(0),
+      Spec("serve.threads", T::count, "--threads", "request threads (connections beyond them wait)").def("8").range(1, 256),
+      Spec("serve.max_body", T::count, "--max-body", "largest request body in bytes (larger: 413)").def("65536").range(0, 16777216),
+      Spec("serve.max_headers", T::count, "", "largest request header block in bytes (larger: 431)").def("16384")
+          .range(1024, 1048576),
+      Spec("serve.read_timeout", T::duration, "--read-timeout", "a client must send each part of its request within this")
+          .def("5s").range(100, 300 * k_ms_s),
+      Spec("serve.write_timeout", T::duration, "--write-timeout", "a client must take each part of the answer within this")
+          .def("5s").range(100, 300 * k_ms_s),
+      Spec("serve.keep_alive", T::duration, "", "an idle keep-alive connection is closed after this").def("5s")
+          .range(1000, 300 * k_ms_s),
 
       // --- readers ---
       // Flag only: a config file that made every reader serve demo data is the hole this closes.
@@ -111,6 +170,7 @@ std::vector<SettingSpec> build() {
       Spec("cache.sport", T::list, "--sport", "only this sport key or group, e.g. soccer_epl or soccer").flag_only().repeatable(),
       Spec("cache.market", T::list, "--market", "only this market").flag_only().repeatable(),
       Spec("cache.event", T::list, "--event", "only this event id").flag_only().repeatable(),
+      Spec("cache.kind", T::list, "--kind", "only these kinds: arb, value, middle, lowhold (comma list)").flag_only().repeatable(),
       Spec("cache.min_profit", T::percent, "--min-profit", "only opportunities with at least this profit").flag_only().at_least(0),
       Spec("cache.limit", T::count, "--limit", "at most this many scans, 0 for all").def("20").flag_only().at_least(0),
       Spec("cache.all", T::boolean, "--all", "every region").flag_only(),
@@ -173,6 +233,8 @@ std::vector<SettingSpec> build() {
       Spec("alerts.webhook", T::uri, "--webhook", "POST each alert as JSON to this URL").env("ODDSCTL_ALERTS_WEBHOOK"),
       Spec("alerts.exec", T::text, "--exec", "run CMD (via /bin/sh) with each alert as JSON on stdin"),
       Spec("alerts.regions", T::regions, "--regions", "regions to alert on (default: every region with a cached result)"),
+      Spec("alerts.include_flagged", T::boolean, "--include-flagged", "alert on flagged opportunities too (outlier_leg, high_roi, thin)")
+          .def("false"),
       Spec("alerts.min_profit", T::percent, "--min-profit", "only opportunities at least this profitable").def("0").at_least(0),
       Spec("alerts.window", T::duration, "--window", "a key is not sent again within this").def("1h").at_least(0),
       Spec("alerts.escalation_step", T::number, "--escalation-step", "unless its profit rose by this many percentage points")
