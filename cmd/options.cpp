@@ -98,6 +98,8 @@ ScanOptions scan_options_from_settings(const Settings& s) {
   o.detect.stakes.round_step = s.number("scan.round");
   for (const auto& [book, amount] : s.file_table("limit")) add_stake_limit(o.detect.stakes, book + "=" + amount, "[limit] " + book);
   for (const auto& item : s.list("scan.limit")) add_stake_limit(o.detect.stakes, item);
+  o.links = s.boolean("scan.links").value_or(false);
+  o.bet_limits = o.detect.stakes.bet_limits = s.boolean("scan.bet_limits").value_or(false);
   if ((o.detect.stakes.round_step || !o.detect.stakes.limits.empty()) && !o.rules.stake)
     throw UsageError(std::string(o.detect.stakes.round_step ? "--round" : "--limit") + " needs --stake (the total to split)");
   // Config file [commission] table first, then --commission flags on top.

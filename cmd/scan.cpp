@@ -153,6 +153,8 @@ void register_scan(CLI::App& root, App& app) {
   setting_option(cmd, app, "scan.verify_above");
   setting_option(cmd, app, "scan.round");
   setting_option(cmd, app, "scan.limit");
+  setting_flag(cmd, app, "scan.links");
+  setting_flag(cmd, app, "scan.bet_limits");
   setting_option(cmd, app, "scan.min_profit");
   setting_option(cmd, app, "scan.max_quote_age");
   setting_flag(cmd, app, "scan.include_live");

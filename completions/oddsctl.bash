@@ -90,7 +90,7 @@ _oddsctl() {
   local words="--version --store --db --log-level --log-format --worker-id --color --config --json --format --quiet -q --verbose -v"
   case "$path" in
     "") words="$words scan cache cleanup sync budget store alerts clv config serve completion" ;;
-    "scan") words="$words --regions --sports --markets --bookmakers --concurrency --timeout --connect-timeout --retries --deadline --reserve --max-credits --find --min-books --sharp --devig --min-ev --bankroll --kelly --max-stake-pct --min-middle-ev --max-hold --outlier-pct --verify-above --round --limit --min-profit --max-quote-age --include-live --stake --commission --no-store --from-file --save-responses --as-of --odds-format --demo --wait-lock --from-store --every --grace --health-file --max-cycles --listen" ;;
+    "scan") words="$words --regions --sports --markets --bookmakers --concurrency --timeout --connect-timeout --retries --deadline --reserve --max-credits --find --min-books --sharp --devig --min-ev --bankroll --kelly --max-stake-pct --min-middle-ev --max-hold --outlier-pct --verify-above --round --limit --links --bet-limits --min-profit --max-quote-age --include-live --stake --commission --no-store --from-file --save-responses --as-of --odds-format --demo --wait-lock --from-store --every --grace --health-file --max-cycles --listen" ;;
     "cache") words="$words get list stats invalidate show export" ;;
     "cache get") words="$words --region --source --max-age --strict --fallback-scan --sport --market --event --min-profit --kind --stake --regions --sports --markets --bookmakers --concurrency --timeout --connect-timeout --retries --deadline --reserve --max-credits" ;;
     "cache list") words="$words --region --source --limit" ;;

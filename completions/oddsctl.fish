@@ -100,6 +100,8 @@ complete -c oddsctl -n '__oddsctl_at \'scan\'' -l outlier-pct -x -d 'flag outlie
 complete -c oddsctl -n '__oddsctl_at \'scan\'' -l verify-above -x -d 'flag high_roi: profit (or EV) above this (default 5)'
 complete -c oddsctl -n '__oddsctl_at \'scan\'' -l round -x -d 'round each stake to a multiple of STEP (e.g. 1 or 5)'
 complete -c oddsctl -n '__oddsctl_at \'scan\'' -l limit -x -d 'BOOK=AMOUNT most you can stake at a book, e.g. pinnacle=250 (config: [limit]) (repeatable)'
+complete -c oddsctl -n '__oddsctl_at \'scan\'' -l links -d 'ask the API for bet-slip links (includeLinks, includeSids): a link per leg; same cost'
+complete -c oddsctl -n '__oddsctl_at \'scan\'' -l bet-limits -d 'ask the API for bet limits (includeBetLimits) and cap each book\'s stake by them; same cost'
 complete -c oddsctl -n '__oddsctl_at \'scan\'' -l min-profit -x -d 'only opportunities with at least this profit (default 0)'
 complete -c oddsctl -n '__oddsctl_at \'scan\'' -l max-quote-age -x -d 'ignore quotes older than this (default 1h)'
 complete -c oddsctl -n '__oddsctl_at \'scan\'' -l include-live -d 'keep events that already started'

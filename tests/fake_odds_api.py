@@ -267,6 +267,17 @@ class FakeOddsApi:
                         if kept:
                             target.append(dict(copy.deepcopy(bm), markets=kept))
         out = [merged[i] for i in order]
+        # includeLinks / includeSids / includeBetLimits: the planted "link", "sid" and
+        # "bet_limit" fields (bookmaker, market and outcome levels) come back only when asked
+        # for; the cost does not change.
+        strip = [f for f, p in (("link", "includeLinks"), ("sid", "includeSids"), ("bet_limit", "includeBetLimits"))
+                 if query.get(p) != "true"]
+        if strip:
+            for ev in out:
+                for bm in ev["bookmakers"]:
+                    for level in [bm] + bm["markets"] + [o for m in bm["markets"] for o in m["outcomes"]]:
+                        for f in strip:
+                            level.pop(f, None)
         if query.get("oddsFormat", "decimal") == "american":
             for ev in out:
                 for bm in ev["bookmakers"]:

@@ -166,6 +166,11 @@ struct OddsRequest {
   std::string sport;
   std::vector<std::string> markets{"h2h"};
   std::vector<std::string> event_ids;   // batched: many events in one call
+  // includeLinks / includeSids / includeBetLimits=true: more fields in the body, same cost
+  // (the API charges markets x regions whatever is included).
+  bool include_links = false;
+  bool include_sids = false;
+  bool include_bet_limits = false;
 };
 
 struct OddsResponse {

@@ -58,6 +58,9 @@ struct Leg {
   std::optional<TimePoint> seen_since;    // since when this book has quoted this price (stored history)
   std::optional<double> previous_price;   // the book's price before that
   std::optional<std::string> link;        // bet-slip deep link (--links)
+  // The books' own stake limits for this quote (--bet-limits, exchanges), by book: caps on
+  // the stake like --limit. Used by staking at scan time; not part of the JSON.
+  std::map<std::string, double> bet_limits;
 };
 
 // What an opportunity is: the contract's "Kinds of opportunity".

@@ -35,6 +35,7 @@ inline constexpr double k_max_stake = 1e12;
 struct StakeRules {
   std::optional<double> round_step;            // --round STEP
   std::map<std::string, double> limits;        // --limit BOOK=AMOUNT (and [limit] in the config)
+  bool bet_limits = false;                     // --bet-limits: the legs' Leg::bet_limits cap too
 };
 
 // "BOOK=AMOUNT" (AMOUNT > 0) into rules.limits; UsageError naming `flag` otherwise.
@@ -44,7 +45,9 @@ void add_stake_limit(StakeRules& rules, const std::string& text, const std::stri
 // - the ideal split pays the same whichever leg wins: stake_i = T·(1/e_i)/S, S = Σ 1/e_i
 //   (a middle's two outside results are legs too);
 // - limits: a leg can be placed at any book listed at its price, so its cap is the largest
-//   limit of those books (none when one of them has no limit); the total T is scaled down
+//   limit of those books (none when one of them has no limit; with rules.bet_limits a book's
+//   limit is the smaller of --limit and its own bet limit for the quote, Leg::bet_limits);
+//   the total T is scaled down
 //   to min(total, cap_i·S·e_i) and stake_plan.limited_by names the binding book;
 // - the total in whole units: cents (T rounded to the cent; rounded down when a limit bound
 //   it, so no leg goes over), or with --round STEP the largest multiple of STEP not above T;
@@ -54,7 +57,7 @@ void add_stake_limit(StakeRules& rules, const std::string& text, const std::stri
 //   tie), which keeps the payouts as equal as the units allow; a leg at its cap stops the
 //   sharing (more stake elsewhere would not raise the guaranteed payout). Without a limit the
 //   cents add up exactly to the stake: 100 is 37.00 + 33.93 + 29.07, never 99.99;
-// - with --round or a limit: stake_plan carries rounded, stake_total, min_payout (the
+// - with --round, a limit or --bet-limits: stake_plan carries rounded, stake_total, min_payout (the
 //   smallest payout when one leg wins) and profit_pct_after_rounding (min_payout /
 //   stake_total − 1, in %).
 // Value bets (one price, staked by Kelly) are left alone.

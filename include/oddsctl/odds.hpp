@@ -16,12 +16,18 @@ struct Outcome {
   std::string name;
   double price = 0;  // decimal odds, always (American input is converted on parsing)
   std::optional<double> point;
+  // Asked for with includeLinks / includeBetLimits (scan --links, --bet-limits); the API
+  // leaves them out otherwise, and writes null where a book has none. (includeSids' "sid"
+  // fields are asked for too but not kept: nothing here builds links of its own.)
+  std::optional<std::string> link;      // bet-slip deep link
+  std::optional<double> bet_limit;      // the largest stake the book takes (exchanges)
 };
 
 struct Market {
   std::string key;  // "h2h", "spreads", "totals", "h2h_lay", ...
   std::optional<TimePoint> last_update;
   std::vector<Outcome> outcomes;
+  std::optional<std::string> link;      // includeLinks: the market's page at the book (last: keeps brace init)
 };
 
 struct Bookmaker {
@@ -29,6 +35,7 @@ struct Bookmaker {
   std::string title;
   std::optional<TimePoint> last_update;
   std::vector<Market> markets;
+  std::optional<std::string> link;      // includeLinks: the event's page at the book (last: keeps brace init)
 };
 
 struct Event {

@@ -31,6 +31,8 @@ struct ScanOptions : ApiOptions {
   ScanSource source = ScanSource::live;    // replay with from_file, demo with --demo, store with from_store
   std::optional<TimePoint> as_of;          // overrides "now" (replay and from_store only)
   bool store_results = true;               // false with --no-store
+  bool links = false;                      // --links: ask for bet-slip links (and sids), same cost
+  bool bet_limits = false;                 // --bet-limits: ask for the books' bet limits, same cost
   std::string worker;                      // host:pid or --worker-id
   std::string command = "scan";
   Millis lease_ttl{120000};

@@ -70,6 +70,9 @@ public:
                  "&oddsFormat=decimal&dateFormat=iso";
     if (!request.event_ids.empty()) call.query += "&eventIds=" + join_escaped(request.event_ids);
     if (!m_options.bookmakers.empty()) call.query += "&bookmakers=" + join_escaped(m_options.bookmakers);
+    if (request.include_links) call.query += "&includeLinks=true";
+    if (request.include_sids) call.query += "&includeSids=true";
+    if (request.include_bet_limits) call.query += "&includeBetLimits=true";
     call.cost = static_cast<std::int64_t>(markets.size());  // x 1 region
 
     auto done = run(call, [](const std::string& body) { return parse_events_json(body, OddsFormat::decimal); });

@@ -32,6 +32,13 @@ struct Group {
 
 Quote quote_of(const Bookmaker& b, const Market& m, const Outcome& o, const ArbRules& rules) {
   Quote q{&b.key, o.price, rules.commissions.effective_price(b.key, o.price), std::nullopt};
+  // The most precise link there is: the bet slip of the outcome, else the market, else the event.
+  for (const auto* l : {&o.link, &m.link, &b.link})
+    if (*l && !(*l)->empty()) {
+      q.link = &**l;
+      break;
+    }
+  q.bet_limit = o.bet_limit;
   const auto& t = m.last_update ? m.last_update : b.last_update;
   if (t) q.age_s = std::max(0.0, std::chrono::duration<double>(rules.now - *t).count());
   return q;
@@ -171,8 +178,11 @@ std::optional<BestPrices> best_prices(const MarketGroup& g) {
     std::stable_sort(ties.begin(), ties.end(), [](const Quote* a, const Quote* b) { return *a->book < *b->book; });
     leg.price = ties.front()->price;  // as quoted by the first book listed
     leg.age_s = ties.front()->age_s;
-    for (const auto* q : ties)
+    if (ties.front()->link) leg.link = *ties.front()->link;
+    for (const auto* q : ties) {
       if (leg.bookmakers.empty() || leg.bookmakers.back() != *q->book) leg.bookmakers.push_back(*q->book);
+      if (q->bet_limit) leg.bet_limits.emplace(*q->book, *q->bet_limit);
+    }
     out.implied_sum += 1.0 / leg.effective_price;
     out.legs.push_back(std::move(leg));
   }

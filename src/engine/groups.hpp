@@ -27,6 +27,8 @@ struct Quote {
   double price = 0;                   // as quoted
   double effective = 0;               // net of commission
   std::optional<double> age_s;        // now - last_update (market's, else bookmaker's)
+  const std::string* link = nullptr;  // the outcome's link, else the market's, else the book's (--links)
+  std::optional<double> bet_limit;    // the outcome's bet_limit (--bet-limits)
 };
 
 // One leg to be covered: an outcome (with its own point) and every usable quote for it.
@@ -49,7 +51,8 @@ struct MarketGroup {
 // (duplicates and unknown shapes dropped), lay markets never. Events must outlive the result.
 std::vector<MarketGroup> market_groups(const std::vector<Event>& events, const ArbRules& rules);
 
-// The best effective price per side as legs (ties list every book at that price, sorted);
+// The best effective price per side as legs (ties list every book at that price, sorted;
+// the leg's price, age and link are the first listed book's, bet_limits every listed book's);
 // nullopt when a side has no quote. implied_sum is the sum of 1/effective over the legs.
 struct BestPrices {
   std::vector<Leg> legs;

@@ -84,14 +84,18 @@ json to_json(const Event& event) {
       for (const auto& o : m.outcomes) {
         json jo = {{"name", o.name}, {"price", o.price}};
         if (o.point) jo["point"] = *o.point;
+        if (o.link) jo["link"] = *o.link;
+        if (o.bet_limit) jo["bet_limit"] = *o.bet_limit;
         outcomes.push_back(std::move(jo));
       }
       json jm = {{"key", m.key}, {"outcomes", std::move(outcomes)}};
       if (m.last_update) jm["last_update"] = format_rfc3339(*m.last_update);
+      if (m.link) jm["link"] = *m.link;
       markets.push_back(std::move(jm));
     }
     json jb = {{"key", b.key}, {"title", b.title}, {"markets", std::move(markets)}};
     if (b.last_update) jb["last_update"] = format_rfc3339(*b.last_update);
+    if (b.link) jb["link"] = *b.link;
     books.push_back(std::move(jb));
   }
   return {{"id", event.id},

@@ -2,6 +2,7 @@
 // Why SAX: a DOM of a 20 MB /odds body costs several times its size in small allocations
 // (one map node per key); reading into the value types directly keeps a scan of a large
 // recorded set far below the memory target and is faster too.
+#include <cmath>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -164,16 +165,19 @@ private:
       if (m_key == "key") b.key = std::move(v);
       else if (m_key == "title") b.title = std::move(v);
       else if (m_key == "last_update") return set_time(b.last_update, v);
+      else if (m_key == "link") b.link = std::move(v);
       return true;
     }
     case Ctx::market: {
       Market& m = events.back().bookmakers.back().markets.back();
       if (m_key == "key") m.key = std::move(v);
       else if (m_key == "last_update") return set_time(m.last_update, v);
+      else if (m_key == "link") m.link = std::move(v);
       return true;
     }
     case Ctx::outcome:
       if (m_key == "name") outcome().name = std::move(v);
+      else if (m_key == "link") outcome().link = std::move(v);
       return true;
     default: return true;
     }
@@ -187,6 +191,9 @@ private:
       if (v < 0) any_negative_price = true;
     } else if (m_key == "point") {
       outcome().point = v;
+    } else if (m_key == "bet_limit") {
+      // A limit that is not a positive amount is no limit we can cap a stake by.
+      if (std::isfinite(v) && v > 0) outcome().bet_limit = v;
     }
     return true;
   }

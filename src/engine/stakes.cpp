@@ -1,4 +1,5 @@
-// Placeable stakes: to the cent and adding up to --stake, --round STEP, --limit BOOK=AMOUNT.
+// Placeable stakes: to the cent and adding up to --stake, --round STEP, --limit BOOK=AMOUNT,
+// and the books' own bet limits (--bet-limits).
 // The rules are stake_opportunity's (include/oddsctl/middles.hpp).
 #include <algorithm>
 #include <cmath>
@@ -15,15 +16,19 @@ namespace {
 
 constexpr double k_inf = std::numeric_limits<double>::infinity();
 
-// A leg can be placed at any book listed at its price: the most generous of their limits,
-// and no cap at all when one of them has none.
+// A leg can be placed at any book listed at its price: the most generous of their caps,
+// and no cap at all when one of them has none. A book's cap is the smaller of its --limit
+// and its own bet limit for this quote (--bet-limits).
 double leg_cap(const Leg& leg, const StakeRules& rules, std::string& book) {
   double cap = -1;
   for (const auto& b : leg.bookmakers) {
-    auto it = rules.limits.find(b);
-    if (it == rules.limits.end()) return k_inf;
-    if (it->second > cap) {
-      cap = it->second;
+    double c = k_inf;
+    if (auto it = rules.limits.find(b); it != rules.limits.end()) c = it->second;
+    if (rules.bet_limits)
+      if (auto it = leg.bet_limits.find(b); it != leg.bet_limits.end()) c = std::min(c, it->second);
+    if (std::isinf(c)) return k_inf;
+    if (c > cap) {
+      cap = c;
       book = b;
     }
   }
@@ -137,7 +142,7 @@ void stake_opportunity(Opportunity& o, double total, const StakeRules& rules) {
     min_payout = std::min(min_payout, stake * eff[i]);
   }
   stake_total = std::round(stake_total * 100.0) / 100.0;
-  if (round || !rules.limits.empty()) {
+  if (round || !rules.limits.empty() || rules.bet_limits) {
     StakePlan plan;
     plan.rounded = round;
     plan.stake_total = stake_total;

@@ -129,6 +129,7 @@ Opportunity value_bet(const std::string& region, const MarketGroup& g, const Sid
   leg.effective_price = q.effective;
   leg.bookmakers = {*q.book};
   leg.age_s = q.age_s;
+  if (q.link) leg.link = *q.link;
   op.legs.push_back(std::move(leg));
   ValueBet v;
   v.bookmaker = *q.book;

@@ -211,7 +211,10 @@ void fetch_live(const ScanOptions& o, const std::string& region, const ApiFactor
         try {
           if (lease) lease->renew_if_due();
           InFlight in_flight(o.progress);
-          OddsResponse r = api->odds(OddsRequest{sport, o.rules.markets, {}});
+          OddsRequest request{sport, o.rules.markets, {}};
+          request.include_links = request.include_sids = o.links;
+          request.include_bet_limits = o.bet_limits;
+          OddsResponse r = api->odds(request);
           std::lock_guard lock(mutex);
           events.insert(events.end(), std::make_move_iterator(r.events.begin()), std::make_move_iterator(r.events.end()));
           continue;

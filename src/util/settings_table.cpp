@@ -111,6 +111,10 @@ std::vector<SettingSpec> build() {
       Spec("scan.round", T::money, "--round", "round each stake to a multiple of STEP (e.g. 1 or 5)").range(0, 1e12),
       Spec("scan.limit", T::text, "--limit", "BOOK=AMOUNT most you can stake at a book, e.g. pinnacle=250 (config: [limit])")
           .flag_only().repeatable(),
+      Spec("scan.links", T::boolean, "--links", "ask the API for bet-slip links (includeLinks, includeSids): a link per leg; same cost")
+          .def("false"),
+      Spec("scan.bet_limits", T::boolean, "--bet-limits",
+           "ask the API for bet limits (includeBetLimits) and cap each book's stake by them; same cost").def("false"),
       Spec("limit", T::table, "", "most you can stake per bookmaker key (an amount), for --stake"),
       Spec("scan.commission", T::text, "--commission", "BOOK=RATE exchange commission, e.g. betfair_ex_uk=0.02 (config: [commission])")
           .flag_only().repeatable(),

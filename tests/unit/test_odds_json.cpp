@@ -181,3 +181,43 @@ TEST_CASE("/sports bodies") {
   CHECK_THROWS_AS(parse_sports_json(R"({"message":"x"})"), std::runtime_error);
   CHECK_THROWS_AS(parse_sports_json(R"([{"title":"no key"}])"), std::runtime_error);
 }
+
+TEST_CASE("includeLinks / includeBetLimits fields: read at every level, nulls and odd types ignored") {
+  auto events = parse_events_json(R"([{"id":"e1","commence_time":"2024-03-27T02:00:00Z",
+    "home_team":"H","away_team":"A","bookmakers":[
+      {"key":"betfair_ex_uk","title":"Betfair","link":"https://bf.example/e/1","sid":"1","markets":[
+        {"key":"h2h","link":"https://bf.example/m/1","sid":null,"outcomes":[
+          {"name":"H","price":2.1,"link":"https://bf.example/slip?o=H","sid":"11","bet_limit":125.5},
+          {"name":"A","price":2.0,"link":null,"sid":12,"bet_limit":null},
+          {"name":"Draw","price":3.5,"link":{"x":1},"bet_limit":-3}]}]},
+      {"key":"b","title":"B","markets":[{"key":"h2h","outcomes":[{"name":"H","price":2.0,"bet_limit":0}]}]}]}])");
+  REQUIRE(events.size() == 1);
+  const Bookmaker& bf = events[0].bookmakers[0];
+  CHECK(bf.link == std::optional<std::string>("https://bf.example/e/1"));
+  CHECK(bf.markets[0].link == std::optional<std::string>("https://bf.example/m/1"));
+  const auto& o = bf.markets[0].outcomes;
+  CHECK(o[0].link == std::optional<std::string>("https://bf.example/slip?o=H"));
+  CHECK(o[0].bet_limit == std::optional<double>(125.5));
+  CHECK_FALSE(o[1].link.has_value());       // null: the book has none
+  CHECK_FALSE(o[1].bet_limit.has_value());
+  CHECK_FALSE(o[2].link.has_value());       // not a string
+  CHECK_FALSE(o[2].bet_limit.has_value());  // not a positive amount
+  CHECK_FALSE(events[0].bookmakers[1].markets[0].outcomes[0].bet_limit.has_value());
+  CHECK_FALSE(events[0].bookmakers[1].link.has_value());
+  // Without the fields (no includeLinks) nothing is invented.
+  auto plain = parse_events_json(body_with("1.91", "2", "1.95", "1.87"));
+  CHECK_FALSE(plain[0].bookmakers[0].link.has_value());
+  CHECK_FALSE(plain[0].bookmakers[0].markets[0].link.has_value());
+  CHECK_FALSE(plain[0].bookmakers[0].markets[0].outcomes[0].link.has_value());
+  CHECK_FALSE(plain[0].bookmakers[0].markets[0].outcomes[0].bet_limit.has_value());
+  // The stored form (to_json, event_from_json) keeps them: a replayed or synced event stakes alike.
+  nlohmann::json j = to_json(events[0]);
+  CHECK(j["bookmakers"][0]["link"] == "https://bf.example/e/1");
+  CHECK(j["bookmakers"][0]["markets"][0]["outcomes"][0]["bet_limit"] == 125.5);
+  CHECK_FALSE(j["bookmakers"][0]["markets"][0]["outcomes"][1].contains("link"));
+  Event back = event_from_json(j);
+  CHECK(back.bookmakers[0].markets[0].outcomes[0].link == o[0].link);
+  CHECK(back.bookmakers[0].markets[0].outcomes[0].bet_limit == o[0].bet_limit);
+  CHECK(back.bookmakers[0].markets[0].link == bf.markets[0].link);
+  CHECK(to_json(back) == j);
+}
