@@ -1,8 +1,11 @@
-// A store backend behind a module's C entry point (oddsctl_mongo_open, oddsctl_pg_open):
-// the error it reports as (exit code, message) becomes the same exception again.
+// A store backend behind a module's C entry point (oddsctl_mongo_open, oddsctl_pg_open): on
+// the module's side a failure to open crosses the boundary as (exit code, message), never as
+// an exception; on oddsctl's side it becomes the same exception again.
 #pragma once
 
 #include <cstddef>
+#include <cstring>
+#include <exception>
 #include <memory>
 #include <string>
 
@@ -13,6 +16,31 @@ namespace oddsctl {
 
 using StoreOpenFn = Store* (*)(const char* uri, int mode, int* exit_code, char* message, std::size_t message_len);
 
+// The module's side: `make(uri, mode)` (make_mongo_store, make_pg_store) with every failure
+// written to exit_code and message (NUL-terminated, truncated to message_len).
+template <class Make>
+Store* module_open_store(Make make, const char* uri, int mode, int* exit_code, char* message,
+                         std::size_t message_len, const char* backend) {
+  auto put_error = [&](ExitCode code, const std::string& text) {
+    if (exit_code) *exit_code = static_cast<int>(code);
+    if (!message || message_len == 0) return;
+    std::strncpy(message, text.c_str(), message_len - 1);
+    message[message_len - 1] = '\0';
+  };
+  try {
+    const auto open_mode = mode == static_cast<int>(OpenMode::read_only) ? OpenMode::read_only : OpenMode::read_write;
+    return make(uri ? uri : "", open_mode).release();
+  } catch (const Error& e) {
+    put_error(e.code(), e.what());
+  } catch (const std::exception& e) {
+    put_error(ExitCode::runtime, e.what());
+  } catch (...) {
+    put_error(ExitCode::runtime, std::string(backend) + ": open failed with an unknown error");
+  }
+  return nullptr;
+}
+
+// oddsctl's side.
 inline std::unique_ptr<Store> open_module_store(StoreOpenFn open_fn, const std::string& uri, OpenMode mode) {
   char message[2048] = "";
   int code = static_cast<int>(ExitCode::runtime);
