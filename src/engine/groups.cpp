@@ -31,7 +31,7 @@ struct Group {
 };
 
 Quote quote_of(const Bookmaker& b, const Market& m, const Outcome& o, const ArbRules& rules) {
-  Quote q{&b.key, o.price, rules.commissions.effective_price(b.key, o.price), std::nullopt};
+  Quote q{&b.key, o.price, rules.commissions.effective_price(b.key, o.price), std::nullopt, nullptr, std::nullopt};
   // The most precise link there is: the bet slip of the outcome, else the market, else the event.
   for (const auto* l : {&o.link, &m.link, &b.link})
     if (*l && !(*l)->empty()) {

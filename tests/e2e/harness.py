@@ -147,6 +147,10 @@ def clean_env(tmp):
         "NO_COLOR": "1",
         "TMPDIR": tmp,
     }
+    # A sanitizer build (scripts/test's second job) reports through these: keep them.
+    for name in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"):
+        if name in os.environ:
+            env[name] = os.environ[name]
     return env
 
 

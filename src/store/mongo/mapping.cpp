@@ -290,15 +290,19 @@ void put_event(bson_t* b, const Event& e) {
     put_str(bk, "key", book.key);
     put_str(bk, "title", book.title);
     put_opt_date(bk, "last_update", book.last_update);
+    put_opt_str(bk, "link", book.link);
     put_child_array(bk, "markets", book.markets.size(), [&](std::size_t j, bson_t* mk) {
       const Market& m = book.markets[j];
       put_str(mk, "key", m.key);
       put_opt_date(mk, "last_update", m.last_update);
+      put_opt_str(mk, "link", m.link);
       put_child_array(mk, "outcomes", m.outcomes.size(), [&](std::size_t k, bson_t* oc) {
         const Outcome& o = m.outcomes[k];
         put_str(oc, "name", o.name);
         put_double(oc, "price", o.price);
         put_opt_double(oc, "point", o.point);
+        put_opt_str(oc, "link", o.link);
+        put_opt_double(oc, "bet_limit", o.bet_limit);
       });
     });
   });
@@ -317,12 +321,15 @@ Event event_from_bson(const Reader& r) {
     book.key = bk.str("key");
     book.title = bk.str("title");
     book.last_update = bk.opt_date("last_update");
+    book.link = bk.opt_str("link");
     bk.each("markets", [&](const Reader& mk) {
       Market m;
       m.key = mk.str("key");
       m.last_update = mk.opt_date("last_update");
+      m.link = mk.opt_str("link");
       mk.each("outcomes", [&](const Reader& oc) {
-        m.outcomes.push_back(Outcome{oc.str("name"), oc.dbl("price"), oc.opt_double("point")});
+        m.outcomes.push_back(Outcome{oc.str("name"), oc.dbl("price"), oc.opt_double("point"), oc.opt_str("link"),
+                                     oc.opt_double("bet_limit")});
       });
       book.markets.push_back(std::move(m));
     });
