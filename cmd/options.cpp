@@ -7,8 +7,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
+#include <set>
 
+#include "oddsctl/budget_plan.hpp"
 #include "oddsctl/errors.hpp"
 #include "oddsctl/keys.hpp"
 
@@ -62,6 +65,7 @@ ApiOptions api_options_from_settings(const Settings& s) {
   o.connect_timeout = s.duration("api.connect_timeout").value_or(o.connect_timeout);
   o.deadline = s.duration("api.deadline");
   o.max_retries = static_cast<int>(s.integer("api.retries").value_or(o.max_retries));
+  o.sports_ttl = s.duration("api.sports_ttl").value_or(o.sports_ttl);
   o.reserve = s.integer("budget.reserve");  // bounds (>= 0) are the table's
   o.max_credits = s.integer("budget.max_credits");
   auto base = s.resolve("api.base_url");
@@ -245,6 +249,124 @@ RetentionPolicy retention_policy_from_settings(const Settings& settings) {
   if (batch < 1) throw UsageError("retention.batch_size: must be 1 or more (got " + std::to_string(batch) + ")");
   policy.batch_size = static_cast<int>(batch);
   return policy;
+}
+
+// ---------------------------------------------------------------------------------------
+// budget plan
+
+namespace {
+
+// The plan table: budget.plans_file, else the first plans.toml on the search path, else the
+// built-in figures; then the config file's `plans` table on top.
+std::vector<Plan> plans_from_settings(const Settings& s, std::string& source) {
+  std::vector<Plan> plans;
+  if (auto file = s.get("budget.plans_file")) {
+    plans = load_plans_file(*file);
+    source = *file;
+  } else if (auto found = find_data_file("plans.toml")) {
+    plans = load_plans_file(*found);
+    source = found->string();
+  } else {
+    source = "built-in (as of 2026)";
+    plans = builtin_plans();
+  }
+  auto table = s.file_table("plans");
+  if (!table.empty()) {
+    std::string origin = s.file() ? s.file()->string() : "config file";
+    plans = merge_plans(std::move(plans), table, origin + " [plans]");
+    source += " + " + origin;
+  }
+  return plans;
+}
+
+// A count ("4"), "all" (= every entry of `all`) or a list (its distinct entries).
+int count_setting(const Settings& s, const std::string& key, const char* flag, const std::vector<std::string>& all) {
+  auto values = s.list(key);
+  if (values.size() == 1 && values[0] == "all") return static_cast<int>(all.size());
+  if (values.size() == 1 && !values[0].empty() && std::all_of(values[0].begin(), values[0].end(), ::isdigit)) {
+    long n = std::stol(values[0]);
+    if (n <= 0 || n > 100000) throw UsageError(std::string(flag) + ": " + values[0] + " is not a count from 1 up");
+    return static_cast<int>(n);
+  }
+  return static_cast<int>(std::set<std::string>(values.begin(), values.end()).size());
+}
+
+// The names of a list setting, none when it is a count or "all" (then `all` when given).
+std::vector<std::string> names_setting(const Settings& s, const std::string& key, const std::vector<std::string>& all) {
+  auto values = s.list(key);
+  if (values.size() == 1 && values[0] == "all") return all;
+  if (values.size() == 1 && !values[0].empty() && std::all_of(values[0].begin(), values[0].end(), ::isdigit)) return {};
+  std::vector<std::string> out;
+  for (const auto& v : values)
+    if (std::find(out.begin(), out.end(), v) == out.end()) out.push_back(v);
+  return out;
+}
+
+bool given_as_flag(const Settings& s, const std::string& key) {
+  auto r = s.resolve(key);
+  return r && r->source == SettingSource::flag;
+}
+
+}  // namespace
+
+RefreshIntervals refresh_intervals_from_settings(const Settings& s) {
+  if (auto file = s.get("budget.refresh_file")) return load_refresh_file(*file);
+  if (auto found = find_data_file("refresh_intervals.toml")) return load_refresh_file(*found);
+  return RefreshIntervals{};
+}
+
+PlanOptions plan_options_from_settings(const Settings& s) {
+  PlanOptions o;
+  const auto& all_regions = known_regions();
+  o.plans = plans_from_settings(s, o.plans_source);
+  o.refresh = refresh_intervals_from_settings(s);
+  o.interval = s.duration("plan.interval");
+  o.plan = s.get("plan.plan");
+  o.from_ledger = s.boolean("plan.from_ledger").value_or(false);
+  o.window_text = s.get_or("plan.window", "24h");
+  o.window = s.duration("plan.window").value_or(o.window);
+  o.per_region_keys = s.get_or("plan.keys", "shared") == "per-region";
+  o.no_sync = s.boolean("plan.no_sync").value_or(false);
+  o.bookmakers = s.list("plan.bookmakers");
+  if (o.bookmakers.empty()) o.bookmakers = s.list("api.bookmakers");  // what the scan would ask
+  o.in_play = s.boolean("scan.include_live").value_or(false);
+
+  // The mix: flags (or config/env), else the ledger's recent runs.
+  if (!o.from_ledger || given_as_flag(s, "plan.sports")) {
+    if (!s.get("plan.sports") || s.list("plan.sports").empty())
+      throw UsageError("budget plan: --sports N (a count or a list of sport keys) is required, or --from-ledger");
+    o.sports = count_setting(s, "plan.sports", "--sports", {});
+    if (o.sports <= 0) throw UsageError("budget plan: --sports: give a count or a list of sport keys");
+  }
+  if (!o.from_ledger || given_as_flag(s, "plan.regions")) {
+    o.regions = count_setting(s, "plan.regions", "--regions", all_regions);
+    o.region_names = names_setting(s, "plan.regions", all_regions);
+    for (auto& r : o.region_names)
+      std::transform(r.begin(), r.end(), r.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (o.regions == 0) {
+      o.region_names = canonical_regions(s.list("api.regions"));
+      o.regions = static_cast<int>(o.region_names.size());
+    }
+    if (o.regions == 0) {
+      // Default: the regions that have a key, else every region.
+      for (const auto& r : all_regions)
+        if (resolve_key(r, s.env())) o.region_names.push_back(r);
+      if (o.region_names.empty()) o.region_names = all_regions;
+      o.regions = static_cast<int>(o.region_names.size());
+    }
+  }
+  if (!o.from_ledger || given_as_flag(s, "plan.markets")) {
+    o.markets = count_setting(s, "plan.markets", "--markets", {});
+    o.market_names = names_setting(s, "plan.markets", {});
+    if (o.markets == 0) {
+      o.market_names = s.list("api.markets");
+      o.markets = static_cast<int>(o.market_names.size());
+    }
+    if (o.markets <= 0) throw UsageError("budget plan: at least one region and one market are needed");
+  }
+  for (const auto& tier : default_tier_intervals())
+    o.sync_tiers.push_back({tier.tier, s.duration("tiers." + tier.tier + ".max_age").value_or(tier.interval)});
+  return o;
 }
 
 }  // namespace oddsctl

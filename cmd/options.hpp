@@ -4,6 +4,7 @@
 #pragma once
 
 #include "oddsctl/api_options.hpp"
+#include "oddsctl/budget_plan.hpp"
 #include "oddsctl/cleanup.hpp"
 #include "oddsctl/scan.hpp"
 #include "oddsctl/settings.hpp"
@@ -39,5 +40,15 @@ WorkerOptions worker_options_from_settings(const Settings& settings, Millis ever
 // (for the kinds it applies to); the kind's default. keep_last and batch_size likewise from
 // their keys. UsageError for a negative keep_last or a batch_size < 1.
 RetentionPolicy retention_policy_from_settings(const Settings& settings);
+
+// budget plan: plan.* (counts or lists of sports, regions, markets; --bookmakers, --interval,
+// --plan, --from-ledger, --window, --keys, --no-sync), api.regions / api.markets defaults,
+// the regions with a key, tiers.*.max_age, the plans table (budget.plans_file, else
+// find_data_file("plans.toml"), else built in; the config file's
+// [plans] on top) and the refresh intervals (budget.refresh_file, else
+// refresh_intervals.toml found the same way, else built in). UsageError on a bad value.
+PlanOptions plan_options_from_settings(const Settings& settings);
+// The API's refresh intervals as above (also for scan --every's warning).
+RefreshIntervals refresh_intervals_from_settings(const Settings& settings);
 
 }  // namespace oddsctl

@@ -15,6 +15,11 @@ void print_json(const nlohmann::json& doc, bool pretty) {
   std::cout << doc.dump(pretty ? 2 : -1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
 }
 
+void print_lines(const std::vector<std::string>& lines) {
+  for (const auto& line : lines) std::cout << line << '\n';
+  std::cout.flush();
+}
+
 void print_jsonl(const std::vector<nlohmann::json>& rows) {
   for (const auto& r : rows) std::cout << r.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
 }

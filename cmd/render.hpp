@@ -16,6 +16,8 @@ namespace oddsctl::cli {
 void print_json(const nlohmann::json& doc, bool pretty);
 // One compact JSON document per line.
 void print_jsonl(const std::vector<nlohmann::json>& rows);
+// Lines of text as they are (a report's sentences), each newline-terminated.
+void print_lines(const std::vector<std::string>& lines);
 
 // How tables look: set once by main from the terminal (App::finish_setup). Piped output has
 // no width limit and no colour.

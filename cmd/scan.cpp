@@ -112,6 +112,11 @@ void run(App& app) {
   }
 
   WorkerOptions w = worker_options_from_settings(app.settings, *every, options.worker, "scan");
+  if (options.source == ScanSource::live) {  // once, before the first cycle (a warning: -q drops it)
+    const RefreshIntervals refresh = refresh_intervals_from_settings(app.settings);
+    const Millis interval = refresh_for(refresh, options.markets, options.bookmakers, options.rules.include_live);
+    if (auto note = polling_warning("scan", *every, interval, refresh)) spdlog::warn("{}", *note);
+  }
   const std::atomic<bool>& stop = install_stop_signals(w.grace);
   options.stop = &stop;
   app.exit_code = run_worker(

@@ -2,7 +2,7 @@
 
 _oddsctl_takes_value() {
   case "$1" in
-    --as-of|--bankroll|--batch-size|--bets|--bookmakers|--color|--commission|--concurrency|--config|--connect-timeout|--cors|--db|--deadline|--devig|--escalation-step|--event|--every|--exec|--find|--format|--from|--from-file|--grace|--health-file|--interval|--keep-last|--kelly|--keys|--kind|--limit|--listen|--log-format|--log-level|--market|--markets|--max-age|--max-body|--max-credits|--max-cycles|--max-hold|--max-quote-age|--max-stake-pct|--min-books|--min-ev|--min-middle-ev|--min-profit|--min-remaining|--odds-format|--older-than|--outlier-pct|--plan|--plans-file|--read-timeout|--region|--regions|--reserve|--retries|--round|--save-responses|--sharp|--since|--source|--sport|--sports|--stake|--store|--threads|--tier|--timeout|--to|--verify-above|--wait-lock|--webhook|--window|--worker-id|--write-timeout) return 0 ;;
+    --as-of|--bankroll|--batch-size|--bets|--bookmakers|--color|--commission|--concurrency|--config|--connect-timeout|--cors|--db|--deadline|--devig|--escalation-step|--event|--every|--exec|--find|--format|--from|--from-file|--grace|--health-file|--interval|--keep-last|--kelly|--keys|--kind|--limit|--listen|--log-format|--log-level|--market|--markets|--max-age|--max-body|--max-credits|--max-cycles|--max-hold|--max-quote-age|--max-stake-pct|--min-books|--min-ev|--min-middle-ev|--min-profit|--min-remaining|--odds-format|--older-than|--outlier-pct|--plan|--plans-file|--read-timeout|--refresh-file|--region|--regions|--reserve|--retries|--round|--save-responses|--sharp|--since|--source|--sport|--sports|--stake|--store|--threads|--tier|--timeout|--to|--verify-above|--wait-lock|--webhook|--window|--worker-id|--write-timeout) return 0 ;;
   esac
   return 1
 }
@@ -67,7 +67,9 @@ _oddsctl() {
     "budget:--plans-file") COMPREPLY=($(compgen -f -- "$cur")); return ;;
     "budget plan:--regions") _oddsctl_list "au uk us eu all"; return ;;
     "budget plan:--markets") _oddsctl_list "h2h spreads totals"; return ;;
+    "budget plan:--keys") COMPREPLY=($(compgen -W "shared per-region" -- "$cur")); return ;;
     "budget plan:--plans-file") COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    "budget plan:--refresh-file") COMPREPLY=($(compgen -f -- "$cur")); return ;;
     "budget check:--region") _oddsctl_list "au uk us eu all"; return ;;
     "alerts:--regions") _oddsctl_list "au uk us eu all"; return ;;
     "alerts:--source") COMPREPLY=($(compgen -W "live replay demo store" -- "$cur")); return ;;
@@ -104,7 +106,7 @@ _oddsctl() {
     "sync unpin") words="$words --region" ;;
     "sync list") words="$words --tier --region --sport --all --due" ;;
     "budget") words="$words plan check --region --as-of --plans-file" ;;
-    "budget plan") words="$words --interval --regions --markets --sports --from-ledger --window --plan --keys --no-sync --plans-file" ;;
+    "budget plan") words="$words --interval --regions --markets --sports --bookmakers --from-ledger --window --plan --keys --no-sync --plans-file --refresh-file" ;;
     "budget check") words="$words --min-remaining --region --as-of" ;;
     "store") words="$words migrate check" ;;
     "store migrate") words="$words --from --to --dry-run --force" ;;

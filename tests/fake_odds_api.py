@@ -31,9 +31,9 @@ class _Server(ThreadingHTTPServer):
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 FAULT_KINDS = ("latency", "status", "truncate", "bad_json", "hang", "no_credit_headers", "reset",
-               "stall_body", "gzip_bomb", "credit_values")
+               "stall_body", "gzip_bomb", "credit_values", "hold")
 # Faults that only modify a response; every other kind decides the response (first wins).
-MODIFIER_FAULTS = ("latency", "no_credit_headers", "credit_values")
+MODIFIER_FAULTS = ("latency", "no_credit_headers", "credit_values", "hold")
 ERROR_MESSAGES = {
     401: "API key is not valid",
     404: "Unknown sport",
@@ -106,6 +106,7 @@ class FakeOddsApi:
         self._server = None
         self._thread = None
         self._stopping = threading.Event()
+        self._released = threading.Event()  # ends every "hold" (see release)
         self.reset()
 
     # ---- lifecycle -------------------------------------------------------------------
@@ -154,6 +155,7 @@ class FakeOddsApi:
             self._sports = {}     # key -> sport dict
             self._faults = []
             self._calls = []
+        self._released.clear()
 
     def add_key(self, key, remaining=500, used=0):
         with self._lock:
@@ -189,6 +191,10 @@ class FakeOddsApi:
 
     def set_latency(self, ms):
         self.latency_ms = ms
+
+    def release(self):
+        """Lets every request held by a "hold" fault (now or later) answer."""
+        self._released.set()
 
     @property
     def calls(self):
@@ -249,9 +255,12 @@ class FakeOddsApi:
         markets = _split(query.get("markets")) or ["h2h"]
         ids = _split(query.get("eventIds"))
         books = _split(query.get("bookmakers"))
+        # As the real API: `bookmakers` takes priority over `regions` (the books are looked
+        # for in every region), and each started group of 10 books is billed as one region.
         merged, order = {}, []
         with self._lock:
-            for region in regions:
+            searched = sorted({r for (r, s) in self._events if s == sport}) if books else regions
+            for region in searched:
                 for ev in self._events.get((region, sport), []):
                     if ids and ev["id"] not in ids:
                         continue
@@ -284,7 +293,8 @@ class FakeOddsApi:
                     for m in bm["markets"]:
                         for o in m["outcomes"]:
                             o["price"] = decimal_to_american(float(o["price"]))
-        cost = len(markets) * len(regions) if out else 0
+        billed_regions = (len(set(books)) + 9) // 10 if books else len(regions)
+        cost = len(markets) * billed_regions if out else 0
         return _dates(out, query.get("dateFormat", "iso")), cost
 
     def _charge(self, key, cost):
@@ -400,7 +410,7 @@ class _Handler(BaseHTTPRequestHandler):
             return self._error(405, "METHOD_NOT_ALLOWED", "only GET")
         verb = url.path[len("/_fake/"):]
         allowed = {"add_key", "set_events", "add_sport", "add_fault", "clear_faults", "reset",
-                   "set_latency", "shutdown"}
+                   "set_latency", "release", "shutdown"}
         if verb not in allowed:
             return self._error(404, "NOT_FOUND", "unknown control verb %r" % verb)
         try:
@@ -449,6 +459,11 @@ class _Handler(BaseHTTPRequestHandler):
         for fault in faults:
             if fault.kind == "latency":
                 time.sleep(float(fault.params.get("ms", 0)) / 1000.0)
+            elif fault.kind == "hold":
+                # Until the test says so: a condition to wait on, not a guessed latency.
+                until = time.monotonic() + float(fault.params.get("seconds", 30))
+                while not fake._released.is_set() and not fake._stopping.is_set() and time.monotonic() < until:
+                    fake._released.wait(0.05)
             elif fault.kind == "no_credit_headers":
                 no_credits = True
             elif fault.kind == "credit_values":
@@ -482,7 +497,7 @@ class _Handler(BaseHTTPRequestHandler):
                 status, body = 404, {"message": "Unknown sport %s" % sport, "error_code": "UNKNOWN_SPORT"}
             elif parts[3] == "events":
                 body = fake._events_body(sport, query)
-            elif not regions:
+            elif not regions and not _split(query.get("bookmakers")):
                 status, body = 422, {"message": "regions is missing", "error_code": "MISSING_REGION"}
             elif query.get("oddsFormat", "decimal") not in ("decimal", "american"):
                 status, body = 422, {"message": "bad oddsFormat", "error_code": "INVALID_ODDS_FORMAT"}

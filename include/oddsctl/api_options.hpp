@@ -27,6 +27,8 @@ struct ApiOptions {
   std::optional<std::int64_t> reserve;     // never spend a key below this
   std::optional<std::int64_t> max_credits; // the whole run spends at most this
   std::string base_url = "https://api.the-odds-api.com";
+  // How long the free /v4/sports list kept in the store is trusted (0: ask every run).
+  Millis sports_ttl{3600 * 1000};
 };
 
 

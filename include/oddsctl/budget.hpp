@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "oddsctl/keys.hpp"
 #include "oddsctl/ledger.hpp"
 #include "oddsctl/time.hpp"
 
@@ -75,6 +76,10 @@ struct ConfiguredKey {
   std::string key_hint;
   std::string region;
 };
+
+// Every key the environment configures, one entry per region that resolves a key (the one
+// definition: `budget`, `budget check` and serve's /v1/budget use it).
+std::vector<ConfiguredKey> configured_keys(const EnvLookup& env);
 
 // `rows`: the ledger, oldest first (rows older than 30 d may be included: they are used
 // only for the `used` counter of estimates). Pure: no clock, no store.
@@ -154,12 +159,16 @@ struct Schedule {
   int sports = 0;
   int regions = 0;
   int markets = 0;
+  // What each sport's calls of a run are billed as, in regions, when --bookmakers makes it
+  // differ from `regions` (budget_billing.hpp); nullopt: `regions`.
+  std::optional<std::int64_t> region_units = std::nullopt;
 };
 
 constexpr std::int64_t k_day_ms = 24LL * 3600 * 1000;
 constexpr int k_month_days = 30;  // a "month" in every forecast
 
-// One run makes one /odds call per sport per region, each costing markets x 1 region.
+// One run makes one /odds call per sport per region, each costing markets x 1 region (or
+// x its books' region equivalents): sports x (region_units or regions) x markets.
 std::int64_t credits_per_run(const Schedule& s);
 
 struct Forecast {

@@ -115,6 +115,11 @@ HttpResult CurlPool::get(const std::string& url, Millis connect_timeout, Millis 
   long request_size = 0;
   curl_easy_getinfo(curl, CURLINFO_REQUEST_SIZE, &request_size);
   result.request_sent = request_size > 0;
+  curl_off_t body_on_wire = 0;  // counted before the content decoding
+  long header_size = 0;
+  curl_easy_getinfo(curl, CURLINFO_SIZE_DOWNLOAD_T, &body_on_wire);
+  curl_easy_getinfo(curl, CURLINFO_HEADER_SIZE, &header_size);
+  result.wire_bytes = static_cast<std::int64_t>(body_on_wire) + header_size;
   if (result.transport == Transport::too_large) {
     result.error = "the body passed the size cap";
     result.body.clear();

@@ -30,6 +30,9 @@ struct HttpResult {
   std::map<std::string, std::string> headers;  // names in lower case, last value wins
   bool request_sent = false;                 // the request left (a timeout may have been charged)
   std::size_t max_body = 0;                  // the cap that applied, for messages
+  // Bytes received on the wire: the body as sent (gzip-compressed when the server
+  // compressed it) plus the header block. body.size() is the inflated size.
+  std::int64_t wire_bytes = 0;
 
   const std::string* header(const std::string& lower_name) const {
     auto it = headers.find(lower_name);

@@ -13,6 +13,7 @@
 #include "api/attempt.hpp"
 #include "api/curl_pool.hpp"
 #include "oddsctl/api.hpp"
+#include "oddsctl/budget_billing.hpp"
 #include "oddsctl/text.hpp"
 
 namespace oddsctl {
@@ -73,7 +74,10 @@ public:
     if (request.include_links) call.query += "&includeLinks=true";
     if (request.include_sids) call.query += "&includeSids=true";
     if (request.include_bet_limits) call.query += "&includeBetLimits=true";
-    call.cost = static_cast<std::int64_t>(markets.size());  // x 1 region
+    // x 1 region, or with `bookmakers` (which the API puts before `regions`) x each started
+    // group of 10 books (budget_billing.hpp).
+    call.cost = static_cast<std::int64_t>(markets.size()) *
+                (m_options.bookmakers.empty() ? 1 : bookmaker_units(m_options.bookmakers.size()));
 
     auto done = run(call, [](const std::string& body) { return parse_events_json(body, OddsFormat::decimal); });
     if (m_options.save_responses_dir) save_body(request, done.body);
@@ -210,9 +214,12 @@ private:
       case Transport::network: status = "no answer"; break;
     }
     const std::string target = api::without_api_key(call.path + (call.query.empty() ? "" : "?" + call.query));
-    spdlog::debug("api: GET {} region={} status={} attempt={} elapsed_ms={} bytes={} credits={}", loggable(target),
-                  m_options.region.empty() ? "-" : m_options.region, status, attempt + 1, elapsed.count(),
-                  result.body.size(), credits.last ? std::to_string(*credits.last) : std::string("?"));
+    // bytes: the JSON as parsed; wire_bytes: what came over the network (gzip body + headers).
+    spdlog::debug("api: GET {} region={} status={} attempt={} elapsed_ms={} bytes={} wire_bytes={} encoding={} credits={}",
+                  loggable(target), m_options.region.empty() ? "-" : m_options.region, status, attempt + 1,
+                  elapsed.count(), result.body.size(), result.wire_bytes,
+                  result.header("content-encoding") ? printable(*result.header("content-encoding"), 20) : "identity",
+                  credits.last ? std::to_string(*credits.last) : std::string("?"));
   }
 
   [[noreturn]] void deadline_failure(const Call& call, const std::optional<AttemptFailure>& last,

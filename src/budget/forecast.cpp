@@ -14,7 +14,7 @@
 namespace oddsctl {
 
 std::int64_t credits_per_run(const Schedule& s) {
-  return static_cast<std::int64_t>(s.sports) * s.regions * s.markets;
+  return static_cast<std::int64_t>(s.sports) * s.region_units.value_or(s.regions) * s.markets;
 }
 
 namespace {

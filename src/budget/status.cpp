@@ -58,6 +58,13 @@ void set_reported(KeyBudget& kb, const std::vector<const LedgerEntry*>& reports)
 
 }  // namespace
 
+std::vector<ConfiguredKey> configured_keys(const EnvLookup& env) {
+  std::vector<ConfiguredKey> out;
+  for (const auto& region : known_regions())
+    if (auto key = resolve_key(region, env)) out.push_back({key->id(), key->masked(), region});
+  return out;
+}
+
 RowSpend row_spend(const LedgerEntry& row, std::optional<std::int64_t> previous_used) {
   const Credits& c = row.credits;
   if (c.last) return {std::max<std::int64_t>(0, *c.last), false, false};

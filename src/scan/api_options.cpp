@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "oddsctl/api.hpp"
+#include "oddsctl/budget_billing.hpp"
 #include "oddsctl/errors.hpp"
 #include "oddsctl/text.hpp"
 #include "oddsctl/keys.hpp"
@@ -90,7 +91,10 @@ ClientOptions client_options(const ApiOptions& o, const std::string& region, con
   co.connect_timeout = o.connect_timeout;
   co.request_timeout = o.timeout;
   co.max_retries = o.max_retries;
-  co.bookmakers = o.bookmakers;
+  // Only this region's books, and only when naming them costs no more than asking for the
+  // region (budget_billing.hpp); otherwise regions= alone and the engine keeps the books asked.
+  const BookRequest books = plan_books(region, o.bookmakers);
+  if (books.by_bookmakers && books.units > 0) co.bookmakers = books.books;
   return co;
 }
 

@@ -13,10 +13,13 @@
 #include <spdlog/spdlog.h>
 
 #include "oddsctl/budget.hpp"
+#include "oddsctl/budget_billing.hpp"
 #include "oddsctl/errors.hpp"
 #include "oddsctl/leases.hpp"
 #include "oddsctl/scan.hpp"
 #include "oddsctl/sync.hpp"
+#include "scan/replay.hpp"
+#include "scan/sports_cache.hpp"
 
 namespace oddsctl {
 
@@ -151,7 +154,7 @@ private:
 };
 
 void fetch_live(const ScanOptions& o, const std::string& region, const ApiFactory& factory, const EnvLookup& env,
-                RunBudget& budget, LeaseKeeper* lease, RegionWork& work, std::vector<Event>& events) {
+                Store* store, RunBudget& budget, LeaseKeeper* lease, RegionWork& work, std::vector<Event>& events) {
   RegionScan& scan = work.scan;
   std::optional<ApiKey> key = resolve_key(region, env);
   if (!key) {
@@ -173,10 +176,17 @@ void fetch_live(const ScanOptions& o, const std::string& region, const ApiFactor
   if (o.save_responses) co.save_responses_dir = *o.save_responses;
   std::unique_ptr<OddsApi> api = factory(region, co);
 
+  if (plan_books(region, o.bookmakers).units == 0) {
+    // No book of --bookmakers belongs to this region: any call would buy nothing (the
+    // result is the filtered empty answer, as if the API had been asked).
+    spdlog::info("region {}: none of --bookmakers is a book of this region: no call", region);
+    return;
+  }
   std::vector<std::string> sports = o.sports;
   if (sports.empty()) {
     try {
-      for (const auto& s : api->sports())
+      // Kept in the store for api.sports_ttl: a worker's later cycles make only /odds calls.
+      for (const auto& s : sports_list(store, o.sports_ttl, *api))
         if (s.active && !s.has_outrights) sports.push_back(s.key);
     } catch (const ApiError& e) {
       scan.status = RegionStatus::failed;
@@ -250,8 +260,11 @@ void fetch_live(const ScanOptions& o, const std::string& region, const ApiFactor
 // Why a region's answer holds no odds, if it holds none: the API's own empty board is a
 // good result; an answer emptied by the request's own filters, or a --from-store scan with
 // nothing synced, is not (it must never replace the latest good result).
-EmptyReason empty_reason(const ScanOptions& o, bool replay, const std::vector<Event>& events) {
-  bool quoted = std::any_of(events.begin(), events.end(), [](const Event& e) { return !e.bookmakers.empty(); });
+bool any_quoted(const std::vector<Event>& events) {
+  return std::any_of(events.begin(), events.end(), [](const Event& e) { return !e.bookmakers.empty(); });
+}
+
+EmptyReason empty_reason(const ScanOptions& o, bool replay, bool quoted) {
   if (quoted) return EmptyReason::none;
   if (o.from_store) return EmptyReason::filtered;  // snapshots there, but not of the sports asked
   if (replay) return !o.sports.empty() ? EmptyReason::filtered : EmptyReason::no_events;
@@ -271,9 +284,40 @@ void credits_from_ledger(RegionWork& work) {
   work.scan.credits_remaining = remaining;
 }
 
+// What a replayed region gave: its events are read, detected and dropped chunk by chunk
+// (replay.hpp), so only the counts and the opportunities are left.
+struct Replayed {
+  std::size_t events = 0;
+  bool quoted = false;
+  TimePoint now{};
+  std::vector<Opportunity> opportunities;
+};
+
+// Detection is per event (groups, flags and stakes never look across events), so the
+// region's opportunities are each chunk's, in the order find_opportunities gives them.
+Replayed replay_region(const ScanOptions& o, const std::string& region, const ReplayRegion& files) {
+  Replayed out;
+  ArbRules rules = o.rules;
+  rules.now = o.as_of ? *o.as_of : replay_newest(files, o.sports).value_or(now_utc());
+  out.now = rules.now;
+  for_each_replay_chunk(files, [&](std::vector<Event>& events) {
+    if (!o.sports.empty())
+      std::erase_if(events, [&](const Event& e) {
+        return std::find(o.sports.begin(), o.sports.end(), e.sport_key) == o.sports.end();
+      });
+    out.events += events.size();
+    out.quoted = out.quoted || any_quoted(events);
+    auto found = find_opportunities(region, events, rules, o.detect);
+    out.opportunities.insert(out.opportunities.end(), std::make_move_iterator(found.begin()),
+                             std::make_move_iterator(found.end()));
+  });
+  std::stable_sort(out.opportunities.begin(), out.opportunities.end(), opportunity_before);
+  return out;
+}
+
 RegionWork scan_region(const ScanOptions& o, const std::string& region, const std::string& scan_id, TimePoint started,
-                       Store* store, const ApiFactory& factory, const EnvLookup& env,
-                       const std::map<std::string, std::vector<Event>>* replay, RunBudget& budget) {
+                       Store* store, const ApiFactory& factory, const EnvLookup& env, const ReplayPlan* replay,
+                       RunBudget& budget) {
   RegionWork work;
   RegionScan& scan = work.scan;
   scan.scan_id = scan_id;
@@ -309,15 +353,13 @@ RegionWork scan_region(const ScanOptions& o, const std::string& region, const st
   }
 
   std::vector<Event> events;
+  std::optional<Replayed> replayed;
   bool nothing_synced = false;
   try {
     if (replay) {
+      static const ReplayRegion no_files;
       auto it = replay->find(region);
-      if (it != replay->end()) events = it->second;
-      if (!o.sports.empty())
-        std::erase_if(events, [&](const Event& e) {
-          return std::find(o.sports.begin(), o.sports.end(), e.sport_key) == o.sports.end();
-        });
+      replayed = replay_region(o, region, it != replay->end() ? it->second : no_files);
     } else if (o.from_store) {
       events = freshest_events(*store, region, o.rules.max_quote_age, o.as_of.value_or(now_utc()));
       nothing_synced = events.empty();
@@ -326,7 +368,7 @@ RegionWork scan_region(const ScanOptions& o, const std::string& region, const st
           return std::find(o.sports.begin(), o.sports.end(), e.sport_key) == o.sports.end();
         });
     } else {
-      fetch_live(o, region, factory, env, budget, lease ? &*lease : nullptr, work, events);
+      fetch_live(o, region, factory, env, store, budget, lease ? &*lease : nullptr, work, events);
     }
     // A requested stop (SIGTERM in worker mode) is not a failure: a region it cut short before
     // anything came back is skipped (not stored); one with answers keeps them (partial, the
@@ -340,20 +382,25 @@ RegionWork scan_region(const ScanOptions& o, const std::string& region, const st
       scan.failed_sports.clear();
     }
     if (scan.status != RegionStatus::failed && scan.status != RegionStatus::skipped) {
-      scan.empty = nothing_synced ? EmptyReason::no_snapshots : empty_reason(o, replay != nullptr, events);
+      const bool quoted = replayed ? replayed->quoted : any_quoted(events);
+      scan.empty = nothing_synced ? EmptyReason::no_snapshots : empty_reason(o, replay != nullptr, quoted);
       if (!scan.good()) spdlog::warn("region {}: {}", region, empty_note(scan.empty));
-      ArbRules rules = o.rules;
-      if (o.as_of) rules.now = *o.as_of;
-      else if (replay) rules.now = newest_update(events).value_or(now_utc());
-      else rules.now = now_utc();
-      scan.opportunities = find_opportunities(region, events, rules, o.detect);
-      if (store) annotate_history(*store, region, scan.opportunities, rules.now);  // seen_since, previous_price
+      TimePoint now = o.as_of ? *o.as_of : now_utc();
+      if (replayed) {
+        now = replayed->now;
+        scan.opportunities = std::move(replayed->opportunities);
+      } else {
+        ArbRules rules = o.rules;
+        rules.now = now;
+        scan.opportunities = find_opportunities(region, events, rules, o.detect);
+      }
+      if (store) annotate_history(*store, region, scan.opportunities, now);  // seen_since, previous_price
     }
   } catch (const std::exception& e) {
     scan.status = RegionStatus::failed;
     scan.error = "region " + region + ": " + e.what();
   }
-  scan.events = static_cast<int>(events.size());
+  scan.events = static_cast<int>(replayed ? replayed->events : events.size());
   scan.opportunity_count = static_cast<int>(scan.opportunities.size());
   credits_from_ledger(work);
   scan.duration_ms = elapsed_ms(t0);
@@ -409,23 +456,16 @@ std::optional<std::string> ordered_first_keyed(const std::vector<std::string>& r
 }
 
 // Unknown sport keys are a usage error before any credit is spent: the free /v4/sports list
-// (all=true: out-of-season sports too) is the reference, kept in the store for an hour so
-// that a cron scan every minute does not pay a round trip for it.
+// is the reference, kept in the store for api.sports_ttl (default 1h) so that a cron scan
+// every minute does not pay a round trip for it.
 void check_sports(const ScanOptions& o, const std::optional<std::string>& region, Store* store,
                   const ApiFactory& factory) {
   if (!region) return;  // no key anywhere: each region fails with its own message
-  const std::string meta_key = "api.sports_list";
   auto known_from_store = [&]() -> std::vector<std::string> {
-    if (!store) return {};
-    try {
-      auto text = store->get_meta(meta_key);
-      if (!text) return {};
-      auto j = nlohmann::json::parse(*text);
-      if (now_utc() - from_epoch_ms(j.at("at").get<std::int64_t>()) > std::chrono::hours(1)) return {};
-      return j.at("keys").get<std::vector<std::string>>();
-    } catch (const std::exception&) {
-      return {};
-    }
+    std::vector<std::string> keys;
+    if (auto kept = stored_sports(store, o.sports_ttl, now_utc()))
+      for (const auto& s : *kept) keys.push_back(s.key);
+    return keys;
   };
   auto unknown_in = [&](const std::vector<std::string>& known) {
     std::vector<std::string> out;
@@ -451,13 +491,7 @@ void check_sports(const ScanOptions& o, const std::optional<std::string>& region
   if (store && !ledger.empty()) store->append_ledger(ledger);
   known.clear();
   for (const auto& s : sports) known.push_back(s.key);
-  if (store) {
-    try {
-      store->set_meta(meta_key, nlohmann::json{{"at", to_epoch_ms(now_utc())}, {"keys", known}}.dump());
-    } catch (const std::exception& e) {
-      spdlog::debug("could not keep the sports list: {}", e.what());
-    }
-  }
+  if (o.sports_ttl.count() > 0) keep_sports(store, sports, now_utc());
   std::vector<std::string> unknown = unknown_in(known);
   if (unknown.empty()) return;
   std::string list;
@@ -489,11 +523,11 @@ ScanReport run_scan(const ScanOptions& options, Store* store, const ApiFactory& 
   report.started_at = now_utc();
   auto t0 = SteadyClock::now();
 
-  std::optional<std::map<std::string, std::vector<Event>>> replay;
+  std::optional<ReplayPlan> replay;
   if (o.from_file) {
-    replay = load_replay(*o.from_file, o.regions, o.odds_format);
+    replay = plan_replay(*o.from_file, o.regions, o.odds_format);
     if (o.regions.empty())
-      for (const auto& [region, events] : *replay) o.regions.push_back(region);
+      for (const auto& [region, files] : *replay) o.regions.push_back(region);
     // A region asked for but absent from the files would be stored as "ok, 0 events".
     std::vector<std::string> missing;
     for (const auto& r : o.regions)

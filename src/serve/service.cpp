@@ -91,13 +91,6 @@ HttpResponse error_response(int status, const std::string& message, int exit_cod
   return r;
 }
 
-std::vector<ConfiguredKey> configured_keys(const EnvLookup& env) {
-  std::vector<ConfiguredKey> out;
-  for (const auto& region : known_regions())
-    if (auto key = resolve_key(region, env)) out.push_back({key->id(), key->masked(), region});
-  return out;
-}
-
 Service::Service(ServeOptions options)
     : m_options(std::move(options)), m_pool(m_options.open_store, m_options.threads + 2) {}
 

@@ -73,7 +73,6 @@ struct MetricsInput {
 };
 std::string metrics_text(Store* store, const MetricsInput& in, const EnvLookup& env);
 
-// Keys the environment configures for the known regions (listed before their first call).
-std::vector<ConfiguredKey> configured_keys(const EnvLookup& env);
+// configured_keys(env): oddsctl/budget.hpp (one definition for budget and serve).
 
 }  // namespace oddsctl::serve

@@ -66,6 +66,8 @@ std::vector<SettingSpec> build() {
       Spec("api.connect_timeout", T::duration, "--connect-timeout", "per connection").def("5s").range(1, 3600 * k_ms_s),
       Spec("api.deadline", T::duration, "--deadline", "the whole run: no new call starts after it").range(1, 7 * 86400 * k_ms_s),
       Spec("api.retries", T::count, "--retries", "retries of a failed call (429, 5xx, timeouts)").def("3").range(0, 10),
+      Spec("api.sports_ttl", T::duration, "", "the /v4/sports list kept in the store is reused this long (0s: ask every run)")
+          .env("ODDSCTL_SPORTS_TTL").def("1h").range(0, 7 * 86400 * k_ms_s),
       Spec("budget.reserve", T::count, "--reserve", "never spend a key below this many credits").env("ODDSCTL_RESERVE").at_least(0),
       Spec("budget.max_credits", T::count, "--max-credits", "credits this whole run may spend at most")
           .env("ODDSCTL_MAX_CREDITS").at_least(0),
@@ -232,6 +234,22 @@ std::vector<SettingSpec> build() {
       Spec("plan.regions", T::text, "--regions", "regions: a list, a count or all (default: regions with a key)").flag_only(),
       Spec("plan.markets", T::text, "--markets", "markets: a list or a count (default h2h,spreads,totals)").flag_only(),
       Spec("plan.sports", T::text, "--sports", "sports: a count or a list of sport keys").flag_only(),
+      Spec("plan.bookmakers", T::list, "--bookmakers",
+           "price these books both ways: regions= (1 a region) and bookmakers= (a region per 10 books)").flag_only(),
+      Spec("plan.interval", T::duration, "--interval", "how often the scan runs, e.g. 15s").flag_only(),
+      Spec("plan.from_ledger", T::boolean, "--from-ledger", "take sports, regions, markets (and interval) from recent runs")
+          .flag_only(),
+      Spec("plan.window", T::duration, "--window", "how far back --from-ledger looks").def("24h").flag_only(),
+      Spec("plan.plan", T::text, "--plan", "the shortest interval that fits this plan, e.g. 5M").flag_only(),
+      Spec("plan.keys", T::choice, "--keys", "shared (one key pays for every region) or per-region").def("shared")
+          .choices({"shared", "per-region"}).flag_only(),
+      Spec("plan.no_sync", T::boolean, "--no-sync", "forecast the scan only, not the sync tiers").flag_only(),
+      Spec("budget.region", T::list, "--region", "only keys serving these regions (repeatable or comma separated)")
+          .flag_only().repeatable(),
+      Spec("budget.as_of", T::time, "--as-of", "compute the windows as of this RFC 3339 time (default now)").flag_only(),
+      Spec("budget.refresh_file", T::path, "--refresh-file",
+           "the API's refresh intervals (TOML) instead of the installed refresh_intervals.toml")
+          .env("ODDSCTL_REFRESH_FILE"),
 
       // --- alerts ---
       Spec("alerts.webhook", T::uri, "--webhook", "POST each alert as JSON to this URL").env("ODDSCTL_ALERTS_WEBHOOK"),
