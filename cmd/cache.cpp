@@ -20,14 +20,6 @@ std::string opt_text(const json& v) {
   return v.is_string() ? v.get<std::string>() : v.dump();
 }
 
-// --region, else --regions / ODDSCTL_REGIONS / config api.regions, else every region.
-std::vector<std::string> asked_regions(const App& app, Store& store) {
-  auto asked = app.settings.list("cache.region");
-  if (asked.empty()) asked = app.settings.list("api.regions");
-  if (asked.empty()) asked = {"all"};
-  return resolve_cache_regions(store, asked);
-}
-
 // One region for list/stats/export; "all" or nothing means no filter.
 std::optional<std::string> one_region(const App& app, Store& store) {
   auto r = app.settings.get("cache.region");
@@ -67,10 +59,15 @@ void print_opportunities(App& app, const std::vector<Opportunity>& opps, const s
 }
 
 void run_get(App& app) {
-  auto store = app.open_store(app.settings.boolean("cache.fallback_scan").value_or(false) ? OpenMode::read_write : OpenMode::read_only);
   const auto& s = app.settings;
+  // Every flag is checked before the store is opened: a bad one is a usage error (exit 2)
+  // whether or not there is a store.
+  const auto asked = parse_cache_regions([&] {
+    auto r = s.list("cache.region");
+    if (r.empty()) r = s.list("api.regions");  // --regions / ODDSCTL_REGIONS / config api.regions
+    return r.empty() ? std::vector<std::string>{"all"} : r;
+  }());
   CacheGetOptions options;
-  options.regions = asked_regions(app, *store);
   options.max_age = s.duration("cache.max_age").value_or(std::chrono::minutes(15));
   options.source = *scan_source_from_string(s.get_or("read.source", "live"));
   options.strict = s.boolean("cache.strict").value_or(false);
@@ -79,24 +76,35 @@ void run_get(App& app) {
   options.filter.events = s.list("cache.event");
   options.filter.min_profit_pct = s.number("cache.min_profit");
   options.filter.kinds = parse_opportunity_kinds(s.list("cache.kind"), "--kind");
+  const auto stake = s.number("scan.stake");
+  const bool fallback_scan = s.boolean("cache.fallback_scan").value_or(false);
+  std::optional<ScanOptions> scan_options;
+  if (fallback_scan) {
+    // Validated before anything is read, so a bad API flag is a usage error, not a stale answer.
+    scan_options = scan_options_from_settings(s);
+    scan_options->command = "cache-fallback";
+    scan_options->store_results = true;
+  }
+  // Compact JSON for a program: the stored texts written out as they are (a new stake needs
+  // the opportunities read whole).
+  const bool as_text = app.format() == Format::json && !app.stdout_tty();
+  options.as_text = as_text && !stake;
+
+  auto store = app.open_store(fallback_scan ? OpenMode::read_write : OpenMode::read_only);
+  options.regions = resolve_cache_regions(*store, asked);
   options.now = now_utc();
   FallbackScan fallback;
-  if (s.boolean("cache.fallback_scan").value_or(false)) {
-    // Validated before anything is read, so a bad API flag is a usage error, not a stale answer.
-    auto scan_options = scan_options_from_settings(s);
-    scan_options.command = "cache-fallback";
-    scan_options.store_results = true;
-    fallback = [&, scan_options](const std::vector<std::string>& regions) mutable {
+  if (scan_options) {
+    fallback = [&, scan_options = *scan_options](const std::vector<std::string>& regions) mutable {
       scan_options.regions = regions;
       return run_scan(scan_options, store.get(), http_api_factory(s.env()), s.env());
     };
   }
   CacheResult result = cache_get(*store, options, fallback);
-  if (auto stake = s.number("scan.stake"))
+  if (stake)
     for (auto& region : result.regions)
       if (region.scan) restake_opportunities(region.scan->opportunities, *stake);
-  if (app.format() == Format::json && !app.stdout_tty()) {
-    // Compact JSON for a program: written straight from the opportunities, in one write.
+  if (as_text) {
     std::string text = cache_get_json_text(result);
     text += '\n';
     std::cout.write(text.data(), static_cast<std::streamsize>(text.size()));

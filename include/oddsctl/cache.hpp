@@ -25,8 +25,13 @@ struct OpportunityFilter {
   std::optional<double> min_profit_pct;  // on opportunity_score: profit, or EV for value bets and middles
   std::vector<OpportunityKind> kinds;    // empty: every kind
   bool matches(const Opportunity& o) const;
+  bool matches(const StoredOpportunity& o) const;  // on its fields alone: the text is not read
   bool empty() const;
 };
+
+// The regions asked ("au", "au,uk", "all", ...), lower-cased, each once, without a store:
+// UsageError for an unknown region or none at all. "all" stays "all".
+std::vector<std::string> parse_cache_regions(const std::vector<std::string>& asked);
 
 // "au", "au,uk" or "all". "all" means every known region that has at least one stored scan
 // (so a region never scanned does not make `cache get --region all` fail), or every known
@@ -41,12 +46,17 @@ struct CacheGetOptions {
   bool strict = false;
   OpportunityFilter filter;
   TimePoint now{};
+  // Serve the opportunities as the store keeps them (Store::latest_good_stored): each region's
+  // are in CachedRegion::stored, its scan->opportunities stay empty. For
+  // cache_get_json_text, which then writes stored texts out without parsing them.
+  bool as_text = false;
 };
 
 // One asked region as served.
 struct CachedRegion {
   std::string region;
   std::optional<RegionScan> scan;  // the latest good scan; opportunities already filtered
+  std::vector<StoredOpportunity> stored;  // with as_text: the opportunities served, filtered
   int stored_opportunities = 0;    // before filters
   std::optional<Millis> age;       // now - started_at, never negative; nullopt when missing
   bool fresh = false;              // present and age <= max_age
@@ -55,6 +65,9 @@ struct CachedRegion {
   std::optional<std::string> fallback_scan_id;
   std::optional<RegionStatus> fallback_status;
   std::optional<std::string> fallback_error;
+
+  // How many are served: scan->opportunities, or stored with as_text.
+  std::size_t served() const { return scan ? scan->opportunities.size() + stored.size() : 0; }
 };
 
 struct CacheResult {
@@ -65,7 +78,7 @@ struct CacheResult {
 
   bool all_fresh() const;
   // The served opportunities of every region, best first (profit desc, then region, event,
-  // market, point).
+  // market, point), read whole (with as_text, stored texts are parsed here).
   std::vector<Opportunity> opportunities() const;
   ExitCode exit_code() const;  // ok when every asked region is fresh, else not_fresh (4)
 };
@@ -84,8 +97,9 @@ CacheResult cache_get(Store& store, const CacheGetOptions& options, const Fallba
 // fields when one ran); top level adding generated_at, max_age_s, fresh, stale, missing.
 // A missing region's entry has status "missing" and null times.
 nlohmann::json cache_get_json(const CacheResult& result);
-// The same document as compact text (what cache_get_json(result).dump() reads back as), written
-// straight from the opportunities: the fast path of `cache get --json`.
+// The same document as compact text: exactly cache_get_json(result).dump(). Stored texts
+// (as_text) are written out as they are, but for their stakes, rounded to the cent as
+// opportunity_json rounds them: the fast path of `cache get --json`.
 std::string cache_get_json_text(const CacheResult& result);
 // `cache get --stake`: split `stake` across each opportunity's legs as scan does (equal
 // payouts, then the placeable-stake rules); replaces the stakes stored with the scan.

@@ -70,6 +70,37 @@ struct RegionScan {
   }
 };
 
+// One stored opportunity as a reader that serves JSON takes it (`cache get --json`): the
+// fields opportunities are filtered and ranked on, and either its text or, when the store
+// keeps it in another form than this oddsctl writes (an older version's, another writer's),
+// the opportunity read from it.
+struct StoredOpportunity {
+  std::string region;
+  std::string sport_key;
+  std::string event_id;
+  std::string market;
+  std::optional<double> point;
+  OpportunityKind kind = OpportunityKind::arb;
+  double score = 0;                 // opportunity_score()
+  std::string value_outcome;        // kind value: the bet's outcome and book, else empty
+  std::string value_bookmaker;
+  // dump() of to_json(o) exactly, for an o that reads back as itself (to_json of what
+  // opportunity_from_json reads from this text is this text again). Empty when `opportunity`
+  // is set.
+  std::string text;
+  std::optional<Opportunity> opportunity;
+};
+
+// The fields of an opportunity read whole (no text).
+StoredOpportunity stored_opportunity(Opportunity o);
+
+// A region scan with its opportunities as StoredOpportunity (scan.opportunities is empty;
+// scan.opportunity_count is as stored).
+struct StoredScan {
+  RegionScan scan;
+  std::vector<StoredOpportunity> opportunities;
+};
+
 struct ScanQuery {
   std::optional<std::string> region;
   std::optional<TimePoint> since;       // started_at >= since
@@ -260,6 +291,11 @@ public:
   // invalidated.
   virtual std::optional<RegionScan> latest_good(const std::string& region, ScanSource source) = 0;
   std::optional<RegionScan> latest_good(const std::string& region) { return latest_good(region, ScanSource::live); }
+  // latest_good with the opportunities in the order stored, as StoredOpportunity: a backend
+  // that keeps to_json's text hands it over without parsing it; one it cannot read is
+  // skipped, as latest_good skips it. The default reads latest_good and gives each
+  // opportunity whole.
+  virtual std::optional<StoredScan> latest_good_stored(const std::string& region, ScanSource source);
   // Newest first.
   virtual std::vector<RegionScan> list_scans(const ScanQuery& query) = 0;
   // Every region of one run, with opportunities; empty when unknown.

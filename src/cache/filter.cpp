@@ -22,6 +22,24 @@ bool any_of_list(const std::vector<std::string>& list, const std::string& value)
   return std::find(list.begin(), list.end(), value) != list.end();
 }
 
+// The filter, described once over the fields it reads.
+bool matches_fields(const OpportunityFilter& f, const std::string& sport_key, const std::string& market,
+                    const std::string& event_id, double score, OpportunityKind kind) {
+  if (!f.sports.empty() &&
+      std::none_of(f.sports.begin(), f.sports.end(), [&](const std::string& s) { return sport_matches(s, sport_key); }))
+    return false;
+  if (!f.markets.empty() && !any_of_list(f.markets, market)) return false;
+  if (!f.events.empty() && !any_of_list(f.events, event_id)) return false;
+  if (f.min_profit_pct && score < *f.min_profit_pct) return false;
+  if (!f.kinds.empty() && std::find(f.kinds.begin(), f.kinds.end(), kind) == f.kinds.end()) return false;
+  return true;
+}
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
 }  // namespace
 
 bool OpportunityFilter::empty() const {
@@ -29,14 +47,29 @@ bool OpportunityFilter::empty() const {
 }
 
 bool OpportunityFilter::matches(const Opportunity& o) const {
-  if (!sports.empty() &&
-      std::none_of(sports.begin(), sports.end(), [&](const std::string& s) { return sport_matches(s, o.sport_key); }))
-    return false;
-  if (!markets.empty() && !any_of_list(markets, o.market)) return false;
-  if (!events.empty() && !any_of_list(events, o.event_id)) return false;
-  if (min_profit_pct && opportunity_score(o) < *min_profit_pct) return false;
-  if (!kinds.empty() && std::find(kinds.begin(), kinds.end(), o.kind) == kinds.end()) return false;
-  return true;
+  return matches_fields(*this, o.sport_key, o.market, o.event_id, opportunity_score(o), o.kind);
+}
+
+bool OpportunityFilter::matches(const StoredOpportunity& o) const {
+  return matches_fields(*this, o.sport_key, o.market, o.event_id, o.score, o.kind);
+}
+
+std::vector<std::string> parse_cache_regions(const std::vector<std::string>& asked) {
+  std::vector<std::string> out;
+  std::set<std::string> seen;
+  for (const auto& item : asked) {
+    for (const auto& raw : split_list(item)) {
+      const std::string r = lower(raw);
+      if (r != "all" && !is_known_region(r)) {
+        std::string known;
+        for (const auto& k : known_regions()) known += k + ", ";
+        throw UsageError("--region: unknown region '" + raw + "' (known: " + known + "or all)");
+      }
+      if (seen.insert(r).second) out.push_back(r);
+    }
+  }
+  if (out.empty()) throw UsageError("--region: no region given (a region, a comma list, or all)");
+  return out;
 }
 
 std::vector<std::string> resolve_cache_regions(Store& store, const std::vector<std::string>& asked) {
@@ -45,29 +78,20 @@ std::vector<std::string> resolve_cache_regions(Store& store, const std::vector<s
   auto add = [&](const std::string& r) {
     if (seen.insert(r).second) out.push_back(r);
   };
-  for (const auto& item : asked) {
-    for (const auto& raw : split_list(item)) {
-      std::string r = raw;
-      std::transform(r.begin(), r.end(), r.begin(), [](unsigned char c) { return std::tolower(c); });
-      if (r == "all") {
-        std::vector<std::string> stored;
-        for (const auto& known : known_regions()) {
-          ScanQuery q;
-          q.region = known;
-          q.limit = 1;
-          if (!store.list_scans(q).empty()) stored.push_back(known);
-        }
-        for (const auto& s : stored.empty() ? known_regions() : stored) add(s);
-      } else if (is_known_region(r)) {
-        add(r);
-      } else {
-        std::string known;
-        for (const auto& k : known_regions()) known += k + ", ";
-        throw UsageError("--region: unknown region '" + raw + "' (known: " + known + "or all)");
-      }
+  for (const auto& r : parse_cache_regions(asked)) {
+    if (r != "all") {
+      add(r);
+      continue;
     }
+    std::vector<std::string> stored;
+    for (const auto& known : known_regions()) {
+      ScanQuery q;
+      q.region = known;
+      q.limit = 1;
+      if (!store.list_scans(q).empty()) stored.push_back(known);
+    }
+    for (const auto& s : stored.empty() ? known_regions() : stored) add(s);
   }
-  if (out.empty()) throw UsageError("--region: no region given (a region, a comma list, or all)");
   return out;
 }
 

@@ -1,7 +1,6 @@
 // `cache get`: read each asked region's latest good scan, judge its freshness, filter it,
 // optionally refresh it with a live scan first.
 #include <algorithm>
-#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -12,25 +11,41 @@ namespace oddsctl {
 
 namespace {
 
-CachedRegion read_region(Store& store, const std::string& region, const CacheGetOptions& options) {
-  CachedRegion c;
-  c.region = region;
-  c.scan = store.latest_good(region, options.source);
-  if (!c.scan) return c;
-  auto& opps = c.scan->opportunities;
-  c.stored_opportunities = static_cast<int>(opps.size());
+// Freshness and the strict rule, once the scan is read.
+void judge(CachedRegion& c, const CacheGetOptions& options) {
   // A scan stamped in the future (clock skew between hosts) counts as just taken.
   c.age = std::max(Millis(0), std::chrono::duration_cast<Millis>(options.now - c.scan->started_at));
   c.fresh = *c.age <= options.max_age;
-  if (!options.filter.empty())
-    opps.erase(std::remove_if(opps.begin(), opps.end(),
-                              [&](const Opportunity& o) { return !options.filter.matches(o); }),
+  c.withheld = options.strict && !c.fresh;
+}
+
+template <class T>
+void keep_matching(std::vector<T>& opps, const CacheGetOptions& options, bool withheld) {
+  if (withheld) opps.clear();
+  else if (!options.filter.empty())
+    opps.erase(std::remove_if(opps.begin(), opps.end(), [&](const T& o) { return !options.filter.matches(o); }),
                opps.end());
-  if (options.strict && !c.fresh) {
-    opps.clear();
-    c.withheld = true;
+}
+
+CachedRegion read_region(Store& store, const std::string& region, const CacheGetOptions& options) {
+  CachedRegion c;
+  c.region = region;
+  if (options.as_text) {
+    auto stored = store.latest_good_stored(region, options.source);
+    if (!stored) return c;
+    c.scan = std::move(stored->scan);
+    c.stored = std::move(stored->opportunities);
+    c.stored_opportunities = static_cast<int>(c.stored.size());
+    judge(c, options);
+    keep_matching(c.stored, options, c.withheld);
+  } else {
+    c.scan = store.latest_good(region, options.source);
+    if (!c.scan) return c;
+    c.stored_opportunities = static_cast<int>(c.scan->opportunities.size());
+    judge(c, options);
+    keep_matching(c.scan->opportunities, options, c.withheld);
   }
-  c.scan->opportunity_count = static_cast<int>(opps.size());
+  c.scan->opportunity_count = static_cast<int>(c.served());
   return c;
 }
 
@@ -42,8 +57,12 @@ bool CacheResult::all_fresh() const {
 
 std::vector<Opportunity> CacheResult::opportunities() const {
   std::vector<Opportunity> all;
-  for (const auto& r : regions)
-    if (r.scan) all.insert(all.end(), r.scan->opportunities.begin(), r.scan->opportunities.end());
+  for (const auto& r : regions) {
+    if (!r.scan) continue;
+    for (const auto& o : r.stored)
+      all.push_back(o.opportunity ? *o.opportunity : opportunity_from_json(nlohmann::json::parse(o.text)));
+    all.insert(all.end(), r.scan->opportunities.begin(), r.scan->opportunities.end());
+  }
   sort_best_first(all);
   return all;
 }

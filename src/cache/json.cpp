@@ -3,6 +3,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -28,7 +29,7 @@ json region_entry(const CachedRegion& r, ScanSource source) {
   json j;
   if (r.scan) {
     j = scan_row_json(*r.scan);
-    j["opportunities"] = r.scan->opportunities.size();
+    j["opportunities"] = r.served();
     j["opportunities_stored"] = r.stored_opportunities;
     j["age_s"] = seconds_of(*r.age);
   } else {
@@ -80,100 +81,43 @@ json cache_get_head(const CacheResult& result) {
   return doc;
 }
 
-// The text writers below produce what nlohmann's dump() of opportunity_json() produces, as
-// values: a thousand opportunities are served without building a thousand JSON trees.
-void put_string(std::string& out, const std::string& s) {
-  for (unsigned char c : s)
-    if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') {
-      // Escapes and UTF-8 (with broken bytes replaced) exactly as print_json writes them.
-      out += json(s).dump(-1, ' ', false, json::error_handler_t::replace);
-      return;
-    }
-  out += '"';
-  out += s;
-  out += '"';
-}
+std::string dump_text(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
-void put_number(std::string& out, double v) {
-  if (!std::isfinite(v)) {
-    out += "null";  // as nlohmann writes NaN and infinities
-    return;
-  }
-  char buf[32];
-  auto end = std::to_chars(buf, buf + sizeof buf, v).ptr;  // shortest text that reads back as v
-  out.append(buf, end);
-  if (std::find_if(buf, end, [](char c) { return c == '.' || c == 'e'; }) == end) out += ".0";
-}
-
-void put_number(std::string& out, const std::optional<double>& v) {
-  if (v) put_number(out, *v);
-  else out += "null";
-}
-
-double round6(double x) { return std::round(x * 1e6) / 1e6; }
-
-// Kind-specific fields (value bets, middles, holds, rounded stakes) are rare next to
-// arbitrages and have many fields: those opportunities are written through the JSON tree.
-bool plain_arb(const Opportunity& o) {
-  return o.kind == OpportunityKind::arb && !o.value && !o.middle && !o.hold_pct && !o.stake_plan;
-}
-
-// opportunity_json(o): to_json's fields and rounding, stakes to the cent.
-void put_opportunity(std::string& out, const Opportunity& o) {
-  if (!plain_arb(o)) {
-    out += opportunity_json(o).dump(-1, ' ', false, json::error_handler_t::replace);
-    return;
-  }
-  auto key = [&](const char* k) {
-    out += '"';
-    out += k;
-    out += "\":";
+// opportunity_json's text from to_json's, as dump() writes both: opportunity_json is to_json
+// with each leg's stake rounded to the cent, so the text is to_json's with those numbers
+// rewritten. In dump()'s compact text the key "stake" can only be a leg's: to_json writes no
+// other key of that name, and a quote inside a string is escaped. A number the rounding
+// leaves as it is keeps its text (dump() writes a double one way).
+void append_served(std::string& out, std::string_view text) {
+  static constexpr std::string_view k_key = "\"stake\":";
+  auto find = [&](std::size_t from) -> std::size_t {  // memmem: much faster than a find on '"'
+    const void* hit = ::memmem(text.data() + from, text.size() - from, k_key.data(), k_key.size());
+    return hit ? static_cast<std::size_t>(static_cast<const char*>(hit) - text.data()) : std::string_view::npos;
   };
-  out += '{';
-  key("region"), put_string(out, o.region), out += ',';
-  key("sport_key"), put_string(out, o.sport_key), out += ',';
-  key("sport_title"), put_string(out, o.sport_title), out += ',';
-  key("event_id"), put_string(out, o.event_id), out += ',';
-  key("home_team"), put_string(out, o.home_team), out += ',';
-  key("away_team"), put_string(out, o.away_team), out += ',';
-  key("commence_time"), put_string(out, format_rfc3339(o.commence_time)), out += ',';
-  key("market"), put_string(out, o.market), out += ',';
-  key("point"), put_number(out, o.point), out += ',';
-  key("implied_sum"), put_number(out, round6(o.implied_sum)), out += ',';
-  key("profit_pct"), put_number(out, round6(o.profit_pct)), out += ',';
-  key("legs"), out += '[';
-  for (std::size_t i = 0; i < o.legs.size(); ++i) {
-    const auto& l = o.legs[i];
-    if (i) out += ',';
-    out += '{';
-    key("outcome"), put_string(out, l.outcome), out += ',';
-    key("point"), put_number(out, l.point), out += ',';
-    key("price"), put_number(out, l.price), out += ',';
-    key("effective_price"), put_number(out, round6(l.effective_price)), out += ',';
-    key("bookmakers"), out += '[';
-    for (std::size_t b = 0; b < l.bookmakers.size(); ++b) {
-      if (b) out += ',';
-      put_string(out, l.bookmakers[b]);
-    }
-    out += "],";
-    key("stake");
-    if (l.stake) put_number(out, std::round(*l.stake * 100.0) / 100.0);
-    else out += "null";
-    if (l.age_s) out += ',', key("age_s"), put_number(out, round6(*l.age_s));
-    if (l.seen_since) out += ',', key("seen_since"), put_string(out, format_rfc3339(*l.seen_since));
-    if (l.previous_price) out += ',', key("previous_price"), put_number(out, *l.previous_price);
-    if (l.link) out += ',', key("link"), put_string(out, *l.link);
-    out += '}';
+  std::size_t done = 0;
+  for (std::size_t at = find(0); at != std::string_view::npos; at = find(at)) {
+    at += k_key.size();
+    std::size_t end = at;
+    while (end < text.size() && text[end] != ',' && text[end] != '}') ++end;
+    double stake = 0;
+    const auto parsed = std::from_chars(text.data() + at, text.data() + end, stake);
+    if (parsed.ec != std::errc() || parsed.ptr != text.data() + end) continue;  // null
+    const double cents = std::round(stake * 100.0) / 100.0;
+    if (cents == stake) continue;
+    out.append(text.substr(done, at - done));
+    char buf[64];
+    out.append(buf, nlohmann::detail::to_chars(buf, buf + sizeof buf, cents));  // what dump() writes
+    done = end;
   }
-  out += "],";
-  key("kind"), put_string(out, to_string(o.kind)), out += ',';
-  key("flags"), out += '[';
-  for (std::size_t f = 0; f < o.flags.size(); ++f) {
-    if (f) out += ',';
-    put_string(out, o.flags[f]);
-  }
-  out += "]}";
+  out.append(text.substr(done));
 }
+
+// One served opportunity: read whole, or stored as text.
+struct Served {
+  ServedKey key;
+  const Opportunity* whole = nullptr;
+  const std::string* text = nullptr;
+};
 
 }  // namespace
 
@@ -194,20 +138,36 @@ json cache_get_json(const CacheResult& result) {
 }
 
 std::string cache_get_json_text(const CacheResult& result) {
-  std::vector<const Opportunity*> opps;
-  for (const auto& r : result.regions)
-    if (r.scan)
-      for (const auto& o : r.scan->opportunities) opps.push_back(&o);
-  sort_best_first(opps);
-  std::string out = cache_get_head(result).dump(-1, ' ', false, json::error_handler_t::replace);
-  out.pop_back();  // the closing brace: "opportunities" joins as the last member
-  out.reserve(out.size() + opps.size() * 600 + 32);
-  out += ",\"opportunities\":[";
+  std::vector<Served> opps;
+  for (const auto& r : result.regions) {
+    if (!r.scan) continue;
+    for (const auto& o : r.stored) {
+      if (o.opportunity) opps.push_back({served_key(o), &*o.opportunity, nullptr});
+      else opps.push_back({served_key(o), nullptr, &o.text});
+    }
+    for (const auto& o : r.scan->opportunities) opps.push_back({served_key(o), &o, nullptr});
+  }
+  std::stable_sort(opps.begin(), opps.end(), [](const Served& a, const Served& b) { return served_before(a.key, b.key); });
+  // dump() writes an object's members in key order: the head's members before "opportunities",
+  // the opportunities, then the members after.
+  json before = json::object(), after = json::object();
+  const json head = cache_get_head(result);
+  for (const auto& [key, value] : head.items()) (key < "opportunities" ? before : after)[key] = value;
+  std::string out = dump_text(before);
+  out.pop_back();  // '}'
+  std::size_t size = out.size() + 64;
+  for (const auto& o : opps) size += o.text ? o.text->size() + 8 : 800;
+  out.reserve(size + 4096);
+  out += before.empty() ? "\"opportunities\":[" : ",\"opportunities\":[";
   for (std::size_t i = 0; i < opps.size(); ++i) {
     if (i) out += ',';
-    put_opportunity(out, *opps[i]);
+    if (opps[i].text) append_served(out, *opps[i].text);
+    else out += dump_text(opportunity_json(*opps[i].whole));
   }
-  out += "]}";
+  out += ']';
+  const std::string rest = dump_text(after);
+  if (after.empty()) out += '}';
+  else out.append(",").append(rest, 1, std::string::npos);
   return out;
 }
 
@@ -218,7 +178,7 @@ std::vector<std::string> cache_status_lines(const CacheResult& result) {
     if (!r.scan) {
       line += "no result in the cache";
     } else {
-      const auto served = r.scan->opportunities.size();
+      const auto served = r.served();
       if (r.withheld) {
         line += "stale, updated " + format_age(*r.age) + " ago (max age " + format_duration(result.max_age) +
                 "); opportunities withheld (--strict)";

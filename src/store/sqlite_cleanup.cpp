@@ -1,20 +1,23 @@
-// Retention in the SQLite store: cleanup in small transactions, compaction, size and counts.
+// Retention in the SQLite store: cleanup in short transactions, compaction, size and counts.
 //
-// Each kind of row is removed batch by batch, and a batch takes three steps:
-// 1. choose up to batch_size victims, oldest first, in a READ transaction through indexes: in
-//    WAL mode it runs beside a writer and holds no lock that a writer waits for;
-// 2. delete exactly those in a short BEGIN IMMEDIATE transaction, each DELETE re-checking
-//    the rules that another process may have changed meanwhile (never a region's latest
-//    good scan, never the newest keep_last of a region, never a held lease, never a key's
-//    newest ledger row, never a row written again since: a newer time, a newer snapshot);
-// 3. release the connection and sleep a few ms, so that a writer waiting on its busy
-//    handler (another process, or this Store's other users) gets the lock.
-// A writer thus waits for at most one batch's deletes, never for the choosing. A cleanup
-// killed half-way leaves a consistent store: whole batches, whole scans (their
-// opportunities go with them, ON DELETE CASCADE).
-// Victims are chosen in keyset order (after the last one seen), so a row that a re-check
-// spares is not chosen again. A dry run chooses with the same queries without a limit and
-// counts: on unchanged data exactly what a real run removes.
+// A writer waiting behind a cleanup waits for one short transaction at most: each holds the
+// write lock for about k_hold, then frees it for k_gap, which a waiting writer takes (the
+// store's busy handler tries every millisecond). How many rows fit in k_hold is measured as
+// it goes (Pacer), so a slow disk or a busy machine makes the chunks smaller, not the wait
+// longer; policy.batch_size caps the rows of one transaction.
+// - Scans (with their opportunities) are deleted oldest first over every region, chunk by
+//   chunk, each chunk one statement that applies the rules as it deletes (never a region's
+//   latest good scan, never the newest keep_last of a region): see sqlite_cleanup_scans.cpp.
+//   Oldest first frees the pages in the order they were written, as one big DELETE would.
+// - Other rows are chosen in a READ transaction (in WAL mode it runs beside a writer) and
+//   deleted in a write transaction, each DELETE re-checking the rules another process may
+//   have changed meanwhile (never a held lease, never a key's newest ledger row, never a row
+//   written again since: a newer time, a newer snapshot).
+// A cleanup killed half-way leaves a consistent store: whole transactions, whole scans
+// (their opportunities go in the same transaction). Victims are walked in keyset order
+// (after the last one seen), so a row that a rule spares is not looked at again. A dry run
+// chooses with the same rules without a limit and counts: on unchanged data exactly what a
+// real run removes.
 #include <algorithm>
 #include <chrono>
 #include <limits>
@@ -37,7 +40,34 @@ using namespace sqlite_util;
 namespace {
 
 constexpr std::int64_t k_no_cutoff = std::numeric_limits<std::int64_t>::max();
-constexpr auto k_yield = std::chrono::milliseconds(5);
+using SteadyClock = std::chrono::steady_clock;
+constexpr auto k_hold = std::chrono::milliseconds(15);  // the write lock per transaction, about
+constexpr auto k_gap = std::chrono::milliseconds(2);    // free between two transactions
+// Checkpoint the WAL every this many pages during a cleanup (SQLite's default is 1000): a
+// checkpoint syncs the file twice, and a cleanup writes many pages. Writers are not held up
+// by one (it runs after the lock is released).
+constexpr int k_cleanup_checkpoint_pages = 16384;
+
+// Sizes the chunks of rows deleted under the write lock from the time they have taken: a
+// chunk aims at a quarter of k_hold, so a transaction ends within about k_hold.
+class Pacer {
+public:
+  explicit Pacer(std::int64_t cap) : m_cap(std::max<std::int64_t>(1, cap)) { m_chunk = std::min(m_chunk, m_cap); }
+  std::int64_t chunk() const { return m_chunk; }
+  // How long the next chunk should take.
+  SteadyClock::duration expected() const { return m_per_row * m_chunk; }
+  void measured(std::int64_t rows, SteadyClock::duration took) {
+    if (rows <= 0) return;
+    m_per_row = std::max(SteadyClock::duration(1), took / rows);
+    const std::int64_t fit = (k_hold / 4) / m_per_row;
+    m_chunk = std::clamp<std::int64_t>(fit, std::min<std::int64_t>(16, m_cap), m_cap);
+  }
+
+private:
+  std::int64_t m_cap;
+  std::int64_t m_chunk = 64;
+  SteadyClock::duration m_per_row = std::chrono::microseconds(50);
+};
 
 // A row to remove: its key (text, or an integer id), its region ("" when not regional), and
 // where it sits in the kind's order (time, then key) for the keyset.
@@ -148,47 +178,74 @@ CleanupReport SqliteStore::cleanup(const RetentionPolicy& policy, TimePoint now,
   report.dry_run = dry_run;
   for (const char* k : {"scans", "opportunities", "snapshots", "ledger"}) report.removed[k];
   for (const char* k : {"leases", "alerts", "heartbeats"}) report.removed[k][""] = 0;
-  const std::int64_t batch = dry_run ? -1 : std::max(1, policy.batch_size);  // -1: no limit
+  const std::int64_t cap = std::max(1, policy.batch_size);
   report.bytes_before = locked("cleanup", [&](SQLite::Database& db) {
     db.exec("PRAGMA wal_checkpoint(PASSIVE)");
     return size_bytes(db);
   });
-  auto pause = [&] {
-    if (!dry_run) std::this_thread::sleep_for(k_yield);
-  };
+  // Fewer checkpoints while this runs, SQLite's default again after, whatever happens.
+  struct Checkpoints {
+    SqliteStore& store;
+    bool set;
+    ~Checkpoints() {
+      if (!set) return;
+      try {
+        store.locked("cleanup", [](SQLite::Database& db) { db.exec("PRAGMA wal_autocheckpoint=1000"); });
+      } catch (const std::exception& e) {
+        spdlog::debug("cleanup: wal_autocheckpoint not restored: {}", e.what());
+      }
+    }
+  } checkpoints{*this, !dry_run};
+  if (!dry_run)
+    locked("cleanup", [](SQLite::Database& db) {
+      db.exec("PRAGMA wal_autocheckpoint=" + std::to_string(k_cleanup_checkpoint_pages));
+    });
+  auto pause = [] { std::this_thread::sleep_for(k_gap); };
 
   // Scans (with their opportunities): sqlite_cleanup_scans.cpp.
   sqlite_cleanup::ScanRule rule;
   rule.keep = std::max(0, policy.keep_last_scans);
   rule.cutoff = policy.scans_older_than ? to_epoch_ms(now - *policy.scans_older_than) : k_no_cutoff;
-  std::map<std::string, sqlite_cleanup::ScanCursor> scan_cursors;
-  for (bool more = true; more;) {
-    const auto t0 = std::chrono::steady_clock::now();
-    auto victims = locked("cleanup", [&](SQLite::Database& db) {
-      SQLite::Transaction read(db);  // deferred: a read snapshot, no write lock
-      return sqlite_cleanup::choose_scans(db, rule, scan_cursors, batch);
-    });
-    if (victims.empty()) break;
-    const auto t1 = std::chrono::steady_clock::now();
+  if (dry_run) {
     locked("cleanup", [&](SQLite::Database& db) {
-      if (dry_run) {
-        SQLite::Transaction read(db);
-        sqlite_cleanup::remove_scans(db, rule, victims, true, report);
-        return;
-      }
-      auto tx = write_txn(db);
-      sqlite_cleanup::remove_scans(db, rule, victims, false, report);
-      tx.commit();
+      SQLite::Transaction read(db);
+      std::map<std::string, sqlite_cleanup::ScanCursor> cursors;
+      sqlite_cleanup::remove_scans(db, rule, sqlite_cleanup::choose_scans(db, rule, cursors, -1), true, report);
     });
-    spdlog::debug("cleanup: {} scans chosen in {} ms, removed in {} ms", victims.size(), ms_since(t0, t1),
-                  ms_since(t1, std::chrono::steady_clock::now()));
-    more = static_cast<std::int64_t>(victims.size()) == batch;
-    pause();
+  }
+  Pacer scan_pace(cap);
+  sqlite_cleanup::ScanWalk walk;
+  for (bool more = !dry_run; more;) {
+    locked("cleanup", [&](SQLite::Database& db) {
+      auto tx = write_txn(db);
+      const auto start = SteadyClock::now();
+      // The boundaries hold for the transaction: it deletes only scans older than them.
+      const auto boundaries = rule.keep > 0 ? sqlite_cleanup::keep_boundaries(db, rule.keep)
+                                            : std::map<std::string, sqlite_cleanup::ScanCursor>{};
+      std::int64_t in_tx = 0;
+      for (;;) {
+        const std::int64_t chunk = std::min(scan_pace.chunk(), cap - in_tx);
+        const auto t0 = SteadyClock::now();
+        const std::int64_t n = sqlite_cleanup::delete_oldest_scans(db, rule, boundaries, walk, chunk, report);
+        scan_pace.measured(n, SteadyClock::now() - t0);
+        in_tx += n;
+        if (n < chunk) {
+          more = false;
+          break;
+        }
+        if (in_tx >= cap || SteadyClock::now() - start + scan_pace.expected() > k_hold) break;
+      }
+      tx.commit();
+      spdlog::debug("cleanup: {} scans removed in {} ms", in_tx, ms_since(start, SteadyClock::now()));
+    });
+    if (more) pause();
   }
 
   for (const Kind& kind : kinds_for(policy, now)) {
     Victim cursor = first_cursor();
+    Pacer pace(cap);
     for (bool more = true; more;) {
+      const std::int64_t batch = dry_run ? -1 : pace.chunk();  // -1: no limit
       auto victims = locked("cleanup", [&](SQLite::Database& db) {
         SQLite::Transaction read(db);
         return select_victims(db, kind, cursor, batch);
@@ -202,6 +259,7 @@ CleanupReport SqliteStore::cleanup(const RetentionPolicy& policy, TimePoint now,
       }
       locked("cleanup", [&](SQLite::Database& db) {
         auto tx = write_txn(db);
+        const auto t0 = SteadyClock::now();
         SQLite::Statement remove(db, kind.remove);
         for (const auto& v : victims) {
           remove.reset();
@@ -210,8 +268,10 @@ CleanupReport SqliteStore::cleanup(const RetentionPolicy& policy, TimePoint now,
           if (remove.exec() > 0) report.removed[kind.name][v.region] += 1;
         }
         tx.commit();
+        // A whole transaction per chunk here: aim it at k_hold, not a quarter of it.
+        pace.measured(static_cast<std::int64_t>(victims.size()), (SteadyClock::now() - t0) / 4);
       });
-      pause();
+      if (more) pause();
     }
   }
 

@@ -79,6 +79,70 @@ std::vector<ScanVictim> choose_scans(SQLite::Database& db, const ScanRule& rule,
   return all;
 }
 
+std::map<std::string, ScanCursor> keep_boundaries(SQLite::Database& db, int keep) {
+  std::map<std::string, ScanCursor> out;
+  for (const auto& region : regions(db))
+    if (auto b = keep_boundary(db, region, keep)) out.emplace(region, *b);
+  return out;
+}
+
+std::int64_t delete_oldest_scans(SQLite::Database& db, const ScanRule& rule,
+                                 const std::map<std::string, ScanCursor>& boundaries, ScanWalk& walk,
+                                 std::int64_t limit, CleanupReport& report) {
+  const bool bounded = rule.keep > 0;
+  if (bounded && boundaries.empty()) return 0;  // no region has more than `keep` scans
+  std::string with;
+  if (bounded) {
+    with = "WITH bound(region, at, id) AS (VALUES ";
+    for (std::size_t i = 0; i < boundaries.size(); ++i) with += i ? ", (?, ?, ?)" : "(?, ?, ?)";
+    with += ") ";
+  }
+  // The victims, through scans_started, oldest first. "started_at >= ?" repeats the
+  // row-value test so that the index range starts there. A region without a boundary (no
+  // more than `keep` scans) compares with NULL: never a victim.
+  std::string victims = std::string("SELECT s.rowid AS rid, s.scan_id, s.region FROM scans s WHERE s.started_at < ? "
+                                    "AND s.started_at >= ? AND (s.started_at, s.scan_id, s.region) > (?, ?, ?) AND ") +
+                        k_not_latest_good;
+  if (bounded) victims += " AND (s.started_at, s.scan_id) < (SELECT at, id FROM bound WHERE bound.region = s.region)";
+  victims += " ORDER BY s.started_at, s.scan_id, s.region LIMIT ?";
+  auto bind = [&](SQLite::Statement& st) {
+    int i = 0;
+    if (bounded)
+      for (const auto& [region, b] : boundaries) {
+        st.bind(++i, region);
+        st.bind(++i, static_cast<int64_t>(b.started_at));
+        st.bind(++i, b.scan_id);
+      }
+    st.bind(++i, static_cast<int64_t>(rule.cutoff));
+    st.bind(++i, static_cast<int64_t>(walk.started_at));
+    st.bind(++i, static_cast<int64_t>(walk.started_at));
+    st.bind(++i, walk.scan_id);
+    st.bind(++i, walk.region);
+    st.bind(++i, static_cast<int64_t>(limit));
+  };
+  // The same victims twice in one write transaction, so the same rows (the order is total,
+  // and only this transaction writes): their opportunities first, to count them per region
+  // (a cascade's rows are not returned), then the scans. Readers see both or neither.
+  SQLite::Statement opps(db, with + "DELETE FROM opportunities WHERE (scan_id, region) IN (SELECT scan_id, region FROM (" +
+                                 victims + ")) RETURNING region");
+  bind(opps);
+  std::map<std::string, std::int64_t> opp_counts;
+  while (opps.executeStep()) opp_counts[opps.getColumn(0).getString()] += 1;
+  SQLite::Statement scans(db, with + "DELETE FROM scans WHERE rowid IN (SELECT rid FROM (" + victims +
+                                  ")) RETURNING region, started_at, scan_id");
+  bind(scans);
+  std::int64_t deleted = 0;
+  while (scans.executeStep()) {
+    ScanWalk at{scans.getColumn(1).getInt64(), scans.getColumn(2).getString(), scans.getColumn(0).getString()};
+    report.removed["scans"][at.region] += 1;
+    ++deleted;
+    if (std::tie(at.started_at, at.scan_id, at.region) > std::tie(walk.started_at, walk.scan_id, walk.region))
+      walk = std::move(at);
+  }
+  for (const auto& [region, n] : opp_counts) report.removed["opportunities"][region] += n;
+  return deleted;
+}
+
 void remove_scans(SQLite::Database& db, const ScanRule& rule, const std::vector<ScanVictim>& victims, bool dry_run,
                   CleanupReport& report) {
   SQLite::Statement count(db, "SELECT count(*) FROM opportunities WHERE scan_id = ? AND region = ?");

@@ -1,6 +1,7 @@
-// Cleanup of scans in the SQLite store: choosing victims per region through the
-// (region, started_at) index, and deleting them with the rules re-checked. Used by
-// sqlite_cleanup.cpp (which says how the batches run); internal to src/store/.
+// Cleanup of scans in the SQLite store: deleting the oldest victims chunk by chunk (the real
+// run), and choosing victims per region through the (region, started_at) index then
+// deleting them with the rules re-checked (the dry run counts with these). Used by
+// sqlite_cleanup.cpp (which says how the transactions run); internal to src/store/.
 #pragma once
 
 #include <cstdint>
@@ -38,6 +39,28 @@ struct ScanCursor {
 // transaction.
 std::vector<ScanVictim> choose_scans(SQLite::Database& db, const ScanRule& rule,
                                      std::map<std::string, ScanCursor>& cursors, std::int64_t limit);
+
+// Where a walk over the scans of every region, oldest first, has got to: what comes next
+// is strictly after (started_at, scan_id, region).
+struct ScanWalk {
+  std::int64_t started_at = INT64_MIN;
+  std::string scan_id;
+  std::string region;
+};
+
+// The region's keep-th newest scan, for every region with more than `keep` (keep > 0):
+// its victims are strictly older. Read under the write lock, it holds for the transaction.
+std::map<std::string, ScanCursor> keep_boundaries(SQLite::Database& db, int keep);
+
+// Deletes up to `limit` victims, oldest first over every region, after `walk`, in one
+// statement: the rule is applied as they are deleted (with `boundaries` of this transaction
+// when keep > 0), their opportunities follow (ON DELETE CASCADE). Counts them in `report`,
+// moves `walk` past them and returns how many went: fewer than `limit` when no victim is
+// left after it. Call it in a write transaction. Deleting oldest first over every region
+// frees the table's pages in the order they were written, as one big DELETE does.
+std::int64_t delete_oldest_scans(SQLite::Database& db, const ScanRule& rule,
+                                 const std::map<std::string, ScanCursor>& boundaries, ScanWalk& walk,
+                                 std::int64_t limit, CleanupReport& report);
 
 // Deletes the victims (their opportunities follow, ON DELETE CASCADE) and counts them in
 // `report`, re-checking the rule row by row: one that became its region's latest good scan,

@@ -1,6 +1,5 @@
 // Scans and their opportunities in the SQLite store, and the latest-good pointer per region
 // and source.
-#include <set>
 #include <stdexcept>
 
 #include <SQLiteCpp/Statement.h>
@@ -63,176 +62,8 @@ RegionScan read_scan(SQLite::Statement& st) {
   return s;
 }
 
-// Reads a stored opportunity text straight into the struct, without a JSON tree: what
-// opportunity_from_json(json::parse(text)) gives for the texts it understands (to_json's
-// shape, unknown keys of a leg skipped). Anything else (a kind other than arb, a top-level key
-// it does not know, a wrong type, a missing field, bad JSON) makes it give up, and the caller
-// takes the slow path, which reads every field or throws the usual error.
-class OpportunitySax : public nlohmann::json_sax<nlohmann::json> {
-public:
-  explicit OpportunitySax(Opportunity& o) : m_o(o) {}
-
-  bool complete() const { return m_required == k_all && m_depth == 0; }
-
-  bool null() override { return scalar([&] { return set_null(); }); }
-  bool boolean(bool) override { return scalar([] { return false; }); }
-  bool number_integer(number_integer_t v) override { return number(static_cast<double>(v)); }
-  bool number_unsigned(number_unsigned_t v) override { return number(static_cast<double>(v)); }
-  bool number_float(number_float_t v, const string_t&) override { return number(v); }
-  bool string(string_t& v) override { return scalar([&] { return set_string(v); }); }
-  bool binary(binary_t&) override { return false; }
-  bool key(string_t& k) override {
-    if (m_skip == 0) m_key = std::move(k);
-    return true;
-  }
-  bool start_object(std::size_t) override {
-    if (m_skip > 0) return ++m_skip, true;
-    if (unknown()) return m_depth != 1 && (++m_skip, true);
-    if (m_depth == 0) return m_depth = 1, true;  // the opportunity
-    if (m_depth == 2) {                          // a leg
-      m_o.legs.emplace_back();
-      m_leg_required = 0;
-      m_leg_effective = false;
-      return m_depth = 3, true;
-    }
-    return false;
-  }
-  bool end_object() override {
-    if (m_skip > 0) return --m_skip, true;
-    if (m_depth == 3) {
-      if (m_leg_required != k_leg_all) return false;
-      if (!m_leg_effective) m_o.legs.back().effective_price = m_o.legs.back().price;
-      m_depth = 2;
-      return true;
-    }
-    m_depth = 0;
-    return true;
-  }
-  bool start_array(std::size_t) override {
-    if (m_skip > 0) return ++m_skip, true;
-    if (unknown()) return m_depth != 1 && (++m_skip, true);
-    if (m_depth == 1 && m_key == "legs") {
-      m_o.legs.clear();  // a repeated key: the last one wins, as in a tree
-      m_required |= k_legs;
-      return m_depth = 2, true;
-    }
-    if (m_depth == 1 && m_key == "flags") {
-      m_o.flags.clear();
-      return m_depth = 5, true;
-    }
-    if (m_depth == 3 && m_key == "bookmakers") {
-      m_o.legs.back().bookmakers.clear();  // a repeated key: the last one wins, as in a tree
-      m_leg_required |= k_books;
-      return m_depth = 4, true;
-    }
-    return false;
-  }
-  bool end_array() override {
-    if (m_skip > 0) return --m_skip, true;
-    m_depth = m_depth == 4 ? 3 : 1;  // from bookmakers to the leg, from legs or flags to the top
-    return true;
-  }
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
-
-private:
-  static constexpr unsigned k_region = 1, k_event = 2, k_commence = 4, k_market = 8, k_implied = 16,
-                            k_profit = 32, k_legs = 64, k_all = 127;
-  static constexpr unsigned k_outcome = 1, k_price = 2, k_books = 4, k_leg_all = 7;
-
-  // A key this reader does not know: skipped in a leg; at the top it is a field of another
-  // kind (or a newer version), which only the slow path reads, so the reader gives up.
-  bool unknown() const {
-    static const std::set<std::string> top = {"region", "sport_key", "sport_title", "event_id", "home_team",
-                                              "away_team", "commence_time", "market", "point", "implied_sum",
-                                              "profit_pct", "legs", "kind", "flags"};
-    static const std::set<std::string> leg = {"outcome", "point",      "price",          "effective_price",
-                                              "bookmakers", "stake", "age_s", "seen_since",
-                                              "previous_price", "link"};
-    if (m_depth == 1) return !top.count(m_key);
-    if (m_depth == 3) return !leg.count(m_key);
-    return false;
-  }
-
-  template <class F>
-  bool scalar(F set) {
-    if (m_skip > 0) return true;
-    if (unknown()) return m_depth != 1;
-    return set();
-  }
-
-  bool number(double v) {
-    return scalar([&] {
-      if (m_depth == 1) {
-        if (m_key == "point") return m_o.point = v, true;
-        if (m_key == "implied_sum") return m_o.implied_sum = v, m_required |= k_implied, true;
-        if (m_key == "profit_pct") return m_o.profit_pct = v, m_required |= k_profit, true;
-        return false;
-      }
-      if (m_depth != 3) return false;
-      auto& l = m_o.legs.back();
-      if (m_key == "point") return l.point = v, true;
-      if (m_key == "price") return l.price = v, m_leg_required |= k_price, true;
-      if (m_key == "effective_price") return l.effective_price = v, m_leg_effective = true, true;
-      if (m_key == "stake") return l.stake = v, true;
-      if (m_key == "age_s") return l.age_s = v, true;
-      if (m_key == "previous_price") return l.previous_price = v, true;
-      return false;
-    });
-  }
-
-  bool set_null() {
-    if (m_depth == 1 && m_key == "point") return m_o.point.reset(), true;
-    if (m_depth == 3 && m_key == "point") return m_o.legs.back().point.reset(), true;
-    if (m_depth == 3 && m_key == "stake") return m_o.legs.back().stake.reset(), true;
-    if (m_depth == 3 && (m_key == "age_s" || m_key == "previous_price" || m_key == "seen_since" || m_key == "link"))
-      return true;  // absent and null read alike
-    return false;
-  }
-
-  bool set_string(std::string& v) {
-    if (m_depth == 4) return m_o.legs.back().bookmakers.push_back(std::move(v)), true;
-    if (m_depth == 5) return m_o.flags.push_back(std::move(v)), true;
-    if (m_depth == 3) {
-      if (m_key == "link") return m_o.legs.back().link = std::move(v), true;
-      if (m_key == "seen_since") {
-        auto t = try_parse_rfc3339(v);
-        if (!t) return false;
-        return m_o.legs.back().seen_since = *t, true;
-      }
-      if (m_key != "outcome") return false;
-      m_leg_required |= k_outcome;
-      return m_o.legs.back().outcome = std::move(v), true;
-    }
-    if (m_depth != 1) return false;
-    if (m_key == "region") return m_required |= k_region, m_o.region = std::move(v), true;
-    if (m_key == "sport_key") return m_o.sport_key = std::move(v), true;
-    if (m_key == "sport_title") return m_o.sport_title = std::move(v), true;
-    if (m_key == "event_id") return m_required |= k_event, m_o.event_id = std::move(v), true;
-    if (m_key == "home_team") return m_o.home_team = std::move(v), true;
-    if (m_key == "away_team") return m_o.away_team = std::move(v), true;
-    if (m_key == "market") return m_required |= k_market, m_o.market = std::move(v), true;
-    if (m_key == "kind") return v == "arb";  // other kinds have fields only the slow path reads
-    if (m_key == "commence_time") {
-      auto t = try_parse_rfc3339(v);
-      if (!t) return false;
-      m_o.commence_time = *t;
-      return m_required |= k_commence, true;
-    }
-    return false;
-  }
-
-  Opportunity& m_o;
-  std::string m_key;
-  int m_depth = 0;  // 0 outside, 1 opportunity, 2 legs, 3 a leg, 4 its bookmakers, 5 flags
-  int m_skip = 0;   // nesting inside a skipped value
-  unsigned m_required = 0, m_leg_required = 0;
-  bool m_leg_effective = false;
-};
-
+// The one reader of a stored text: opportunity_from_json, the format's one description.
 Opportunity read_opportunity(const char* text, std::size_t size) {
-  Opportunity o;
-  OpportunitySax sax(o);
-  if (nlohmann::json::sax_parse(text, text + size, &sax) && sax.complete()) return o;
   return opportunity_from_json(nlohmann::json::parse(text, text + size));
 }
 
@@ -254,6 +85,80 @@ void load_opportunities(SQLite::Database& db, RegionScan& scan, const std::strin
                    path, scan.scan_id, scan.region, st.getColumn(0).getInt64(), e.what());
     }
   }
+}
+
+// The rows of load_opportunities as StoredOpportunity: a row whose text save_scan vouched for
+// (text_form 1) is handed over as it is, with the columns beside it; any other is read as
+// load_opportunities reads it (and skipped the same way when it cannot be).
+void load_stored(SQLite::Database& db, StoredScan& stored, const std::string& path) {
+  const RegionScan& scan = stored.scan;
+  SQLite::Statement st(db, "SELECT idx, json, text_form, kind, score, sport_key, event_id, market, point, "
+                           "CASE WHEN text_form = 1 AND kind = 'value' THEN json_extract(json, '$.outcome') END, "
+                           "CASE WHEN text_form = 1 AND kind = 'value' THEN json_extract(json, '$.bookmaker') END "
+                           "FROM opportunities WHERE scan_id = ? AND region = ? ORDER BY idx");
+  st.bind(1, scan.scan_id);
+  st.bind(2, scan.region);
+  auto& out = stored.opportunities;
+  if (scan.opportunity_count > 0) out.reserve(static_cast<std::size_t>(scan.opportunity_count));
+  while (st.executeStep()) {
+    const auto text = st.getColumn(1);
+    OpportunityKind kind = OpportunityKind::arb;
+    bool known_kind = false;
+    if (!st.getColumn(3).isNull())
+      if (const auto k = opportunity_kind_from_string(st.getColumn(3).getText())) kind = *k, known_kind = true;
+    if (st.getColumn(2).getInt() == 1 && known_kind && !st.getColumn(4).isNull()) {
+      StoredOpportunity& o = out.emplace_back();
+      o.region = scan.region;  // save_scan vouches for a text only when it names the scan's region
+      o.kind = kind;
+      o.score = st.getColumn(4).getDouble();
+      o.sport_key = st.getColumn(5).getString();
+      o.event_id = st.getColumn(6).getString();
+      o.market = st.getColumn(7).getString();
+      if (!st.getColumn(8).isNull()) o.point = st.getColumn(8).getDouble();
+      if (kind == OpportunityKind::value) {
+        o.value_outcome = st.getColumn(9).getString();
+        o.value_bookmaker = st.getColumn(10).getString();
+      }
+      o.text.assign(text.getText(), static_cast<std::size_t>(text.getBytes()));
+      continue;
+    }
+    try {
+      out.push_back(stored_opportunity(read_opportunity(text.getText(), static_cast<std::size_t>(text.getBytes()))));
+    } catch (const std::exception& e) {
+      spdlog::warn("sqlite {}: scan {} region {}: opportunity row {} skipped, it cannot be read: {} "
+                   "(oddsctl store check lists such rows)",
+                   path, scan.scan_id, scan.region, st.getColumn(0).getInt64(), e.what());
+    }
+  }
+}
+
+// What save_scan writes for one opportunity: its text, and the columns that say what the
+// text holds. text_form is 1 only for a text that reads back as itself (to_json of what
+// opportunity_from_json reads from it is the same text) and whose columns are what it
+// reads as: a reader that serves the text as it is then serves exactly what reading it
+// would. kind and score are of what it reads as (to_json rounds what it writes).
+struct OpportunityRow {
+  std::string text;
+  std::string kind;
+  double score = 0;
+  bool text_form = false;
+};
+
+OpportunityRow opportunity_row(const Opportunity& o, const std::string& region) {
+  OpportunityRow row;
+  row.text = dump_json(to_json(o));
+  row.kind = to_string(o.kind);
+  row.score = opportunity_score(o);
+  try {
+    const Opportunity back = read_opportunity(row.text.data(), row.text.size());
+    row.kind = to_string(back.kind);
+    row.score = opportunity_score(back);
+    row.text_form = back.region == region && back.sport_key == o.sport_key && back.event_id == o.event_id &&
+                    back.market == o.market && back.point == o.point && dump_json(to_json(back)) == row.text;
+  } catch (const std::exception&) {
+    // Not readable as an opportunity (a NaN written as null, say): latest_good skips it too.
+  }
+  return row;
 }
 
 // The scan id and started_at of the scan that the (region, source) pointer names, if any.
@@ -309,9 +214,9 @@ void write_scan_row(SQLite::Database& db, const RegionScan& scan, int opportunit
 void SqliteStore::save_scan(const RegionScan& scan) {
   if (scan.status == RegionStatus::skipped) return;
   // Serialised before taking the write lock: other writers wait for SQL only.
-  std::vector<std::string> texts;
-  texts.reserve(scan.opportunities.size());
-  for (const auto& o : scan.opportunities) texts.push_back(dump_json(to_json(o)));
+  std::vector<OpportunityRow> rows;
+  rows.reserve(scan.opportunities.size());
+  for (const auto& o : scan.opportunities) rows.push_back(opportunity_row(o, scan.region));
   int count = scan.opportunities.empty() ? scan.opportunity_count : static_cast<int>(scan.opportunities.size());
 
   locked("save scan", [&](SQLite::Database& db) {
@@ -322,7 +227,7 @@ void SqliteStore::save_scan(const RegionScan& scan) {
     clear.exec();
     write_scan_row(db, scan, count);
     SQLite::Statement ins(db, "INSERT INTO opportunities (scan_id, region, idx, profit_pct, sport_key, event_id, "
-                              "market, point, json) VALUES (?,?,?,?,?,?,?,?,?)");
+                              "market, point, json, kind, score, text_form) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
     for (std::size_t i = 0; i < scan.opportunities.size(); ++i) {
       const auto& o = scan.opportunities[i];
       ins.reset();
@@ -334,7 +239,10 @@ void SqliteStore::save_scan(const RegionScan& scan) {
       ins.bind(6, o.event_id);
       ins.bind(7, o.market);
       bind_opt(ins, 8, o.point);
-      ins.bind(9, texts[i]);
+      ins.bind(9, rows[i].text);
+      ins.bind(10, rows[i].kind);
+      ins.bind(11, rows[i].score);
+      ins.bind(12, rows[i].text_form ? 1 : 0);
       ins.exec();
     }
     // A scan rewritten under another source is no longer that source's result.
@@ -363,18 +271,39 @@ void SqliteStore::save_scan(const RegionScan& scan) {
   });
 }
 
+namespace {
+
+// The scan row the (region, source) pointer names, without its opportunities.
+std::optional<RegionScan> latest_good_row(SQLite::Database& db, const std::string& region, ScanSource source) {
+  SQLite::Statement st(db, std::string("SELECT ") + k_scan_columns +
+                               " FROM latest_good g JOIN scans s ON s.scan_id = g.scan_id AND s.region = g.region"
+                               " WHERE g.region = ? AND g.source = ?");
+  st.bind(1, region);
+  st.bind(2, to_string(source));
+  if (!st.executeStep()) return std::nullopt;
+  return read_scan(st);
+}
+
+}  // namespace
+
 std::optional<RegionScan> SqliteStore::latest_good(const std::string& region, ScanSource source) {
   return locked("read latest good", [&](SQLite::Database& db) -> std::optional<RegionScan> {
     SQLite::Transaction tx(db);  // one snapshot for the scan and its opportunities
-    SQLite::Statement st(db, std::string("SELECT ") + k_scan_columns +
-                                 " FROM latest_good g JOIN scans s ON s.scan_id = g.scan_id AND s.region = g.region"
-                                 " WHERE g.region = ? AND g.source = ?");
-    st.bind(1, region);
-    st.bind(2, to_string(source));
-    if (!st.executeStep()) return std::nullopt;
-    RegionScan scan = read_scan(st);
-    load_opportunities(db, scan, m_path);
+    auto scan = latest_good_row(db, region, source);
+    if (scan) load_opportunities(db, *scan, m_path);
     return scan;
+  });
+}
+
+std::optional<StoredScan> SqliteStore::latest_good_stored(const std::string& region, ScanSource source) {
+  return locked("read latest good", [&](SQLite::Database& db) -> std::optional<StoredScan> {
+    SQLite::Transaction tx(db);
+    auto scan = latest_good_row(db, region, source);
+    if (!scan) return std::nullopt;
+    StoredScan stored;
+    stored.scan = std::move(*scan);
+    load_stored(db, stored, m_path);
+    return stored;
   });
 }
 

@@ -111,6 +111,21 @@ const std::vector<std::vector<const char*>> k_migrations = {
         "CREATE INDEX credit_holds_key ON credit_holds(key_id, expires_at)",
         "CREATE INDEX credit_holds_expires ON credit_holds(expires_at)",
     },
+    // 4: opportunities served without parsing them. text_form 1 says that `json` is exactly
+    // what save_scan writes (dump() of to_json, and it reads back as itself), so `cache get
+    // --json` writes it out as it is; kind and score (opportunity_score) sit beside it for the
+    // filters and the order. Rows of older versions, and rows another program changed, have
+    // text_form 0 and are parsed as before.
+    {
+        "ALTER TABLE opportunities ADD COLUMN kind TEXT",
+        "ALTER TABLE opportunities ADD COLUMN score REAL",
+        "ALTER TABLE opportunities ADD COLUMN text_form INTEGER NOT NULL DEFAULT 0",
+        // A text or a column changed by anything but save_scan is no longer known to agree.
+        R"(CREATE TRIGGER opportunities_text_changed
+             AFTER UPDATE OF json, kind, score, region, sport_key, event_id, market, point ON opportunities
+             WHEN NEW.text_form <> 0
+             BEGIN UPDATE opportunities SET text_form = 0 WHERE rowid = NEW.rowid; END)",
+    },
 };
 
 // What check() expects to find (tables, then indexes), for the newest version.
@@ -178,6 +193,7 @@ std::vector<std::string> check(SQLite::Database& db) {
   };
   for (const char* t : k_tables) expect("table", t);
   for (const char* i : k_indexes) expect("index", i);
+  if (version >= 4) expect("trigger", "opportunities_text_changed");
   SQLite::Statement quick(db, "PRAGMA quick_check");
   while (quick.executeStep()) {
     std::string row = quick.getColumn(0).getString();

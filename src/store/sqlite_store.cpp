@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <optional>
@@ -29,6 +30,20 @@ namespace {
 // How long a writer waits for another one (another process, another Store object) before
 // giving up with "database is locked". Long enough for one cleanup batch or one big scan.
 constexpr int k_busy_timeout_ms = 10000;
+
+// SQLite's own busy handler (sqlite3_busy_timeout) sleeps ever longer between tries, up to
+// 100 ms: a writer queued behind a cleanup, which frees the lock for a few ms between its
+// short transactions, would sleep through most of those chances. This one tries again every
+// millisecond for the first quarter second, then every 5 ms, for about k_busy_timeout_ms.
+int busy_handler(void*, int tries) {
+  constexpr int k_fast_tries = 250;
+  const int waited_ms = tries < k_fast_tries ? tries : k_fast_tries + (tries - k_fast_tries) * 5;
+  if (waited_ms >= k_busy_timeout_ms) return 0;  // SQLITE_BUSY: "database is locked"
+  std::this_thread::sleep_for(std::chrono::milliseconds(tries < k_fast_tries ? 1 : 5));
+  return 1;
+}
+
+void set_busy_handler(SQLite::Database& db) { sqlite3_busy_handler(db.getHandle(), busy_handler, nullptr); }
 
 // Creates the missing folders of `dir`, each 0700: the store holds credit history and
 // worker names, nothing for other users to read.
@@ -96,7 +111,7 @@ std::unique_ptr<SQLite::Database> connect_read_only(const std::string& path) {
   std::unique_ptr<SQLite::Database> db;
   try {
     db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READONLY);
-    db->setBusyTimeout(k_busy_timeout_ms);
+    set_busy_handler(*db);
     probe(*db);
     return db;
   } catch (const SQLite::Exception& e) {
@@ -176,7 +191,7 @@ void SqliteStore::open_read_write() {
   make_private_dirs(std::filesystem::path(m_path).parent_path(), m_path);
   make_private_file(m_path);
   m_db = std::make_unique<SQLite::Database>(m_path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-  m_db->setBusyTimeout(k_busy_timeout_ms);
+  set_busy_handler(*m_db);
   // Before anything is written (switching to WAL rewrites the header): another program's
   // file is refused as it is.
   if (auto why = foreign_reason(*m_db)) throw not_ours(m_path, *why);
@@ -216,7 +231,7 @@ void SqliteStore::open_read_only() {
   m_db.reset();
   try {
     SQLite::Database rw(m_path, SQLite::OPEN_READWRITE);  // never OPEN_CREATE
-    rw.setBusyTimeout(k_busy_timeout_ms);
+    set_busy_handler(rw);
     rw.exec("PRAGMA foreign_keys=ON");
     sqlite_schema::migrate(rw, m_path);
   } catch (const Error&) {

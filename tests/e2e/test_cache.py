@@ -273,6 +273,20 @@ class CacheGetTest(CacheCase):
         self.assertEqual(json.loads(p.stderr)["error"]["exit_code"], 2)
         self.assertEqual(p.stdout, "")
 
+    def test_usage_errors_before_the_store(self):
+        # A bad flag is a usage error (exit 2) even where there is no store yet, not "no store".
+        self.assertFalse(os.path.exists(self.db_path))
+        for args in (("--kind", "nope"), ("--region", "mars"), ("--region", "au", "--kind", "arb,nope"),
+                     ("--max-age", "soon")):
+            p = self.run_cli("cache", "get", *args)
+            self.assertEqual(p.returncode, 2, self.describe(p))
+            self.assertNotIn("no store", p.stderr)
+        self.assertIn("--kind", self.run_cli("cache", "get", "--kind", "nope").stderr)
+        p = self.run_cli("cache", "get", "--region", "au")  # a good command still says why it cannot answer
+        self.assertEqual(p.returncode, 1, self.describe(p))
+        self.assertIn("no store", p.stderr)
+        self.assertFalse(os.path.exists(self.db_path))
+
 
 class CacheListStatsTest(CacheCase):
     def fill_history(self):

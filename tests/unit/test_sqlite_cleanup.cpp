@@ -1,6 +1,8 @@
 // SQLite cleanup of scans, step by step: victims chosen in a read transaction (oldest first,
 // per-region keep boundaries, keyset cursors), then deleted with the rules re-checked under
-// the write lock. The whole cleanup() is covered by tests/store/ and test_sqlite_store.cpp.
+// the write lock (what a dry run counts with); and the real run's chunked delete, oldest
+// first over every region, the rules applied as it deletes. The whole cleanup() is covered
+// by tests/store/ and test_sqlite_store.cpp.
 #include <doctest/doctest.h>
 
 #include <cstdlib>
@@ -189,4 +191,70 @@ TEST_CASE("choose_scans and remove_scans spare the latest good scan of every sou
   CHECK(r.removed["scans"]["au"] == 2);
   CHECK(f.count("scans") == 4);
   CHECK(f.count("latest_good") == 4);
+}
+
+TEST_CASE("delete_oldest_scans: oldest first over regions, chunk by chunk, with their opportunities counted") {
+  Fixture f;
+  for (int i = 0; i < 5; ++i) {
+    f.add("a" + std::to_string(i), "au", 1000 + i * 10, 2);
+    f.add("u" + std::to_string(i), "uk", 1005 + i * 10, 3);
+  }
+  f.latest_good("au", "a0");  // the oldest, yet never a victim
+  ScanRule rule{2, k_no_cutoff};
+  const auto boundaries = keep_boundaries(*f.db, rule.keep);
+  REQUIRE(boundaries.size() == 2);
+  CHECK(boundaries.at("au").scan_id == "a3");  // the second newest: older ones go
+  ScanWalk walk;
+  CleanupReport r;
+  CHECK(delete_oldest_scans(*f.db, rule, boundaries, walk, 2, r) == 2);  // u0, a1
+  CHECK(walk.scan_id == "a1");
+  CHECK(r.removed["scans"]["uk"] == 1);
+  CHECK(r.removed["scans"]["au"] == 1);
+  CHECK(r.removed["opportunities"]["uk"] == 3);
+  CHECK(r.removed["opportunities"]["au"] == 2);
+  CHECK(delete_oldest_scans(*f.db, rule, boundaries, walk, 2, r) == 2);  // u1, a2
+  CHECK(delete_oldest_scans(*f.db, rule, boundaries, walk, 2, r) == 1);  // u2: none left after it
+  CHECK(delete_oldest_scans(*f.db, rule, boundaries, walk, 2, r) == 0);
+  CHECK(r.removed["scans"]["au"] == 2);
+  CHECK(r.removed["scans"]["uk"] == 3);
+  CHECK(r.removed["opportunities"]["au"] == 4);
+  CHECK(r.removed["opportunities"]["uk"] == 9);
+  CHECK(f.count("scans") == 5);  // a0 (latest good), a3, a4, u3, u4
+  CHECK(f.count("opportunities") == 2 * 3 + 3 * 2);
+  // Nothing half-deleted: every opportunity left has its scan.
+  CHECK(f.db->execAndGet("SELECT count(*) FROM opportunities o WHERE NOT EXISTS (SELECT 1 FROM scans s "
+                         "WHERE s.scan_id = o.scan_id AND s.region = o.region)")
+            .getInt64() == 0);
+}
+
+TEST_CASE("delete_oldest_scans: an age cutoff, keep 0, every source's latest good, and a region with few scans") {
+  Fixture f;
+  for (int i = 0; i < 6; ++i) f.add("a" + std::to_string(i), "au", 1000 + i);
+  f.add("e0", "eu", 900);  // eu has one scan: with keep 1 it stays
+  f.latest_good("au", "a1", "demo");
+  f.latest_good("au", "a2", "replay");
+  SUBCASE("keep 0 and an age: every scan old enough but the latest good ones") {
+    ScanWalk walk;
+    CleanupReport r;
+    CHECK(delete_oldest_scans(*f.db, ScanRule{0, 1004}, {}, walk, 100, r) == 3);  // e0, a0, a3
+    CHECK(r.removed["scans"]["au"] == 2);
+    CHECK(r.removed["scans"]["eu"] == 1);
+    CHECK(f.count("latest_good") == 2);
+  }
+  SUBCASE("keep 1: the newest of each region stays, eu's only one too") {
+    ScanRule rule{1, k_no_cutoff};
+    const auto boundaries = keep_boundaries(*f.db, rule.keep);
+    CHECK(boundaries.at("eu").scan_id == "e0");  // nothing is older
+    ScanWalk walk;
+    CleanupReport r;
+    CHECK(delete_oldest_scans(*f.db, rule, boundaries, walk, 100, r) == 3);  // a0, a3, a4
+    CHECK(f.count("scans") == 4);                                             // e0, a1, a2, a5
+  }
+  SUBCASE("keep more than any region has: nothing") {
+    ScanWalk walk;
+    CleanupReport r;
+    ScanRule rule{10, k_no_cutoff};
+    CHECK(delete_oldest_scans(*f.db, rule, keep_boundaries(*f.db, rule.keep), walk, 100, r) == 0);
+    CHECK(f.count("scans") == 7);
+  }
 }
