@@ -126,11 +126,14 @@ Millis parse_duration(std::string_view text, std::string_view what) {
     while (pos < text.size() && (std::isdigit(static_cast<unsigned char>(text[pos])) || text[pos] == '.')) ++pos;
     if (pos == start) throw fail();
     double v;
+    const std::string number(text.substr(start, pos - start));
+    std::size_t used = 0;
     try {
-      v = std::stod(std::string(text.substr(start, pos - start)));
+      v = std::stod(number, &used);
     } catch (...) {
       throw fail();
     }
+    if (used != number.size()) throw fail();  // "1..5s", "1.2.3s": not a number
     std::size_t ustart = pos;
     while (pos < text.size() && std::isalpha(static_cast<unsigned char>(text[pos]))) ++pos;
     std::string_view unit = text.substr(ustart, pos - ustart);
@@ -144,6 +147,9 @@ Millis parse_duration(std::string_view text, std::string_view what) {
     else throw fail();
     total_ms += v * scale;
   }
+  // 2^63 ms: beyond it the count would wrap (to a negative duration).
+  if (!(total_ms < 9223372036854775808.0))
+    throw UsageError(std::string(what) + ": '" + std::string(text) + "' is too long a duration");
   return Millis(static_cast<std::int64_t>(std::llround(total_ms)));
 }
 

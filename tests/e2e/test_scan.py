@@ -4,6 +4,7 @@ import csv
 import io
 import json
 import os
+import sqlite3
 import subprocess
 import threading
 import time
@@ -210,16 +211,37 @@ class ScanTest(E2ETest):
         self.assertEqual([r["status"] for r in rows], ["ok", "failed"])
         self.assertIn("503", rows[1]["error"])
 
+    def wait_for(self, what, condition, timeout=30):
+        """Polls `condition` until it is true; fails naming `what` after `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if condition():
+                return
+            time.sleep(0.05)
+        self.fail("timed out waiting for " + what)
+
+    def lease_held(self, name):
+        try:
+            return bool(self.sql("SELECT 1 FROM leases WHERE name=?", name))
+        except sqlite3.Error:  # the store is not created yet
+            return False
+
     def test_two_overlapping_runs_scan_a_region_once(self):
         self.add_all_keys()
         self.fake.set_events("au", "basketball_nbl", [arb_event()])
-        # Long enough that the second process starts while the first holds the lease, even on
-        # a loaded machine.
-        self.fake.set_latency(3000)
+        # The winner's /odds call is held in flight until the loser has exited: the overlap is
+        # a condition, not a latency that a loaded machine may outlast. (A latency on every
+        # call still makes both processes reach the lease at about the same time.)
+        self.fake.set_latency(300)
+        self.fake.add_fault("hold", path="/odds", seconds=50)
         env = dict(self.env, **KEY_ENV)
-        cmd = [BIN, "scan", "--regions", "au", "--sports", "basketball_nbl", "--json"]
+        cmd = [BIN, "scan", "--regions", "au", "--sports", "basketball_nbl", "--json", "--timeout", "60s"]
         procs = [subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                  for _ in range(2)]
+        try:
+            self.wait_for("one of the two runs to finish", lambda: any(p.poll() is not None for p in procs), 50)
+        finally:
+            self.fake.release()
         outs = [p.communicate(timeout=60) for p in procs]
         self.assertEqual([p.returncode for p in procs], [0, 0], outs)
         docs = [json.loads(o[0]) for o in outs]
@@ -247,14 +269,18 @@ class ScanTest(E2ETest):
     def test_wait_lock_timing_out_exits_75(self):
         self.add_all_keys()
         self.fake.set_events("au", "basketball_nbl", [arb_event()])
-        self.fake.set_latency(3000)
+        # The first run holds the lease, its /odds call in flight, until the second has given up.
+        self.fake.add_fault("hold", path="/odds", seconds=50)
         env = dict(self.env, **KEY_ENV)
-        first = subprocess.Popen([BIN, "scan", "--regions", "au", "--sports", "basketball_nbl"], env=env,
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        time.sleep(1.0)
-        proc = self.run_cli("scan", "--regions", "au", "--sports", "basketball_nbl", "--wait-lock", "500ms",
-                            env=KEY_ENV)
-        first.communicate(timeout=60)
+        first = subprocess.Popen([BIN, "scan", "--regions", "au", "--sports", "basketball_nbl", "--timeout", "60s"],
+                                 env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            self.wait_for("the first run to take the lease", lambda: self.lease_held("scan:au"))
+            proc = self.run_cli("scan", "--regions", "au", "--sports", "basketball_nbl", "--wait-lock", "500ms",
+                                env=KEY_ENV)
+        finally:
+            self.fake.release()
+            first.communicate(timeout=60)
         self.assertEqual(proc.returncode, 75, self.describe(proc))
 
     def test_output_formats(self):

@@ -80,12 +80,31 @@ class WorkerTest(E2ETest):
     def test_second_signal_exits_at_once(self):
         self.fake.set_latency(5000)
         proc = self.start_worker("--every", "1s", "--grace", "30s")
-        time.sleep(1.0)
+        # Conditions, not sleeps: the worker catches SIGTERM (its handler is installed), and the
+        # first signal has been handled before the second is sent (two pending signals would
+        # merge into one).
+        self.wait_for_signal_state(proc, "SigCgt", True)
         proc.send_signal(signal.SIGTERM)
-        time.sleep(0.2)
+        self.wait_for_signal_state(proc, "SigPnd", False)
+        self.wait_for_signal_state(proc, "ShdPnd", False)
         proc.send_signal(signal.SIGTERM)
         proc.communicate(timeout=10)
         self.assertEqual(proc.returncode, 128 + signal.SIGTERM)
+
+    def wait_for_signal_state(self, proc, field, caught_or_pending, timeout=30):
+        """Waits until SIGTERM's bit in /proc/<pid>/status `field` (a signal mask) is set
+        (caught_or_pending True) or clear."""
+        bit = 1 << (signal.SIGTERM - 1)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                self.fail("the worker exited early (%s): %s" % (proc.returncode, proc.stderr.read()))
+            with open("/proc/%d/status" % proc.pid) as f:
+                masks = dict(line.split(":", 1) for line in f if ":" in line)
+            if bool(int(masks[field].strip(), 16) & bit) == caught_or_pending:
+                return
+            time.sleep(0.01)
+        self.fail("SIGTERM in %s of the worker stayed %s" % (field, not caught_or_pending))
 
     def test_sync_worker_runs_cycles_and_records_a_heartbeat(self):
         env = dict(self.env, ODDS_API_KEY_AU=KEY)

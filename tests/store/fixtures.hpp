@@ -1,10 +1,11 @@
-// Realistic values for the conformance cases, and field-by-field comparisons (so a backend
-// that drops or mangles one field fails with that field's name).
+// Realistic values for the conformance cases; the field-by-field comparisons (check_same)
+// are in unit/test_util.hpp, shared with the unit tests.
 #pragma once
 
 #include <string>
 
 #include "oddsctl/store.hpp"
+#include "unit/test_util.hpp"  // check_same, shared with the unit tests
 
 namespace oddsctl::test {
 
@@ -23,13 +24,6 @@ Snapshot make_snapshot(const std::string& region, const std::string& event_id, T
                        const std::string& fingerprint);
 LedgerEntry make_ledger(const std::string& key_id, TimePoint at, std::optional<std::int64_t> remaining,
                         const std::string& region = "au");
-
-void check_same(const Opportunity& a, const Opportunity& b);
-void check_same(const RegionScan& a, const RegionScan& b);  // opportunities too
-void check_same(const Event& a, const Event& b);
-void check_same(const Snapshot& a, const Snapshot& b);
-void check_same(const LedgerEntry& a, const LedgerEntry& b);
-void check_same(const TrackedEvent& a, const TrackedEvent& b);
 
 // Sum over regions of one kind in a cleanup report (0 when absent).
 std::int64_t removed(const CleanupReport& r, const std::string& kind);

@@ -54,8 +54,16 @@ inline Opportunity opp(const std::string& region, const std::string& sport, cons
   if (market != "h2h") o.point = -0.5;
   o.implied_sum = 1.0 / (1.0 + profit / 100.0);
   o.profit_pct = profit;
-  Leg a{"Home " + event, o.point, 2.1, 2.1, {"neds"}, std::nullopt};
-  Leg b{"Away " + event, o.point ? std::optional<double>(0.5) : std::nullopt, 2.1, 2.1, {"tab"}, std::nullopt};
+  Leg a;
+  a.outcome = "Home " + event;
+  a.point = o.point;
+  a.price = a.effective_price = 2.1;
+  a.bookmakers = {"neds"};
+  Leg b;
+  b.outcome = "Away " + event;
+  b.point = o.point ? std::optional<double>(0.5) : std::nullopt;
+  b.price = b.effective_price = 2.1;
+  b.bookmakers = {"tab"};
   o.legs = {a, b};
   return o;
 }

@@ -5,29 +5,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "detect_fixture.hpp"
 #include "oddsctl/detect.hpp"
 
 using namespace oddsctl;
+using namespace detect_test;
 using namespace std::chrono_literals;
 
 namespace {
-
-const TimePoint k_now = parse_rfc3339("2024-05-01T12:00:00Z");
-
-Event event(const std::string& id) {
-  Event e;
-  e.id = id;
-  e.sport_key = "basketball_nba";
-  e.sport_title = "NBA";
-  e.home_team = "Home";
-  e.away_team = "Away";
-  e.commence_time = k_now + 6h;
-  return e;
-}
-
-void h2h(Event& e, const std::string& book, double home, double away) {
-  e.bookmakers.push_back(Bookmaker{book, book, k_now - 1min, {Market{"h2h", k_now - 1min, {{"Home", home, {}}, {"Away", away, {}}}}}});
-}
 
 std::vector<Opportunity> scan(const std::vector<Event>& events, FlagRules flags = {}) {
   ArbRules r;

@@ -4,35 +4,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include "detect_fixture.hpp"
 #include "oddsctl/detect.hpp"
 #include "oddsctl/errors.hpp"
 
 using namespace oddsctl;
+using namespace detect_test;
 using namespace std::chrono_literals;
 
 namespace {
-
-const TimePoint k_now = parse_rfc3339("2024-05-01T12:00:00Z");
-
-Event event(const std::string& id) {
-  Event e;
-  e.id = id;
-  e.sport_key = "basketball_nba";
-  e.sport_title = "NBA";
-  e.home_team = "Home";
-  e.away_team = "Away";
-  e.commence_time = k_now + 6h;
-  return e;
-}
-
-void quote(Event& e, const std::string& book, const std::string& market, std::vector<Outcome> outcomes) {
-  auto it = std::find_if(e.bookmakers.begin(), e.bookmakers.end(), [&](auto& b) { return b.key == book; });
-  if (it == e.bookmakers.end()) {
-    e.bookmakers.push_back(Bookmaker{book, book, k_now - 1min, {}});
-    it = e.bookmakers.end() - 1;
-  }
-  it->markets.push_back(Market{market, k_now - 1min, std::move(outcomes)});
-}
 
 std::vector<Opportunity> lowhold(const std::vector<Event>& events, double max_hold = 2.0) {
   ArbRules r;

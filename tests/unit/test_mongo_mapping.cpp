@@ -15,9 +15,11 @@
 #include "store/mongo/mongo_store.hpp"
 #include "store/mongo/queries.hpp"
 #include "store/mongo/uri.hpp"
+#include "test_util.hpp"
 
 using namespace oddsctl;
 using namespace oddsctl::mongo;
+using namespace oddsctl::test;
 using namespace std::chrono_literals;
 
 namespace {
@@ -77,29 +79,6 @@ RegionScan sample_scan() {
   return s;
 }
 
-void check_equal(const Opportunity& a, const Opportunity& b) {
-  CHECK(a.region == b.region);
-  CHECK(a.sport_key == b.sport_key);
-  CHECK(a.sport_title == b.sport_title);
-  CHECK(a.event_id == b.event_id);
-  CHECK(a.home_team == b.home_team);
-  CHECK(a.away_team == b.away_team);
-  CHECK(a.commence_time == b.commence_time);
-  CHECK(a.market == b.market);
-  CHECK(a.point == b.point);
-  CHECK(a.implied_sum == b.implied_sum);
-  CHECK(a.profit_pct == b.profit_pct);
-  REQUIRE(a.legs.size() == b.legs.size());
-  for (std::size_t i = 0; i < a.legs.size(); ++i) {
-    CHECK(a.legs[i].outcome == b.legs[i].outcome);
-    CHECK(a.legs[i].point == b.legs[i].point);
-    CHECK(a.legs[i].price == b.legs[i].price);
-    CHECK(a.legs[i].effective_price == b.legs[i].effective_price);
-    CHECK(a.legs[i].bookmakers == b.legs[i].bookmakers);
-    CHECK(a.legs[i].stake == b.legs[i].stake);
-  }
-}
-
 }  // namespace
 
 TEST_CASE("a region scan round-trips with its opportunities and legs") {
@@ -121,7 +100,7 @@ TEST_CASE("a region scan round-trips with its opportunities and legs") {
   CHECK(back.events == 72);
   CHECK(back.opportunity_count == 1);
   REQUIRE(back.opportunities.size() == 1);
-  check_equal(back.opportunities[0], s.opportunities[0]);
+  check_same(back.opportunities[0], s.opportunities[0], Numbers::exact);
 
   std::string json = json_of(doc);
   // Natural _id, times as BSON dates, enums as strings, unknown credits as null.
@@ -216,6 +195,10 @@ TEST_CASE("a snapshot round-trips with its whole event") {
   Bookmaker book{"pinnacle", "Pinnacle", k_t0, {}};
   book.markets.push_back(Market{"h2h", std::nullopt, {Outcome{"H", 2.1, std::nullopt}, Outcome{"A", 1.9, std::nullopt}}});
   book.markets.push_back(Market{"totals", k_t0 + 1s, {Outcome{"Over", 1.95, 2.5}, Outcome{"Under", 1.95, 2.5}}});
+  book.link = "https://book.example/event/ev2";
+  book.markets[1].link = "https://book.example/event/ev2/totals";
+  book.markets[1].outcomes[0].link = "https://book.example/slip?o=over";
+  book.markets[1].outcomes[0].bet_limit = 250.5;
   s.event.bookmakers.push_back(book);
   s.event.bookmakers.push_back(Bookmaker{"tab", "TAB", std::nullopt, {}});
 
@@ -243,6 +226,14 @@ TEST_CASE("a snapshot round-trips with its whole event") {
   CHECK(b.markets[1].outcomes[0].price == 1.95);
   CHECK(b.markets[1].outcomes[0].point == 2.5);
   CHECK_FALSE(b.markets[0].outcomes[0].point.has_value());
+  // --links and --bet-limits survive a snapshot (sync stores what scan --from-store reads).
+  CHECK(b.link == std::optional<std::string>("https://book.example/event/ev2"));
+  CHECK(b.markets[1].link == std::optional<std::string>("https://book.example/event/ev2/totals"));
+  CHECK(b.markets[1].outcomes[0].link == std::optional<std::string>("https://book.example/slip?o=over"));
+  CHECK(b.markets[1].outcomes[0].bet_limit == std::optional<double>(250.5));
+  CHECK_FALSE(b.markets[0].link.has_value());
+  CHECK_FALSE(b.markets[1].outcomes[1].link.has_value());
+  CHECK_FALSE(b.markets[1].outcomes[1].bet_limit.has_value());
   CHECK_FALSE(back.event.bookmakers[1].last_update.has_value());
   CHECK(back.event.bookmakers[1].markets.empty());
 }
@@ -561,7 +552,7 @@ TEST_CASE("one embedded opportunity that cannot be read is skipped; the rest of 
   Bson damaged = Bson::from_json(json);
   RegionScan back = scan_from_bson(Reader(damaged.get()));
   REQUIRE(back.opportunities.size() == 2);
-  check_equal(back.opportunities[0], s.opportunities[0]);
+  check_same(back.opportunities[0], s.opportunities[0], Numbers::exact);
   CHECK(back.opportunities[1].event_id == "ev2");
 
   Bson bad_leg = Bson::from_json(

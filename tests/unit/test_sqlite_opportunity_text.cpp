@@ -26,7 +26,7 @@ std::optional<RegionScan> read_back(const std::string& text) {
   return store->latest_good("au");
 }
 
-void check_same(const std::string& text) {
+void check_reads_as_tree(const std::string& text) {
   CAPTURE(text);
   const auto got = read_back(text);
   REQUIRE(got);
@@ -51,14 +51,14 @@ TEST_CASE("texts oddsctl writes, and other shapes, read as opportunity_from_json
   o.legs[0].stake = 51.234567;
   o.legs[0].bookmakers = {"neds", "tab"};
   o.home_team = "M\xc3\xbcnchen \"quoted\"";
-  check_same(to_json(o).dump());
+  check_reads_as_tree(to_json(o).dump());
   // As another writer might store it: other key order, ints, missing optional fields,
   // unknown keys with nested values, no effective_price, repeated keys.
-  check_same(R"({"legs":[{"outcome":"A","price":2,"bookmakers":["x"],"extra":{"a":[1,{"b":null}]}},)"
+  check_reads_as_tree(R"({"legs":[{"outcome":"A","price":2,"bookmakers":["x"],"extra":{"a":[1,{"b":null}]}},)"
              R"({"outcome":"B","price":2.1,"effective_price":2.05,"point":null,"bookmakers":[],"stake":10}],)"
              R"("region":"au","event_id":"e1","commence_time":"2030-01-01T12:00:00Z","market":"h2h",)"
              R"("implied_sum":0.97,"profit_pct":3,"notes":[true,false,"s"],"point":-1.5,"point":2})");
-  check_same(R"({"region":"au","event_id":"e1","commence_time":"2030-01-01T12:00:00Z","market":"h2h",)"
+  check_reads_as_tree(R"({"region":"au","event_id":"e1","commence_time":"2030-01-01T12:00:00Z","market":"h2h",)"
              R"("implied_sum":0.9,"profit_pct":1,"legs":[{"outcome":"A","price":2,"bookmakers":["a"]}],)"
              R"("legs":[{"outcome":"B","price":3,"bookmakers":["b","b2"],"bookmakers":["c"]}]})");
 }

@@ -176,3 +176,129 @@ TEST_CASE("scan and sync take one parse of the API options") {
   CHECK(o.max_retries == 5);
   CHECK(o.base_url == "http://127.0.0.1:8080");
 }
+
+TEST_CASE("each layer is named as the origin of its value; an empty env var counts as unset") {
+  auto file = write_file("origins.toml", "log_level = \"info\"\n[budget]\nreserve = 5\n");
+  auto s = with_env({{"ODDSCTL_LOG_LEVEL", "error"}, {"ODDSCTL_RESERVE", ""}});
+  s.load_file(file);
+  auto level = s.resolve("log_level");
+  REQUIRE(level);
+  CHECK(level->value == "error");
+  CHECK(level->source == SettingSource::env);
+  CHECK(s.origin(*level) == "env ODDSCTL_LOG_LEVEL");
+  auto reserve = s.resolve("budget.reserve");
+  REQUIRE(reserve);
+  CHECK(reserve->source == SettingSource::file);  // the empty env var did not hide the file
+  CHECK(s.origin(*reserve) == "file " + file.string() + ":3");
+  auto color = s.resolve("color");
+  REQUIRE(color);
+  CHECK(color->source == SettingSource::default_value);
+  CHECK(s.origin(*color) == "default");
+  s.set_flag("log_level", "DEBUG");
+  CHECK(s.get("log_level") == std::optional<std::string>("debug"));  // choices are case-insensitive
+  CHECK(s.origin(*s.resolve("log_level")) == "--log-level");
+  CHECK_FALSE(s.resolve("scan.stake").has_value());  // no default, set nowhere
+}
+
+TEST_CASE("typed values: booleans, choices, percents, money, counts") {
+  auto s = with_env();
+  for (const char* yes : {"true", "TRUE", "yes", "1", "on"}) {
+    s.set_flag("scan.include_live", yes);
+    CHECK(s.boolean("scan.include_live") == std::optional<bool>(true));
+  }
+  for (const char* no : {"false", "No", "0", "off"}) {
+    s.set_flag("scan.include_live", no);
+    CHECK(s.boolean("scan.include_live") == std::optional<bool>(false));
+  }
+  std::string m = message_of([&] { s.set_flag("scan.include_live", "maybe"); });
+  CHECK(m.find("--include-live") != std::string::npos);
+  CHECK(m.find("true or false") != std::string::npos);
+
+  m = message_of([&] { s.set_flag("log_level", "loud"); });
+  CHECK(m.find("trace, debug, info, warn, error, off") != std::string::npos);
+
+  s.set_flag("scan.min_profit", "1.5%");
+  CHECK(*s.number("scan.min_profit") == doctest::Approx(1.5));
+  CHECK_THROWS_AS(s.set_flag("scan.min_profit", "-1"), UsageError);
+  CHECK_THROWS_AS(s.set_flag("scan.min_profit", "lots"), UsageError);
+  CHECK_THROWS_AS(s.set_flag("scan.min_profit", "nan"), UsageError);
+  CHECK_THROWS_AS(s.set_flag("scan.min_profit", "inf"), UsageError);
+
+  m = message_of([&] { s.set_flag("scan.stake", "0"); });
+  CHECK(m.find("more than 0") != std::string::npos);
+  CHECK_THROWS_AS(s.set_flag("scan.stake", "100 dollars"), UsageError);
+  s.set_flag("scan.stake", "250.5");
+  CHECK(*s.number("scan.stake") == doctest::Approx(250.5));
+
+  CHECK_THROWS_AS(s.set_flag("api.concurrency", "3.5"), UsageError);
+  CHECK_THROWS_AS(s.set_flag("api.concurrency", "4x"), UsageError);
+  CHECK_THROWS_AS(s.set_flag("api.concurrency", ""), UsageError);
+}
+
+TEST_CASE("duration settings: units required, bounds named in units") {
+  auto s = with_env();
+  std::string m = message_of([&] { s.set_flag("api.timeout", "0s"); });
+  CHECK(m.find("--timeout") != std::string::npos);
+  CHECK(m.find("out of range") != std::string::npos);
+  CHECK(m.find("1h") != std::string::npos);  // the bound as a duration, not in ms
+  CHECK_THROWS_AS(s.set_flag("api.timeout", "2h"), UsageError);
+  CHECK_THROWS_AS(s.set_flag("api.timeout", "-5s"), UsageError);
+  m = message_of([&] { s.set_flag("api.timeout", "10"); });
+  CHECK(m.find("needs a unit") != std::string::npos);
+  s.set_flag("api.timeout", "1m30s");
+  CHECK(s.duration("api.timeout") == std::optional<Millis>(Millis(90'000)));
+  // An env var's duration is checked when read, naming the variable.
+  auto e = with_env({{"ODDSCTL_RESERVE", "1"}, {"ODDSCTL_SPORTS_TTL", "15"}});
+  if (find_setting("api.sports_ttl")) {
+    m = message_of([&] { (void)e.duration("api.sports_ttl"); });
+    CHECK(m.find("ODDSCTL_SPORTS_TTL") != std::string::npos);
+    CHECK(m.find("needs a unit") != std::string::npos);
+  }
+}
+
+TEST_CASE("config file typos: keys outside their table, a broken file, every problem at its line") {
+  auto path = write_file("typos.toml",
+                         "concurrency = 3\n"            // 1: belongs in [api]
+                         "[api]\n"
+                         "regions = [\"au\", \"mars\"]\n"  // 3: unknown region
+                         "retries = \"three\"\n"        // 4: not a count
+                         "[budget]\n"
+                         "reserv = 10\n");              // 6: typo
+  auto problems = Settings::check_file(path);
+  REQUIRE(problems.size() == 4);
+  CHECK(problems[0].line == 1);
+  CHECK(problems[0].message.find("concurrency") != std::string::npos);
+  CHECK(problems[1].line == 3);
+  CHECK(problems[1].message.find("mars") != std::string::npos);
+  CHECK(problems[2].line == 4);
+  CHECK(problems[3].line == 6);
+  CHECK(problems[3].message.find("did you mean 'budget.reserve'") != std::string::npos);
+  CHECK(problems[3].text().rfind(path.string() + ":6: ", 0) == 0);
+
+  auto broken = write_file("broken.toml", "[api]\nconcurrency = = 3\n");
+  auto s = with_env();
+  std::string m = message_of([&] { s.load_file(broken); });
+  CHECK(m.find(broken.string() + ":2") != std::string::npos);
+  CHECK_FALSE(s.file().has_value());
+  m = message_of([&] { s.load_file(broken.parent_path() / "missing.toml"); });
+  CHECK(m.find("no such file") != std::string::npos);
+}
+
+TEST_CASE("all() masks the values of secret-looking keys and leaves out one-shot flags") {
+  // Every declared key that looks secret and may come from the environment, set there.
+  std::map<std::string, std::string> env;
+  for (const auto& spec : setting_specs()) {
+    const bool secret = spec.key.find("key") != std::string::npos || spec.key.find("token") != std::string::npos ||
+                        spec.key.find("password") != std::string::npos || spec.key.find("secret") != std::string::npos;
+    if (secret && spec.settable_from(setting_from::env) && !spec.env.empty() && spec.type == SettingType::text)
+      env[spec.env] = "hunter2-secret-value-" + spec.key;
+  }
+  auto s = with_env(env);
+  s.set_flag("scan.include_live", "true");
+  for (const auto& r : s.all()) {
+    CAPTURE(r.key);
+    CHECK(r.value.find("hunter2-secret-value") == std::string::npos);
+    const SettingSpec* spec = find_setting(r.key);
+    if (spec) CHECK(spec->from != setting_from::flag);
+  }
+}
