@@ -46,7 +46,7 @@ struct CacheGetOptions {
   bool strict = false;
   OpportunityFilter filter;
   TimePoint now{};
-  // Serve the opportunities as the store keeps them (Store::latest_good_stored): each region's
+  // Serve the opportunities as the store keeps them (ScanStore::latest_good_stored): each region's
   // are in CachedRegion::stored, its scan->opportunities stay empty. For
   // cache_get_json_text, which then writes stored texts out without parsing them.
   bool as_text = false;

@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "oddsctl/store.hpp"
+#include "oddsctl/store/leases.hpp"
 
 namespace oddsctl {
 
@@ -19,13 +19,13 @@ bool lease_owner_gone(const std::string& owner);
 // acquire_lease; when someone else holds the lease and that holder is gone
 // (lease_owner_gone), Store::acquire_lease_from takes it over at once, logged at info level:
 // "lease scan:au reclaimed from host:1234 (process gone)".
-LeaseResult acquire_or_reclaim_lease(Store& store, const std::string& name, const std::string& owner, Millis ttl,
+LeaseResult acquire_or_reclaim_lease(LeaseStore& store, const std::string& name, const std::string& owner, Millis ttl,
                                      TimePoint now);
 
 // The process-wide record of leases held. note_lease_held after a lease is taken,
 // note_lease_released after it is given back (or lost).
-void note_lease_held(Store& store, const std::string& name, const std::string& owner);
-void note_lease_released(Store& store, const std::string& name, const std::string& owner);
+void note_lease_held(LeaseStore& store, const std::string& name, const std::string& owner);
+void note_lease_released(LeaseStore& store, const std::string& name, const std::string& owner);
 // Releases every lease still noted (best effort: each failure is logged); returns how many
 // were released. For an exit that cannot unwind; the Stores noted must still be open.
 int release_noted_leases();

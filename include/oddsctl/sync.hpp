@@ -165,12 +165,12 @@ struct ListFilter {
   bool include_retired = false;
 };
 // Sorted by next due time (due first; never-due last), then region and id.
-std::vector<TrackedRow> list_tracked_rows(Store& store, const ListFilter& filter,
+std::vector<TrackedRow> list_tracked_rows(TrackingStore& store, const ListFilter& filter,
                                           const TierPolicy& policy, TimePoint now);
 nlohmann::json tracked_row_json(const TrackedRow& row, TimePoint now);
 
 // `scan --from-store`: the latest snapshot of every event of `region` synced within max_age
 // (freshness is the last sync, which confirms an unchanged snapshot), costing no credits.
-std::vector<Event> freshest_events(Store& store, const std::string& region, Millis max_age, TimePoint now);
+std::vector<Event> freshest_events(TrackingStore& store, const std::string& region, Millis max_age, TimePoint now);
 
 }  // namespace oddsctl

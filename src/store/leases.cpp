@@ -17,7 +17,7 @@ namespace oddsctl {
 namespace {
 
 struct Held {
-  Store* store;
+  LeaseStore* store;
   std::string name, owner;
 };
 
@@ -48,7 +48,7 @@ bool lease_owner_gone(const std::string& owner) {
   return ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
 }
 
-LeaseResult acquire_or_reclaim_lease(Store& store, const std::string& name, const std::string& owner, Millis ttl,
+LeaseResult acquire_or_reclaim_lease(LeaseStore& store, const std::string& name, const std::string& owner, Millis ttl,
                                      TimePoint now) {
   LeaseResult r = store.acquire_lease(name, owner, ttl, now);
   if (r.acquired || r.lease.owner == owner || !lease_owner_gone(r.lease.owner)) return r;
@@ -58,12 +58,12 @@ LeaseResult acquire_or_reclaim_lease(Store& store, const std::string& name, cons
   return taken;
 }
 
-void note_lease_held(Store& store, const std::string& name, const std::string& owner) {
+void note_lease_held(LeaseStore& store, const std::string& name, const std::string& owner) {
   std::lock_guard lock(held_mutex());
   held().push_back(Held{&store, name, owner});
 }
 
-void note_lease_released(Store& store, const std::string& name, const std::string& owner) {
+void note_lease_released(LeaseStore& store, const std::string& name, const std::string& owner) {
   std::lock_guard lock(held_mutex());
   auto& v = held();
   for (auto it = v.begin(); it != v.end(); ++it)

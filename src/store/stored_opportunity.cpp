@@ -21,7 +21,7 @@ StoredOpportunity stored_opportunity(Opportunity o) {
   return s;
 }
 
-std::optional<StoredScan> Store::latest_good_stored(const std::string& region, ScanSource source) {
+std::optional<StoredScan> ScanStore::latest_good_stored(const std::string& region, ScanSource source) {
   auto scan = latest_good(region, source);
   if (!scan) return std::nullopt;
   StoredScan out;

@@ -15,7 +15,7 @@ void LedgerSink::add(const LedgerEntry& entry) {
   m_pending.push_back(entry);
 }
 
-void LedgerSink::flush(Store& store) {
+void LedgerSink::flush(LedgerStore& store) {
   std::vector<LedgerEntry> batch;
   {
     std::lock_guard lock(m_mutex);

@@ -18,7 +18,7 @@ namespace oddsctl::sync_detail {
 class LedgerSink {
 public:
   void add(const LedgerEntry& entry);
-  void flush(Store& store);  // never throws: a ledger write failure is logged
+  void flush(LedgerStore& store);  // never throws: a ledger write failure is logged
 
 private:
   std::mutex m_mutex;

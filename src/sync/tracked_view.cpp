@@ -8,7 +8,7 @@
 
 namespace oddsctl {
 
-std::vector<TrackedRow> list_tracked_rows(Store& store, const ListFilter& filter, const TierPolicy& policy,
+std::vector<TrackedRow> list_tracked_rows(TrackingStore& store, const ListFilter& filter, const TierPolicy& policy,
                                           TimePoint now) {
   TrackedQuery q;
   q.region = filter.region;
@@ -58,7 +58,7 @@ nlohmann::json tracked_row_json(const TrackedRow& row, TimePoint now) {
           {"last_error", e.last_error ? nlohmann::json(*e.last_error) : nlohmann::json(nullptr)}};
 }
 
-std::vector<Event> freshest_events(Store& store, const std::string& region, Millis max_age, TimePoint now) {
+std::vector<Event> freshest_events(TrackingStore& store, const std::string& region, Millis max_age, TimePoint now) {
   TrackedQuery tq;
   tq.region = region;
   std::unordered_map<std::string, bool> fresh;

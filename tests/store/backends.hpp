@@ -6,6 +6,10 @@
 // PostgreSQL when the build has it and ODDSCTL_TEST_PG_URI names a server (a new schema per
 // case: <uri>?schema=oddsctl_test_<pid>_<n>; tests/pg/cluster.py starts one, with PgBouncer).
 // ODDSCTL_TEST_STORE_ONLY=<name> runs that backend alone.
+//
+// The cases are organised like the Store's roles (include/oddsctl/store/): test_<role>.cpp
+// per role header (scans, leases, ledger, tracking, meta, alerts, heartbeats, credits, and
+// maintenance with cleanup), then test_concurrency, test_migrate and the PostgreSQL-only test_pg.
 #pragma once
 
 #include <functional>

@@ -1,4 +1,4 @@
-// cleanup(): retention rules, what is never removed, dry runs, batches.
+// Role StoreMaintenance (store/maintenance.hpp), cleanup(): retention rules, what is never removed, dry runs.
 #include <set>
 
 #include "backends.hpp"

@@ -1,4 +1,4 @@
-// Credit reservations: the reserve check against the key's figure and the other live
+// Role CreditReservations (store/credits.hpp): the reserve check against the key's figure and the other live
 // reservations, settle and release, expiry, the newer-figure rule, and many threads on two
 // Store objects (two "processes") never passing the reserve together.
 #include <atomic>

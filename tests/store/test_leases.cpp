@@ -1,4 +1,4 @@
-// Leases: acquire, contention, expiry and takeover, renew, release.
+// Role LeaseStore (store/leases.hpp): acquire, contention, expiry and takeover, renew, release.
 #include "backends.hpp"
 #include "fixtures.hpp"
 

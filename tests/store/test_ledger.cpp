@@ -1,4 +1,4 @@
-// The budget ledger: order, filters, limits, the newest known balance per key.
+// Role LedgerStore (store/ledger.hpp): order, filters, limits, the newest known balance per key.
 #include "backends.hpp"
 #include "fixtures.hpp"
 

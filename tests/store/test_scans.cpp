@@ -1,4 +1,4 @@
-// Scans, opportunities and the latest-good rule.
+// Role ScanStore (store/scans.hpp): scans, opportunities and the latest-good rule.
 #include <set>
 
 #include "backends.hpp"

@@ -1,4 +1,4 @@
-// Tracked events, pins, sync results and snapshots.
+// Role TrackingStore (store/tracking.hpp): tracked events, pins, sync results and snapshots.
 #include "backends.hpp"
 #include "fixtures.hpp"
 
