@@ -6,6 +6,7 @@
 #include "app.hpp"
 #include "oddsctl/alerts.hpp"
 #include "oddsctl/cache.hpp"
+#include "oddsctl/leases.hpp"
 #include "oddsctl/scan.hpp"
 #include "render.hpp"
 

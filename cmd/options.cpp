@@ -14,6 +14,7 @@
 #include "oddsctl/budget_plan.hpp"
 #include "oddsctl/errors.hpp"
 #include "oddsctl/keys.hpp"
+#include "oddsctl/leases.hpp"
 
 namespace oddsctl {
 

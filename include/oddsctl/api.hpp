@@ -197,4 +197,10 @@ public:
 // checked_base_url accepts (before any request).
 std::unique_ptr<OddsApi> make_http_client(ApiKey key, ClientOptions options);
 
+// Builds the API client of one region; scan and sync give it the region's options.
+using ApiFactory = std::function<std::unique_ptr<OddsApi>(const std::string& region, ClientOptions options)>;
+
+// The default factory: make_http_client with the region's key from env.
+ApiFactory http_api_factory(const EnvLookup& env);
+
 }  // namespace oddsctl

@@ -16,6 +16,9 @@ namespace oddsctl {
 // frees the lease.
 bool lease_owner_gone(const std::string& owner);
 
+// This process as a lease owner and worker: "host:pid".
+std::string default_worker_id();
+
 // acquire_lease; when someone else holds the lease and that holder is gone
 // (lease_owner_gone), Store::acquire_lease_from takes it over at once, logged at info level:
 // "lease scan:au reclaimed from host:1234 (process gone)".

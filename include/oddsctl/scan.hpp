@@ -21,9 +21,6 @@
 
 namespace oddsctl {
 
-// Builds the API client of one region; the scan gives it the region's options.
-using ApiFactory = std::function<std::unique_ptr<OddsApi>(const std::string& region, ClientOptions options)>;
-
 struct ScanOptions : ApiOptions {
   // regions empty: every region with a key (replay: every region folder).
   ArbRules rules;                          // rules.markets are the markets asked for
@@ -77,9 +74,6 @@ std::map<std::string, std::vector<Event>> load_replay(const std::filesystem::pat
 // then the source tree's data/ for a binary run from its build folder.
 std::filesystem::path data_dir();
 
-// The default factory: make_http_client with the region's key from env.
-ApiFactory http_api_factory(const EnvLookup& env);
-
 // The JSON documents of the contract.
 nlohmann::json scan_report_json(const ScanReport& report);
 nlohmann::json region_json(const RegionScan& region);
@@ -96,6 +90,5 @@ void warn_unknown_bookmakers(const std::vector<std::string>& bookmakers, const s
 const char* empty_note(EmptyReason r);
 
 std::string new_scan_id();           // time-ordered, unique across hosts
-std::string default_worker_id();     // host:pid
 
 }  // namespace oddsctl

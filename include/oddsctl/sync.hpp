@@ -21,7 +21,7 @@
 #include "oddsctl/api_options.hpp"
 #include "oddsctl/progress.hpp"
 #include "oddsctl/keys.hpp"
-#include "oddsctl/scan.hpp"
+#include "oddsctl/leases.hpp"
 #include "oddsctl/store.hpp"
 
 namespace oddsctl {

@@ -626,10 +626,4 @@ std::string new_scan_id() {
   return compact.substr(0, 8) + "-" + compact.substr(8) + "-" + suffix;
 }
 
-std::string default_worker_id() {
-  char host[256] = {0};
-  if (::gethostname(host, sizeof host - 1) != 0) std::snprintf(host, sizeof host, "localhost");
-  return std::string(host) + ":" + std::to_string(::getpid());
-}
-
 }  // namespace oddsctl

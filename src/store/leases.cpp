@@ -91,4 +91,10 @@ int release_noted_leases() {
   return released;
 }
 
+std::string default_worker_id() {
+  char host[256] = {0};
+  if (::gethostname(host, sizeof host - 1) != 0) std::snprintf(host, sizeof host, "localhost");
+  return std::string(host) + ":" + std::to_string(::getpid());
+}
+
 }  // namespace oddsctl

@@ -5,7 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "oddsctl/budget.hpp"
-#include "oddsctl/scan.hpp"
+#include "oddsctl/leases.hpp"
 #include "sync/sync_internal.hpp"
 
 namespace oddsctl::sync_detail {
