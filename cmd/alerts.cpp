@@ -125,8 +125,8 @@ void run(App& app, const AlertsFlags& flags) {
     case SinkKind::stdout_lines:
       sink = [lines_on_stdout](const nlohmann::json& payload) -> Delivery {
         if (!lines_on_stdout) return {true, ""};
-        std::cout << payload.dump() << "\n" << std::flush;
-        if (!std::cout) return {false, "stdout: write failed"};
+        say(payload.dump(), "\n");
+        if (!flush_stdout()) return {false, "stdout: write failed"};
         return {true, ""};
       };
       break;

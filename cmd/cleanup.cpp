@@ -1,7 +1,6 @@
 // oddsctl cleanup: the retention policy from flags and config, the store's batched cleanup,
 // the report.
 #include <cstdio>
-#include <iostream>
 
 #include <nlohmann/json.hpp>
 
@@ -36,11 +35,11 @@ void run(App& app) {
     case Format::jsonl: print_jsonl({cleanup_report_json(result)}); break;
     case Format::csv: print_csv({"kind", "region", "rows"}, rows); break;
     case Format::table:
-      std::cout << (dry_run ? "Would remove (dry run, nothing changed):\n" : "Removed:\n");
+      say((dry_run ? "Would remove (dry run, nothing changed):\n" : "Removed:\n"));
       Table{{"KIND", "REGION", "ROWS"}, rows, {false, false, true}}.print(app.color_stdout());
-      std::cout << "Store size: " << human_bytes(result.report.bytes_before) << " before, "
-                << human_bytes(result.report.bytes_after) << " after"
-                << (result.vacuumed ? " (compacted)" : (vacuum ? " (not compacted: dry run)" : "")) << "\n";
+      say("Store size: ", human_bytes(result.report.bytes_before), " before, ",
+          human_bytes(result.report.bytes_after), " after",
+          (result.vacuumed ? " (compacted)" : (vacuum ? " (not compacted: dry run)" : "")), "\n");
   }
 }
 

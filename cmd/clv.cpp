@@ -1,5 +1,4 @@
 // oddsctl clv: closing-line value of stored value bets (and --bets FILE), from the store only.
-#include <iostream>
 
 #include <nlohmann/json.hpp>
 
@@ -33,7 +32,7 @@ std::string pct(const std::optional<double>& v) { return v ? fmt_number(*v, 2, 2
 
 void print_table(const App& app, const ClvReport& r) {
   if (r.bets.empty()) {
-    std::cout << "No bets: no value bets are stored (scan --find value) and no --bets file was given.\n";
+    say("No bets: no value bets are stored (scan --find value) and no --bets file was given.\n");
     return;
   }
   Table t{{"CLV", "EVENT", "STARTS", "MARKET", "OUTCOME", "LINE", "BOOK", "PRICE", "CLOSE", "STATUS"},
@@ -49,15 +48,14 @@ void print_table(const App& app, const ClvReport& r) {
   };
   t.print(app.color_stdout());
   auto line = [](const ClvSummary& s) {
-    std::cout << "  " << s.name << ": " << s.bets << " bets, " << s.with_close << " with a close, mean CLV "
-              << pct(s.mean_clv_pct) << ", beat the close "
-              << (s.beat_close_share ? fmt_number(*s.beat_close_share * 100, 1, 1) + "%" : "-") << "\n";
+    say("  ", s.name, ": ", s.bets, " bets, ", s.with_close, " with a close, mean CLV ", pct(s.mean_clv_pct),
+        ", beat the close ", (s.beat_close_share ? fmt_number(*s.beat_close_share * 100, 1, 1) + "%" : "-"), "\n");
   };
-  std::cout << "\nSummary\n";
+  say("\nSummary\n");
   line(r.overall);
-  std::cout << "By book\n";
+  say("By book\n");
   for (const auto& s : r.by_book) line(s);
-  std::cout << "By sport\n";
+  say("By sport\n");
   for (const auto& s : r.by_sport) line(s);
 }
 

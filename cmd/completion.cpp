@@ -5,12 +5,12 @@
 // drives the real shells).
 #include <algorithm>
 #include <functional>
-#include <iostream>
 #include <sstream>
 
 #include "app.hpp"
 #include "oddsctl/keys.hpp"
 #include "oddsctl/settings.hpp"
+#include "render.hpp"
 
 namespace oddsctl::cli {
 
@@ -444,7 +444,7 @@ void register_completion(CLI::App& root, App& app) {
   CLI::App* root_ptr = &root;
   cmd->callback([&app, root_ptr, shell] {
     app.allow_formats({Format::table}, "completion");
-    std::cout << completion_script(*root_ptr, *shell);
+    print_text(completion_script(*root_ptr, *shell));
   });
 }
 

@@ -117,12 +117,11 @@ void run_show(App& app) {
     }
     case Format::table: break;
   }
-  std::cout << "config file: " << (file.present ? file.path + " (" + file.source + ")" : file.path + " (not present)")
-            << "\n";
-  std::cout << "store:       " << store << "\n\n";
+  say("config file: ", (file.present ? file.path + " (" + file.source + ")" : file.path + " (not present)"), "\n");
+  say("store:       ", store, "\n\n");
   Table t{{"setting", "value", "from"}, table_rows, {false, false, false}};
   t.print(app.color_stdout());
-  std::cout << "\n";
+  say("\n");
   Table k{{"region", "api key"}, {}, {false, false}};
   for (const auto& key : keys) k.rows.push_back({key["region"].get<std::string>(), key["shown"].get<std::string>()});
   k.print(app.color_stdout());
@@ -141,7 +140,7 @@ void run_check(App& app, const std::string& file_arg) {
     for (const auto& p : problems) list.push_back({{"line", p.line}, {"message", p.message}});
     print_json({{"file", path->string()}, {"ok", problems.empty()}, {"problems", list}}, app.stdout_tty());
   } else if (problems.empty()) {
-    std::cout << path->string() << ": ok\n";
+    say(path->string(), ": ok\n");
   }
   if (problems.empty()) return;
   // Every problem on stderr, the way compilers list them; the summary is main's one line.
@@ -194,7 +193,7 @@ void run_path(App& app) {
     print_json({{"path", file.path}, {"present", file.present}, {"source", file.source}}, app.stdout_tty());
     return;
   }
-  std::cout << file.path << (file.present ? "" : " (not present)") << "\n";
+  say(file.path, (file.present ? "" : " (not present)"), "\n");
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app.hpp"
+#include "render.hpp"
 #include "oddsctl/keys.hpp"
 #include "oddsctl/store.hpp"
 #include "oddsctl/text.hpp"
@@ -159,8 +160,7 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     return report_error(app, json_requested, ExitCode::runtime, first_line(e.what()));
   }
-  std::cout.flush();
-  if (!std::cout) return report_error(app, json_requested, ExitCode::runtime, "could not write to stdout");
+  if (!oddsctl::cli::flush_stdout()) return report_error(app, json_requested, ExitCode::runtime, "could not write to stdout");
   // A run that failed without throwing (a region failed, a guard stopped it) still tells a
   // pipeline why; 4 (not fresh) is an answer, not a failure.
   if (json_requested && app.exit_code != ExitCode::ok && app.exit_code != ExitCode::not_fresh) {

@@ -10,6 +10,13 @@
 
 namespace oddsctl::cli {
 
+void print_text(std::string_view text) { std::cout << text; }
+
+bool flush_stdout() {
+  std::cout.flush();
+  return static_cast<bool>(std::cout);
+}
+
 void print_json(const nlohmann::json& doc, bool pretty) {
   // error_handler replace: a bookmaker title with broken UTF-8 must not abort the output.
   std::cout << doc.dump(pretty ? 2 : -1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";

@@ -3,7 +3,9 @@
 
 #include <functional>
 #include <optional>
+#include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -11,6 +13,18 @@
 #include "oddsctl/arbitrage.hpp"
 
 namespace oddsctl::cli {
+
+// Text on stdout: the messages and summaries around tables and documents. The parts are
+// printed as an std::ostream prints them.
+void print_text(std::string_view text);
+template <class... Parts>
+void say(const Parts&... parts) {
+  std::ostringstream text;
+  (text << ... << parts);
+  print_text(text.str());
+}
+// Flushes stdout; false when a write has failed (a closed pipe, a full disk).
+bool flush_stdout();
 
 // One JSON document, pretty when stdout is a TTY, compact otherwise; newline-terminated.
 void print_json(const nlohmann::json& doc, bool pretty);

@@ -56,7 +56,7 @@ void print_report(App& app, const ScanReport& report, bool worker) {
     }
     case Format::csv: print_opportunities_csv(opps); break;
     case Format::table:
-      if (worker) std::cout << "== scan " << report.scan_id << " at " << format_rfc3339(report.started_at) << "\n";
+      if (worker) say("== scan ", report.scan_id, " at ", format_rfc3339(report.started_at), "\n");
       if (opps.empty()) {
         int events = 0, scanned = 0;
         for (const auto& r : report.regions)
@@ -65,16 +65,16 @@ void print_report(App& app, const ScanReport& report, bool worker) {
             ++scanned;
           }
         // Say what happened: "no arbitrage" is only true of regions that were scanned.
-        if (scanned == 0) std::cout << "No region was scanned (see the region lines on stderr).\n";
+        if (scanned == 0) say("No region was scanned (see the region lines on stderr).\n");
         else
-          std::cout << "No arbitrage found (" << events << (events == 1 ? " event" : " events") << " in " << scanned
-                    << (scanned == 1 ? " region" : " regions") << ").\n";
+          say("No arbitrage found (", events, (events == 1 ? " event" : " events"), " in ", scanned,
+              (scanned == 1 ? " region" : " regions"), ").\n");
       } else {
         print_opportunities_table(opps);
       }
       break;
   }
-  std::cout.flush();
+  flush_stdout();
   // --json keeps stderr for the error object (main writes it from app.failure) and the logs:
   // each failed region is logged there at warning level.
   if (!app.json()) print_region_summary(report, app.quiet, app.color_stderr());

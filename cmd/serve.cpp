@@ -60,11 +60,11 @@ void run(App& app) {
   auto server = serve::start_server(std::move(o));
   const std::string url = "http://" + server->address();
   if (app.json()) {
-    std::cout << nlohmann::json{{"listening", server->address()}, {"url", url}, {"triggers", triggers}}.dump() << "\n";
+    say(nlohmann::json{{"listening", server->address()}, {"url", url}, {"triggers", triggers}}.dump(), "\n");
   } else {
-    std::cout << "listening on " << url << (triggers ? " (scan and sync triggers enabled)" : "") << "\n";
+    say("listening on ", url, (triggers ? " (scan and sync triggers enabled)" : ""), "\n");
   }
-  std::cout.flush();
+  flush_stdout();
   while (!stop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   if (!app.quiet) std::cerr << "oddsctl: serve: stopping (requests in flight get " << format_duration(grace) << ")\n";
   server->stop();  // past the grace period the signal handler's watchdog exits anyway

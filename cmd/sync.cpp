@@ -87,17 +87,17 @@ void print_report(App& app, const SyncReport& r) {
     case Format::csv: print_csv(k_counts_header, rows); break;
     case Format::table: {
       if (r.discovery.ran)
-        std::cout << "Discovered " << plural(r.discovery.events, "event", "events") << " in "
-                  << plural(r.discovery.sports, "sport", "sports") << " ("
-                  << (r.discovery.regions.empty() ? std::string("no region") : [&] {
+        say("Discovered ", plural(r.discovery.events, "event", "events"), " in ",
+            plural(r.discovery.sports, "sport", "sports"), " (",
+            (r.discovery.regions.empty() ? std::string("no region") : [&] {
                        std::string s;
                        for (const auto& x : r.discovery.regions) s += (s.empty() ? "" : ",") + x;
                        return s;
-                     }())
-                  << ").\n";
+                     }()),
+            ").\n");
       if (r.tier == "none") break;
       if (r.totals.selected == 0) {
-        std::cout << "Nothing due (" << r.tier << ").\n";
+        say("Nothing due (", r.tier, ").\n");
         break;
       }
       Table t;
@@ -109,8 +109,7 @@ void print_report(App& app, const SyncReport& r) {
       t.rows = rows;
       t.numeric = {false, true, true, true, true, true, true, true, true, true, true};
       t.print(app.color_stdout());
-      std::cout << "requests " << r.requests << ", credits " << r.totals.credits_used << ", " << r.duration_ms
-                << " ms\n";
+      say("requests ", r.requests, ", credits ", r.totals.credits_used, ", ", r.duration_ms, " ms\n");
       break;
     }
   }
@@ -164,7 +163,7 @@ void run(App& app) {
       [&]() -> CycleResult {
         SyncReport report = run_sync(options, *store, factory, app.settings.env());
         print_report(app, report);
-        std::cout.flush();
+        flush_stdout();
         CycleResult r{report.exit_code(), std::nullopt};
         r.all_skipped = report.all_leases_held;
         if (!report.failures.empty()) r.error = report.failures.front().event_id + ": " + report.failures.front().error;
@@ -253,7 +252,8 @@ void run_list(App& app, const ListArgs& a) {
   }
   if (app.format() == Format::csv) return print_csv(header, table);
   if (table.empty()) {
-    std::cout << "No tracked events" << (a.tier || a.region || a.sport || a.due ? " match." : " (run oddsctl sync --discover).") << "\n";
+    say("No tracked events",
+        (a.tier || a.region || a.sport || a.due ? " match." : " (run oddsctl sync --discover)."), "\n");
     return;
   }
   Table t{header, table, {false, false, false, false, false, false, false, false, true}};
