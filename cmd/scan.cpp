@@ -9,6 +9,7 @@
 #include "oddsctl/worker.hpp"
 #include "progress.hpp"
 #include "render.hpp"
+#include "worker_mode.hpp"
 
 namespace oddsctl::cli {
 
@@ -111,17 +112,14 @@ void run(App& app) {
     return;
   }
 
-  WorkerOptions w = worker_options_from_settings(app.settings, *every, options.worker, "scan");
+  WorkerMode mode = start_worker_mode(app, *every, options.worker, "scan");
   if (options.source == ScanSource::live) {  // once, before the first cycle (a warning: -q drops it)
     const RefreshIntervals refresh = refresh_intervals_from_settings(app.settings);
     const Millis interval = refresh_for(refresh, options.markets, options.bookmakers, options.rules.include_live);
     if (auto note = polling_warning("scan", *every, interval, refresh)) spdlog::warn("{}", *note);
   }
-  const std::atomic<bool>& stop = install_stop_signals(w.grace);
-  options.stop = &stop;
-  app.exit_code = run_worker(
-      w, store.get(), stop,
-      [&]() -> CycleResult {
+  options.stop = mode.stop;
+  app.exit_code = run_worker_mode(app, mode, store.get(), [&]() -> CycleResult {
         ScanReport report = run_scan(options, store.get(), factory, app.settings.env());
         print_report(app, report, true);
         CycleResult r{report.exit_code(), std::nullopt};
@@ -131,10 +129,7 @@ void run(App& app) {
         for (const auto& region : report.regions)
           if (region.error && region.status != RegionStatus::skipped && !r.error) r.error = region.error;
         return r;
-      },
-      [&app](const std::string& note) {
-        if (!app.quiet) std::cerr << "oddsctl: " << note << "\n";
-      });
+  });
 }
 
 }  // namespace
@@ -174,10 +169,7 @@ void register_scan(CLI::App& root, App& app) {
   setting_option(cmd, app, "scan.wait_lock");
   setting_flag(cmd, app, "scan.from_store");
   setting_option(cmd, app, "scan.every");
-  setting_option(cmd, app, "worker.grace");
-  setting_option(cmd, app, "worker.health_file");
-  setting_option(cmd, app, "worker.max_cycles");
-  setting_option(cmd, app, "worker.listen");
+  add_worker_options(cmd, app, true);
   cmd->callback([&app] { run(app); });
 }
 

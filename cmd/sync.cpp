@@ -10,6 +10,7 @@
 #include "oddsctl/worker.hpp"
 #include "progress.hpp"
 #include "render.hpp"
+#include "worker_mode.hpp"
 
 namespace oddsctl::cli {
 
@@ -155,12 +156,9 @@ void run(App& app) {
     return;
   }
   // Worker mode: the same run on a fixed schedule (see oddsctl/worker.hpp).
-  WorkerOptions w = worker_options_from_settings(app.settings, *every, options.worker, "sync");
-  const std::atomic<bool>& stop = install_stop_signals(w.grace);
-  options.stop = &stop;
-  app.exit_code = run_worker(
-      w, store.get(), stop,
-      [&]() -> CycleResult {
+  WorkerMode mode = start_worker_mode(app, *every, options.worker, "sync");
+  options.stop = mode.stop;
+  app.exit_code = run_worker_mode(app, mode, store.get(), [&]() -> CycleResult {
         SyncReport report = run_sync(options, *store, factory, app.settings.env());
         print_report(app, report);
         flush_stdout();
@@ -168,10 +166,7 @@ void run(App& app) {
         r.all_skipped = report.all_leases_held;
         if (!report.failures.empty()) r.error = report.failures.front().event_id + ": " + report.failures.front().error;
         return r;
-      },
-      [&app](const std::string& note) {
-        if (!app.quiet) std::cerr << "oddsctl: " << note << "\n";
-      });
+  });
 }
 
 Tier parse_tier(const std::string& text, bool allow_auto = false) {
@@ -272,9 +267,7 @@ void register_sync(CLI::App& root, App& app) {
   setting_flag(cmd, app, "sync.discover");
   setting_option(cmd, app, "sync.batch_size");
   setting_option(cmd, app, "sync.every");
-  setting_option(cmd, app, "worker.grace");
-  setting_option(cmd, app, "worker.health_file");
-  setting_option(cmd, app, "worker.max_cycles");
+  add_worker_options(cmd, app, false);
   cmd->footer("Exit codes: 0 ok (also when the deadline left work for the next run), 1 nothing could be synced,\n"
               "2 usage, 3 some events failed (the rest is stored), 5 a budget guard stopped the run.");
 

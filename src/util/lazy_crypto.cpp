@@ -9,53 +9,21 @@
 
 #include "util/lazy_lib.hpp"
 
-namespace {
-
-template <class F>
-F crypto_fn(const char* name) {
-  return oddsctl::lazy_lib::function<F>(ODDSCTL_LAZY_CRYPTO, name);
-}
-
-}  // namespace
-
 extern "C" {
 
-const EVP_MD* EVP_sha256(void) {
-  static const auto fn = crypto_fn<const EVP_MD* (*)()>("EVP_sha256");
-  return fn();
-}
-
-int EVP_Digest(const void* data, size_t count, unsigned char* md, unsigned int* size, const EVP_MD* type,
-               ENGINE* impl) {
-  static const auto fn =
-      crypto_fn<int (*)(const void*, size_t, unsigned char*, unsigned int*, const EVP_MD*, ENGINE*)>("EVP_Digest");
-  return fn(data, count, md, size, type, impl);
-}
-
-EVP_MD_CTX* EVP_MD_CTX_new(void) {
-  static const auto fn = crypto_fn<EVP_MD_CTX* (*)()>("EVP_MD_CTX_new");
-  return fn();
-}
-
-void EVP_MD_CTX_free(EVP_MD_CTX* ctx) {
-  static const auto fn = crypto_fn<void (*)(EVP_MD_CTX*)>("EVP_MD_CTX_free");
-  fn(ctx);
-}
-
-int EVP_DigestInit_ex(EVP_MD_CTX* ctx, const EVP_MD* type, ENGINE* impl) {
-  static const auto fn = crypto_fn<int (*)(EVP_MD_CTX*, const EVP_MD*, ENGINE*)>("EVP_DigestInit_ex");
-  return fn(ctx, type, impl);
-}
-
-int EVP_DigestUpdate(EVP_MD_CTX* ctx, const void* data, size_t count) {
-  static const auto fn = crypto_fn<int (*)(EVP_MD_CTX*, const void*, size_t)>("EVP_DigestUpdate");
-  return fn(ctx, data, count);
-}
-
-int EVP_DigestFinal_ex(EVP_MD_CTX* ctx, unsigned char* md, unsigned int* size) {
-  static const auto fn = crypto_fn<int (*)(EVP_MD_CTX*, unsigned char*, unsigned int*)>("EVP_DigestFinal_ex");
-  return fn(ctx, md, size);
-}
+ODDSCTL_LAZY_FORWARD(ODDSCTL_LAZY_CRYPTO, const EVP_MD*, EVP_sha256, (void), ())
+ODDSCTL_LAZY_FORWARD(ODDSCTL_LAZY_CRYPTO, int, EVP_Digest,
+                     (const void* data, size_t count, unsigned char* md, unsigned int* size, const EVP_MD* type,
+                      ENGINE* impl),
+                     (data, count, md, size, type, impl))
+ODDSCTL_LAZY_FORWARD(ODDSCTL_LAZY_CRYPTO, EVP_MD_CTX*, EVP_MD_CTX_new, (void), ())
+ODDSCTL_LAZY_FORWARD(ODDSCTL_LAZY_CRYPTO, void, EVP_MD_CTX_free, (EVP_MD_CTX * ctx), (ctx))
+ODDSCTL_LAZY_FORWARD(ODDSCTL_LAZY_CRYPTO, int, EVP_DigestInit_ex, (EVP_MD_CTX * ctx, const EVP_MD* type, ENGINE* impl),
+                     (ctx, type, impl))
+ODDSCTL_LAZY_FORWARD(ODDSCTL_LAZY_CRYPTO, int, EVP_DigestUpdate, (EVP_MD_CTX * ctx, const void* data, size_t count),
+                     (ctx, data, count))
+ODDSCTL_LAZY_FORWARD(ODDSCTL_LAZY_CRYPTO, int, EVP_DigestFinal_ex,
+                     (EVP_MD_CTX * ctx, unsigned char* md, unsigned int* size), (ctx, md, size))
 
 }  // extern "C"
 

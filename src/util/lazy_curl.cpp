@@ -24,15 +24,9 @@ F curl_fn(const char* name) {
 
 extern "C" {
 
-CURLcode curl_global_init(long flags) {
-  static const auto fn = curl_fn<CURLcode (*)(long)>("curl_global_init");
-  return fn(flags);
-}
+ODDSCTL_LAZY_FORWARD(ODDSCTL_LAZY_CURL, CURLcode, curl_global_init, (long flags), (flags))
 
-CURL* curl_easy_init(void) {
-  static const auto fn = curl_fn<CURL* (*)()>("curl_easy_init");
-  return fn();
-}
+ODDSCTL_LAZY_FORWARD(ODDSCTL_LAZY_CURL, CURL*, curl_easy_init, (void), ())
 
 // The one argument's type follows from the option's number, as curl itself reads it.
 CURLcode curl_easy_setopt(CURL* curl, CURLoption option, ...) {
@@ -62,35 +56,17 @@ CURLcode curl_easy_getinfo(CURL* curl, CURLINFO info, ...) {
   return fn(curl, info, out);
 }
 
-CURLcode curl_easy_perform(CURL* curl) {
-  static const auto fn = curl_fn<CURLcode (*)(CURL*)>("curl_easy_perform");
-  return fn(curl);
-}
+ODDSCTL_LAZY_FORWARD(ODDSCTL_LAZY_CURL, CURLcode, curl_easy_perform, (CURL* curl), (curl))
 
-void curl_easy_reset(CURL* curl) {
-  static const auto fn = curl_fn<void (*)(CURL*)>("curl_easy_reset");
-  fn(curl);
-}
+ODDSCTL_LAZY_FORWARD(ODDSCTL_LAZY_CURL, void, curl_easy_reset, (CURL* curl), (curl))
 
-void curl_easy_cleanup(CURL* curl) {
-  static const auto fn = curl_fn<void (*)(CURL*)>("curl_easy_cleanup");
-  fn(curl);
-}
+ODDSCTL_LAZY_FORWARD(ODDSCTL_LAZY_CURL, void, curl_easy_cleanup, (CURL* curl), (curl))
 
-const char* curl_easy_strerror(CURLcode code) {
-  static const auto fn = curl_fn<const char* (*)(CURLcode)>("curl_easy_strerror");
-  return fn(code);
-}
+ODDSCTL_LAZY_FORWARD(ODDSCTL_LAZY_CURL, const char*, curl_easy_strerror, (CURLcode code), (code))
 
-curl_slist* curl_slist_append(curl_slist* list, const char* text) {
-  static const auto fn = curl_fn<curl_slist* (*)(curl_slist*, const char*)>("curl_slist_append");
-  return fn(list, text);
-}
+ODDSCTL_LAZY_FORWARD(ODDSCTL_LAZY_CURL, curl_slist*, curl_slist_append, (curl_slist* list, const char* text), (list, text))
 
-void curl_slist_free_all(curl_slist* list) {
-  static const auto fn = curl_fn<void (*)(curl_slist*)>("curl_slist_free_all");
-  fn(list);
-}
+ODDSCTL_LAZY_FORWARD(ODDSCTL_LAZY_CURL, void, curl_slist_free_all, (curl_slist* list), (list))
 
 }  // extern "C"
 
