@@ -352,6 +352,18 @@ class DocsTest(unittest.TestCase):
         proc = subprocess.run([os.path.join(prefix, "bin", "oddsctl"), "scan", "--demo", "--no-store", "--json"],
                               capture_output=True, text=True, env=env, timeout=60)
         self.assertEqual(proc.returncode, 0, proc.stderr)
+        # Relocatable: no path of the source tree is compiled in, and the installed tree
+        # still works once moved elsewhere (its data and modules found from the binary).
+        with open(os.path.join(prefix, "bin", "oddsctl"), "rb") as f:
+            binary = f.read()
+        self.assertNotIn(os.path.abspath(SOURCE_DIR).encode() + b"/data", binary)
+        moved = prefix + "-moved"
+        os.rename(prefix, moved)
+        self.addCleanup(shutil.rmtree, moved, True)
+        proc = subprocess.run([os.path.join(moved, "bin", "oddsctl"), "scan", "--demo", "--no-store", "--json"],
+                              capture_output=True, text=True, env=env, timeout=60)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertTrue(json.loads(proc.stdout)["opportunities"], "the moved install found no demo data")
 
 
 if __name__ == "__main__":

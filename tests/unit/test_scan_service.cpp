@@ -15,6 +15,7 @@
 
 #include "fake_api_process.hpp"
 #include "oddsctl/errors.hpp"
+#include "oddsctl/leases.hpp"
 #include "oddsctl/scan.hpp"
 #include "test_cache_util.hpp"
 #include "test_util.hpp"
