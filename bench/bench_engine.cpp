@@ -101,10 +101,10 @@ int main() {
   const double baseline_s = seconds_since(t0);
   const double baseline_cpu = cpu_seconds() - c0;
 
-  std::printf("bench_engine: %.1f MB in %zu responses, %zu events, %zu opportunities (%zu events via baseline)\n",
-              mb, bodies.size(), events, opportunities, nodes);
-  std::printf("  parse+scan           %6.3f s wall %6.3f s cpu %7.1f MB/s   (target: under 1 s for 20 MB)\n",
-              engine_s, engine_cpu, mb / engine_cpu);
+  std::printf("bench_engine: %.1f MB in %zu responses, %zu events, %zu opportunities (%zu events via baseline)\n", mb,
+              bodies.size(), events, opportunities, nodes);
+  std::printf("  parse+scan           %6.3f s wall %6.3f s cpu %7.1f MB/s   (target: under 1 s for 20 MB)\n", engine_s,
+              engine_cpu, mb / engine_cpu);
   std::printf("  baseline json::parse %6.3f s wall %6.3f s cpu %7.1f MB/s\n", baseline_s, baseline_cpu,
               mb / baseline_cpu);
   std::printf("  ratio parse+scan / baseline (cpu): %.2f\n", engine_cpu / baseline_cpu);

@@ -165,8 +165,8 @@ SizeResult measure(std::size_t target_mb, const std::string& oddsctl, const std:
   }
   r.inproc_mb_s = r.mb / best;
 
-  const std::vector<std::string> tail = {"scan", "--from-file", dir.string(), "--regions", "us",
-                                         "--no-store", "--json", "--quiet"};
+  const std::vector<std::string> tail = {"scan", "--from-file", dir.string(), "--regions",
+                                         "us",   "--no-store",  "--json",     "--quiet"};
   std::vector<std::string> args = {oddsctl};
   args.insert(args.end(), tail.begin(), tail.end());
   ChildRun file = best_child(args);
@@ -232,8 +232,8 @@ int main(int argc, char** argv) {
   for (const auto& r : results) {
     const double ratio = r.inproc_mb_s / r.file_mb_s;
     const double today = r.baseline_mb_s > 0 ? r.baseline_mb_s : k_recorded_today_mb_s;
-    std::printf("  %.0f MB input: in-process %.1f MB/s, --from-file %.1f MB/s (%.2f s wall), %zu opportunities\n",
-                r.mb, r.inproc_mb_s, r.file_mb_s, r.file_wall_s, r.opportunities);
+    std::printf("  %.0f MB input: in-process %.1f MB/s, --from-file %.1f MB/s (%.2f s wall), %zu opportunities\n", r.mb,
+                r.inproc_mb_s, r.file_mb_s, r.file_wall_s, r.opportunities);
     std::printf("    --from-file / in-process: %.2fx time (goal <= 1.2x) %s\n", ratio, verdict(ratio <= 1.2));
     std::printf("    speed-up vs today: %.1fx %s (goal >= 4x) %s\n", r.file_mb_s / today,
                 r.baseline_mb_s > 0 ? "the --baseline binary, same input, this run"

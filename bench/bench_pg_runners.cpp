@@ -112,9 +112,7 @@ struct Figures {
   }
 };
 
-double ms_since(Steady::time_point t) {
-  return std::chrono::duration<double, std::milli>(Steady::now() - t).count();
-}
+double ms_since(Steady::time_point t) { return std::chrono::duration<double, std::milli>(Steady::now() - t).count(); }
 
 double pct(std::vector<double> v, double p) {
   if (v.empty()) return 0;

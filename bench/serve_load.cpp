@@ -62,7 +62,8 @@ int exchange(int fd, const std::string& request, std::string& buf, bool& closed)
   std::string head = buf.substr(0, header_end);
   for (auto& c : head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   std::size_t length = 0;
-  if (auto p = head.find("content-length:"); p != std::string::npos) length = std::strtoul(head.c_str() + p + 15, nullptr, 10);
+  if (auto p = head.find("content-length:"); p != std::string::npos)
+    length = std::strtoul(head.c_str() + p + 15, nullptr, 10);
   closed = head.find("connection: close") != std::string::npos;
   while (buf.size() < header_end + 4 + length) {
     ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
@@ -160,10 +161,12 @@ int main(int argc, char** argv) {
   }
   std::string status_text;
   for (auto& [k, v] : statuses)
-    status_text += (status_text.empty() ? "" : ", ") + std::string("\"") + std::to_string(k) + "\": " + std::to_string(v);
-  std::printf("{\"clients\": %d, \"seconds\": %.2f, \"requests\": %zu, \"errors\": %ld, \"error_kinds\": {%s}, "
-              "\"statuses\": {%s}, \"rps\": %.1f, \"p50_ms\": %.3f, \"p99_ms\": %.3f, \"max_ms\": %.3f}\n",
-              clients, elapsed, latencies.size(), error_count, error_text.c_str(), status_text.c_str(),
-              static_cast<double>(latencies.size()) / elapsed, pct(50), pct(99), latencies.empty() ? 0.0 : latencies.back());
+    status_text +=
+        (status_text.empty() ? "" : ", ") + std::string("\"") + std::to_string(k) + "\": " + std::to_string(v);
+  std::printf(
+      "{\"clients\": %d, \"seconds\": %.2f, \"requests\": %zu, \"errors\": %ld, \"error_kinds\": {%s}, "
+      "\"statuses\": {%s}, \"rps\": %.1f, \"p50_ms\": %.3f, \"p99_ms\": %.3f, \"max_ms\": %.3f}\n",
+      clients, elapsed, latencies.size(), error_count, error_text.c_str(), status_text.c_str(),
+      static_cast<double>(latencies.size()) / elapsed, pct(50), pct(99), latencies.empty() ? 0.0 : latencies.back());
   return error_count == 0 ? 0 : 1;
 }

@@ -107,8 +107,9 @@ void run(App& app, const AlertsFlags& flags) {
   if (auto hook = app.settings.resolve("alerts.webhook")) {
     std::string problem = webhook_problem(hook->value);
     if (!problem.empty())
-      throw UsageError((hook->source == SettingSource::flag ? std::string("--webhook")
-                                                            : "alerts.webhook (" + std::string(to_string(hook->source)) + ")") +
+      throw UsageError((hook->source == SettingSource::flag
+                            ? std::string("--webhook")
+                            : "alerts.webhook (" + std::string(to_string(hook->source)) + ")") +
                        ": " + problem);
   }
   auto store = app.open_store();

@@ -22,9 +22,8 @@ namespace {
 class JsonMessage : public spdlog::custom_flag_formatter {
 public:
   void format(const spdlog::details::log_msg& msg, const std::tm&, spdlog::memory_buf_t& dest) override {
-    std::string text =
-        nlohmann::json(std::string(msg.payload.data(), msg.payload.size()))
-            .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    std::string text = nlohmann::json(std::string(msg.payload.data(), msg.payload.size()))
+                           .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     dest.append(text.data(), text.data() + text.size());
   }
   std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<JsonMessage>(); }
@@ -204,7 +203,8 @@ CLI::Option* setting_option(CLI::App* cmd, App& app, const std::string& key, con
 CLI::Option* setting_flag(CLI::App* cmd, App& app, const std::string& key, const std::string& help) {
   const SettingSpec& spec = spec_of(key);
   Settings* settings = &app.settings;
-  return remember(cmd->add_flag_callback(spec.flag, [settings, key] { settings->set_flag(key, "true"); }, help_text(spec, help)),
+  return remember(cmd->add_flag_callback(
+                      spec.flag, [settings, key] { settings->set_flag(key, "true"); }, help_text(spec, help)),
                   spec);
 }
 
@@ -223,7 +223,8 @@ namespace {
 class HelpFormatter : public CLI::Formatter {
 public:
   std::string make_help(const CLI::App* app, std::string name, CLI::AppFormatMode mode) const override {
-    if (mode == CLI::AppFormatMode::Sub || app->get_parent() == nullptr) return CLI::Formatter::make_help(app, name, mode);
+    if (mode == CLI::AppFormatMode::Sub || app->get_parent() == nullptr)
+      return CLI::Formatter::make_help(app, name, mode);
     std::stringstream out;
     out << make_description(app) << make_usage(app, name) << make_positionals(app) << make_groups(app, mode);
     std::vector<const CLI::Option*> inherited;
@@ -249,8 +250,9 @@ std::shared_ptr<CLI::FormatterBase> help_formatter() {
 }
 
 void add_api_options(CLI::App* cmd, App& app) {
-  for (const char* key : {"api.regions", "api.sports", "api.markets", "api.bookmakers", "api.concurrency", "api.timeout",
-                          "api.connect_timeout", "api.retries", "api.deadline", "budget.reserve", "budget.max_credits"})
+  for (const char* key :
+       {"api.regions", "api.sports", "api.markets", "api.bookmakers", "api.concurrency", "api.timeout",
+        "api.connect_timeout", "api.retries", "api.deadline", "budget.reserve", "budget.max_credits"})
     setting_option(cmd, app, key);
 }
 

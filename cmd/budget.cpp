@@ -50,10 +50,10 @@ void print_status_table(const App& app, const BudgetStatus& status) {
     print_lines({"No credits recorded yet: the ledger is empty and no ODDS_API_KEY* is set."});
     return;
   }
-  Table t{{"KEY", "REGION", "REMAINING", "USED", "REPORTED", "SPENT_1H", "SPENT_24H", "SPENT_30D", "BURN/DAY",
-           "RUNS_OUT"},
-          {},
-          {false, false, true, true, false, true, true, true, true, false}};
+  Table t{
+      {"KEY", "REGION", "REMAINING", "USED", "REPORTED", "SPENT_1H", "SPENT_24H", "SPENT_30D", "BURN/DAY", "RUNS_OUT"},
+      {},
+      {false, false, true, true, false, true, true, true, true, false}};
   std::map<std::string, std::int64_t> by_command, by_sport;
   std::int64_t unknown = 0, estimated = 0;
   for (const auto& k : status.keys) {
@@ -88,8 +88,8 @@ void run_status(App& app) {
       break;
     }
     case Format::csv: {
-      const std::vector<std::string> fields = {"key",       "region",    "remaining", "used",         "reported_at",
-                                               "spent_1h",  "spent_24h", "spent_30d", "burn_per_day", "runs_out_at"};
+      const std::vector<std::string> fields = {"key",      "region",    "remaining", "used",         "reported_at",
+                                               "spent_1h", "spent_24h", "spent_30d", "burn_per_day", "runs_out_at"};
       std::vector<std::vector<std::string>> rows;
       for (const auto& k : status.keys) {
         auto j = key_json(k);
@@ -121,17 +121,21 @@ void run_check(App& app) {
     result.reason = "no key known for region " + joined(regions) + ": nothing in the ledger and no key set";
   const char* outcome = result.outcome == CheckResult::Outcome::ok    ? "ok"
                         : result.outcome == CheckResult::Outcome::low ? "low"
-                                                                       : "unknown";
+                                                                      : "unknown";
   if (app.format() == Format::json || app.format() == Format::jsonl) {
-    nlohmann::json doc = {{"ok", result.outcome == CheckResult::Outcome::ok}, {"outcome", outcome},
-                          {"min_remaining", *min}, {"reason", result.reason}, {"keys", nlohmann::json::array()}};
+    nlohmann::json doc = {{"ok", result.outcome == CheckResult::Outcome::ok},
+                          {"outcome", outcome},
+                          {"min_remaining", *min},
+                          {"reason", result.reason},
+                          {"keys", nlohmann::json::array()}};
     for (const auto& k : keys) doc["keys"].push_back(key_json(k));
     if (app.format() == Format::json) print_json(doc, app.stdout_tty());
     else print_jsonl({doc});
   } else if (result.outcome == CheckResult::Outcome::ok) {
     std::string line = "ok: " + result.reason + " (";
     for (std::size_t i = 0; i < keys.size(); ++i)
-      line += (i ? ", " : "") + keys[i].key_hint + " " + joined(keys[i].regions) + ": " + std::to_string(*keys[i].remaining);
+      line += (i ? ", " : "") + keys[i].key_hint + " " + joined(keys[i].regions) + ": " +
+              std::to_string(*keys[i].remaining);
     print_lines({line + ")"});
   }
   if (result.outcome == CheckResult::Outcome::low) throw BudgetError("budget check: " + result.reason);
@@ -155,7 +159,9 @@ void print_plan_table(const App& app, const PlanReport& rep) {
     out.push_back("Keys: one per region, so each key is billed 1/" + std::to_string(s.regions) + " of the total.");
   out.push_back("");
   print_lines(out);
-  Table t{{"RUN", "EVERY", "PER_RUN", "RUNS/DAY", "PER_DAY", "PER_MONTH", "PLAN"}, {}, {false, false, true, true, true, true, false}};
+  Table t{{"RUN", "EVERY", "PER_RUN", "RUNS/DAY", "PER_DAY", "PER_MONTH", "PLAN"},
+          {},
+          {false, false, true, true, true, true, false}};
   if (per_region) {
     t.header.insert(t.header.end() - 1, "PER_KEY_MONTH");
     t.numeric.insert(t.numeric.end() - 1, true);
@@ -195,13 +201,12 @@ void print_plan_table(const App& app, const PlanReport& rep) {
               std::to_string(rep.target_scan_billed) + " + sync " + std::to_string(rep.sync_billed) + " = " +
               std::to_string(rep.target_scan_billed + rep.sync_billed) + unit + ").";
     else if (rep.shortest)
-      line += "scan every " + format_duration(*rep.shortest) + " or less often (" + std::to_string(rep.target_scan_billed) +
-              unit + ").";
+      line += "scan every " + format_duration(*rep.shortest) + " or less often (" +
+              std::to_string(rep.target_scan_billed) + unit + ").";
     else if (rep.sync_billed >= target.credits)
       line += "too small: sync alone costs " + std::to_string(rep.sync_billed) + unit +
               " (raise tiers.*.max_age, or --no-sync to plan the scan alone).";
-    else
-      line += "too small: one run costs " + std::to_string(rep.billed(credits_per_run(s))) + " credits.";
+    else line += "too small: one run costs " + std::to_string(rep.billed(credits_per_run(s))) + " credits.";
     out.push_back("");
     out.push_back(line);
   }
@@ -229,7 +234,8 @@ void register_budget(CLI::App& root, App& app) {
   setting_option(cmd, app, "budget.as_of");
   setting_option(cmd, app, "budget.plans_file");
 
-  CLI::App* plan = cmd->add_subcommand("plan", "Forecast a schedule's credits per run, day and 30-day month; pick a plan");
+  CLI::App* plan =
+      cmd->add_subcommand("plan", "Forecast a schedule's credits per run, day and 30-day month; pick a plan");
   setting_option(plan, app, "plan.interval");
   setting_option(plan, app, "plan.regions");
   setting_option(plan, app, "plan.markets");

@@ -129,8 +129,9 @@ void run_list(App& app) {
   q.source = filter_source(app);
   std::vector<json> rows;
   for (const auto& scan : store->list_scans(q)) rows.push_back(scan_row_json(scan));
-  const std::vector<std::string> header = {"scanned_at", "region", "status", "duration_ms", "opportunities",
-                                           "credits_used", "scan_id", "source", "command", "scanned_by", "error"};
+  const std::vector<std::string> header = {"scanned_at",    "region",       "status",  "duration_ms",
+                                           "opportunities", "credits_used", "scan_id", "source",
+                                           "command",       "scanned_by",   "error"};
   std::vector<std::vector<std::string>> cells;
   for (const auto& r : rows) {
     std::vector<std::string> line;
@@ -163,9 +164,9 @@ void run_stats(App& app) {
   const auto region = one_region(app, *store);
   json doc = cache_stats_json(
       cache_stats(*store, now_utc(), region, *scan_source_from_string(app.settings.get_or("read.source", "live"))));
-  const std::vector<std::string> header = {"region", "scans", "success_rate", "last_success", "age_s",
-                                           "latency_last_ms", "latency_p50_ms", "latency_p95_ms",
-                                           "credits_per_scan", "last_failure", "last_error"};
+  const std::vector<std::string> header = {
+      "region",         "scans",          "success_rate",     "last_success", "age_s",     "latency_last_ms",
+      "latency_p50_ms", "latency_p95_ms", "credits_per_scan", "last_failure", "last_error"};
   std::vector<std::vector<std::string>> cells;
   for (const auto& r : doc["regions"]) {
     cells.push_back({r["region"], std::to_string(r["scans"].get<std::int64_t>()),
@@ -297,7 +298,8 @@ void register_cache(CLI::App& root, App& app) {
   setting_option(list, app, "cache.limit");
   list->callback([&app] { run_list(app); });
 
-  CLI::App* stats = cache->add_subcommand("stats", "Per region: last success and failure, latency, success rate, credits");
+  CLI::App* stats =
+      cache->add_subcommand("stats", "Per region: last success and failure, latency, success rate, credits");
   setting_option(stats, app, "cache.region", "only this region");
   setting_option(stats, app, "read.source", "count scans of this source");
   stats->callback([&app] { run_stats(app); });
@@ -311,7 +313,8 @@ void register_cache(CLI::App& root, App& app) {
   setting_option(show, app, "cache.scan_id")->required();
   show->callback([&app] { run_show(app, app.settings.get_or("cache.scan_id", "")); });
 
-  CLI::App* exp = cache->add_subcommand("export", "Stored scans as JSON lines (one scan --json document per region scan)");
+  CLI::App* exp =
+      cache->add_subcommand("export", "Stored scans as JSON lines (one scan --json document per region scan)");
   setting_option(exp, app, "cache.since");
   setting_option(exp, app, "cache.region", "only this region");
   setting_option(exp, app, "read.source", "only scans of this source (default: every source)");

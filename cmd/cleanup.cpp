@@ -37,9 +37,8 @@ void run(App& app) {
     case Format::table:
       say((dry_run ? "Would remove (dry run, nothing changed):\n" : "Removed:\n"));
       Table{{"KIND", "REGION", "ROWS"}, rows, {false, false, true}}.print(app.color_stdout());
-      say("Store size: ", human_bytes(result.report.bytes_before), " before, ",
-          human_bytes(result.report.bytes_after), " after",
-          (result.vacuumed ? " (compacted)" : (vacuum ? " (not compacted: dry run)" : "")), "\n");
+      say("Store size: ", human_bytes(result.report.bytes_before), " before, ", human_bytes(result.report.bytes_after),
+          " after", (result.vacuumed ? " (compacted)" : (vacuum ? " (not compacted: dry run)" : "")), "\n");
   }
 }
 

@@ -197,7 +197,9 @@ std::string gen_bash(const Cmd& root) {
          "      --*=*) ;;\n"
          "      -*) if _oddsctl_takes_value \"$w\"; then ((i++)); fi ;;\n"
          "      *) case \"${path:+$path }$w\" in\n"
-         "           " << join(paths, "|") << ") path=\"${path:+$path }$w\" ;;\n"
+         "           "
+      << join(paths, "|")
+      << ") path=\"${path:+$path }$w\" ;;\n"
          "         esac ;;\n"
          "    esac\n"
          "  done\n";
@@ -308,14 +310,16 @@ std::string gen_zsh(const Cmd& root) {
       for (auto& s : zsh_positionals(c.positionals)) args.push_back(s);
     out << zsh_func(c) << "() {\n  local curcontext=\"$curcontext\" state line ret=1\n  typeset -A opt_args\n";
     if (!c.subcommands.empty()) {
-      out << "  _arguments -C -s \\\n    " << join(args, " \\\n    ") << " \\\n    '1: :->cmd' '*:: :->args' && ret=0\n";
+      out << "  _arguments -C -s \\\n    " << join(args, " \\\n    ")
+          << " \\\n    '1: :->cmd' '*:: :->args' && ret=0\n";
       out << "  case $state in\n    cmd)\n      local -a cmds\n      cmds=(\n";
       for (const auto& s : c.subcommands) {
         std::string help;
         for (char ch : s.help) help += ch == ':' ? std::string("\\:") : std::string(1, ch);
         out << "        " << zq(s.path.back() + ":" + help) << "\n";
       }
-      out << "      )\n      _describe -t commands 'oddsctl command' cmds && ret=0 ;;\n    args)\n      case $line[1] in\n";
+      out << "      )\n      _describe -t commands 'oddsctl command' cmds && ret=0 ;;\n    args)\n      case $line[1] "
+             "in\n";
       for (const auto& s : c.subcommands) out << "        " << s.path.back() << ") " << zsh_func(s) << " && ret=0 ;;\n";
       out << "      esac ;;\n  esac\n";
     } else {
@@ -410,8 +414,8 @@ std::string gen_fish(const Cmd& root) {
     if (!c.subcommands.empty()) {
       out << "\n# subcommands of " << (c.path.empty() ? "oddsctl" : "oddsctl " + c.joined()) << "\n";
       for (const auto& s : c.subcommands)
-        out << "complete -c oddsctl -n " << fq("__oddsctl_at " + fq(c.joined())) << " -a " << fq(s.path.back()) << " -d "
-            << fq(s.help) << "\n";
+        out << "complete -c oddsctl -n " << fq("__oddsctl_at " + fq(c.joined())) << " -a " << fq(s.path.back())
+            << " -d " << fq(s.help) << "\n";
     }
     if (!c.path.empty() && !c.options.empty()) {
       out << "\n# oddsctl " << c.joined() << "\n";
@@ -438,9 +442,10 @@ void register_completion(CLI::App& root, App& app) {
       ->required()
       ->check(CLI::IsMember({"bash", "zsh", "fish"}))
       ->type_name("bash|zsh|fish");
-  cmd->footer("  bash: source <(oddsctl completion bash)   (or save it as ~/.local/share/bash-completion/completions/oddsctl)\n"
-              "  zsh:  oddsctl completion zsh > \"${fpath[1]}/_oddsctl\"\n"
-              "  fish: oddsctl completion fish > ~/.config/fish/completions/oddsctl.fish");
+  cmd->footer(
+      "  bash: source <(oddsctl completion bash)   (or save it as ~/.local/share/bash-completion/completions/oddsctl)\n"
+      "  zsh:  oddsctl completion zsh > \"${fpath[1]}/_oddsctl\"\n"
+      "  fish: oddsctl completion fish > ~/.config/fish/completions/oddsctl.fish");
   CLI::App* root_ptr = &root;
   cmd->callback([&app, root_ptr, shell] {
     app.allow_formats({Format::table}, "completion");

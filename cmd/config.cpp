@@ -72,10 +72,14 @@ nlohmann::json keys_json(const Settings& s) {
   for (const auto& region : known_regions()) {
     auto key = resolve_key(region, s.env());
     if (key) {
-      out.push_back({{"region", region}, {"key", key->masked()}, {"env", key->env_var()},
+      out.push_back({{"region", region},
+                     {"key", key->masked()},
+                     {"env", key->env_var()},
                      {"shown", key->masked() + " (" + key->env_var() + ")"}});
     } else {
-      out.push_back({{"region", region}, {"key", nullptr}, {"env", key_env_var(region)},
+      out.push_back({{"region", region},
+                     {"key", nullptr},
+                     {"env", key_env_var(region)},
                      {"shown", "not set (" + key_env_var(region) + " or ODDS_API_KEY)"}});
     }
   }
@@ -91,8 +95,10 @@ void run_show(App& app) {
 
   nlohmann::json settings = nlohmann::json::array();
   for (const auto& r : rows)
-    settings.push_back({{"key", r.key}, {"value", r.value ? nlohmann::json(*r.value) : nlohmann::json(nullptr)},
-                        {"source", r.source}, {"origin", r.origin}});
+    settings.push_back({{"key", r.key},
+                        {"value", r.value ? nlohmann::json(*r.value) : nlohmann::json(nullptr)},
+                        {"source", r.source},
+                        {"origin", r.origin}});
   nlohmann::json doc = {{"config_file", file.present ? nlohmann::json(file.path) : nlohmann::json(nullptr)},
                         {"config_file_source", file.present ? nlohmann::json(file.source) : nlohmann::json(nullptr)},
                         {"default_config_file", file.present ? nlohmann::json(nullptr) : nlohmann::json(file.path)},
@@ -146,8 +152,8 @@ void run_check(App& app, const std::string& file_arg) {
   // Every problem on stderr, the way compilers list them; the summary is main's one line.
   if (!app.json())
     for (const auto& p : problems) std::cerr << p.text() << "\n";
-  throw UsageError("config check: " + std::to_string(problems.size()) + (problems.size() == 1 ? " problem" : " problems") +
-                   " in " + path->string());
+  throw UsageError("config check: " + std::to_string(problems.size()) +
+                   (problems.size() == 1 ? " problem" : " problems") + " in " + path->string());
 }
 
 const char* sources_text(const SettingSpec& spec) {
@@ -167,11 +173,15 @@ void run_keys(App& app) {
   nlohmann::json list = nlohmann::json::array();
   std::vector<std::vector<std::string>> rows;
   for (const auto& spec : setting_specs()) {
-    list.push_back({{"key", spec.key}, {"type", type_placeholder(spec.type)},
-                    {"flag", spec.flag.empty() ? nlohmann::json(nullptr) : nlohmann::json(spec.flag)},
-                    {"env", spec.env.empty() ? nlohmann::json(nullptr) : nlohmann::json(spec.env)},
-                    {"default", spec.default_value.empty() ? nlohmann::json(nullptr) : nlohmann::json(spec.default_value)},
-                    {"sources", sources_text(spec)}, {"choices", spec.choices}, {"help", spec.help}});
+    list.push_back(
+        {{"key", spec.key},
+         {"type", type_placeholder(spec.type)},
+         {"flag", spec.flag.empty() ? nlohmann::json(nullptr) : nlohmann::json(spec.flag)},
+         {"env", spec.env.empty() ? nlohmann::json(nullptr) : nlohmann::json(spec.env)},
+         {"default", spec.default_value.empty() ? nlohmann::json(nullptr) : nlohmann::json(spec.default_value)},
+         {"sources", sources_text(spec)},
+         {"choices", spec.choices},
+         {"help", spec.help}});
     rows.push_back({spec.key, type_placeholder(spec.type), spec.flag, spec.env, spec.default_value, sources_text(spec),
                     spec.help});
   }
@@ -180,7 +190,8 @@ void run_keys(App& app) {
     case Format::jsonl: print_jsonl(list.get<std::vector<nlohmann::json>>()); return;
     case Format::csv: print_csv({"key", "type", "flag", "env", "default", "sources", "help"}, rows); return;
     case Format::table:
-      Table{{"KEY", "TYPE", "FLAG", "ENV", "DEFAULT", "SET BY", "MEANING"}, rows,
+      Table{{"KEY", "TYPE", "FLAG", "ENV", "DEFAULT", "SET BY", "MEANING"},
+            rows,
             {false, false, false, false, false, false, false}}
           .print(app.color_stdout());
   }
@@ -207,11 +218,13 @@ void register_config(CLI::App& root, App& app) {
   CLI::App* path = cmd->add_subcommand("path", "Print the config file in use, or the default path and (not present)");
   path->callback([&app] { run_path(app); });
   CLI::App* check = cmd->add_subcommand(
-      "check", "Validate a config file (default: the one in use): every unknown key, wrong type or bad value; exit 2 on any");
+      "check",
+      "Validate a config file (default: the one in use): every unknown key, wrong type or bad value; exit 2 on any");
   static std::string file_arg;
   check->add_option("FILE", file_arg, "the file to check (default: --config, ODDSCTL_CONFIG, else the XDG default)");
   check->callback([&app] { run_check(app, file_arg); });
-  CLI::App* keys = cmd->add_subcommand("keys", "List every setting: key, type, flag, env var, default, where it may be set");
+  CLI::App* keys =
+      cmd->add_subcommand("keys", "List every setting: key, type, flag, env var, default, where it may be set");
   keys->callback([&app] { run_keys(app); });
 }
 

@@ -50,8 +50,8 @@ std::string first_line(const std::string& text) {
 // Where the command name stands: the first word that is neither an option nor the value of
 // a global option that takes one.
 std::optional<std::size_t> first_word(const std::vector<std::string>& args) {
-  static const std::vector<std::string> with_value = {"--store", "--db", "--log-level", "--log-format",
-                                                      "--worker-id", "--config", "--format", "--color"};
+  static const std::vector<std::string> with_value = {"--store",     "--db",     "--log-level", "--log-format",
+                                                      "--worker-id", "--config", "--format",    "--color"};
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "--") return std::nullopt;
@@ -67,7 +67,8 @@ std::optional<std::size_t> first_word(const std::vector<std::string>& args) {
 // The command named `word` itself when there is one, else the nearest within two edits, else "".
 std::string nearest_command(const CLI::App& root, const std::string& word) {
   std::vector<std::string> names;
-  for (const CLI::App* sub : root.get_subcommands([](const CLI::App*) { return true; })) names.push_back(sub->get_name());
+  for (const CLI::App* sub : root.get_subcommands([](const CLI::App*) { return true; }))
+    names.push_back(sub->get_name());
   return oddsctl::nearest_word(word, names, 2);  // more than two edits away is not a typo
 }
 
@@ -75,16 +76,18 @@ std::string nearest_command(const CLI::App& root, const std::string& word) {
 
 int main(int argc, char** argv) {
   App app;
-  CLI::App root{"oddsctl: find arbitrage across bookmakers, cache scans per region, keep tracked\n"
-                "events fresh on tiers, clean up, and keep The Odds API's credits under control."};
+  CLI::App root{
+      "oddsctl: find arbitrage across bookmakers, cache scans per region, keep tracked\n"
+      "events fresh on tiers, clean up, and keep The Odds API's credits under control."};
   root.name("oddsctl");
   root.formatter(oddsctl::cli::help_formatter());
   root.fallthrough();  // global options work after the subcommand name too
   root.require_subcommand(1);
   // A callback: listing the stores looks for the Mongo module on disk, only for --version.
   root.set_version_flag("--version", version_text);
-  root.footer("Exit codes: 0 ok, 1 runtime failure, 2 usage, 3 partial, 4 not fresh, 5 budget guard, 75 busy.\n"
-              "See oddsctl(1) and oddsctl-<command>(1).");
+  root.footer(
+      "Exit codes: 0 ok, 1 runtime failure, 2 usage, 3 partial, 4 not fresh, 5 budget guard, 75 busy.\n"
+      "See oddsctl(1) and oddsctl-<command>(1).");
 
   using oddsctl::cli::setting_option;
   setting_option(&root, app, "store");
@@ -153,19 +156,19 @@ int main(int argc, char** argv) {
     return root.exit(e);
   } catch (const CLI::ParseError& e) {
     // CLI11's own codes are 100-127; the contract says usage errors are 2.
-    return report_error(app, json_requested, ExitCode::usage,
-                        first_line(e.what()) + " (see oddsctl --help)");
+    return report_error(app, json_requested, ExitCode::usage, first_line(e.what()) + " (see oddsctl --help)");
   } catch (const oddsctl::Error& e) {
     return report_error(app, json_requested, e.code(), first_line(e.what()));
   } catch (const std::exception& e) {
     return report_error(app, json_requested, ExitCode::runtime, first_line(e.what()));
   }
-  if (!oddsctl::cli::flush_stdout()) return report_error(app, json_requested, ExitCode::runtime, "could not write to stdout");
+  if (!oddsctl::cli::flush_stdout())
+    return report_error(app, json_requested, ExitCode::runtime, "could not write to stdout");
   // A run that failed without throwing (a region failed, a guard stopped it) still tells a
   // pipeline why; 4 (not fresh) is an answer, not a failure.
   if (json_requested && app.exit_code != ExitCode::ok && app.exit_code != ExitCode::not_fresh) {
-    std::string message = app.failure.empty() ? "failed (exit " + std::to_string(static_cast<int>(app.exit_code)) + ")"
-                                              : app.failure;
+    std::string message =
+        app.failure.empty() ? "failed (exit " + std::to_string(static_cast<int>(app.exit_code)) + ")" : app.failure;
     report_error(app, true, app.exit_code, message);
   }
   return static_cast<int>(app.exit_code);

@@ -24,8 +24,8 @@ Millis positive_duration(const Settings& s, const std::string& key, Millis fallb
   auto d = s.duration(key);
   if (!d) return fallback;
   if (*d < Millis(0) || (!allow_zero && *d == Millis(0)))
-    throw UsageError(key + ": must be " + (allow_zero ? "0 or more" : "more than 0") + ", got '" +
-                     s.get_or(key, "") + "'");
+    throw UsageError(key + ": must be " + (allow_zero ? "0 or more" : "more than 0") + ", got '" + s.get_or(key, "") +
+                     "'");
   return *d;
 }
 
@@ -101,12 +101,14 @@ ScanOptions scan_options_from_settings(const Settings& s) {
   o.detect.flags.outlier_pct = s.number("scan.outlier_pct").value_or(25.0);
   o.detect.flags.verify_above_pct = s.number("scan.verify_above").value_or(5.0);
   o.detect.stakes.round_step = s.number("scan.round");
-  for (const auto& [book, amount] : s.file_table("limit")) add_stake_limit(o.detect.stakes, book + "=" + amount, "[limit] " + book);
+  for (const auto& [book, amount] : s.file_table("limit"))
+    add_stake_limit(o.detect.stakes, book + "=" + amount, "[limit] " + book);
   for (const auto& item : s.list("scan.limit")) add_stake_limit(o.detect.stakes, item);
   o.links = s.boolean("scan.links").value_or(false);
   o.bet_limits = o.detect.stakes.bet_limits = s.boolean("scan.bet_limits").value_or(false);
   if ((o.detect.stakes.round_step || !o.detect.stakes.limits.empty()) && !o.rules.stake)
-    throw UsageError(std::string(o.detect.stakes.round_step ? "--round" : "--limit") + " needs --stake (the total to split)");
+    throw UsageError(std::string(o.detect.stakes.round_step ? "--round" : "--limit") +
+                     " needs --stake (the total to split)");
   // Config file [commission] table first, then --commission flags on top.
   for (const auto& [book, rate] : s.file_table("commission")) o.rules.commissions.set_from_text(book + "=" + rate);
   for (const auto& item : s.list("scan.commission")) o.rules.commissions.set_from_text(item);
@@ -142,7 +144,8 @@ ScanOptions scan_options_from_settings(const Settings& s) {
       throw UsageError("--save-responses " + *d + ": not a writable folder" + (ec ? " (" + ec.message() + ")" : ""));
     o.save_responses = std::filesystem::path(*d);
   }
-  if (o.from_file && o.save_responses) throw UsageError("--save-responses records live calls; it makes no sense with --from-file");
+  if (o.from_file && o.save_responses)
+    throw UsageError("--save-responses records live calls; it makes no sense with --from-file");
   o.store_results = !s.boolean("scan.no_store").value_or(false);
   o.lease_ttl = s.duration("scan.lease_ttl").value_or(Millis(120000));
   o.wait_lock = s.duration("scan.wait_lock");
@@ -177,7 +180,8 @@ SyncOptions sync_options_from_settings(const Settings& s) {
   o.force = s.boolean("sync.force").value_or(false);
   o.discover = s.boolean("sync.discover").value_or(false);
   auto tier_text = s.get("sync.tier");
-  if (tier_text && o.event_id) throw UsageError("--tier and --event do not go together: --event syncs one event whatever its tier");
+  if (tier_text && o.event_id)
+    throw UsageError("--tier and --event do not go together: --event syncs one event whatever its tier");
   if (o.force && !o.event_id) throw UsageError("--force only applies to --event");
   if (tier_text && *tier_text != "auto") {
     o.tier = tier_from_string(*tier_text);
@@ -193,7 +197,8 @@ SyncOptions sync_options_from_settings(const Settings& s) {
     auto v = s.number(std::string("budget.share.") + to_string(t));
     if (!v) continue;
     if (*v < 0 || *v > 1)
-      throw UsageError(std::string("budget.share.") + to_string(t) + ": a share is between 0 and 1, got " + std::to_string(*v));
+      throw UsageError(std::string("budget.share.") + to_string(t) + ": a share is between 0 and 1, got " +
+                       std::to_string(*v));
     o.budget_share[t] = *v;
   }
   o.worker = s.get_or("worker_id", "");
@@ -230,16 +235,11 @@ RetentionPolicy retention_policy_from_settings(const Settings& settings) {
     const auto own = settings.resolve(kind.key);
     const bool generic_applies = kind.follows_older_than && generic && !generic->value.empty();
     std::optional<ResolvedSetting> chosen;
-    if (own && own->source == SettingSource::flag)
-      chosen = own;
-    else if (generic_applies && generic->source == SettingSource::flag)
-      chosen = generic;
-    else if (own && (own->source == SettingSource::env || own->source == SettingSource::file))
-      chosen = own;
-    else if (generic_applies && generic->source != SettingSource::default_value)
-      chosen = generic;
-    else if (own && !own->value.empty())
-      chosen = own;  // a built-in default from the settings table
+    if (own && own->source == SettingSource::flag) chosen = own;
+    else if (generic_applies && generic->source == SettingSource::flag) chosen = generic;
+    else if (own && (own->source == SettingSource::env || own->source == SettingSource::file)) chosen = own;
+    else if (generic_applies && generic->source != SettingSource::default_value) chosen = generic;
+    else if (own && !own->value.empty()) chosen = own;  // a built-in default from the settings table
     auto* field = policy_field(policy, kind.kind);
     *field = chosen && !chosen->value.empty() ? age_value(chosen->key, chosen->value) : kind.default_age;
   }

@@ -44,7 +44,10 @@ const OutputStyle& output_style() { return g_style; }
 
 std::string paint(const std::string& text, Tone tone, bool on) {
   if (!on || tone == Tone::none || text.empty()) return text;
-  const char* code = tone == Tone::good ? "\033[32m" : tone == Tone::bad ? "\033[31m" : tone == Tone::dim ? "\033[2m" : "\033[1m";
+  const char* code = tone == Tone::good  ? "\033[32m"
+                     : tone == Tone::bad ? "\033[31m"
+                     : tone == Tone::dim ? "\033[2m"
+                                         : "\033[1m";
   return code + text + "\033[0m";
 }
 
@@ -210,7 +213,8 @@ std::string legs_text(const Opportunity& o, bool with_stakes) {
   for (const auto& leg : o.legs) {
     if (!out.empty()) out += " | ";
     out += leg.outcome;
-    if (leg.point && o.market != "h2h") out += " " + (o.market == "totals" ? fmt_number(*leg.point, 2) : fmt_point(leg.point));
+    if (leg.point && o.market != "h2h")
+      out += " " + (o.market == "totals" ? fmt_number(*leg.point, 2) : fmt_point(leg.point));
     out += " " + fmt_number(leg.price, 3, 2);
     // Six decimals, as stored: fewer would round a value such as 2.3775 one way when fresh
     // and the other way after its round trip through the store.
@@ -237,7 +241,8 @@ std::string short_time(const std::string& rfc3339) {
 
 void print_opportunities_table(const std::vector<Opportunity>& opps) {
   // KIND and FLAGS only when some row has one: an arbitrage-only table stays as it was.
-  bool kinds = std::any_of(opps.begin(), opps.end(), [](const Opportunity& o) { return o.kind != OpportunityKind::arb; });
+  bool kinds =
+      std::any_of(opps.begin(), opps.end(), [](const Opportunity& o) { return o.kind != OpportunityKind::arb; });
   bool flags = std::any_of(opps.begin(), opps.end(), [](const Opportunity& o) { return !o.flags.empty(); });
   Table t;
   t.header = {"PROFIT", "REGION", "SPORT", "EVENT", "STARTS", "MARKET", "LINE", "LEGS"};

@@ -62,10 +62,10 @@ struct Table {
   std::vector<std::string> header;
   std::vector<std::vector<std::string>> rows;
   std::vector<bool> numeric;
-  std::vector<bool> shrink{};         // may be shortened (names of events, teams)
-  int below = -1;                     // a column that may move under its row (legs)
+  std::vector<bool> shrink{};                                             // may be shortened (names of events, teams)
+  int below = -1;                                                         // a column that may move under its row (legs)
   std::vector<std::function<std::string(const std::string&)>> compact{};  // a shorter form per column
-  std::function<Tone(std::size_t row, std::size_t col)> tone{};          // colour of a cell
+  std::function<Tone(std::size_t row, std::size_t col)> tone{};           // colour of a cell
   void print(bool bold_header = false) const;
   // The lines print writes, for `width` columns (nullopt: no limit).
   std::vector<std::string> lines(bool color, std::optional<std::size_t> width) const;

@@ -22,8 +22,9 @@ void print_region_summary(const ScanReport& report, bool failures_only, bool col
   for (const auto& r : report.regions) {
     if (failures_only && !failed(r)) continue;
     std::cerr << r.region << ": " << paint(to_string(r.status), failed(r) ? Tone::bad : Tone::none, color) << ", "
-              << plural(r.events, "event", "events") << ", " << plural(r.opportunity_count, "opportunity", "opportunities")
-              << ", " << plural(r.requests, "request", "requests");
+              << plural(r.events, "event", "events") << ", "
+              << plural(r.opportunity_count, "opportunity", "opportunities") << ", "
+              << plural(r.requests, "request", "requests");
     if (r.credits_used) std::cerr << ", " << *r.credits_used << " credits";
     if (r.credits_remaining) std::cerr << " (" << *r.credits_remaining << " left)";
     std::cerr << ", " << r.duration_ms << " ms";
@@ -38,7 +39,8 @@ void print_region_summary(const ScanReport& report, bool failures_only, bool col
 std::string failure_text(const ScanReport& report) {
   std::string out;
   for (const auto& r : report.regions)
-    if (failed(r)) out += (out.empty() ? "" : "; ") + r.region + " " + to_string(r.status) + ": " + r.error.value_or("?");
+    if (failed(r))
+      out += (out.empty() ? "" : "; ") + r.region + " " + to_string(r.status) + ": " + r.error.value_or("?");
   if (report.budget_stopped) out += std::string(out.empty() ? "" : "; ") + "stopped by a budget guard";
   if (report.busy) out += std::string(out.empty() ? "" : "; ") + "a region's lease stayed held (--wait-lock)";
   return out;
@@ -120,15 +122,15 @@ void run(App& app) {
   }
   options.stop = mode.stop;
   app.exit_code = run_worker_mode(app, mode, store.get(), [&]() -> CycleResult {
-        ScanReport report = run_scan(options, store.get(), factory, app.settings.env());
-        print_report(app, report, true);
-        CycleResult r{report.exit_code(), std::nullopt};
-        r.all_skipped = !report.regions.empty() && std::all_of(report.regions.begin(), report.regions.end(), [](const RegionScan& x) {
-          return x.status == RegionStatus::skipped;
-        });
-        for (const auto& region : report.regions)
-          if (region.error && region.status != RegionStatus::skipped && !r.error) r.error = region.error;
-        return r;
+    ScanReport report = run_scan(options, store.get(), factory, app.settings.env());
+    print_report(app, report, true);
+    CycleResult r{report.exit_code(), std::nullopt};
+    r.all_skipped =
+        !report.regions.empty() && std::all_of(report.regions.begin(), report.regions.end(),
+                                               [](const RegionScan& x) { return x.status == RegionStatus::skipped; });
+    for (const auto& region : report.regions)
+      if (region.error && region.status != RegionStatus::skipped && !r.error) r.error = region.error;
+    return r;
   });
 }
 

@@ -38,7 +38,8 @@ void run(App& app) {
   const Settings& s = app.settings;
   serve::ServeOptions o = base_options(app, "serve.listen");
   if (auto cors = s.get("serve.cors")) {
-    if (cors->empty() || cors->find_first_of("\r\n ") != std::string::npos) throw UsageError("--cors: give one origin, e.g. https://dash.example");
+    if (cors->empty() || cors->find_first_of("\r\n ") != std::string::npos)
+      throw UsageError("--cors: give one origin, e.g. https://dash.example");
     o.cors_origin = *cors;
   }
   // The token is a secret: from the environment only (never a flag, never the config file).
@@ -98,9 +99,10 @@ void register_serve(CLI::App& root, App& app) {
   setting_option(cmd, app, "serve.read_timeout");
   setting_option(cmd, app, "serve.write_timeout");
   add_api_options(cmd, app);  // --regions: the regions served; the rest for triggered scans and syncs
-  cmd->footer("Endpoints: GET / (dashboard), /healthz, /readyz, /v1/scans/latest, /v1/opportunities, /v1/stats,\n"
-              "/v1/budget, /metrics; with ODDSCTL_SERVE_TOKEN set: POST /v1/scan/REGION, POST /v1/sync/event/ID.\n"
-              "See oddsctl-serve(1).");
+  cmd->footer(
+      "Endpoints: GET / (dashboard), /healthz, /readyz, /v1/scans/latest, /v1/opportunities, /v1/stats,\n"
+      "/v1/budget, /metrics; with ODDSCTL_SERVE_TOKEN set: POST /v1/scan/REGION, POST /v1/sync/event/ID.\n"
+      "See oddsctl-serve(1).");
   cmd->callback([&app] { run(app); });
 }
 

@@ -50,7 +50,8 @@ void run_migrate(App& app, const MigrateFlags& flags) {
   print_counts(app, to_json(report), report.copied);
   if (!app.quiet && !app.json()) {
     std::cerr << (report.dry_run ? "would copy " : "copied ") << report.from << " -> " << report.to << "\n";
-    for (const auto& r : report.invalidated_regions) std::cerr << "region " << r << ": no latest good result (kept so)\n";
+    for (const auto& r : report.invalidated_regions)
+      std::cerr << "region " << r << ": no latest good result (kept so)\n";
   }
   if (!app.quiet)
     for (const auto& w : report.warnings) std::cerr << "oddsctl: warning: " << w << "\n";
@@ -60,14 +61,14 @@ void run_check(App& app) {
   auto store = app.open_store(OpenMode::read_only);
   std::vector<std::string> problems = store->check();
   StoreInfo info = store->info();
-  nlohmann::json doc = {{"store", info.location},       {"backend", info.backend},
-                        {"schema_version", info.schema_version}, {"ok", problems.empty()},
-                        {"problems", problems},          {"counts", info.counts},
-                        {"size_bytes", info.size_bytes}};
+  nlohmann::json doc = {
+      {"store", info.location},       {"backend", info.backend}, {"schema_version", info.schema_version},
+      {"ok", problems.empty()},       {"problems", problems},    {"counts", info.counts},
+      {"size_bytes", info.size_bytes}};
   print_counts(app, doc, info.counts);
   if (!app.json()) {
-    std::cerr << info.backend << " " << info.location << ", schema " << info.schema_version << ", "
-              << info.size_bytes << " bytes: " << (problems.empty() ? "ok" : "PROBLEMS") << "\n";
+    std::cerr << info.backend << " " << info.location << ", schema " << info.schema_version << ", " << info.size_bytes
+              << " bytes: " << (problems.empty() ? "ok" : "PROBLEMS") << "\n";
     for (const auto& p : problems) std::cerr << "problem: " << p << "\n";
   }
   if (!problems.empty()) app.exit_code = ExitCode::runtime;

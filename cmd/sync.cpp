@@ -37,9 +37,9 @@ std::vector<std::string> counts_row(const std::string& name, const SyncCounts& c
           std::to_string(c.credits_used)};
 }
 
-const std::vector<std::string> k_counts_header{"tier",   "selected", "synced",           "changed",
-                                               "unchanged", "failed", "not_returned", "skipped_deadline", "skipped_budget",
-                                               "requests",  "credits_used"};
+const std::vector<std::string> k_counts_header{"tier",           "selected", "synced",       "changed",
+                                               "unchanged",      "failed",   "not_returned", "skipped_deadline",
+                                               "skipped_budget", "requests", "credits_used"};
 
 // Failures with the same error, in the order first seen.
 struct FailureGroup {
@@ -159,19 +159,20 @@ void run(App& app) {
   WorkerMode mode = start_worker_mode(app, *every, options.worker, "sync");
   options.stop = mode.stop;
   app.exit_code = run_worker_mode(app, mode, store.get(), [&]() -> CycleResult {
-        SyncReport report = run_sync(options, *store, factory, app.settings.env());
-        print_report(app, report);
-        flush_stdout();
-        CycleResult r{report.exit_code(), std::nullopt};
-        r.all_skipped = report.all_leases_held;
-        if (!report.failures.empty()) r.error = report.failures.front().event_id + ": " + report.failures.front().error;
-        return r;
+    SyncReport report = run_sync(options, *store, factory, app.settings.env());
+    print_report(app, report);
+    flush_stdout();
+    CycleResult r{report.exit_code(), std::nullopt};
+    r.all_skipped = report.all_leases_held;
+    if (!report.failures.empty()) r.error = report.failures.front().event_id + ": " + report.failures.front().error;
+    return r;
   });
 }
 
 Tier parse_tier(const std::string& text, bool allow_auto = false) {
   auto t = tier_from_string(text);
-  if (!t) throw UsageError("--tier: '" + text + "' is not one of hot, warm, cold, frozen" + (allow_auto ? ", auto" : ""));
+  if (!t)
+    throw UsageError("--tier: '" + text + "' is not one of hot, warm, cold, frozen" + (allow_auto ? ", auto" : ""));
   return *t;
 }
 
@@ -192,7 +193,8 @@ void run_pin(App& app, const PinArgs& a, bool pin) {
     throw UsageError("sync " + std::string(pin ? "pin" : "unpin") + ": '" + a.event + "' is not a tracked event" +
                      (a.region ? " in region " + *region : "") + " (run sync --discover first)");
   if (app.json()) {
-    print_json({{"event_id", a.event}, {"region", region ? nlohmann::json(*region) : nlohmann::json(nullptr)},
+    print_json({{"event_id", a.event},
+                {"region", region ? nlohmann::json(*region) : nlohmann::json(nullptr)},
                 {"pinned_tier", tier ? nlohmann::json(to_string(*tier)) : nlohmann::json(nullptr)},
                 {"changed", changed}},
                app.stdout_tty());
@@ -220,8 +222,7 @@ void run_list(App& app, const ListArgs& a) {
   TimePoint now = now_utc();
   auto store = app.open_store(OpenMode::read_only);
   auto rows = list_tracked_rows(*store, f, policy, now);
-  if (a.due)
-    std::erase_if(rows, [&](const TrackedRow& r) { return !r.next_due || *r.next_due > now; });
+  if (a.due) std::erase_if(rows, [&](const TrackedRow& r) { return !r.next_due || *r.next_due > now; });
   std::vector<nlohmann::json> docs;
   for (const auto& r : rows) docs.push_back(tracked_row_json(r, now));
   switch (app.format()) {
@@ -229,16 +230,16 @@ void run_list(App& app, const ListArgs& a) {
     case Format::jsonl: print_jsonl(docs); return;
     default: break;
   }
-  std::vector<std::string> header{"region", "event_id", "sport", "commence_time", "match", "tier",
-                                  "last_sync", "next_due", "failures"};
+  std::vector<std::string> header{"region", "event_id",  "sport",    "commence_time", "match",
+                                  "tier",   "last_sync", "next_due", "failures"};
   std::vector<std::vector<std::string>> table;
   for (const auto& r : rows) {
     const auto& e = r.event;
     std::string tier = std::string(to_string(r.tier)) + (r.pinned ? " (pinned)" : "") + (r.retired ? " (retired)" : "");
     std::string last = e.last_synced_at ? (app.format() == Format::csv ? format_rfc3339(*e.last_synced_at)
-                                                                        : ago(*e.last_synced_at, now))
+                                                                       : ago(*e.last_synced_at, now))
                                         : "never";
-    std::string next = !r.next_due ? "-"
+    std::string next = !r.next_due                   ? "-"
                        : app.format() == Format::csv ? format_rfc3339(*r.next_due)
                        : *r.next_due <= now          ? "now"
                                                      : ago(*r.next_due, now);
@@ -247,8 +248,8 @@ void run_list(App& app, const ListArgs& a) {
   }
   if (app.format() == Format::csv) return print_csv(header, table);
   if (table.empty()) {
-    say("No tracked events",
-        (a.tier || a.region || a.sport || a.due ? " match." : " (run oddsctl sync --discover)."), "\n");
+    say("No tracked events", (a.tier || a.region || a.sport || a.due ? " match." : " (run oddsctl sync --discover)."),
+        "\n");
     return;
   }
   Table t{header, table, {false, false, false, false, false, false, false, false, true}};
@@ -268,8 +269,9 @@ void register_sync(CLI::App& root, App& app) {
   setting_option(cmd, app, "sync.batch_size");
   setting_option(cmd, app, "sync.every");
   add_worker_options(cmd, app, false);
-  cmd->footer("Exit codes: 0 ok (also when the deadline left work for the next run), 1 nothing could be synced,\n"
-              "2 usage, 3 some events failed (the rest is stored), 5 a budget guard stopped the run.");
+  cmd->footer(
+      "Exit codes: 0 ok (also when the deadline left work for the next run), 1 nothing could be synced,\n"
+      "2 usage, 3 some events failed (the rest is stored), 5 a budget guard stopped the run.");
 
   auto pin = std::make_shared<PinArgs>();
   CLI::App* pin_cmd = cmd->add_subcommand("pin", "Fix a tracked event's tier (a watchlist)");

@@ -60,18 +60,18 @@ AlertSink exec_sink(const std::string& command, Millis timeout);
 std::string redact_url(const std::string& url);
 
 struct AlertOptions {
-  std::vector<std::string> regions;   // resolved; empty: every region with a cached result
+  std::vector<std::string> regions;      // resolved; empty: every region with a cached result
   ScanSource source = ScanSource::live;  // whose latest good results are alerted on
   double min_profit_pct = 0;
-  bool include_flagged = false;       // --include-flagged: alert on flagged opportunities too
+  bool include_flagged = false;  // --include-flagged: alert on flagged opportunities too
   Millis window = std::chrono::hours(1);
-  double escalation_step = 0.5;       // percentage points
+  double escalation_step = 0.5;  // percentage points
   // Regions whose latest good scan is older than this are skipped: their opportunities
   // are likely gone. nullopt: no limit.
   std::optional<Millis> max_age = std::chrono::minutes(15);
-  bool dry_run = false;               // decide only: deliver nothing, mark nothing
+  bool dry_run = false;  // decide only: deliver nothing, mark nothing
   TimePoint now{};
-  std::string owner;                  // lease owner (host:pid or --worker-id)
+  std::string owner;  // lease owner (host:pid or --worker-id)
   Millis lease_ttl = std::chrono::minutes(2);
 };
 
@@ -79,28 +79,28 @@ struct AlertResult {
   std::string key;
   AlertReason reason = AlertReason::fresh;
   Opportunity opportunity;
-  nlohmann::json payload;             // opportunity_json + alert_key + reason
-  bool attempted = false;             // false in a dry run
+  nlohmann::json payload;  // opportunity_json + alert_key + reason
+  bool attempted = false;  // false in a dry run
   bool delivered = false;
   std::string error;
 };
 
 struct AlertRegion {
   std::string region;
-  std::string status;                 // "ok", "missing" (no good scan), "stale"
+  std::string status;  // "ok", "missing" (no good scan), "stale"
   std::optional<std::string> scan_id;
   std::optional<Millis> age;
-  int opportunities = 0;              // in the cached scan, before --min-profit
+  int opportunities = 0;  // in the cached scan, before --min-profit
 };
 
 struct AlertReport {
   TimePoint now{};
   bool dry_run = false;
-  bool skipped_busy = false;          // another alerts run holds the "alerts" lease
+  bool skipped_busy = false;  // another alerts run holds the "alerts" lease
   std::vector<AlertRegion> regions;
-  std::vector<AlertResult> alerts;    // due ones, best first
-  int considered = 0;                 // opportunities at or above --min-profit
-  int suppressed = 0;                 // sent within the window without enough escalation
+  std::vector<AlertResult> alerts;  // due ones, best first
+  int considered = 0;               // opportunities at or above --min-profit
+  int suppressed = 0;               // sent within the window without enough escalation
 
   int delivered() const;
   int failed() const;

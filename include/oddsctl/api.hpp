@@ -25,17 +25,17 @@
 namespace oddsctl {
 
 enum class ApiErrorKind {
-  invalid_key,       // 401 INVALID_KEY (or any 401/403 that is not OUT_OF_USAGE_CREDITS)
-  out_of_credits,    // 401 OUT_OF_USAGE_CREDITS: the quota is spent
-  not_found,         // 404 UNKNOWN_SPORT / EVENT_NOT_FOUND
-  unprocessable,     // 422
-  rate_limited,      // 429 after the retries ran out
-  server,            // 5xx after the retries ran out
-  timeout,           // after the retries ran out
-  bad_body,          // truncated or not JSON, after the retries ran out
-  network,           // connect failures etc., after the retries ran out
-  deadline,          // the run's deadline came before the call could be (re)tried
-  budget,            // a budget guard refused the call (never sent)
+  invalid_key,     // 401 INVALID_KEY (or any 401/403 that is not OUT_OF_USAGE_CREDITS)
+  out_of_credits,  // 401 OUT_OF_USAGE_CREDITS: the quota is spent
+  not_found,       // 404 UNKNOWN_SPORT / EVENT_NOT_FOUND
+  unprocessable,   // 422
+  rate_limited,    // 429 after the retries ran out
+  server,          // 5xx after the retries ran out
+  timeout,         // after the retries ran out
+  bad_body,        // truncated or not JSON, after the retries ran out
+  network,         // connect failures etc., after the retries ran out
+  deadline,        // the run's deadline came before the call could be (re)tried
+  budget,          // a budget guard refused the call (never sent)
 };
 const char* to_string(ApiErrorKind kind);
 
@@ -45,7 +45,9 @@ class ApiError : public Error {
 public:
   ApiError(ApiErrorKind kind, int http_status, std::string error_code, const std::string& message)
       : Error(kind == ApiErrorKind::budget ? ExitCode::budget : ExitCode::runtime, message),
-        m_kind(kind), m_http_status(http_status), m_error_code(std::move(error_code)) {}
+        m_kind(kind),
+        m_http_status(http_status),
+        m_error_code(std::move(error_code)) {}
   ApiErrorKind kind() const { return m_kind; }
   int http_status() const { return m_http_status; }
   const std::string& error_code() const { return m_error_code; }
@@ -88,13 +90,13 @@ class BudgetGuard {
 public:
   struct Options {
     std::optional<std::int64_t> reserve;
-    std::shared_ptr<RunCreditCap> cap;        // null: a cap of its own, without a limit
+    std::shared_ptr<RunCreditCap> cap;  // null: a cap of its own, without a limit
     std::optional<std::int64_t> known_remaining;
-    std::optional<TimePoint> known_at;        // when the API reported known_remaining
+    std::optional<TimePoint> known_at;           // when the API reported known_remaining
     CreditReservations* reservations = nullptr;  // may be null; must outlive the guard
-    std::string key_id;                       // for the reservations
-    std::string owner;                        // host:pid, for the reservations
-    Millis hold_ttl{std::chrono::minutes(2)}; // a reservation's life (a killed process's ends)
+    std::string key_id;                          // for the reservations
+    std::string owner;                           // host:pid, for the reservations
+    Millis hold_ttl{std::chrono::minutes(2)};    // a reservation's life (a killed process's ends)
   };
   explicit BudgetGuard(Options options);
   // A guard of its own, without a store: its own cap of max_credits.
@@ -139,18 +141,18 @@ Millis credit_hold_ttl(Millis request_timeout);
 
 struct ClientOptions {
   std::string base_url = "https://api.the-odds-api.com";
-  std::string region;                   // for messages and the ledger
-  std::string command = "scan";         // ledger label
+  std::string region;            // for messages and the ledger
+  std::string command = "scan";  // ledger label
   Millis connect_timeout{5000};
-  Millis request_timeout{10000};        // per attempt
+  Millis request_timeout{10000};  // per attempt
   int max_retries = 3;
-  Millis backoff_base{250};             // full jitter: sleep U(0, base * 2^attempt), capped
+  Millis backoff_base{250};  // full jitter: sleep U(0, base * 2^attempt), capped
   Millis backoff_cap{8000};
-  Deadline deadline;                    // no attempt starts after it; sleeps never pass it
-  std::shared_ptr<BudgetGuard> guard;   // may be null
-  std::function<void(const LedgerEntry&)> on_ledger;  // every response, may be null
+  Deadline deadline;                                        // no attempt starts after it; sleeps never pass it
+  std::shared_ptr<BudgetGuard> guard;                       // may be null
+  std::function<void(const LedgerEntry&)> on_ledger;        // every response, may be null
   std::optional<std::filesystem::path> save_responses_dir;  // raw bodies for --from-file
-  std::vector<std::string> bookmakers;  // `bookmakers=` filter, empty = all
+  std::vector<std::string> bookmakers;                      // `bookmakers=` filter, empty = all
   // A response body larger than this once decompressed fails the call (not retried): no
   // odds answer comes near it, and a gzip bomb must not take the machine's memory.
   std::size_t max_body_bytes = 64u * 1024u * 1024u;
@@ -165,7 +167,7 @@ std::string checked_base_url(const std::string& url);
 struct OddsRequest {
   std::string sport;
   std::vector<std::string> markets{"h2h"};
-  std::vector<std::string> event_ids;   // batched: many events in one call
+  std::vector<std::string> event_ids;  // batched: many events in one call
   // includeLinks / includeSids / includeBetLimits=true: more fields in the body, same cost
   // (the API charges markets x regions whatever is included).
   bool include_links = false;

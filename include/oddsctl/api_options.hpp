@@ -16,21 +16,20 @@ struct ApiOptions {
   // Canonical order, no "all". Empty: the command's default (scan: every region with a key;
   // sync: every region with tracked events).
   std::vector<std::string> regions;
-  std::vector<std::string> sports;         // empty: every active sport
+  std::vector<std::string> sports;  // empty: every active sport
   std::vector<std::string> markets{"h2h", "spreads", "totals"};
-  std::vector<std::string> bookmakers;     // empty: every bookmaker of the region
-  int concurrency = 8;                     // requests in flight per key
-  Millis timeout{10000};                   // per request attempt
+  std::vector<std::string> bookmakers;  // empty: every bookmaker of the region
+  int concurrency = 8;                  // requests in flight per key
+  Millis timeout{10000};                // per request attempt
   Millis connect_timeout{5000};
-  std::optional<Millis> deadline;          // the whole run
+  std::optional<Millis> deadline;  // the whole run
   int max_retries = 3;
-  std::optional<std::int64_t> reserve;     // never spend a key below this
-  std::optional<std::int64_t> max_credits; // the whole run spends at most this
+  std::optional<std::int64_t> reserve;      // never spend a key below this
+  std::optional<std::int64_t> max_credits;  // the whole run spends at most this
   std::string base_url = "https://api.the-odds-api.com";
   // How long the free /v4/sports list kept in the store is trusted (0: ask every run).
   Millis sports_ttl{3600 * 1000};
 };
-
 
 // Market keys: the featured ones (h2h, spreads, totals, outrights, *_lay), the additional
 // markets, their period variants (h2h_q1, totals_h1, spreads_p2, ..._1st_5_innings) and the

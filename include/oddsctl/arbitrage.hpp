@@ -37,27 +37,27 @@ private:
 
 struct ArbRules {
   TimePoint now{};
-  bool include_live = false;                           // keep events that already started
-  Millis max_quote_age = std::chrono::hours(1);        // older quotes are ignored
+  bool include_live = false;                     // keep events that already started
+  Millis max_quote_age = std::chrono::hours(1);  // older quotes are ignored
   std::vector<std::string> markets{"h2h", "spreads", "totals"};
-  double min_profit_pct = 0.0;                         // keep profit_pct >= this (and > 0)
-  std::optional<double> stake;                         // total stake to split across legs
-  std::vector<std::string> bookmakers;                 // empty = all books
+  double min_profit_pct = 0.0;          // keep profit_pct >= this (and > 0)
+  std::optional<double> stake;          // total stake to split across legs
+  std::vector<std::string> bookmakers;  // empty = all books
   CommissionTable commissions = CommissionTable::defaults();
 };
 
 struct Leg {
   std::string outcome;
   std::optional<double> point;
-  double price = 0;             // as quoted (decimal)
-  double effective_price = 0;   // net of exchange commission
+  double price = 0;                     // as quoted (decimal)
+  double effective_price = 0;           // net of exchange commission
   std::vector<std::string> bookmakers;  // every book at the best effective price
   std::optional<double> stake;
   // Optional facts about the quote, written to JSON only when known.
-  std::optional<double> age_s;            // the quote's age at "now", seconds
-  std::optional<TimePoint> seen_since;    // since when this book has quoted this price (stored history)
-  std::optional<double> previous_price;   // the book's price before that
-  std::optional<std::string> link;        // bet-slip deep link (--links)
+  std::optional<double> age_s;           // the quote's age at "now", seconds
+  std::optional<TimePoint> seen_since;   // since when this book has quoted this price (stored history)
+  std::optional<double> previous_price;  // the book's price before that
+  std::optional<std::string> link;       // bet-slip deep link (--links)
   // The books' own stake limits for this quote (--bet-limits, exchanges), by book: caps on
   // the stake like --limit. Used by staking at scan time; not part of the JSON.
   std::map<std::string, double> bet_limits;
@@ -72,12 +72,12 @@ std::optional<OpportunityKind> opportunity_kind_from_string(std::string_view s);
 struct ValueBet {
   std::string bookmaker;
   std::string outcome;
-  double price = 0;             // as quoted
-  double effective_price = 0;   // net of commission
-  double p_fair = 0;            // the reference's devigged probability
-  double fair_price = 0;        // 1 / p_fair
-  double ev_pct = 0;            // (p_fair * effective_price - 1) * 100
-  std::string devig;            // the method
+  double price = 0;                    // as quoted
+  double effective_price = 0;          // net of commission
+  double p_fair = 0;                   // the reference's devigged probability
+  double fair_price = 0;               // 1 / p_fair
+  double ev_pct = 0;                   // (p_fair * effective_price - 1) * 100
+  std::string devig;                   // the method
   std::vector<std::string> reference;  // the reference books ("consensus" when the median)
   double reference_hold_pct = 0;       // (S - 1) * 100 of the reference
   std::optional<double> age_s;         // the quote's age
@@ -86,13 +86,13 @@ struct ValueBet {
 
 // A middle's own fields (kind middle).
 struct Middle {
-  double window_low = 0;         // spreads: home margin; totals: x1
-  double window_high = 0;        // spreads: b; totals: x2
-  double worst_case_pct = 0;     // (1/S - 1) * 100, one leg wins
-  double hit_profit_pct = 0;     // (2/S - 1) * 100, both win
+  double window_low = 0;      // spreads: home margin; totals: x1
+  double window_high = 0;     // spreads: b; totals: x2
+  double worst_case_pct = 0;  // (1/S - 1) * 100, one leg wins
+  double hit_profit_pct = 0;  // (2/S - 1) * 100, both win
   double hit_probability = 0;
   double ev_pct = 0;
-  std::string model;             // the data file the probability came from
+  std::string model;  // the data file the probability came from
 };
 
 // How --round and --limit changed the stakes (written only when one of them applies).
@@ -118,11 +118,11 @@ struct Opportunity {
   double profit_pct = 0;
   std::vector<Leg> legs;
   OpportunityKind kind = OpportunityKind::arb;
-  std::vector<std::string> flags;         // "outlier_leg", "high_roi", "thin"
-  std::optional<ValueBet> value;          // kind value
-  std::optional<Middle> middle;           // kind middle
-  std::optional<double> hold_pct;         // kind lowhold: (implied_sum - 1) * 100
-  std::optional<StakePlan> stake_plan;    // --round / --limit
+  std::vector<std::string> flags;       // "outlier_leg", "high_roi", "thin"
+  std::optional<ValueBet> value;        // kind value
+  std::optional<Middle> middle;         // kind middle
+  std::optional<double> hold_pct;       // kind lowhold: (implied_sum - 1) * 100
+  std::optional<StakePlan> stake_plan;  // --round / --limit
 };
 
 // The figure opportunities of every kind are ranked and filtered by: profit_pct for

@@ -18,7 +18,7 @@
 
 namespace oddsctl {
 
-class Store;
+class LedgerStore;
 
 // ---------------------------------------------------------------------------------------
 // Status
@@ -36,9 +36,9 @@ struct RowSpend {
 RowSpend row_spend(const LedgerEntry& row, std::optional<std::int64_t> previous_used);
 
 struct KeyBudget {
-  std::string key_id;                  // ApiKey::id(), for matching only; never printed
-  std::string key_hint;                // "…abcd"
-  std::vector<std::string> regions;    // regions that used the key (or configured for it)
+  std::string key_id;                // ApiKey::id(), for matching only; never printed
+  std::string key_hint;              // "…abcd"
+  std::vector<std::string> regions;  // regions that used the key (or configured for it)
   // As last reported by the API: the newest report, except that among reports within 5
   // minutes of it (one run's concurrent calls, recorded out of order) the lowest remaining
   // wins. reported_at is the newest report's time.
@@ -53,20 +53,20 @@ struct KeyBudget {
   // ledger covers (from the key's first row, at least 1 h, at most the window), so a key
   // first used 10 minutes ago is not averaged over a whole day. nullopt: no rows in 30 d.
   std::optional<double> burn_per_day;
-  std::string burn_window;             // "24h", "30d" or "" when unknown
+  std::string burn_window;  // "24h", "30d" or "" when unknown
   // reported_at + remaining / burn_per_day; nullopt when burn is 0 or unknown, or
   // remaining unknown. The API's monthly renewal is not taken into account.
   std::optional<TimePoint> runs_out_at;
-  std::int64_t calls_30d = 0;          // ledger rows in 30 d
-  std::int64_t estimated_calls = 0;    // rows whose cost came from the `used` counter
-  std::int64_t unknown_calls = 0;      // /odds rows whose cost is unknown (counted as 0)
+  std::int64_t calls_30d = 0;                          // ledger rows in 30 d
+  std::int64_t estimated_calls = 0;                    // rows whose cost came from the `used` counter
+  std::int64_t unknown_calls = 0;                      // /odds rows whose cost is unknown (counted as 0)
   std::map<std::string, std::int64_t> by_command_30d;  // "scan", "sync:hot", ...
   std::map<std::string, std::int64_t> by_sport_30d;
 };
 
 struct BudgetStatus {
   TimePoint now{};
-  std::vector<KeyBudget> keys;         // ordered by first region (au, uk, us, eu, others)
+  std::vector<KeyBudget> keys;  // ordered by first region (au, uk, us, eu, others)
 };
 
 // A key the environment configures (ODDS_API_KEY_<REGION> / ODDS_API_KEY) for a region;
@@ -93,17 +93,17 @@ constexpr Millis k_report_span{5 * 60 * 1000};
 // The key's remaining credits for a budget guard to start from: the lowest report within
 // k_report_span of its newest one (not merely the newest row, which can carry an older
 // figure and let a run spend past its reserve). nullopt when never reported.
-std::optional<std::int64_t> last_known_remaining(Store& store, const std::string& key_id);
+std::optional<std::int64_t> last_known_remaining(LedgerStore& store, const std::string& key_id);
 // The same figure with the time of the newest report (for the store's credit reservations,
 // which keep the newer of two figures).
 struct KnownRemaining {
   std::int64_t remaining = 0;
   TimePoint reported_at{};
 };
-std::optional<KnownRemaining> last_known_report(Store& store, const std::string& key_id);
+std::optional<KnownRemaining> last_known_report(LedgerStore& store, const std::string& key_id);
 
 // Reads the ledger of the last 30 d (plus the newest known figures per key) from the store.
-BudgetStatus budget_status(Store& store, const std::vector<ConfiguredKey>& configured, TimePoint now);
+BudgetStatus budget_status(LedgerStore& store, const std::vector<ConfiguredKey>& configured, TimePoint now);
 
 // Keys that serve at least one of `regions` (all keys when empty).
 std::vector<KeyBudget> filter_regions(const std::vector<KeyBudget>& keys, const std::vector<std::string>& regions);
@@ -131,9 +131,9 @@ CheckResult check_budget(const std::vector<KeyBudget>& keys, std::int64_t min_re
 // Plans and forecasts
 
 struct Plan {
-  std::string name;              // "free", "20K", "100K", "5M", "15M", ...
-  std::int64_t credits = 0;      // per month
-  double price_usd = 0;          // per month
+  std::string name;          // "free", "20K", "100K", "5M", "15M", ...
+  std::int64_t credits = 0;  // per month
+  double price_usd = 0;      // per month
 };
 
 // A TOML table of plans: [plans.<name>] credits = N, price_usd = X (see data/plans.toml).
@@ -172,12 +172,12 @@ constexpr int k_month_days = 30;  // a "month" in every forecast
 std::int64_t credits_per_run(const Schedule& s);
 
 struct Forecast {
-  std::string name;              // "scan", "sync:hot", ...
+  std::string name;  // "scan", "sync:hot", ...
   Millis interval{0};
   std::int64_t per_run = 0;
-  double runs_per_day = 0;       // 1 day / interval
-  std::int64_t per_day = 0;      // ceil(per_run x runs_per_day)
-  std::int64_t per_month = 0;    // ceil(per_run x runs_per_day x 30)
+  double runs_per_day = 0;     // 1 day / interval
+  std::int64_t per_day = 0;    // ceil(per_run x runs_per_day)
+  std::int64_t per_month = 0;  // ceil(per_run x runs_per_day x 30)
 };
 // UsageError when the interval is not positive.
 Forecast forecast(const std::string& name, const Schedule& s, Millis interval);

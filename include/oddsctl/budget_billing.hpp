@@ -27,10 +27,10 @@ struct BookRequest {
   // true: `bookmakers=<books>` (billed per started group of 10); false: `regions=<region>`
   // alone, billed as 1 region, the books filtered on our side (the engine's --bookmakers rule).
   bool by_bookmakers = false;
-  std::vector<std::string> books;  // region_books(); empty with by_bookmakers false: all
-  std::int64_t units = 1;          // region equivalents each call is billed as; 0: no call
-  std::int64_t units_by_region = 1;       // what regions=<region> would cost (1)
-  std::int64_t units_by_bookmakers = 0;   // what bookmakers=<books> would cost
+  std::vector<std::string> books;        // region_books(); empty with by_bookmakers false: all
+  std::int64_t units = 1;                // region equivalents each call is billed as; 0: no call
+  std::int64_t units_by_region = 1;      // what regions=<region> would cost (1)
+  std::int64_t units_by_bookmakers = 0;  // what bookmakers=<books> would cost
 };
 // The cheaper form for the same books: `regions` when every book is a known book of the
 // region and more than 10 are asked (1 region < 2+ groups); `bookmakers` otherwise (same

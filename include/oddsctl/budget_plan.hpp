@@ -28,12 +28,12 @@ struct RefreshInterval {
   Millis in_play{40'000};
 };
 struct RefreshIntervals {
-  RefreshInterval featured{Millis(60'000), Millis(40'000)};     // h2h, spreads, totals
-  RefreshInterval additional{Millis(60'000), Millis(60'000)};   // alternates, props, periods, ...
+  RefreshInterval featured{Millis(60'000), Millis(40'000)};    // h2h, spreads, totals
+  RefreshInterval additional{Millis(60'000), Millis(60'000)};  // alternates, props, periods, ...
   RefreshInterval outrights{Millis(300'000), Millis(60'000)};
-  RefreshInterval exchanges{Millis(60'000), Millis(40'000)};    // betfair_ex_*, matchbook, smarkets
-  std::string source = "built-in (as of 2026)";                  // the file read, for output
-  std::string reference;                                         // the page the figures come from
+  RefreshInterval exchanges{Millis(60'000), Millis(40'000)};  // betfair_ex_*, matchbook, smarkets
+  std::string source = "built-in (as of 2026)";               // the file read, for output
+  std::string reference;                                      // the page the figures come from
 };
 // [featured] / [additional] / [outrights] / [exchanges] tables of pre_match = "60s" and
 // in_play = "40s" (durations with a unit), and an optional top-level `source` (a URL).
@@ -69,31 +69,31 @@ struct PlanOptions {
   int sports = 0;
   int regions = 0;
   int markets = 0;
-  std::vector<std::string> region_names;   // when the regions were named (au, uk, ...)
-  std::vector<std::string> market_names;   // when the markets were named
-  std::vector<std::string> bookmakers;     // --bookmakers: price `bookmakers` against `regions`
+  std::vector<std::string> region_names;  // when the regions were named (au, uk, ...)
+  std::vector<std::string> market_names;  // when the markets were named
+  std::vector<std::string> bookmakers;    // --bookmakers: price `bookmakers` against `regions`
   // --from-ledger: take the mix (and interval) from the ledger of the last `window`; a
   // count given above as a flag wins over the ledger's.
   bool from_ledger = false;
   Millis window{24 * 3600 * 1000};
   std::string window_text = "24h";
-  std::optional<Millis> interval;          // how often the scan runs
-  std::optional<std::string> plan;         // the shortest interval that fits this plan
-  bool per_region_keys = false;            // --keys per-region: each key pays 1/regions
+  std::optional<Millis> interval;   // how often the scan runs
+  std::optional<std::string> plan;  // the shortest interval that fits this plan
+  bool per_region_keys = false;     // --keys per-region: each key pays 1/regions
   bool no_sync = false;
-  std::vector<TierInterval> sync_tiers;    // the tiers' max ages (0: on demand, skipped)
+  std::vector<TierInterval> sync_tiers;  // the tiers' max ages (0: on demand, skipped)
   std::vector<Plan> plans;
   std::string plans_source;
   RefreshIntervals refresh;
-  bool in_play = false;                    // the scan keeps started events (--include-live)
+  bool in_play = false;  // the scan keeps started events (--include-live)
 };
 
 // What `regions` and `bookmakers` cost for the books asked, per sport and market of a run.
 struct BooksPricing {
   std::vector<std::string> bookmakers;
-  std::int64_t by_regions = 0;             // region equivalents a run's call set costs by regions=
-  std::int64_t by_bookmakers = 0;          // ... by bookmakers= (per started group of 10, per region)
-  std::int64_t chosen = 0;                 // what the scan pays (the cheaper per region)
+  std::int64_t by_regions = 0;     // region equivalents a run's call set costs by regions=
+  std::int64_t by_bookmakers = 0;  // ... by bookmakers= (per started group of 10, per region)
+  std::int64_t chosen = 0;         // what the scan pays (the cheaper per region)
   struct Region {
     std::string region;
     std::vector<std::string> books;
@@ -105,20 +105,20 @@ struct BooksPricing {
 
 struct PlanReport {
   Schedule schedule;
-  std::int64_t per_run = 0;                // credits of one scan run (after the books' pricing)
-  std::string source;                      // "flags" or "ledger (last 24h)"
+  std::int64_t per_run = 0;  // credits of one scan run (after the books' pricing)
+  std::string source;        // "flags" or "ledger (last 24h)"
   bool per_region_keys = false;
-  std::vector<Forecast> rows;              // scan (if any) then the sync tiers
+  std::vector<Forecast> rows;  // scan (if any) then the sync tiers
   bool has_sync = false;
   std::int64_t sync_day = 0, sync_month = 0, sync_run = 0;
-  bool scan_row = false;                   // the rows hold a scan forecast
+  bool scan_row = false;  // the rows hold a scan forecast
   std::int64_t total_day = 0, total_month = 0;
   std::optional<Plan> target;
-  std::optional<Millis> shortest;          // for the target plan
+  std::optional<Millis> shortest;  // for the target plan
   std::int64_t sync_billed = 0;
-  std::int64_t target_scan_billed = 0;     // the scan's billed credits at `shortest`
+  std::int64_t target_scan_billed = 0;  // the scan's billed credits at `shortest`
   std::optional<BooksPricing> books;
-  Millis refresh{0};                       // the interval after which the scan's data can change
+  Millis refresh{0};  // the interval after which the scan's data can change
   std::vector<Plan> plans;
   std::string plans_source;
   RefreshIntervals refresh_intervals;

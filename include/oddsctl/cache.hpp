@@ -19,9 +19,9 @@ namespace oddsctl {
 
 // Which opportunities of a cached scan are served. Empty lists match everything.
 struct OpportunityFilter {
-  std::vector<std::string> sports;   // a sport key, or its group prefix ("soccer" matches soccer_epl)
-  std::vector<std::string> markets;  // "h2h", "spreads", "totals"
-  std::vector<std::string> events;   // event ids
+  std::vector<std::string> sports;       // a sport key, or its group prefix ("soccer" matches soccer_epl)
+  std::vector<std::string> markets;      // "h2h", "spreads", "totals"
+  std::vector<std::string> events;       // event ids
   std::optional<double> min_profit_pct;  // on opportunity_score: profit, or EV for value bets and middles
   std::vector<OpportunityKind> kinds;    // empty: every kind
   bool matches(const Opportunity& o) const;
@@ -36,10 +36,10 @@ std::vector<std::string> parse_cache_regions(const std::vector<std::string>& ask
 // "au", "au,uk" or "all". "all" means every known region that has at least one stored scan
 // (so a region never scanned does not make `cache get --region all` fail), or every known
 // region when the store holds no scan at all. UsageError for an unknown region.
-std::vector<std::string> resolve_cache_regions(Store& store, const std::vector<std::string>& asked);
+std::vector<std::string> resolve_cache_regions(ScanStore& store, const std::vector<std::string>& asked);
 
 struct CacheGetOptions {
-  std::vector<std::string> regions;  // resolved (no "all")
+  std::vector<std::string> regions;      // resolved (no "all")
   ScanSource source = ScanSource::live;  // whose latest good result is served
   Millis max_age = std::chrono::minutes(15);
   // Stale regions are still reported (age, status) but their opportunities are withheld.
@@ -55,12 +55,12 @@ struct CacheGetOptions {
 // One asked region as served.
 struct CachedRegion {
   std::string region;
-  std::optional<RegionScan> scan;  // the latest good scan; opportunities already filtered
+  std::optional<RegionScan> scan;         // the latest good scan; opportunities already filtered
   std::vector<StoredOpportunity> stored;  // with as_text: the opportunities served, filtered
-  int stored_opportunities = 0;    // before filters
-  std::optional<Millis> age;       // now - started_at, never negative; nullopt when missing
-  bool fresh = false;              // present and age <= max_age
-  bool withheld = false;           // strict and not fresh: opportunities not served
+  int stored_opportunities = 0;           // before filters
+  std::optional<Millis> age;              // now - started_at, never negative; nullopt when missing
+  bool fresh = false;                     // present and age <= max_age
+  bool withheld = false;                  // strict and not fresh: opportunities not served
   // When a fallback scan ran for this region: its scan id, status and error.
   std::optional<std::string> fallback_scan_id;
   std::optional<RegionStatus> fallback_status;
@@ -90,7 +90,7 @@ using FallbackScan = std::function<ScanReport(const std::vector<std::string>& re
 // scanned first (one run for all of them) and then read back from the store, so what is
 // served is always what the store holds. A fallback that throws leaves the regions as they
 // were and records the message in fallback_error.
-CacheResult cache_get(Store& store, const CacheGetOptions& options, const FallbackScan& fallback = {});
+CacheResult cache_get(ScanStore& store, const CacheGetOptions& options, const FallbackScan& fallback = {});
 
 // The `cache get --json` document: the `scan --json` shape for the regions asked, each region
 // entry adding scan_id, scanned_at, scanned_by, command, age_s, fresh (and the fallback
@@ -122,18 +122,18 @@ nlohmann::json scan_document_json(const std::vector<RegionScan>& scans);
 
 // `cache show SCAN_ID`: scan_document_json of every region of one run.
 // Throws Error(runtime) "unknown scan id" when the store has no such run.
-nlohmann::json cache_show_json(Store& store, const std::string& scan_id);
+nlohmann::json cache_show_json(ScanStore& store, const std::string& scan_id);
 
 // `cache export`: stored region scans started at or after `since` (all when nullopt), oldest
 // first, each as its own one-region scan_document_json (so every line parses like scan --json).
-std::vector<nlohmann::json> cache_export_rows(Store& store, std::optional<TimePoint> since,
+std::vector<nlohmann::json> cache_export_rows(ScanStore& store, std::optional<TimePoint> since,
                                               const std::optional<std::string>& region,
                                               std::optional<ScanSource> source = std::nullopt);
 
 // `cache stats`: one entry per region with stored scans.
 struct RegionStats {
   std::string region;
-  std::int64_t scans = 0;     // retained scans of every status
+  std::int64_t scans = 0;  // retained scans of every status
   std::int64_t ok = 0;
   std::int64_t partial = 0;
   std::int64_t failed = 0;
@@ -149,7 +149,7 @@ struct RegionStats {
 struct CacheStats {
   TimePoint now{};
   ScanSource source = ScanSource::live;  // the scans counted are of this source only
-  std::vector<RegionStats> regions;  // in known_regions() order, then others by name
+  std::vector<RegionStats> regions;      // in known_regions() order, then others by name
   std::vector<Heartbeat> workers;
 };
 

@@ -33,7 +33,6 @@ struct RetentionKind {
 };
 const std::vector<RetentionKind>& retention_kinds();
 
-
 struct CleanupResult {
   RetentionPolicy policy;
   CleanupReport report;
@@ -42,7 +41,7 @@ struct CleanupResult {
 };
 
 // Runs the store's cleanup, then compacts when `vacuum` (never on a dry run).
-CleanupResult run_cleanup(Store& store, const RetentionPolicy& policy, TimePoint now, bool dry_run,
+CleanupResult run_cleanup(StoreMaintenance& store, const RetentionPolicy& policy, TimePoint now, bool dry_run,
                           bool vacuum);
 
 // {"dry_run", "vacuumed", "removed": {kind: {region: n}}, "totals": {kind: n}, "total",

@@ -23,17 +23,17 @@
 namespace oddsctl {
 
 struct PlacedBet {
-  std::string region;                // may be empty (file bets): any region
+  std::string region;  // may be empty (file bets): any region
   std::string event_id;
-  std::string sport_key;             // filled from the store when the file does not say
+  std::string sport_key;  // filled from the store when the file does not say
   std::string market = "h2h";
   std::string outcome;
-  std::optional<double> point;       // the bet's own line (spreads: its side's point)
+  std::optional<double> point;  // the bet's own line (spreads: its side's point)
   std::string bookmaker;
-  double price = 0;                  // decimal, as taken
+  double price = 0;  // decimal, as taken
   std::optional<TimePoint> placed_at;
-  std::string origin = "file";       // "stored" (a stored value bet) or "file" (--bets)
-  std::optional<double> p_fair_then; // stored value bets: the fair probability when found
+  std::string origin = "file";        // "stored" (a stored value bet) or "file" (--bets)
+  std::optional<double> p_fair_then;  // stored value bets: the fair probability when found
 };
 
 // A --bets file: CSV with a header (event, market, outcome, line, book, price, time; also
@@ -42,13 +42,13 @@ struct PlacedBet {
 std::vector<PlacedBet> read_placed_bets(const std::filesystem::path& path);
 
 struct ClvOptions {
-  std::vector<std::string> regions;     // empty: every region
-  ScanSource source = ScanSource::live; // whose stored scans are read
-  bool stored_bets = true;              // the stored value bets (--no-stored: only --bets)
-  std::vector<PlacedBet> bets;          // --bets
-  ValueRules value;                     // reference books and method for snapshots
+  std::vector<std::string> regions;      // empty: every region
+  ScanSource source = ScanSource::live;  // whose stored scans are read
+  bool stored_bets = true;               // the stored value bets (--no-stored: only --bets)
+  std::vector<PlacedBet> bets;           // --bets
+  ValueRules value;                      // reference books and method for snapshots
   CommissionTable commissions = CommissionTable::defaults();
-  TimePoint now{};                      // events starting after this have no close yet
+  TimePoint now{};  // events starting after this have no close yet
 };
 
 struct ClvBet {
@@ -58,8 +58,8 @@ struct ClvBet {
   // before the start prices it); "unknown_event" (the store knows no such event).
   std::string status = "ok";
   std::optional<TimePoint> commence_time;
-  std::optional<TimePoint> closed_at;   // when the closing line was stored
-  std::string closing_from;             // "snapshot" or "scan"
+  std::optional<TimePoint> closed_at;  // when the closing line was stored
+  std::string closing_from;            // "snapshot" or "scan"
   std::optional<double> closing_p_fair;
   std::optional<double> closing_fair_price;
   std::vector<std::string> reference;
@@ -67,7 +67,7 @@ struct ClvBet {
 };
 
 struct ClvSummary {
-  std::string name;                     // "all", a bookmaker, a sport key
+  std::string name;  // "all", a bookmaker, a sport key
   int bets = 0;
   int with_close = 0;
   std::optional<double> mean_clv_pct;

@@ -10,12 +10,12 @@ namespace oddsctl {
 // Values are the process exit codes of the contract.
 enum class ExitCode : int {
   ok = 0,
-  runtime = 1,     // network, store, upstream: nothing useful done
-  usage = 2,       // bad flag or value: nothing done
-  partial = 3,     // some regions or items failed, the rest were done and stored
-  not_fresh = 4,   // cache get: stale or missing
-  budget = 5,      // stopped by a budget guard
-  busy = 75,       // another run holds the lease (--wait-lock timed out)
+  runtime = 1,    // network, store, upstream: nothing useful done
+  usage = 2,      // bad flag or value: nothing done
+  partial = 3,    // some regions or items failed, the rest were done and stored
+  not_fresh = 4,  // cache get: stale or missing
+  budget = 5,     // stopped by a budget guard
+  busy = 75,      // another run holds the lease (--wait-lock timed out)
 };
 
 class Error : public std::runtime_error {

@@ -19,12 +19,12 @@ struct Credits {
 
 struct LedgerEntry {
   TimePoint at{};
-  std::string key_id;     // ApiKey::id(), never the key
-  std::string key_hint;   // "…abcd"
+  std::string key_id;    // ApiKey::id(), never the key
+  std::string key_hint;  // "…abcd"
   std::string region;
-  std::string command;    // "scan", "sync:hot", "cache-fallback", ...
-  std::string endpoint;   // "sports", "events", "odds"
-  std::string sport;      // empty for /sports
+  std::string command;   // "scan", "sync:hot", "cache-fallback", ...
+  std::string endpoint;  // "sports", "events", "odds"
+  std::string sport;     // empty for /sports
   int http_status = 0;
   Credits credits;
 };

@@ -15,27 +15,27 @@ namespace oddsctl {
 class Store;
 
 struct MiddleRules {
-  double min_middle_ev_pct = 0.0;          // --min-middle-ev: listed when ev_pct >= this
-  std::filesystem::path model_dir;         // data/middles (empty: data_dir() / "middles")
+  double min_middle_ev_pct = 0.0;   // --min-middle-ev: listed when ev_pct >= this
+  std::filesystem::path model_dir;  // data/middles (empty: data_dir() / "middles")
 };
 
 struct LowHoldRules {
-  double max_hold_pct = 2.0;               // --max-hold: listed when hold_pct <= this
+  double max_hold_pct = 2.0;  // --max-hold: listed when hold_pct <= this
 };
 
 struct FlagRules {
-  double outlier_pct = 25.0;               // --outlier-pct
-  double verify_above_pct = 5.0;           // --verify-above
-  int min_books = 4;                       // --min-books (scan.min_books)
+  double outlier_pct = 25.0;      // --outlier-pct
+  double verify_above_pct = 5.0;  // --verify-above
+  int min_books = 4;              // --min-books (scan.min_books)
 };
 
 // The largest --stake there is: above it, cents no longer add up in a double.
 inline constexpr double k_max_stake = 1e12;
 
 struct StakeRules {
-  std::optional<double> round_step;            // --round STEP
-  std::map<std::string, double> limits;        // --limit BOOK=AMOUNT (and [limit] in the config)
-  bool bet_limits = false;                     // --bet-limits: the legs' Leg::bet_limits cap too
+  std::optional<double> round_step;      // --round STEP
+  std::map<std::string, double> limits;  // --limit BOOK=AMOUNT (and [limit] in the config)
+  bool bet_limits = false;               // --bet-limits: the legs' Leg::bet_limits cap too
 };
 
 // "BOOK=AMOUNT" (AMOUNT > 0) into rules.limits; UsageError naming `flag` otherwise.
@@ -65,18 +65,17 @@ void stake_opportunity(Opportunity& o, double total, const StakeRules& rules);
 
 // The probability model of a middle: how often a result lands on each integer.
 struct ResultModel {
-  std::string file;         // the data file, as reported in "model" ("middles/nfl_margins.json")
+  std::string file;  // the data file, as reported in "model" ("middles/nfl_margins.json")
   // Exact-value probabilities for results -max..max (the key-number tables), or empty.
   std::map<int, double> exact;
-  double sd = 0;            // the normal approximation's standard deviation (when no table)
+  double sd = 0;  // the normal approximation's standard deviation (when no table)
 };
 
 // The model for a sport and market shape ("spreads" or "totals"): the NFL and NCAAF margin
 // tables for spreads, else the normal approximation with the sport's standard deviation
 // (data/middles/sd.json, by longest sport-key prefix). nullopt when the sport has none.
 // Loaded once per directory and cached.
-std::optional<ResultModel> result_model(const std::filesystem::path& dir, const std::string& sport_key,
-                                        bool spreads);
+std::optional<ResultModel> result_model(const std::filesystem::path& dir, const std::string& sport_key, bool spreads);
 
 // P(result == k) under the model for a game whose result is expected at `centre` (the middle
 // of the two lines): for a table, |k| keeps the table's share, split between the two signs by
@@ -87,8 +86,8 @@ double result_probability(const ResultModel& m, double centre, int k);
 // What a middle pays: the results low < r < high hit (both legs win); a result equal to an
 // integer line pushes that leg (stake back). Stakes equalise the outside payouts.
 struct MiddleOdds {
-  double hit_probability = 0;   // P(low < r < high)
-  double ev_pct = 0;            // expected return per unit staked − 1, in %
+  double hit_probability = 0;  // P(low < r < high)
+  double ev_pct = 0;           // expected return per unit staked − 1, in %
 };
 MiddleOdds middle_odds(const ResultModel& m, double low, double high, double e_low, double e_high);
 

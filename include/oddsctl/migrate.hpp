@@ -14,13 +14,13 @@
 namespace oddsctl {
 
 struct MigrateOptions {
-  bool dry_run = false;  // count what would be copied, write nothing
-  bool force = false;    // copy into a target that already holds data (merge)
-  int batch_size = 1000; // snapshots, ledger entries and tracked events per write
+  bool dry_run = false;   // count what would be copied, write nothing
+  bool force = false;     // copy into a target that already holds data (merge)
+  int batch_size = 1000;  // snapshots, ledger entries and tracked events per write
 };
 
 struct MigrateReport {
-  std::string from;      // URIs without credentials
+  std::string from;  // URIs without credentials
   std::string to;
   bool dry_run = false;
   // Per kind: "scans", "opportunities", "ledger", "tracked_events", "snapshots", "meta",

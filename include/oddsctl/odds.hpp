@@ -19,15 +19,15 @@ struct Outcome {
   // Asked for with includeLinks / includeBetLimits (scan --links, --bet-limits); the API
   // leaves them out otherwise, and writes null where a book has none. (includeSids' "sid"
   // fields are asked for too but not kept: nothing here builds links of its own.)
-  std::optional<std::string> link;      // bet-slip deep link
-  std::optional<double> bet_limit;      // the largest stake the book takes (exchanges)
+  std::optional<std::string> link;  // bet-slip deep link
+  std::optional<double> bet_limit;  // the largest stake the book takes (exchanges)
 };
 
 struct Market {
   std::string key;  // "h2h", "spreads", "totals", "h2h_lay", ...
   std::optional<TimePoint> last_update;
   std::vector<Outcome> outcomes;
-  std::optional<std::string> link;      // includeLinks: the market's page at the book (last: keeps brace init)
+  std::optional<std::string> link;  // includeLinks: the market's page at the book (last: keeps brace init)
 };
 
 struct Bookmaker {
@@ -35,7 +35,7 @@ struct Bookmaker {
   std::string title;
   std::optional<TimePoint> last_update;
   std::vector<Market> markets;
-  std::optional<std::string> link;      // includeLinks: the event's page at the book (last: keeps brace init)
+  std::optional<std::string> link;  // includeLinks: the event's page at the book (last: keeps brace init)
 };
 
 struct Event {

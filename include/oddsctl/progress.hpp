@@ -10,11 +10,11 @@ namespace oddsctl {
 struct Progress {
   std::atomic<int> regions_total{0};
   std::atomic<int> regions_done{0};
-  std::atomic<int> sports_total{0};   // /odds calls a scan will make (known per region once listed)
+  std::atomic<int> sports_total{0};  // /odds calls a scan will make (known per region once listed)
   std::atomic<int> sports_done{0};
-  std::atomic<int> events_total{0};   // sync: the events selected
+  std::atomic<int> events_total{0};  // sync: the events selected
   std::atomic<int> events_done{0};
-  std::atomic<int> in_flight{0};      // requests running now
+  std::atomic<int> in_flight{0};         // requests running now
   std::atomic<std::int64_t> credits{0};  // spent so far (x-requests-last of each answer)
 };
 

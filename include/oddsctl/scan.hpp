@@ -23,17 +23,17 @@ namespace oddsctl {
 
 struct ScanOptions : ApiOptions {
   // regions empty: every region with a key (replay: every region folder).
-  ArbRules rules;                          // rules.markets are the markets asked for
-  DetectRules detect;                      // the kinds asked for (--find) and their rules
-  ScanSource source = ScanSource::live;    // replay with from_file, demo with --demo, store with from_store
-  std::optional<TimePoint> as_of;          // overrides "now" (replay and from_store only)
-  bool store_results = true;               // false with --no-store
-  bool links = false;                      // --links: ask for bet-slip links (and sids), same cost
-  bool bet_limits = false;                 // --bet-limits: ask for the books' bet limits, same cost
-  std::string worker;                      // host:pid or --worker-id
+  ArbRules rules;                        // rules.markets are the markets asked for
+  DetectRules detect;                    // the kinds asked for (--find) and their rules
+  ScanSource source = ScanSource::live;  // replay with from_file, demo with --demo, store with from_store
+  std::optional<TimePoint> as_of;        // overrides "now" (replay and from_store only)
+  bool store_results = true;             // false with --no-store
+  bool links = false;                    // --links: ask for bet-slip links (and sids), same cost
+  bool bet_limits = false;               // --bet-limits: ask for the books' bet limits, same cost
+  std::string worker;                    // host:pid or --worker-id
   std::string command = "scan";
   Millis lease_ttl{120000};
-  std::optional<Millis> wait_lock;         // wait this long for a held region lease
+  std::optional<Millis> wait_lock;  // wait this long for a held region lease
   // Replay: a file or folder of saved responses instead of the network.
   std::optional<std::filesystem::path> from_file;
   OddsFormat odds_format = OddsFormat::automatic;
@@ -50,19 +50,17 @@ struct ScanReport {
   std::string scan_id;
   TimePoint started_at{};
   std::int64_t duration_ms = 0;
-  std::vector<RegionScan> regions;         // in the order asked; opportunities inside
-  bool budget_stopped = false;             // a guard refused a call: exit 5
-  bool busy = false;                       // --wait-lock ran out on a held lease: exit 75
+  std::vector<RegionScan> regions;  // in the order asked; opportunities inside
+  bool budget_stopped = false;      // a guard refused a call: exit 5
+  bool busy = false;                // --wait-lock ran out on a held lease: exit 75
 
   std::vector<Opportunity> all_opportunities() const;  // best first across regions
-  ExitCode exit_code() const;  // 0, 3 (some region not ok/skipped), 1 (none produced anything)
+  ExitCode exit_code() const;                          // 0, 3 (some region not ok/skipped), 1 (none produced anything)
 };
 
 // `env` resolves each region's key. Regions with no key fail with a message naming
 // the env var. With from_file set, no key and no network are needed.
-ScanReport run_scan(const ScanOptions& options, Store* store, const ApiFactory& api_factory,
-                    const EnvLookup& env);
-
+ScanReport run_scan(const ScanOptions& options, Store* store, const ApiFactory& api_factory, const EnvLookup& env);
 
 // Replay: the events of each region in a file or folder of saved /odds responses.
 // Files under a folder named after a region belong to it; other files belong to the single
@@ -71,7 +69,7 @@ std::map<std::string, std::vector<Event>> load_replay(const std::filesystem::pat
                                                       const std::vector<std::string>& regions, OddsFormat format);
 
 // Where bundled data (demo/, plans.toml) lives: $ODDSCTL_DATA_DIR, <exe>/../share/oddsctl,
-// then the source tree's data/ for a binary run from its build folder.
+// then <exe dir>/share/oddsctl (a build folder: a link to the source tree's data/).
 std::filesystem::path data_dir();
 
 // The JSON documents of the contract.
@@ -89,6 +87,6 @@ void warn_unknown_bookmakers(const std::vector<std::string>& bookmakers, const s
 // What an empty result means, for people: "" for none.
 const char* empty_note(EmptyReason r);
 
-std::string new_scan_id();           // time-ordered, unique across hosts
+std::string new_scan_id();  // time-ordered, unique across hosts
 
 }  // namespace oddsctl

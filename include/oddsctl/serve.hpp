@@ -34,12 +34,12 @@ struct ServeOptions {
   // The regions served: /readyz checks them, the dashboard shows them, and they are the
   // default of ?region=. Empty: every region with a stored scan (cache get --region all).
   std::vector<std::string> regions;
-  ScanSource source = ScanSource::live;    // whose latest result is served unless ?source=
+  ScanSource source = ScanSource::live;       // whose latest result is served unless ?source=
   Millis max_age = std::chrono::minutes(15);  // fresher than this is ready (and fresh)
-  std::optional<std::string> cors_origin;  // Access-Control-Allow-Origin; none by default
-  std::size_t threads = 8;                 // the bounded pool of request threads
-  std::size_t max_body = 64 * 1024;        // bytes; a larger request body is 413
-  std::size_t max_header_bytes = 16 * 1024;  // all header lines together; more is 431
+  std::optional<std::string> cors_origin;     // Access-Control-Allow-Origin; none by default
+  std::size_t threads = 8;                    // the bounded pool of request threads
+  std::size_t max_body = 64 * 1024;           // bytes; a larger request body is 413
+  std::size_t max_header_bytes = 16 * 1024;   // all header lines together; more is 431
   Millis read_timeout{5000};
   Millis write_timeout{5000};
   Millis keep_alive{5000};
@@ -49,10 +49,10 @@ struct ServeOptions {
   // Triggers (POST /v1/scan/{region}, POST /v1/sync/event/{id}) exist only with a token;
   // it comes from ODDSCTL_SERVE_TOKEN and is compared in constant time.
   std::optional<std::string> token;
-  ScanOptions scan;                        // the template of a triggered scan (regions replaced)
-  SyncOptions sync;                        // the template of a triggered sync (event_id set)
+  ScanOptions scan;  // the template of a triggered scan (regions replaced)
+  SyncOptions sync;  // the template of a triggered sync (event_id set)
   ApiFactory api_factory;
-  EnvLookup env = process_env();           // API keys (budget's configured keys, scans)
+  EnvLookup env = process_env();  // API keys (budget's configured keys, scans)
 
   // Opens one store connection: the server keeps a small pool of them (one per request
   // thread) and reopens a connection that failed. Read-only unless a token is set.

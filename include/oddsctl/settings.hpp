@@ -36,9 +36,9 @@ enum class SettingType {
   list,      // comma separated (a TOML array in the file)
   path,
   uri,
-  choice,    // one of SettingSpec::choices
-  time,      // RFC 3339
-  table,     // a config-file table of its own keys (commission, plans)
+  choice,  // one of SettingSpec::choices
+  time,    // RFC 3339
+  table,   // a config-file table of its own keys (commission, plans)
 };
 // The placeholder shown in help: DURATION, COUNT, NUMBER, PCT, MONEY, REGIONS, LIST, PATH, URI, TIME...
 const char* type_placeholder(SettingType t);
@@ -49,7 +49,7 @@ constexpr unsigned flag = 1, env = 2, file = 4, all = 7;
 }
 
 struct SettingSpec {
-  std::string key;            // "scan.max_quote_age": the config file's dotted path
+  std::string key;  // "scan.max_quote_age": the config file's dotted path
   SettingType type = SettingType::text;
   std::string flag;           // "--max-quote-age", "" when none
   std::string env;            // "" when none
@@ -59,8 +59,8 @@ struct SettingSpec {
   double min = -std::numeric_limits<double>::infinity();  // bounds of numbers; of durations in ms
   double max = std::numeric_limits<double>::infinity();
   std::vector<std::string> choices;  // for choice
-  bool repeatable = false;    // a flag given several times keeps every value
-  bool allow_never = false;   // a duration that also takes "never" (none, off)
+  bool repeatable = false;           // a flag given several times keeps every value
+  bool allow_never = false;          // a duration that also takes "never" (none, off)
 
   bool settable_from(unsigned source) const { return (from & source) != 0; }
 };

@@ -59,11 +59,10 @@ struct TierPolicy {
   bool due(const TrackedEvent& event, Tier tier, TimePoint now) const;
 };
 
-
 // Events of `tier` that are due: never synced first, then the oldest last sync first (ties by
 // commence time, then id), at most the tier's limit.
-std::vector<TrackedEvent> select_due(const std::vector<TrackedEvent>& events, Tier tier,
-                                     const TierPolicy& policy, TimePoint now);
+std::vector<TrackedEvent> select_due(const std::vector<TrackedEvent>& events, Tier tier, const TierPolicy& policy,
+                                     TimePoint now);
 
 // SHA-256 (hex) of a canonical form of the event's bookmakers' markets, outcomes, prices and
 // points: independent of the order of books, markets and outcomes, blind to last_update and
@@ -73,22 +72,21 @@ std::string odds_fingerprint(const Event& event);
 struct SyncOptions : ApiOptions {
   // regions empty: every region with tracked events (sync) / with a key (discovery).
   // Which events: one tier, every auto tier (tier empty and !event_id), or one event.
-  std::optional<Tier> tier;                // nullopt with no event_id: auto
-  std::optional<std::string> event_id;     // `--event ID`
-  bool force = false;                      // `--event` even within min_interval
-  bool sync = true;                        // false: `--discover` alone
-  bool discover = false;                   // discover first
-  std::optional<Millis> discover_every;    // auto: discover when the last one is older
+  std::optional<Tier> tier;              // nullopt with no event_id: auto
+  std::optional<std::string> event_id;   // `--event ID`
+  bool force = false;                    // `--event` even within min_interval
+  bool sync = true;                      // false: `--discover` alone
+  bool discover = false;                 // discover first
+  std::optional<Millis> discover_every;  // auto: discover when the last one is older
   TierPolicy policy;
-  int batch_size = 50;                     // event ids per /odds call
-  Millis min_interval{10000};              // `--event`: not again within this unless force
+  int batch_size = 50;         // event ids per /odds call
+  Millis min_interval{10000};  // `--event`: not again within this unless force
   // Share of max_credits per tier in auto runs (budget.share.<tier>): hot .6, warm .3, cold .1.
   std::map<Tier, double> budget_share{{Tier::hot, 0.6}, {Tier::warm, 0.3}, {Tier::cold, 0.1}};
-  std::string worker;                      // lease owner
-  const std::atomic<bool>* stop = nullptr; // set (e.g. on SIGTERM): no new call starts
-  Progress* progress = nullptr;            // events done of selected, calls, credits, for a caller to show
+  std::string worker;                       // lease owner
+  const std::atomic<bool>* stop = nullptr;  // set (e.g. on SIGTERM): no new call starts
+  Progress* progress = nullptr;             // events done of selected, calls, credits, for a caller to show
 };
-
 
 struct SyncFailure {
   std::string region;
@@ -108,8 +106,8 @@ struct SyncCounts {
   // backs off and, after sync.give_up_after such runs, is retired.
   int not_returned = 0;
   int skipped_deadline = 0;
-  int skipped_budget = 0;   // a tier's budget share or the guard stopped its calls
-  int requests = 0;         // /odds calls started for this tier's batches
+  int skipped_budget = 0;  // a tier's budget share or the guard stopped its calls
+  int requests = 0;        // /odds calls started for this tier's batches
   std::int64_t credits_used = 0;
   SyncCounts& operator+=(const SyncCounts& o);
 };
@@ -118,23 +116,23 @@ struct DiscoveryReport {
   bool ran = false;
   std::vector<std::string> regions;
   int sports = 0;
-  int events = 0;          // tracked events upserted
+  int events = 0;  // tracked events upserted
   int requests = 0;
   std::vector<std::string> errors;  // "au/soccer_epl: ..."
 };
 
 struct SyncReport {
-  std::string tier;                       // "hot", "warm", "cold", "frozen", "auto", "event", "none"
+  std::string tier;  // "hot", "warm", "cold", "frozen", "auto", "event", "none"
   TimePoint started_at{};
   std::int64_t duration_ms = 0;
   SyncCounts totals;
-  std::map<Tier, SyncCounts> tiers;       // the tiers that took part
-  int requests = 0;                       // every HTTP request, discovery included
+  std::map<Tier, SyncCounts> tiers;  // the tiers that took part
+  int requests = 0;                  // every HTTP request, discovery included
   std::vector<SyncFailure> failures;
   DiscoveryReport discovery;
   std::vector<std::string> skipped_leases;  // "sync:au:hot held by host:pid"
-  bool all_leases_held = false;           // every tier lease asked for was held by another run: nothing done
-  int skipped_recent = 0;                 // `--event` within min_interval, not forced
+  bool all_leases_held = false;             // every tier lease asked for was held by another run: nothing done
+  int skipped_recent = 0;                   // `--event` within min_interval, not forced
   bool budget_tripped = false;
   bool deadline_hit = false;
 
@@ -144,8 +142,7 @@ struct SyncReport {
 };
 
 // One run. `api_factory` builds each region's client (tests inject a fake).
-SyncReport run_sync(const SyncOptions& options, Store& store, const ApiFactory& api_factory,
-                    const EnvLookup& env);
+SyncReport run_sync(const SyncOptions& options, Store& store, const ApiFactory& api_factory, const EnvLookup& env);
 
 // The contract's `sync --json` document (plus extra fields).
 nlohmann::json sync_report_json(const SyncReport& report);
@@ -165,8 +162,8 @@ struct ListFilter {
   bool include_retired = false;
 };
 // Sorted by next due time (due first; never-due last), then region and id.
-std::vector<TrackedRow> list_tracked_rows(TrackingStore& store, const ListFilter& filter,
-                                          const TierPolicy& policy, TimePoint now);
+std::vector<TrackedRow> list_tracked_rows(TrackingStore& store, const ListFilter& filter, const TierPolicy& policy,
+                                          TimePoint now);
 nlohmann::json tracked_row_json(const TrackedRow& row, TimePoint now);
 
 // `scan --from-store`: the latest snapshot of every event of `region` synced within max_age

@@ -16,13 +16,12 @@ namespace oddsctl {
 
 struct WorkerOptions {
   Millis every{15000};
-  Millis grace{10000};                          // after a stop signal, exit within this
+  Millis grace{10000};                               // after a stop signal, exit within this
   std::optional<std::filesystem::path> health_file;  // touched after each good cycle
-  std::optional<std::int64_t> max_cycles;       // stop after this many (tests, one-off batches)
+  std::optional<std::int64_t> max_cycles;            // stop after this many (tests, one-off batches)
   std::string worker_id;
-  std::string command;                          // "scan", "sync:auto"
+  std::string command;  // "scan", "sync:auto"
 };
-
 
 // What one cycle reports back.
 struct CycleResult {

@@ -134,8 +134,7 @@ AlertSink exec_sink(const std::string& command, Millis timeout) {
       if (std::chrono::steady_clock::now() >= deadline) {
         ::kill(-pid, SIGKILL);
         ::kill(pid, SIGKILL);
-        while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-        }
+        while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
         if (wfd >= 0) ::close(wfd);
         return {false, label + ": still running after " + format_duration(timeout) + ", killed"};
       }

@@ -57,7 +57,7 @@ std::vector<Opportunity> collect(Store& store, const AlertOptions& o, AlertRepor
         r.status = "ok";
         for (auto& opp : scan->opportunities) {
           if (opportunity_score(opp) < o.min_profit_pct) continue;  // ev_pct for value bets
-          if (!o.include_flagged && !opp.flags.empty()) continue;  // outlier_leg, high_roi, thin: verify first
+          if (!o.include_flagged && !opp.flags.empty()) continue;   // outlier_leg, high_roi, thin: verify first
           if (opp.region.empty()) opp.region = name;
           out.push_back(std::move(opp));
         }
@@ -72,7 +72,8 @@ std::vector<Opportunity> collect(Store& store, const AlertOptions& o, AlertRepor
 }  // namespace
 
 int AlertReport::delivered() const {
-  return static_cast<int>(std::count_if(alerts.begin(), alerts.end(), [](const AlertResult& a) { return a.delivered; }));
+  return static_cast<int>(
+      std::count_if(alerts.begin(), alerts.end(), [](const AlertResult& a) { return a.delivered; }));
 }
 
 int AlertReport::failed() const {
@@ -109,8 +110,8 @@ AlertReport run_alerts(Store& store, const AlertOptions& options, const AlertSin
     if (!seen.insert(key).second) continue;  // one alert per key per run
     ++report.considered;
     // Escalation on the kind's own figure: a value bet escalates when its EV rises a step.
-    auto reason = alert_due(store.get_alert(key), opportunity_score(opp), options.now, options.window,
-                            options.escalation_step);
+    auto reason =
+        alert_due(store.get_alert(key), opportunity_score(opp), options.now, options.window, options.escalation_step);
     if (!reason) {
       ++report.suppressed;
       continue;

@@ -91,8 +91,8 @@ Credits credits_of(const HttpResult& result) {
   return c;
 }
 
-std::optional<AttemptFailure> classify(const HttpResult& result, const ApiKey& key,
-                                       const std::string& region, Millis timeout) {
+std::optional<AttemptFailure> classify(const HttpResult& result, const ApiKey& key, const std::string& region,
+                                       Millis timeout) {
   AttemptFailure f;
   f.http_status = static_cast<int>(result.status);
   switch (result.transport) {
@@ -101,7 +101,8 @@ std::optional<AttemptFailure> classify(const HttpResult& result, const ApiKey& k
       f.retryable = true;
       f.detail = "no complete answer within " + seconds_text(timeout);
       // Headers then a stalled body is still a timeout; say so, it points at the server.
-      if (result.status > 0) f.detail += " (" + std::to_string(result.status) + " and headers came, then the body stalled)";
+      if (result.status > 0)
+        f.detail += " (" + std::to_string(result.status) + " and headers came, then the body stalled)";
       return f;
     case Transport::network:
       f.kind = ApiErrorKind::network;
@@ -121,8 +122,7 @@ std::optional<AttemptFailure> classify(const HttpResult& result, const ApiKey& k
       f.detail = std::to_string(result.status) + " with a response larger than " + mib_text(result.max_body) +
                  " (decompressed); not read further";
       return f;
-    case Transport::ok:
-      break;
+    case Transport::ok: break;
   }
   const long status = result.status;
   const bool success = status >= 200 && status < 300;
@@ -149,8 +149,8 @@ std::optional<AttemptFailure> classify(const HttpResult& result, const ApiKey& k
     f.kind = ApiErrorKind::invalid_key;
     const std::string regional = region.empty() ? key.env_var() : key_env_var(region);
     f.detail = head + "API key rejected; " +
-               (key.env_var() == regional ? "set " : "fix " + key.env_var() + " or set ") + regional +
-               " (key " + key.masked() + ")" + quoted;
+               (key.env_var() == regional ? "set " : "fix " + key.env_var() + " or set ") + regional + " (key " +
+               key.masked() + ")" + quoted;
   } else if (effective == 429) {
     f.kind = ApiErrorKind::rate_limited;
     f.retryable = true;
@@ -185,8 +185,8 @@ int ledger_status(const HttpResult& result, const std::optional<AttemptFailure>&
 Millis backoff_delay(int attempt, Millis base, Millis cap) {
   thread_local std::mt19937_64 rng{std::random_device{}()};
   const int shift = std::min(attempt, 30);
-  const double ceiling = std::min<double>(static_cast<double>(cap.count()),
-                                          static_cast<double>(base.count()) * std::ldexp(1.0, shift));
+  const double ceiling =
+      std::min<double>(static_cast<double>(cap.count()), static_cast<double>(base.count()) * std::ldexp(1.0, shift));
   if (ceiling <= 0) return Millis(0);
   std::uniform_real_distribution<double> pick(0.0, ceiling);
   return Millis(static_cast<Millis::rep>(pick(rng)));

@@ -18,8 +18,8 @@ namespace oddsctl::api {
 struct AttemptFailure {
   ApiErrorKind kind = ApiErrorKind::network;
   int http_status = 0;
-  std::string error_code;      // the API's error_code, when it sent one
-  std::string detail;          // "500 ERROR_500: Internal server error", without prefix
+  std::string error_code;  // the API's error_code, when it sent one
+  std::string detail;      // "500 ERROR_500: Internal server error", without prefix
   bool retryable = false;
   std::optional<Millis> retry_after;  // from a 429's Retry-After (seconds)
   // The API answered with its error object ({"message", "error_code"}): it refused the
@@ -39,8 +39,8 @@ Credits credits_of(const HttpResult& result);
 // to fix in key errors; `timeout` is the attempt's limit, for the message. An error object
 // decides by its error_code first: a spent quota or a bad key is never retryable, whatever
 // the status line says.
-std::optional<AttemptFailure> classify(const HttpResult& result, const ApiKey& key,
-                                       const std::string& region, Millis timeout);
+std::optional<AttemptFailure> classify(const HttpResult& result, const ApiKey& key, const std::string& region,
+                                       Millis timeout);
 
 // The http_status a ledger row gets for this attempt. The ledger's status feeds credit
 // accounting (an error answer without figures was not charged; a success without figures

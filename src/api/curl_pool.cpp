@@ -83,8 +83,7 @@ void CurlPool::release(void* handle) {
   m_free.push_back(handle);
 }
 
-HttpResult CurlPool::get(const std::string& url, Millis connect_timeout, Millis total_timeout,
-                         std::size_t max_body) {
+HttpResult CurlPool::get(const std::string& url, Millis connect_timeout, Millis total_timeout, std::size_t max_body) {
   HttpResult result;
   result.max_body = max_body;
   CURL* curl = static_cast<CURL*>(acquire());
@@ -95,7 +94,7 @@ HttpResult CurlPool::get(const std::string& url, Millis connect_timeout, Millis 
   char error[CURL_ERROR_SIZE] = {0};
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);  // threads: no SIGALRM for DNS timeouts
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);         // threads: no SIGALRM for DNS timeouts
   curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");  // every encoding libcurl can decode
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, clamp_ms(std::min(connect_timeout, total_timeout)));
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, clamp_ms(total_timeout));

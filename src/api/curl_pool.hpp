@@ -15,21 +15,21 @@
 namespace oddsctl::api {
 
 enum class Transport {
-  ok,          // a whole response came back (any HTTP status)
-  timeout,     // the attempt ran out of time
-  broken_body, // a status line came, then the body broke (truncated, bad encoding, reset)
-  network,     // no response: connect refused, reset, DNS, TLS...
-  too_large,   // the (inflated) body passed the size cap; reading stopped there
+  ok,           // a whole response came back (any HTTP status)
+  timeout,      // the attempt ran out of time
+  broken_body,  // a status line came, then the body broke (truncated, bad encoding, reset)
+  network,      // no response: connect refused, reset, DNS, TLS...
+  too_large,    // the (inflated) body passed the size cap; reading stopped there
 };
 
 struct HttpResult {
   Transport transport = Transport::network;
-  long status = 0;                           // 0 when no status line came back
-  std::string error;                         // libcurl's reason when transport != ok
+  long status = 0;    // 0 when no status line came back
+  std::string error;  // libcurl's reason when transport != ok
   std::string body;
   std::map<std::string, std::string> headers;  // names in lower case, last value wins
-  bool request_sent = false;                 // the request left (a timeout may have been charged)
-  std::size_t max_body = 0;                  // the cap that applied, for messages
+  bool request_sent = false;                   // the request left (a timeout may have been charged)
+  std::size_t max_body = 0;                    // the cap that applied, for messages
   // Bytes received on the wire: the body as sent (gzip-compressed when the server
   // compressed it) plus the header block. body.size() is the inflated size.
   std::int64_t wire_bytes = 0;

@@ -36,9 +36,9 @@ std::string join_escaped(const std::vector<std::string>& items) {
 struct Call {
   std::string endpoint;  // "sports", "events", "odds"
   std::string sport;
-  std::string path;      // "/v4/sports/soccer_epl/odds", shown in messages
-  std::string query;     // without apiKey
-  std::int64_t cost = 0; // estimated credits (odds only)
+  std::string path;       // "/v4/sports/soccer_epl/odds", shown in messages
+  std::string query;      // without apiKey
+  std::int64_t cost = 0;  // estimated credits (odds only)
 };
 
 class HttpOddsApi final : public OddsApi {
@@ -143,8 +143,7 @@ private:
     const bool refused = failure && failure->refused;
     if ((result.status == 200 && !refused) || (result.status > 0 && credits.last))
       m_options.guard->settle(call.cost, credits);
-    else
-      m_options.guard->release(call.cost);
+    else m_options.guard->release(call.cost);
   }
 
   template <class Parse>
@@ -178,8 +177,12 @@ private:
           return done;
         } catch (const std::exception& e) {
           // The parser's message may quote the body: escaped and bounded before it goes on.
-          last = AttemptFailure{ApiErrorKind::bad_body, static_cast<int>(result.status), "",
-                                "the response is not valid odds JSON: " + printable(e.what(), 300), true, {}};
+          last = AttemptFailure{ApiErrorKind::bad_body,
+                                static_cast<int>(result.status),
+                                "",
+                                "the response is not valid odds JSON: " + printable(e.what(), 300),
+                                true,
+                                {}};
         }
       }
       if (!last->retryable || attempt >= m_options.max_retries) {
@@ -192,8 +195,8 @@ private:
                                : api::backoff_delay(attempt, m_options.backoff_base, m_options.backoff_cap);
       if (m_options.deadline.bounded() && pause >= m_options.deadline.remaining())
         deadline_failure(call, last, attempt + 1);
-      spdlog::info("api: {}retry {}/{} in {} ms: {}", prefix(call), attempt + 1, m_options.max_retries,
-                   pause.count(), loggable(last->detail));
+      spdlog::info("api: {}retry {}/{} in {} ms: {}", prefix(call), attempt + 1, m_options.max_retries, pause.count(),
+                   loggable(last->detail));
       std::this_thread::sleep_for(pause);
     }
   }
@@ -215,18 +218,19 @@ private:
     }
     const std::string target = api::without_api_key(call.path + (call.query.empty() ? "" : "?" + call.query));
     // bytes: the JSON as parsed; wire_bytes: what came over the network (gzip body + headers).
-    spdlog::debug("api: GET {} region={} status={} attempt={} elapsed_ms={} bytes={} wire_bytes={} encoding={} credits={}",
-                  loggable(target), m_options.region.empty() ? "-" : m_options.region, status, attempt + 1,
-                  elapsed.count(), result.body.size(), result.wire_bytes,
-                  result.header("content-encoding") ? printable(*result.header("content-encoding"), 20) : "identity",
-                  credits.last ? std::to_string(*credits.last) : std::string("?"));
+    spdlog::debug(
+        "api: GET {} region={} status={} attempt={} elapsed_ms={} bytes={} wire_bytes={} encoding={} credits={}",
+        loggable(target), m_options.region.empty() ? "-" : m_options.region, status, attempt + 1, elapsed.count(),
+        result.body.size(), result.wire_bytes,
+        result.header("content-encoding") ? printable(*result.header("content-encoding"), 20) : "identity",
+        credits.last ? std::to_string(*credits.last) : std::string("?"));
   }
 
-  [[noreturn]] void deadline_failure(const Call& call, const std::optional<AttemptFailure>& last,
-                                     int attempts) const {
+  [[noreturn]] void deadline_failure(const Call& call, const std::optional<AttemptFailure>& last, int attempts) const {
     std::string detail = "the run's deadline came before ";
-    detail += attempts == 0 ? "the call could be made" : "it could be retried (" + std::to_string(attempts) +
-                                                             " attempt" + (attempts == 1 ? "" : "s") + ")";
+    detail += attempts == 0
+                  ? "the call could be made"
+                  : "it could be retried (" + std::to_string(attempts) + " attempt" + (attempts == 1 ? "" : "s") + ")";
     if (last) detail += "; last error: " + last->detail;
     fail(call, ApiErrorKind::deadline, last ? last->http_status : 0, last ? last->error_code : "", detail);
   }

@@ -10,7 +10,9 @@ namespace oddsctl {
 
 namespace {
 
-bool has(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
+bool has(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
 
 bool known_anywhere(const std::string& book) {
   for (const auto& r : known_regions())

@@ -48,9 +48,14 @@ std::int64_t RunCreditCap::pending() const {
 // --- BudgetGuard ---
 
 BudgetGuard::BudgetGuard(Options options)
-    : m_reserve(options.reserve), m_cap(options.cap ? std::move(options.cap) : std::make_shared<RunCreditCap>(std::nullopt)),
-      m_remaining(options.known_remaining), m_remaining_at(options.known_at), m_reservations(options.reservations),
-      m_key_id(std::move(options.key_id)), m_owner(std::move(options.owner)), m_hold_ttl(options.hold_ttl) {}
+    : m_reserve(options.reserve),
+      m_cap(options.cap ? std::move(options.cap) : std::make_shared<RunCreditCap>(std::nullopt)),
+      m_remaining(options.known_remaining),
+      m_remaining_at(options.known_at),
+      m_reservations(options.reservations),
+      m_key_id(std::move(options.key_id)),
+      m_owner(std::move(options.owner)),
+      m_hold_ttl(options.hold_ttl) {}
 
 BudgetGuard::BudgetGuard(std::optional<std::int64_t> reserve, std::optional<std::int64_t> max_credits,
                          std::optional<std::int64_t> known_remaining)
@@ -64,7 +69,8 @@ namespace {
   std::ostringstream msg;
   msg << "budget guard: " << cost << " credit" << (cost == 1 ? "" : "s") << " would take " << what
       << " below the reserve of " << reserve << " (remaining ";
-  if (remaining) msg << *remaining; else msg << "unknown";
+  if (remaining) msg << *remaining;
+  else msg << "unknown";
   if (in_flight > 0) msg << ", " << in_flight << " in flight" << (others ? " (every run on this store)" : "");
   msg << ")";
   throw ApiError(ApiErrorKind::budget, 0, "", msg.str());
@@ -121,8 +127,8 @@ void BudgetGuard::reserve_call(std::int64_t cost, const std::string& what) {
       }
       m_holds[{std::this_thread::get_id(), cost}].push_back(grant->hold->id);
       m_pending += cost;
-      spdlog::debug("budget guard: {} credit(s) for {} reserved in the store ({} held by other calls on this key)", cost, what,
-                    grant->held);
+      spdlog::debug("budget guard: {} credit(s) for {} reserved in the store ({} held by other calls on this key)",
+                    cost, what, grant->held);
       return;
     }
     if (m_reserve && m_remaining && *m_remaining - m_pending - cost < *m_reserve) {

@@ -83,7 +83,8 @@ PlanReport plan_budget(const PlanOptions& o, Store* store, TimePoint now) {
     q.since = since;
     s = schedule_from_ledger(store->ledger(q), "", since);
     if (s.sports == 0)
-      throw UsageError("--from-ledger: no /odds call in the last " + o.window_text + " of the ledger (try --window 7d)");
+      throw UsageError("--from-ledger: no /odds call in the last " + o.window_text +
+                       " of the ledger (try --window 7d)");
     if (!interval) interval = interval_from_scans(*store, since);
     if (!interval && !o.plan)
       throw UsageError("--from-ledger: fewer than two scans in the last " + o.window_text +
@@ -157,26 +158,35 @@ nlohmann::json plan_report_json(const PlanReport& rep) {
   auto billed = [&](std::int64_t v) { return rep.billed(v); };
   auto fit = [&](std::int64_t v) { return plan_json(cheapest_fit(rep.plans, billed(v))); };
   nlohmann::json doc;
-  doc["schedule"] = {{"sports", s.sports}, {"regions", s.regions}, {"markets", s.markets},
-                     {"credits_per_run", credits_per_run(s)}, {"source", rep.source},
-                     {"keys", rep.per_region_keys ? "per-region" : "shared"}};
+  doc["schedule"] = {{"sports", s.sports},   {"regions", s.regions},
+                     {"markets", s.markets}, {"credits_per_run", credits_per_run(s)},
+                     {"source", rep.source}, {"keys", rep.per_region_keys ? "per-region" : "shared"}};
   doc["month_days"] = k_month_days;
   doc["forecasts"] = nlohmann::json::array();
   for (const auto& r : rep.rows) {
     // Only what a scan or sync run buys after the API's refresh interval is new data.
     const std::int64_t stale = unrefreshed_credits(r.per_month, r.interval, rep.refresh);
-    doc["forecasts"].push_back({{"name", r.name}, {"interval", format_duration(r.interval)},
-                                {"interval_s", r.interval.count() / 1000.0}, {"credits_per_run", r.per_run},
-                                {"runs_per_day", r.runs_per_day}, {"credits_per_day", r.per_day},
-                                {"credits_per_month", r.per_month}, {"billed_per_month", billed(r.per_month)},
-                                {"unrefreshed_credits_per_month", stale}, {"plan", fit(r.per_month)}});
+    doc["forecasts"].push_back({{"name", r.name},
+                                {"interval", format_duration(r.interval)},
+                                {"interval_s", r.interval.count() / 1000.0},
+                                {"credits_per_run", r.per_run},
+                                {"runs_per_day", r.runs_per_day},
+                                {"credits_per_day", r.per_day},
+                                {"credits_per_month", r.per_month},
+                                {"billed_per_month", billed(r.per_month)},
+                                {"unrefreshed_credits_per_month", stale},
+                                {"plan", fit(r.per_month)}});
   }
   if (rep.has_sync)
-    doc["sync_total"] = {{"credits_per_day", rep.sync_day}, {"credits_per_month", rep.sync_month},
-                         {"billed_per_month", billed(rep.sync_month)}, {"plan", fit(rep.sync_month)}};
+    doc["sync_total"] = {{"credits_per_day", rep.sync_day},
+                         {"credits_per_month", rep.sync_month},
+                         {"billed_per_month", billed(rep.sync_month)},
+                         {"plan", fit(rep.sync_month)}};
   if (rep.scan_row)
-    doc["total"] = {{"credits_per_day", rep.total_day}, {"credits_per_month", rep.total_month},
-                    {"billed_per_month", billed(rep.total_month)}, {"plan", fit(rep.total_month)}};
+    doc["total"] = {{"credits_per_day", rep.total_day},
+                    {"credits_per_month", rep.total_month},
+                    {"billed_per_month", billed(rep.total_month)},
+                    {"plan", fit(rep.total_month)}};
   if (rep.target)
     doc["target"] = {
         {"plan", plan_json(&*rep.target)},
@@ -190,9 +200,14 @@ nlohmann::json plan_report_json(const PlanReport& rep) {
     const auto& b = *rep.books;
     nlohmann::json regions = nlohmann::json::array();
     for (const auto& r : b.per_region)
-      regions.push_back({{"region", r.region}, {"bookmakers", r.books}, {"by_regions", r.by_regions},
-                         {"by_bookmakers", r.by_bookmakers}, {"chosen", r.chosen},
-                         {"request", r.chosen == 0 ? "none" : r.uses_bookmakers ? "bookmakers" : "regions"}});
+      regions.push_back({{"region", r.region},
+                         {"bookmakers", r.books},
+                         {"by_regions", r.by_regions},
+                         {"by_bookmakers", r.by_bookmakers},
+                         {"chosen", r.chosen},
+                         {"request", r.chosen == 0       ? "none"
+                                     : r.uses_bookmakers ? "bookmakers"
+                                                         : "regions"}});
     const std::int64_t per_sport_market = static_cast<std::int64_t>(s.sports) * s.markets;
     doc["bookmakers"] = {{"bookmakers", b.bookmakers},
                          {"credits_per_run_by_regions", b.by_regions * per_sport_market},
@@ -200,8 +215,10 @@ nlohmann::json plan_report_json(const PlanReport& rep) {
                          {"credits_per_run", b.chosen * per_sport_market},
                          {"regions", regions}};
   }
-  doc["refresh"] = {{"interval", format_duration(rep.refresh)}, {"interval_s", rep.refresh.count() / 1000.0},
-                    {"source", rep.refresh_intervals.source}, {"reference", rep.refresh_intervals.reference}};
+  doc["refresh"] = {{"interval", format_duration(rep.refresh)},
+                    {"interval_s", rep.refresh.count() / 1000.0},
+                    {"source", rep.refresh_intervals.source},
+                    {"reference", rep.refresh_intervals.reference}};
   doc["plans"] = nlohmann::json::array();
   for (const auto& p : rep.plans) doc["plans"].push_back(plan_json(&p));
   doc["plans_source"] = rep.plans_source;

@@ -9,6 +9,7 @@
 
 #include "oddsctl/budget.hpp"
 #include "oddsctl/errors.hpp"
+#include "budget/toml_file.hpp"
 
 namespace oddsctl {
 
@@ -26,8 +27,7 @@ std::string lower(std::string s) {
 }
 
 void validate(const Plan& p, const std::string& origin) {
-  if (p.credits <= 0)
-    throw UsageError(origin + ": plan '" + p.name + "': credits must be a positive whole number");
+  if (p.credits <= 0) throw UsageError(origin + ": plan '" + p.name + "': credits must be a positive whole number");
   if (!(p.price_usd >= 0) || !std::isfinite(p.price_usd))
     throw UsageError(origin + ": plan '" + p.name + "': price_usd must be a number >= 0");
 }
@@ -41,14 +41,7 @@ void upsert(std::vector<Plan>& plans, Plan plan) {
 }  // namespace
 
 std::vector<Plan> parse_plans_toml(const std::string& text, const std::string& origin) {
-  toml::table root;
-  try {
-    root = toml::parse(text, origin);
-  } catch (const toml::parse_error& e) {
-    std::ostringstream os;
-    os << origin << ":" << e.source().begin.line << ": " << e.description();
-    throw UsageError(os.str());
-  }
+  toml::table root = budget_files::parse_toml(text, origin);
   const toml::table* table = root["plans"].as_table();
   if (!table || table->empty()) throw UsageError(origin + ": no [plans.<name>] table");
   std::vector<Plan> plans;
@@ -124,8 +117,8 @@ std::vector<std::filesystem::path> plans_search_path(const std::filesystem::path
 
 std::vector<Plan> builtin_plans() {
   // As published by The Odds API in 2026; data/plans.toml is the place to update them.
-  return {{"free", 500, 0}, {"20K", 20'000, 30}, {"100K", 100'000, 59}, {"5M", 5'000'000, 119},
-          {"15M", 15'000'000, 249}};
+  return {
+      {"free", 500, 0}, {"20K", 20'000, 30}, {"100K", 100'000, 59}, {"5M", 5'000'000, 119}, {"15M", 15'000'000, 249}};
 }
 
 const Plan* find_plan(const std::vector<Plan>& plans, const std::string& name) {

@@ -7,15 +7,14 @@
 
 #include "oddsctl/budget_plan.hpp"
 #include "oddsctl/errors.hpp"
+#include "budget/toml_file.hpp"
 #include "util/modules.hpp"
 
 namespace oddsctl {
 
 namespace {
 
-bool is_featured(const std::string& m) {
-  return m == "h2h" || m == "spreads" || m == "totals" || m == "h2h_lay";
-}
+bool is_featured(const std::string& m) { return m == "h2h" || m == "spreads" || m == "totals" || m == "h2h_lay"; }
 bool is_outright(const std::string& m) { return m == "outrights" || m == "outrights_lay"; }
 bool is_exchange(const std::string& book) {
   return book.rfind("betfair_ex_", 0) == 0 || book == "betfair" || book == "matchbook" || book == "smarkets";
@@ -37,14 +36,7 @@ Millis read_interval(const toml::table& t, const std::string& table, const char*
 }  // namespace
 
 RefreshIntervals parse_refresh_toml(const std::string& text, const std::string& origin) {
-  toml::table root;
-  try {
-    root = toml::parse(text, origin);
-  } catch (const toml::parse_error& e) {
-    std::ostringstream os;
-    os << origin << ":" << e.source().begin.line << ": " << e.description();
-    throw UsageError(os.str());
-  }
+  toml::table root = budget_files::parse_toml(text, origin);
   RefreshIntervals r;
   r.source = origin;
   if (auto ref = root["source"].value<std::string>()) r.reference = *ref;
@@ -85,8 +77,8 @@ std::vector<std::filesystem::path> refresh_search_path(const std::filesystem::pa
 std::optional<std::filesystem::path> find_data_file(const std::string& name) {
   const std::filesystem::path dir = modules::executable_dir();
   if (dir.empty()) return std::nullopt;
-  for (const auto& p : {dir / ".." / "share" / "oddsctl" / name, dir / ".." / "data" / name,
-                        dir / ".." / ".." / "data" / name}) {
+  for (const auto& p :
+       {dir / ".." / "share" / "oddsctl" / name, dir / ".." / "data" / name, dir / ".." / ".." / "data" / name}) {
     std::error_code ec;
     if (std::filesystem::is_regular_file(p, ec)) return std::filesystem::weakly_canonical(p, ec);
   }
@@ -96,8 +88,7 @@ std::optional<std::filesystem::path> find_data_file(const std::string& name) {
 Millis refresh_for(const RefreshIntervals& r, const std::vector<std::string>& markets,
                    const std::vector<std::string>& bookmakers, bool in_play) {
   auto pick = [&](const RefreshInterval& i) { return in_play ? i.in_play : i.pre_match; };
-  if (!bookmakers.empty() && std::all_of(bookmakers.begin(), bookmakers.end(), is_exchange))
-    return pick(r.exchanges);
+  if (!bookmakers.empty() && std::all_of(bookmakers.begin(), bookmakers.end(), is_exchange)) return pick(r.exchanges);
   if (markets.empty()) return pick(r.featured);
   std::optional<Millis> shortest;
   for (const auto& m : markets) {
@@ -117,8 +108,9 @@ std::optional<std::string> polling_warning(const std::string& command, Millis ev
                                            const RefreshIntervals& source) {
   if (every.count() <= 0 || every >= refresh) return std::nullopt;
   const std::int64_t pct = 100 * (refresh.count() - every.count()) / refresh.count();
-  return command + " --every " + format_duration(every) + " is shorter than the API's refresh interval for these markets (" +
-         format_duration(refresh) + ", " + source.source + "): about " + std::to_string(pct) +
+  return command + " --every " + format_duration(every) +
+         " is shorter than the API's refresh interval for these markets (" + format_duration(refresh) + ", " +
+         source.source + "): about " + std::to_string(pct) +
          "% of the calls' credits buy data the API has not refreshed yet";
 }
 

@@ -143,8 +143,8 @@ BudgetStatus compute_status(const std::vector<LedgerEntry>& rows, const std::vec
       const Millis window = st.rows_in_24h ? k_day : k_30d;
       const std::int64_t spent = st.rows_in_24h ? kb.spent_24h : kb.spent_30d;
       Millis covered = std::clamp(Millis(now - *st.first_at), k_hour, window);
-      kb.burn_per_day = static_cast<double>(spent) * static_cast<double>(k_day.count()) /
-                        static_cast<double>(covered.count());
+      kb.burn_per_day =
+          static_cast<double>(spent) * static_cast<double>(k_day.count()) / static_cast<double>(covered.count());
       kb.burn_window = st.rows_in_24h ? "24h" : "30d";
     }
     if (kb.burn_per_day && *kb.burn_per_day > 0 && kb.remaining && kb.reported_at) {
@@ -164,7 +164,7 @@ BudgetStatus compute_status(const std::vector<LedgerEntry>& rows, const std::vec
   return status;
 }
 
-BudgetStatus budget_status(Store& store, const std::vector<ConfiguredKey>& configured, TimePoint now) {
+BudgetStatus budget_status(LedgerStore& store, const std::vector<ConfiguredKey>& configured, TimePoint now) {
   LedgerQuery q;
   q.since = now - k_30d;
   std::vector<LedgerEntry> rows = store.ledger(q);  // oldest first
@@ -177,13 +177,13 @@ BudgetStatus budget_status(Store& store, const std::vector<ConfiguredKey>& confi
   return compute_status(all, configured, now);
 }
 
-std::optional<std::int64_t> last_known_remaining(Store& store, const std::string& key_id) {
+std::optional<std::int64_t> last_known_remaining(LedgerStore& store, const std::string& key_id) {
   auto known = last_known_report(store, key_id);
   if (!known) return std::nullopt;
   return known->remaining;
 }
 
-std::optional<KnownRemaining> last_known_report(Store& store, const std::string& key_id) {
+std::optional<KnownRemaining> last_known_report(LedgerStore& store, const std::string& key_id) {
   std::optional<LedgerEntry> newest;
   for (auto& e : store.latest_per_key())
     if (e.key_id == key_id) newest = std::move(e);
@@ -210,7 +210,8 @@ std::vector<KeyBudget> filter_regions(const std::vector<KeyBudget>& keys, const 
 }
 
 CheckResult check_budget(const std::vector<KeyBudget>& keys, std::int64_t min_remaining) {
-  if (keys.empty()) return {CheckResult::Outcome::unknown, "no API key known: nothing in the ledger yet (run a scan first)"};
+  if (keys.empty())
+    return {CheckResult::Outcome::unknown, "no API key known: nothing in the ledger yet (run a scan first)"};
   auto label = [](const KeyBudget& k) {
     std::string regions;
     for (const auto& r : k.regions) regions += (regions.empty() ? "" : ",") + r;

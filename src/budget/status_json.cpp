@@ -7,7 +7,9 @@ namespace oddsctl {
 
 namespace {
 
-nlohmann::json opt_int(const std::optional<std::int64_t>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); }
+nlohmann::json opt_int(const std::optional<std::int64_t>& v) {
+  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
 nlohmann::json opt_time(const std::optional<TimePoint>& t) {
   return t ? nlohmann::json(format_rfc3339(*t)) : nlohmann::json(nullptr);
 }
@@ -56,8 +58,11 @@ nlohmann::json status_json(const BudgetStatus& status) {
     for (const auto& [s, n] : k.by_sport_30d) by_sport[s] += n;
   }
   doc["generated_at"] = format_rfc3339(status.now);
-  doc["totals"] = {{"spent_1h", s1}, {"spent_24h", s24}, {"spent_30d", s30},
-                   {"by_command_30d", by_command}, {"by_sport_30d", by_sport}};
+  doc["totals"] = {{"spent_1h", s1},
+                   {"spent_24h", s24},
+                   {"spent_30d", s30},
+                   {"by_command_30d", by_command},
+                   {"by_sport_30d", by_sport}};
   return doc;
 }
 

@@ -72,7 +72,7 @@ std::vector<std::string> parse_cache_regions(const std::vector<std::string>& ask
   return out;
 }
 
-std::vector<std::string> resolve_cache_regions(Store& store, const std::vector<std::string>& asked) {
+std::vector<std::string> resolve_cache_regions(ScanStore& store, const std::vector<std::string>& asked) {
   std::vector<std::string> out;
   std::set<std::string> seen;
   auto add = [&](const std::string& r) {

@@ -27,7 +27,7 @@ void keep_matching(std::vector<T>& opps, const CacheGetOptions& options, bool wi
                opps.end());
 }
 
-CachedRegion read_region(Store& store, const std::string& region, const CacheGetOptions& options) {
+CachedRegion read_region(ScanStore& store, const std::string& region, const CacheGetOptions& options) {
   CachedRegion c;
   c.region = region;
   if (options.as_text) {
@@ -69,7 +69,7 @@ std::vector<Opportunity> CacheResult::opportunities() const {
 
 ExitCode CacheResult::exit_code() const { return all_fresh() ? ExitCode::ok : ExitCode::not_fresh; }
 
-CacheResult cache_get(Store& store, const CacheGetOptions& options, const FallbackScan& fallback) {
+CacheResult cache_get(ScanStore& store, const CacheGetOptions& options, const FallbackScan& fallback) {
   CacheResult result;
   result.now = options.now;
   result.max_age = options.max_age;

@@ -33,12 +33,25 @@ json region_entry(const CachedRegion& r, ScanSource source) {
     j["opportunities_stored"] = r.stored_opportunities;
     j["age_s"] = seconds_of(*r.age);
   } else {
-    j = {{"region", r.region}, {"status", "missing"}, {"source", to_string(source)}, {"empty", nullptr},
-         {"good", false}, {"error", std::string("no good ") + to_string(source) + " scan in the cache"},
-         {"failed_sports", json::array()}, {"requests", 0}, {"credits_used", nullptr},
-         {"credits_remaining", nullptr}, {"events", 0}, {"opportunities", 0},
-         {"opportunities_stored", 0}, {"duration_ms", nullptr}, {"scan_id", nullptr},
-         {"scanned_at", nullptr}, {"scanned_by", nullptr}, {"command", nullptr}, {"age_s", nullptr}};
+    j = {{"region", r.region},
+         {"status", "missing"},
+         {"source", to_string(source)},
+         {"empty", nullptr},
+         {"good", false},
+         {"error", std::string("no good ") + to_string(source) + " scan in the cache"},
+         {"failed_sports", json::array()},
+         {"requests", 0},
+         {"credits_used", nullptr},
+         {"credits_remaining", nullptr},
+         {"events", 0},
+         {"opportunities", 0},
+         {"opportunities_stored", 0},
+         {"duration_ms", nullptr},
+         {"scan_id", nullptr},
+         {"scanned_at", nullptr},
+         {"scanned_by", nullptr},
+         {"command", nullptr},
+         {"age_s", nullptr}};
   }
   j["fresh"] = r.fresh;
   j["withheld"] = r.withheld;
@@ -147,7 +160,8 @@ std::string cache_get_json_text(const CacheResult& result) {
     }
     for (const auto& o : r.scan->opportunities) opps.push_back({served_key(o), &o, nullptr});
   }
-  std::stable_sort(opps.begin(), opps.end(), [](const Served& a, const Served& b) { return served_before(a.key, b.key); });
+  std::stable_sort(opps.begin(), opps.end(),
+                   [](const Served& a, const Served& b) { return served_before(a.key, b.key); });
   // dump() writes an object's members in key order: the head's members before "opportunities",
   // the opportunities, then the members after.
   json before = json::object(), after = json::object();
@@ -185,8 +199,7 @@ std::vector<std::string> cache_status_lines(const CacheResult& result) {
       } else {
         if (served != static_cast<std::size_t>(r.stored_opportunities))
           line += std::to_string(served) + " of " + std::to_string(r.stored_opportunities) + " opportunities";
-        else
-          line += std::to_string(served) + (served == 1 ? " opportunity" : " opportunities");
+        else line += std::to_string(served) + (served == 1 ? " opportunity" : " opportunities");
         line += ", updated " + format_age(*r.age) + " ago";
         if (!r.fresh) line += " (stale: max age " + format_duration(result.max_age) + ")";
       }

@@ -9,8 +9,14 @@ const std::string k_none;
 }  // namespace
 
 ServedKey served_key(const Opportunity& o) {
-  return {opportunity_score(o), &o.region, &o.event_id, &o.market, &o.point, o.kind,
-          o.value ? &o.value->outcome : &k_none, o.value ? &o.value->bookmaker : &k_none};
+  return {opportunity_score(o),
+          &o.region,
+          &o.event_id,
+          &o.market,
+          &o.point,
+          o.kind,
+          o.value ? &o.value->outcome : &k_none,
+          o.value ? &o.value->bookmaker : &k_none};
 }
 
 ServedKey served_key(const StoredOpportunity& o) {
@@ -31,11 +37,13 @@ bool served_before(const ServedKey& a, const ServedKey& b) {
 bool served_before(const Opportunity& a, const Opportunity& b) { return served_before(served_key(a), served_key(b)); }
 
 void sort_best_first(std::vector<Opportunity>& opps) {
-  std::stable_sort(opps.begin(), opps.end(), [](const Opportunity& a, const Opportunity& b) { return served_before(a, b); });
+  std::stable_sort(opps.begin(), opps.end(),
+                   [](const Opportunity& a, const Opportunity& b) { return served_before(a, b); });
 }
 
 void sort_best_first(std::vector<const Opportunity*>& opps) {
-  std::stable_sort(opps.begin(), opps.end(), [](const Opportunity* a, const Opportunity* b) { return served_before(*a, *b); });
+  std::stable_sort(opps.begin(), opps.end(),
+                   [](const Opportunity* a, const Opportunity* b) { return served_before(*a, *b); });
 }
 
 }  // namespace oddsctl

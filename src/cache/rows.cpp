@@ -14,8 +14,8 @@ using nlohmann::json;
 json scan_row_json(const RegionScan& scan) {
   json j = region_json(scan);
   // Loaded scans carry their opportunities; listed ones only the count.
-  j["opportunities"] = scan.opportunities.empty() ? scan.opportunity_count
-                                                  : static_cast<int>(scan.opportunities.size());
+  j["opportunities"] =
+      scan.opportunities.empty() ? scan.opportunity_count : static_cast<int>(scan.opportunities.size());
   j["scan_id"] = scan.scan_id;
   j["scanned_at"] = format_rfc3339(scan.started_at);
   j["scanned_by"] = scan.worker;
@@ -48,13 +48,13 @@ json scan_document_json(const std::vector<RegionScan>& scans) {
   return doc;
 }
 
-json cache_show_json(Store& store, const std::string& scan_id) {
+json cache_show_json(ScanStore& store, const std::string& scan_id) {
   auto scans = store.get_scan(scan_id);
   if (scans.empty()) throw Error(ExitCode::runtime, "cache show: unknown scan id '" + scan_id + "'");
   return scan_document_json(scans);
 }
 
-std::vector<json> cache_export_rows(Store& store, std::optional<TimePoint> since,
+std::vector<json> cache_export_rows(ScanStore& store, std::optional<TimePoint> since,
                                     const std::optional<std::string>& region, std::optional<ScanSource> source) {
   ScanQuery q;
   q.source = source;

@@ -12,8 +12,9 @@ void restake_opportunities(std::vector<Opportunity>& opportunities, double stake
     for (const auto& leg : o.legs)
       if (leg.effective_price > 0) implied += 1.0 / leg.effective_price;
     for (auto& leg : o.legs)
-      leg.stake = implied > 0 && leg.effective_price > 0 ? std::optional<double>(stake * (1.0 / leg.effective_price) / implied)
-                                                          : std::nullopt;
+      leg.stake = implied > 0 && leg.effective_price > 0
+                      ? std::optional<double>(stake * (1.0 / leg.effective_price) / implied)
+                      : std::nullopt;
     o.stake_plan.reset();
   }
   ArbRules arb;

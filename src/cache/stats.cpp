@@ -23,8 +23,8 @@ std::optional<std::int64_t> percentile(std::vector<std::int64_t> values, double 
 
 namespace {
 
-RegionStats region_stats(Store& store, const std::string& region, const std::vector<RegionScan>& scans,
-                         TimePoint now, ScanSource source) {
+RegionStats region_stats(Store& store, const std::string& region, const std::vector<RegionScan>& scans, TimePoint now,
+                         ScanSource source) {
   // `scans` is newest first.
   RegionStats st;
   st.region = region;
@@ -88,14 +88,15 @@ CacheStats cache_stats(Store& store, TimePoint now, const std::optional<std::str
 json cache_stats_json(const CacheStats& stats) {
   json regions = json::array();
   for (const auto& r : stats.regions) {
-    json j = {{"region", r.region}, {"source", to_string(stats.source)}, {"scans", r.scans}, {"ok", r.ok}, {"partial", r.partial},
-              {"failed", r.failed}, {"cached", r.cached}};
-    j["last_success"] = r.last_success
-                            ? json{{"scan_id", r.last_success->scan_id},
-                                   {"at", format_rfc3339(r.last_success->started_at)},
-                                   {"status", to_string(r.last_success->status)},
-                                   {"opportunities", r.last_success->opportunity_count}}
-                            : json(nullptr);
+    json j = {{"region", r.region},   {"source", to_string(stats.source)},
+              {"scans", r.scans},     {"ok", r.ok},
+              {"partial", r.partial}, {"failed", r.failed},
+              {"cached", r.cached}};
+    j["last_success"] = r.last_success ? json{{"scan_id", r.last_success->scan_id},
+                                              {"at", format_rfc3339(r.last_success->started_at)},
+                                              {"status", to_string(r.last_success->status)},
+                                              {"opportunities", r.last_success->opportunity_count}}
+                                       : json(nullptr);
     j["last_failure"] = r.last_failure
                             ? json{{"scan_id", r.last_failure->scan_id},
                                    {"at", format_rfc3339(r.last_failure->started_at)},
@@ -111,15 +112,20 @@ json cache_stats_json(const CacheStats& stats) {
   }
   json workers = json::array();
   for (const auto& w : stats.workers) {
-    workers.push_back({{"worker_id", w.worker_id}, {"host", w.host}, {"pid", w.pid}, {"command", w.command},
-                       {"started_at", format_rfc3339(w.started_at)},
-                       {"last_cycle_at", format_rfc3339(w.last_cycle_at)},
-                       {"last_cycle_age_s", seconds_of(std::max(Millis(0), std::chrono::duration_cast<Millis>(
-                                                                               stats.now - w.last_cycle_at)))},
-                       {"cycles", w.cycles},
-                       {"last_error", w.last_error ? json(*w.last_error) : json(nullptr)}});
+    workers.push_back(
+        {{"worker_id", w.worker_id},
+         {"host", w.host},
+         {"pid", w.pid},
+         {"command", w.command},
+         {"started_at", format_rfc3339(w.started_at)},
+         {"last_cycle_at", format_rfc3339(w.last_cycle_at)},
+         {"last_cycle_age_s",
+          seconds_of(std::max(Millis(0), std::chrono::duration_cast<Millis>(stats.now - w.last_cycle_at)))},
+         {"cycles", w.cycles},
+         {"last_error", w.last_error ? json(*w.last_error) : json(nullptr)}});
   }
-  return {{"generated_at", format_rfc3339(stats.now)}, {"regions", std::move(regions)}, {"workers", std::move(workers)}};
+  return {
+      {"generated_at", format_rfc3339(stats.now)}, {"regions", std::move(regions)}, {"workers", std::move(workers)}};
 }
 
 }  // namespace oddsctl

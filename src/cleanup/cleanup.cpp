@@ -34,7 +34,6 @@ const std::vector<RetentionKind>& retention_kinds() {
   return kinds;
 }
 
-
 std::int64_t CleanupResult::total_removed() const {
   std::int64_t n = 0;
   for (const auto& [kind, per_region] : report.removed)
@@ -42,7 +41,8 @@ std::int64_t CleanupResult::total_removed() const {
   return n;
 }
 
-CleanupResult run_cleanup(Store& store, const RetentionPolicy& policy, TimePoint now, bool dry_run, bool vacuum) {
+CleanupResult run_cleanup(StoreMaintenance& store, const RetentionPolicy& policy, TimePoint now, bool dry_run,
+                          bool vacuum) {
   CleanupResult result;
   result.policy = policy;
   result.report = store.cleanup(policy, now, dry_run);

@@ -30,10 +30,10 @@ std::string trim(const std::string& s) {
 // Column names as the file may write them -> ours.
 std::string canonical(const std::string& name) {
   static const std::map<std::string, std::string> aliases = {
-      {"event", "event"},       {"event_id", "event"},   {"market", "market"},     {"outcome", "outcome"},
-      {"selection", "outcome"}, {"line", "line"},        {"point", "line"},        {"book", "book"},
-      {"bookmaker", "book"},    {"price", "price"},      {"odds", "price"},        {"time", "time"},
-      {"placed_at", "time"},    {"region", "region"},    {"sport", "sport"},       {"sport_key", "sport"}};
+      {"event", "event"},       {"event_id", "event"}, {"market", "market"}, {"outcome", "outcome"},
+      {"selection", "outcome"}, {"line", "line"},      {"point", "line"},    {"book", "book"},
+      {"bookmaker", "book"},    {"price", "price"},    {"odds", "price"},    {"time", "time"},
+      {"placed_at", "time"},    {"region", "region"},  {"sport", "sport"},   {"sport_key", "sport"}};
   auto it = aliases.find(lower(trim(name)));
   return it == aliases.end() ? "" : it->second;
 }

@@ -179,11 +179,12 @@ nlohmann::json opt(const std::optional<double>& v) { return v ? nlohmann::json(*
 double round6(double v) { return std::round(v * 1e6) / 1e6; }
 
 nlohmann::json summary_json(const ClvSummary& s) {
-  return {{"name", s.name},
-          {"bets", s.bets},
-          {"with_close", s.with_close},
-          {"mean_clv_pct", s.mean_clv_pct ? nlohmann::json(round6(*s.mean_clv_pct)) : nlohmann::json(nullptr)},
-          {"beat_close_share", s.beat_close_share ? nlohmann::json(round6(*s.beat_close_share)) : nlohmann::json(nullptr)}};
+  return {
+      {"name", s.name},
+      {"bets", s.bets},
+      {"with_close", s.with_close},
+      {"mean_clv_pct", s.mean_clv_pct ? nlohmann::json(round6(*s.mean_clv_pct)) : nlohmann::json(nullptr)},
+      {"beat_close_share", s.beat_close_share ? nlohmann::json(round6(*s.beat_close_share)) : nlohmann::json(nullptr)}};
 }
 
 }  // namespace
@@ -238,13 +239,15 @@ ClvReport run_clv(Store& store, const ClvOptions& o) {
   std::stable_sort(report.bets.begin(), report.bets.end(), [](const ClvBet& a, const ClvBet& b) {
     if (a.commence_time != b.commence_time) return a.commence_time < b.commence_time;
     if (a.bet.event_id != b.bet.event_id) return a.bet.event_id < b.bet.event_id;
-    return std::tie(a.bet.market, a.bet.outcome, a.bet.bookmaker) < std::tie(b.bet.market, b.bet.outcome, b.bet.bookmaker);
+    return std::tie(a.bet.market, a.bet.outcome, a.bet.bookmaker) <
+           std::tie(b.bet.market, b.bet.outcome, b.bet.bookmaker);
   });
   std::vector<const ClvBet*> all;
   for (const auto& b : report.bets) all.push_back(&b);
   report.overall = summarise("all", all);
   report.by_book = grouped(report.bets, [](const ClvBet& b) { return b.bet.bookmaker; });
-  report.by_sport = grouped(report.bets, [](const ClvBet& b) { return b.bet.sport_key.empty() ? "?" : b.bet.sport_key; });
+  report.by_sport =
+      grouped(report.bets, [](const ClvBet& b) { return b.bet.sport_key.empty() ? "?" : b.bet.sport_key; });
   return report;
 }
 
@@ -252,27 +255,30 @@ nlohmann::json clv_report_json(const ClvReport& r) {
   nlohmann::json bets = nlohmann::json::array();
   for (const auto& c : r.bets) {
     const auto& b = c.bet;
-    bets.push_back({{"origin", b.origin},
-                    {"region", b.region.empty() ? nlohmann::json(nullptr) : nlohmann::json(b.region)},
-                    {"event_id", b.event_id},
-                    {"sport_key", b.sport_key},
-                    {"market", b.market},
-                    {"outcome", b.outcome},
-                    {"point", opt(b.point)},
-                    {"bookmaker", b.bookmaker},
-                    {"price", b.price},
-                    {"effective_price", round6(c.effective_price)},
-                    {"placed_at", b.placed_at ? nlohmann::json(format_rfc3339(*b.placed_at)) : nlohmann::json(nullptr)},
-                    {"p_fair_then", b.p_fair_then ? nlohmann::json(round6(*b.p_fair_then)) : nlohmann::json(nullptr)},
-                    {"commence_time", c.commence_time ? nlohmann::json(format_rfc3339(*c.commence_time)) : nlohmann::json(nullptr)},
-                    {"status", c.status},
-                    {"closed_at", c.closed_at ? nlohmann::json(format_rfc3339(*c.closed_at)) : nlohmann::json(nullptr)},
-                    {"closing_from", c.closing_from.empty() ? nlohmann::json(nullptr) : nlohmann::json(c.closing_from)},
-                    {"closing_p_fair", c.closing_p_fair ? nlohmann::json(round6(*c.closing_p_fair)) : nlohmann::json(nullptr)},
-                    {"closing_fair_price", c.closing_fair_price ? nlohmann::json(round6(*c.closing_fair_price)) : nlohmann::json(nullptr)},
-                    {"reference", c.reference},
-                    {"clv_pct", c.clv_pct ? nlohmann::json(round6(*c.clv_pct)) : nlohmann::json(nullptr)},
-                    {"beat_close", c.clv_pct ? nlohmann::json(*c.clv_pct > 0) : nlohmann::json(nullptr)}});
+    bets.push_back(
+        {{"origin", b.origin},
+         {"region", b.region.empty() ? nlohmann::json(nullptr) : nlohmann::json(b.region)},
+         {"event_id", b.event_id},
+         {"sport_key", b.sport_key},
+         {"market", b.market},
+         {"outcome", b.outcome},
+         {"point", opt(b.point)},
+         {"bookmaker", b.bookmaker},
+         {"price", b.price},
+         {"effective_price", round6(c.effective_price)},
+         {"placed_at", b.placed_at ? nlohmann::json(format_rfc3339(*b.placed_at)) : nlohmann::json(nullptr)},
+         {"p_fair_then", b.p_fair_then ? nlohmann::json(round6(*b.p_fair_then)) : nlohmann::json(nullptr)},
+         {"commence_time",
+          c.commence_time ? nlohmann::json(format_rfc3339(*c.commence_time)) : nlohmann::json(nullptr)},
+         {"status", c.status},
+         {"closed_at", c.closed_at ? nlohmann::json(format_rfc3339(*c.closed_at)) : nlohmann::json(nullptr)},
+         {"closing_from", c.closing_from.empty() ? nlohmann::json(nullptr) : nlohmann::json(c.closing_from)},
+         {"closing_p_fair", c.closing_p_fair ? nlohmann::json(round6(*c.closing_p_fair)) : nlohmann::json(nullptr)},
+         {"closing_fair_price",
+          c.closing_fair_price ? nlohmann::json(round6(*c.closing_fair_price)) : nlohmann::json(nullptr)},
+         {"reference", c.reference},
+         {"clv_pct", c.clv_pct ? nlohmann::json(round6(*c.clv_pct)) : nlohmann::json(nullptr)},
+         {"beat_close", c.clv_pct ? nlohmann::json(*c.clv_pct > 0) : nlohmann::json(nullptr)}});
   }
   nlohmann::json by_book = nlohmann::json::array(), by_sport = nlohmann::json::array();
   for (const auto& s : r.by_book) by_book.push_back(summary_json(s));

@@ -11,9 +11,9 @@ namespace oddsctl {
 
 namespace {
 // Kinds whose detector is in this build (each flips when its detector lands).
-constexpr bool k_have_value = true;     // value.cpp
-constexpr bool k_have_middles = true;   // middles.cpp
-constexpr bool k_have_lowhold = true;   // lowhold.cpp
+constexpr bool k_have_value = true;    // value.cpp
+constexpr bool k_have_middles = true;  // middles.cpp
+constexpr bool k_have_lowhold = true;  // lowhold.cpp
 }  // namespace
 
 const std::vector<std::string>& find_kind_names() {
@@ -75,7 +75,8 @@ std::vector<OpportunityKind> parse_opportunity_kinds(const std::vector<std::stri
       static const std::vector<std::string> names = {"arb", "value", "middle", "lowhold"};
       std::string hint = nearest_word(word, names, 2);
       throw UsageError(flag + ": unknown kind '" + printable(word) + "'" +
-                       (hint.empty() ? "" : "; did you mean '" + hint + "'?") + " (kinds: arb, value, middle, lowhold)");
+                       (hint.empty() ? "" : "; did you mean '" + hint + "'?") +
+                       " (kinds: arb, value, middle, lowhold)");
     }
   return out;
 }

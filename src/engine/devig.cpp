@@ -141,8 +141,8 @@ const char* to_string(DevigMethod m) {
 }
 
 std::optional<DevigMethod> devig_method_from_string(std::string_view s) {
-  for (auto m : {DevigMethod::multiplicative, DevigMethod::additive, DevigMethod::power, DevigMethod::shin,
-                 DevigMethod::worst})
+  for (auto m :
+       {DevigMethod::multiplicative, DevigMethod::additive, DevigMethod::power, DevigMethod::shin, DevigMethod::worst})
     if (s == to_string(m)) return m;
   return std::nullopt;
 }

@@ -101,8 +101,7 @@ std::vector<Group> h2h_groups(const Event& e, const std::string& key, const ArbR
   for_each_usable(e, key, rules, [&](const Bookmaker& b, const Market& m) {
     for (const auto& o : m.outcomes)
       for (auto& s : g.sides)
-        if (s.outcome == o.name)
-          s.quotes.push_back(quote_of(b, m, o, rules));
+        if (s.outcome == o.name) s.quotes.push_back(quote_of(b, m, o, rules));
   });
   return {std::move(g)};
 }

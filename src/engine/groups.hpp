@@ -39,11 +39,11 @@ struct Side {
 };
 
 struct MarketGroup {
-  const Event* event = nullptr;       // the event the group belongs to (outlives the groups)
-  std::string market;                 // the market key
+  const Event* event = nullptr;  // the event the group belongs to (outlives the groups)
+  std::string market;            // the market key
   MarketShape shape = MarketShape::none;
-  std::optional<double> point;        // the line as reported: home point (spreads), x (totals)
-  std::vector<Side> sides;            // in leg order: h2h home, away, draw, rest; lines home/over, away/under
+  std::optional<double> point;  // the line as reported: home point (spreads), x (totals)
+  std::vector<Side> sides;      // in leg order: h2h home, away, draw, rest; lines home/over, away/under
 };
 
 // Every group of the region's events under the rules: pre-match only unless include_live,

@@ -22,7 +22,6 @@ constexpr double k_line_epsilon = 1e-9;
 double normal_cdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
 double normal_pdf(double x) { return std::exp(-0.5 * x * x); }  // unnormalised: only ratios are used
 
-
 nlohmann::json read_json(const std::filesystem::path& p) {
   std::ifstream in(p);
   if (!in) throw Error(ExitCode::runtime, "middles model: cannot read " + p.string());
@@ -34,7 +33,7 @@ nlohmann::json read_json(const std::filesystem::path& p) {
 }
 
 struct ModelFiles {
-  std::map<std::string, ResultModel> tables;              // sport key -> margin table
+  std::map<std::string, ResultModel> tables;               // sport key -> margin table
   std::vector<std::pair<std::string, nlohmann::json>> sd;  // prefix -> {margin_sd, total_sd}
 };
 
@@ -136,8 +135,8 @@ MiddleOdds middle_odds(const ResultModel& m, double low, double high, double e_l
     covered += p;
     const double r = k;
     double payout = pay;  // below low (the high leg wins) or above high (the low leg wins)
-    if (std::abs(r - low) < k_line_epsilon) payout = stake_low + pay;          // low leg pushes, high wins
-    else if (std::abs(r - high) < k_line_epsilon) payout = pay + stake_high;   // low wins, high pushes
+    if (std::abs(r - low) < k_line_epsilon) payout = stake_low + pay;         // low leg pushes, high wins
+    else if (std::abs(r - high) < k_line_epsilon) payout = pay + stake_high;  // low wins, high pushes
     else if (r > low && r < high) {
       payout = 2.0 * pay;
       out.hit_probability += p;
@@ -167,8 +166,8 @@ std::optional<Leg> best_leg(const MarketGroup& g, const Side& side) {
 // b > a: window [a, b] in home-margin terms. Totals: Over x1 (group A) with Under x2 (group B),
 // x2 > x1: window [x1, x2]. Both legs need a price, and not only the same single book (a
 // middle is two books' disagreement). Sports without a model are not reported.
-std::vector<Opportunity> middles_in(const std::string& region, const std::vector<MarketGroup>& groups,
-                                    const ArbRules&, const MiddleRules& rules) {
+std::vector<Opportunity> middles_in(const std::string& region, const std::vector<MarketGroup>& groups, const ArbRules&,
+                                    const MiddleRules& rules) {
   const std::filesystem::path dir = rules.model_dir.empty() ? data_dir() / "middles" : rules.model_dir;
   // The groups of one (event, market), in the order market_groups gives them.
   std::map<std::pair<const Event*, std::string>, std::vector<const MarketGroup*>> lines;

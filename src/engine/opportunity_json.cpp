@@ -25,12 +25,9 @@ std::optional<double> opt_double(const json& j, const char* key) {
 json to_json(const Opportunity& o) {
   json legs = json::array();
   for (const auto& l : o.legs) {
-    json jl = {{"outcome", l.outcome},
-               {"point", opt(l.point)},
-               {"price", l.price},
-               {"effective_price", round6(l.effective_price)},
-               {"bookmakers", l.bookmakers},
-               {"stake", opt(l.stake)}};
+    json jl = {{"outcome", l.outcome},       {"point", opt(l.point)},
+               {"price", l.price},           {"effective_price", round6(l.effective_price)},
+               {"bookmakers", l.bookmakers}, {"stake", opt(l.stake)}};
     if (l.age_s) jl["age_s"] = round6(*l.age_s);
     if (l.seen_since) jl["seen_since"] = format_rfc3339(*l.seen_since);
     if (l.previous_price) jl["previous_price"] = *l.previous_price;
@@ -38,19 +35,19 @@ json to_json(const Opportunity& o) {
     legs.push_back(std::move(jl));
   }
   json j = {{"region", o.region},
-          {"sport_key", o.sport_key},
-          {"sport_title", o.sport_title},
-          {"event_id", o.event_id},
-          {"home_team", o.home_team},
-          {"away_team", o.away_team},
-          {"commence_time", format_rfc3339(o.commence_time)},
-          {"market", o.market},
-          {"point", opt(o.point)},
-          {"implied_sum", round6(o.implied_sum)},
-          {"profit_pct", round6(o.profit_pct)},
-          {"legs", std::move(legs)},
-          {"kind", to_string(o.kind)},
-          {"flags", o.flags}};
+            {"sport_key", o.sport_key},
+            {"sport_title", o.sport_title},
+            {"event_id", o.event_id},
+            {"home_team", o.home_team},
+            {"away_team", o.away_team},
+            {"commence_time", format_rfc3339(o.commence_time)},
+            {"market", o.market},
+            {"point", opt(o.point)},
+            {"implied_sum", round6(o.implied_sum)},
+            {"profit_pct", round6(o.profit_pct)},
+            {"legs", std::move(legs)},
+            {"kind", to_string(o.kind)},
+            {"flags", o.flags}};
   if (o.kind == OpportunityKind::value) {
     // A value bet is one price against a fair one: an implied sum or a profit would mislead.
     j.erase("implied_sum");

@@ -39,8 +39,8 @@ double leg_cap(const Leg& leg, const StakeRules& rules, std::string& book) {
 // large as it can be: starting from `start`, each further unit goes to the leg paying least
 // (units·e_i), skipping none; a leg at its cap stops the sharing (another unit elsewhere
 // would add stake without raising the guaranteed payout).
-std::vector<std::int64_t> share_units(std::vector<std::int64_t> start, std::int64_t units, const std::vector<double>& eff,
-                                      const std::vector<std::int64_t>& cap_units) {
+std::vector<std::int64_t> share_units(std::vector<std::int64_t> start, std::int64_t units,
+                                      const std::vector<double>& eff, const std::vector<std::int64_t>& cap_units) {
   std::int64_t given = 0;
   for (auto u : start) given += u;
   while (given < units) {
@@ -112,8 +112,9 @@ void stake_opportunity(Opportunity& o, double total, const StakeRules& rules) {
   units = std::max<std::int64_t>(units, static_cast<std::int64_t>(n));  // never a leg of 0
   std::vector<std::int64_t> cap_units(n);
   for (std::size_t i = 0; i < n; ++i)
-    cap_units[i] = std::isinf(caps[i]) ? std::numeric_limits<std::int64_t>::max()
-                                       : std::max<std::int64_t>(1, static_cast<std::int64_t>(std::floor(caps[i] / unit + 1e-9)));
+    cap_units[i] = std::isinf(caps[i])
+                       ? std::numeric_limits<std::int64_t>::max()
+                       : std::max<std::int64_t>(1, static_cast<std::int64_t>(std::floor(caps[i] / unit + 1e-9)));
 
   // Every leg's ideal share of the units rounded down (at least one), then the units left.
   std::vector<std::int64_t> start(n, 1);

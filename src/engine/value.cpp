@@ -19,9 +19,9 @@ constexpr double k_ev_epsilon_pct = 1e-9;
 
 // The reference of one market (also used by fair_price_of below).
 struct Reference {
-  std::vector<double> p_fair;          // per side
-  const std::string* name = nullptr;   // what the JSON names as the reference (a book or "consensus")
-  const std::string* book = nullptr;   // the one book that may not be a candidate (none for consensus)
+  std::vector<double> p_fair;         // per side
+  const std::string* name = nullptr;  // what the JSON names as the reference (a book or "consensus")
+  const std::string* book = nullptr;  // the one book that may not be a candidate (none for consensus)
   double hold_pct = 0;
 };
 
@@ -144,7 +144,8 @@ Opportunity value_bet(const std::string& region, const MarketGroup& g, const Sid
   v.reference_hold_pct = ref.hold_pct;
   v.age_s = q.age_s;
   if (rules.bankroll)
-    v.kelly_stake = std::round(kelly_stake(*rules.bankroll, rules.kelly, p, q.effective, rules.max_stake_pct) * 100.0) / 100.0;
+    v.kelly_stake =
+        std::round(kelly_stake(*rules.bankroll, rules.kelly, p, q.effective, rules.max_stake_pct) * 100.0) / 100.0;
   op.value = std::move(v);
   return op;
 }

@@ -14,19 +14,20 @@ namespace oddsctl {
 namespace {
 
 const std::vector<std::string> k_featured = {"h2h", "spreads", "totals", "outrights", "h2h_lay", "outrights_lay"};
-const std::vector<std::string> k_additional = {"alternate_spreads", "alternate_totals", "btts", "draw_no_bet",
-                                               "h2h_3_way", "team_totals", "alternate_team_totals"};
+const std::vector<std::string> k_additional = {"alternate_spreads",    "alternate_totals", "btts",
+                                               "draw_no_bet",          "h2h_3_way",        "team_totals",
+                                               "alternate_team_totals"};
 // Markets that also come per period (quarter, half, period, innings).
-const std::vector<std::string> k_period_bases = {"h2h",    "h2h_3_way",   "spreads",     "alternate_spreads",
+const std::vector<std::string> k_period_bases = {"h2h",    "h2h_3_way",        "spreads",     "alternate_spreads",
                                                  "totals", "alternate_totals", "team_totals", "alternate_team_totals"};
-const std::vector<std::string> k_periods = {"q1", "q2", "q3", "q4", "h1", "h2", "p1", "p2", "p3",
-                                            "1st_1_innings", "1st_3_innings", "1st_5_innings", "1st_7_innings"};
+const std::vector<std::string> k_periods = {
+    "q1",           "q2", "q3", "q4", "h1", "h2", "p1", "p2", "p3", "1st_1_innings", "1st_3_innings", "1st_5_innings",
+    "1st_7_innings"};
 const std::vector<std::string> k_prop_prefixes = {"player_", "batter_", "pitcher_"};
 
 bool contains(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
 }
-
 
 std::string nearest_market(const std::string& key) {
   std::vector<std::string> named = k_featured;
@@ -43,7 +44,8 @@ bool is_known_market(const std::string& key) {
       if (key == base + "_" + p) return true;
   for (const auto& prefix : k_prop_prefixes)
     if (key.size() > prefix.size() && key.rfind(prefix, 0) == 0 &&
-        std::all_of(key.begin(), key.end(), [](unsigned char c) { return std::islower(c) || std::isdigit(c) || c == '_'; }))
+        std::all_of(key.begin(), key.end(),
+                    [](unsigned char c) { return std::islower(c) || std::isdigit(c) || c == '_'; }))
       return true;
   return false;
 }
@@ -53,7 +55,8 @@ void check_markets(const std::vector<std::string>& markets) {
   std::vector<std::string> problems;
   for (const auto& m : markets) {
     if (m.size() > 4 && m.compare(m.size() - 4, 4, "_lay") == 0)
-      throw UsageError("--markets: '" + m + "' is an exchange lay market; lay prices are never combined with back prices");
+      throw UsageError("--markets: '" + m +
+                       "' is an exchange lay market; lay prices are never combined with back prices");
     if (is_known_market(m)) continue;
     std::string near = nearest_market(m);
     problems.push_back("'" + m + "'" + (near.empty() ? "" : " (did you mean '" + near + "'?)"));
@@ -81,7 +84,6 @@ std::vector<std::string> canonical_regions(const std::vector<std::string>& asked
     if (contains(lowered, r)) out.push_back(r);
   return out;
 }
-
 
 ClientOptions client_options(const ApiOptions& o, const std::string& region, const std::string& command) {
   ClientOptions co;

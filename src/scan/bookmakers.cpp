@@ -11,19 +11,22 @@ namespace oddsctl {
 
 const std::vector<std::string>& known_bookmakers(const std::string& region) {
   static const std::map<std::string, std::vector<std::string>> books = {
-      {"au", {"betfair_ex_au", "betr_au", "betright", "bet365_au", "boombet", "dabble_au", "ladbrokes_au", "neds",
-              "playup", "pointsbetau", "sportsbet", "surgeau", "tab", "tabtouch", "unibet"}},
-      {"uk", {"sport888", "betfair_ex_uk", "betfair_sb_uk", "betfred_uk", "betvictor", "betway", "boylesports",
-              "casumo", "coral", "grosvenor", "ladbrokes_uk", "leovegas", "livescorebet", "matchbook", "paddypower",
-              "skybet", "smarkets", "unibet_uk", "virginbet", "williamhill"}},
-      {"us", {"betonlineag", "betmgm", "betrivers", "betus", "bovada", "williamhill_us", "draftkings", "fanatics",
-              "fanduel", "lowvig", "mybookieag", "ballybet", "betanysports", "betparx", "espnbet", "fliff",
-              "hardrockbet", "windcreek", "pointsbetus", "superbook", "unibet_us", "wynnbet", "barstool",
-              "betfred_us", "circasports", "foxbet", "sugarhouse", "twinspires"}},
-      {"eu", {"onexbet", "sport888", "betclic_fr", "betanysports", "betfair_ex_eu", "betonlineag", "betsson",
-              "betvictor", "coolbet", "everygame", "gtbets", "leovegas_se", "marathonbet", "matchbook", "mybookieag",
-              "nordicbet", "parionssport_fr", "pinnacle", "pmu_fr", "suprabets", "tipico_de", "unibet_fr",
-              "unibet_it", "unibet_nl", "unibet_se", "williamhill", "winamax_de", "winamax_fr"}},
+      {"au",
+       {"betfair_ex_au", "betr_au", "betright", "bet365_au", "boombet", "dabble_au", "ladbrokes_au", "neds", "playup",
+        "pointsbetau", "sportsbet", "surgeau", "tab", "tabtouch", "unibet"}},
+      {"uk",
+       {"sport888",   "betfair_ex_uk", "betfair_sb_uk", "betfred_uk",   "betvictor", "betway",       "boylesports",
+        "casumo",     "coral",         "grosvenor",     "ladbrokes_uk", "leovegas",  "livescorebet", "matchbook",
+        "paddypower", "skybet",        "smarkets",      "unibet_uk",    "virginbet", "williamhill"}},
+      {"us", {"betonlineag", "betmgm",   "betrivers",   "betus",       "bovada",      "williamhill_us", "draftkings",
+              "fanatics",    "fanduel",  "lowvig",      "mybookieag",  "ballybet",    "betanysports",   "betparx",
+              "espnbet",     "fliff",    "hardrockbet", "windcreek",   "pointsbetus", "superbook",      "unibet_us",
+              "wynnbet",     "barstool", "betfred_us",  "circasports", "foxbet",      "sugarhouse",     "twinspires"}},
+      {"eu",
+       {"onexbet",    "sport888",  "betclic_fr",      "betanysports", "betfair_ex_eu", "betonlineag", "betsson",
+        "betvictor",  "coolbet",   "everygame",       "gtbets",       "leovegas_se",   "marathonbet", "matchbook",
+        "mybookieag", "nordicbet", "parionssport_fr", "pinnacle",     "pmu_fr",        "suprabets",   "tipico_de",
+        "unibet_fr",  "unibet_it", "unibet_nl",       "unibet_se",    "williamhill",   "winamax_de",  "winamax_fr"}},
   };
   static const std::vector<std::string> none;
   auto it = books.find(region);

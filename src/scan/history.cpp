@@ -28,7 +28,8 @@ namespace {
 constexpr double k_same_price = 1e-9;
 constexpr int k_max_scans = 100;  // the newest scans in the lookback: bounded work per scan
 
-using QuoteKey = std::tuple<std::string, std::string, std::string, std::string, std::int64_t>;  // book, event, market, outcome, point
+using QuoteKey = std::tuple<std::string, std::string, std::string, std::string,
+                            std::int64_t>;  // book, event, market, outcome, point
 
 QuoteKey quote_key(const std::string& book, const std::string& event, const std::string& market,
                    const std::string& outcome, const std::optional<double>& point) {
@@ -67,7 +68,8 @@ void annotate_history(Store& store, const std::string& region, std::vector<Oppor
     for (const auto& scan : store.list_scans(q))
       for (const auto& o : scan.opportunities)
         for (const auto& l : o.legs)
-          for (const auto& b : l.bookmakers) note(quote_key(b, o.event_id, o.market, l.outcome, l.point), scan.started_at, l.price);
+          for (const auto& b : l.bookmakers)
+            note(quote_key(b, o.event_id, o.market, l.outcome, l.point), scan.started_at, l.price);
     for (const auto& id : events) {
       SnapshotQuery sq;
       sq.region = region;
@@ -77,14 +79,14 @@ void annotate_history(Store& store, const std::string& region, std::vector<Oppor
       for (const auto& snap : store.snapshots(sq))
         for (const auto& b : snap.event.bookmakers)
           for (const auto& m : b.markets)
-            for (const auto& out : m.outcomes) note(quote_key(b.key, id, m.key, out.name, out.point), snap.taken_at, out.price);
+            for (const auto& out : m.outcomes)
+              note(quote_key(b.key, id, m.key, out.name, out.point), snap.taken_at, out.price);
     }
   } catch (const std::exception& e) {
     spdlog::debug("region {}: no quote history: {}", region, e.what());
     return;
   }
-  for (auto& [k, v] : seen)
-    std::sort(v.begin(), v.end(), [](const Seen& a, const Seen& b) { return a.at > b.at; });
+  for (auto& [k, v] : seen) std::sort(v.begin(), v.end(), [](const Seen& a, const Seen& b) { return a.at > b.at; });
 
   for (auto& o : found)
     for (auto& l : o.legs) {

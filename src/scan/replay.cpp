@@ -117,7 +117,9 @@ void for_each_replay_chunk(const ReplayRegion& region, const std::function<void(
     read_replay_file(reader, f.path, [&](Event& e) { file_events.push_back(std::move(e)); });
     normalise_prices(file_events, f.american);
     if (chunk.empty()) chunk.swap(file_events);
-    else chunk.insert(chunk.end(), std::make_move_iterator(file_events.begin()), std::make_move_iterator(file_events.end()));
+    else
+      chunk.insert(chunk.end(), std::make_move_iterator(file_events.begin()),
+                   std::make_move_iterator(file_events.end()));
     bytes += f.bytes;
     if (!region.repeated_ids && bytes >= chunk_bytes) {
       fn(chunk);
@@ -142,16 +144,16 @@ std::map<std::string, std::vector<Event>> load_replay(const fs::path& path, cons
 
 fs::path data_dir() {
   if (const char* env = std::getenv("ODDSCTL_DATA_DIR"); env && *env) return env;
+  // Only places relative to the binary, so that an installed tree can move: installed
+  // (bin/../share/oddsctl), then a build folder's (CMake links <build>/share/oddsctl to the
+  // source tree's data/).
+  const std::string exe_dir = modules::executable_dir();
+  if (exe_dir.empty()) return "/usr/share/oddsctl";  // no /proc: the usual place
+  const fs::path installed = fs::path(exe_dir).parent_path() / "share" / "oddsctl";
   std::error_code ec;
-  if (const std::string exe_dir = modules::executable_dir(); !exe_dir.empty()) {
-    fs::path installed = fs::path(exe_dir).parent_path() / "share" / "oddsctl";
-    if (fs::is_directory(installed / "demo", ec)) return installed;
-  }
-#ifdef ODDSCTL_SOURCE_DATA_DIR
-  return ODDSCTL_SOURCE_DATA_DIR;
-#else
-  return "/usr/local/share/oddsctl";
-#endif
+  for (const fs::path& dir : {installed, fs::path(exe_dir) / "share" / "oddsctl"})
+    if (fs::is_directory(dir / "demo", ec)) return dir;
+  return installed;  // missing: the caller's error names where it looked
 }
 
 }  // namespace oddsctl

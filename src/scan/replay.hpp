@@ -19,7 +19,7 @@ namespace oddsctl {
 
 struct ReplayFile {
   std::filesystem::path path;
-  bool american = false;    // the prices' format, decided for the file as parse_events_json does
+  bool american = false;  // the prices' format, decided for the file as parse_events_json does
   std::uintmax_t bytes = 0;
 };
 
@@ -33,8 +33,7 @@ struct ReplayRegion {
 
 // Regions that have files only; the files' rules are load_replay's (scan.hpp).
 using ReplayPlan = std::map<std::string, ReplayRegion>;
-ReplayPlan plan_replay(const std::filesystem::path& path, const std::vector<std::string>& regions,
-                       OddsFormat format);
+ReplayPlan plan_replay(const std::filesystem::path& path, const std::vector<std::string>& regions, OddsFormat format);
 
 // newest_update of the region's events of `sports` (all when empty).
 std::optional<TimePoint> replay_newest(const ReplayRegion& region, const std::vector<std::string>& sports);

@@ -215,7 +215,8 @@ void fetch_live(const ScanOptions& o, const std::string& region, const ApiFactor
       const std::string& sport = sports[i];
       std::string error;
       bool stopped = abort_region.load() || (o.stop && o.stop->load());
-      if (!stopped && co.deadline.expired()) error = "region " + region + ": " + sport + ": deadline reached before the call";
+      if (!stopped && co.deadline.expired())
+        error = "region " + region + ": " + sport + ": deadline reached before the call";
       if (stopped) error = "region " + region + ": " + sport + ": not fetched (run stopped)";
       if (error.empty()) {
         try {
@@ -226,7 +227,8 @@ void fetch_live(const ScanOptions& o, const std::string& region, const ApiFactor
           request.include_bet_limits = o.bet_limits;
           OddsResponse r = api->odds(request);
           std::lock_guard lock(mutex);
-          events.insert(events.end(), std::make_move_iterator(r.events.begin()), std::make_move_iterator(r.events.end()));
+          events.insert(events.end(), std::make_move_iterator(r.events.begin()),
+                        std::make_move_iterator(r.events.end()));
           continue;
         } catch (const ApiError& e) {
           error = e.what();
@@ -424,8 +426,7 @@ RegionWork scan_region(const ScanOptions& o, const std::string& region, const st
           try {
             store->append_ledger({entry});
             ++kept;
-          } catch (const std::exception&) {
-          }
+          } catch (const std::exception&) {}
         }
         spdlog::error("region {}: {} ({} of {} ledger rows kept)", region, *store_error, kept, work.ledger.size());
       }
@@ -496,7 +497,8 @@ void check_sports(const ScanOptions& o, const std::optional<std::string>& region
   if (unknown.empty()) return;
   std::string list;
   for (const auto& s : unknown) list += (list.empty() ? "'" : ", '") + s + "'";
-  throw UsageError("--sports: unknown sport key " + list + " (not among the sports /v4/sports lists as in season; keys look like soccer_epl, "
+  throw UsageError("--sports: unknown sport key " + list +
+                   " (not among the sports /v4/sports lists as in season; keys look like soccer_epl, "
                    "basketball_nba)");
 }
 
@@ -505,12 +507,14 @@ void check_sports(const ScanOptions& o, const std::optional<std::string>& region
 const char* empty_note(EmptyReason r) {
   switch (r) {
     case EmptyReason::none: return "";
-    case EmptyReason::no_events: return "the API has no events on the board for the sports asked (stored: a real empty answer)";
+    case EmptyReason::no_events:
+      return "the API has no events on the board for the sports asked (stored: a real empty answer)";
     case EmptyReason::filtered:
       return "every answer came back empty because of the request's own filters (--bookmakers, --sports): "
              "nothing usable, not kept as the latest good result";
     case EmptyReason::no_snapshots:
-      return "no synced snapshots in the store: run `oddsctl sync --discover` first; not kept as the latest good result";
+      return "no synced snapshots in the store: run `oddsctl sync --discover` first; not kept as the latest good "
+             "result";
   }
   return "";
 }
@@ -546,11 +550,13 @@ ScanReport run_scan(const ScanOptions& options, Store* store, const ApiFactory& 
     for (const auto& r : known_regions())
       if (resolve_key(r, env)) o.regions.push_back(r);
     if (o.regions.empty())
-      throw UsageError("no API key set: set ODDS_API_KEY or ODDS_API_KEY_<REGION> (e.g. ODDS_API_KEY_AU), "
-                       "or try --demo for bundled sample data");
+      throw UsageError(
+          "no API key set: set ODDS_API_KEY or ODDS_API_KEY_<REGION> (e.g. ODDS_API_KEY_AU), "
+          "or try --demo for bundled sample data");
   }
   if (!replay && !o.from_store) warn_unknown_bookmakers(o.bookmakers, o.regions);
-  if (!replay && !o.from_store && !o.sports.empty()) check_sports(o, ordered_first_keyed(o.regions, env), store, factory);
+  if (!replay && !o.from_store && !o.sports.empty())
+    check_sports(o, ordered_first_keyed(o.regions, env), store, factory);
 
   // Regions in the canonical order, so output is stable whatever order they finish in.
   std::vector<std::string> ordered;

@@ -46,7 +46,10 @@ void keep_sports(Store* store, const std::vector<Sport>& sports, TimePoint now) 
   nlohmann::json keys = nlohmann::json::array(), list = nlohmann::json::array();
   for (const auto& s : sports) {
     keys.push_back(s.key);
-    list.push_back({{"key", s.key}, {"group", s.group}, {"title", s.title}, {"active", s.active},
+    list.push_back({{"key", s.key},
+                    {"group", s.group},
+                    {"title", s.title},
+                    {"active", s.active},
                     {"has_outrights", s.has_outrights}});
   }
   try {

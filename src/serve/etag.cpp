@@ -60,7 +60,8 @@ bool etag_matches(const std::string& if_none_match, const std::string& etag) {
   std::size_t start = 0;
   while (start <= if_none_match.size()) {
     std::size_t comma = if_none_match.find(',', start);
-    std::string one = opaque(if_none_match.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    std::string one =
+        opaque(if_none_match.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
     if (one == "*" || one == mine) return true;
     if (comma == std::string::npos) break;
     start = comma + 1;

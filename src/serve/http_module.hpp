@@ -19,8 +19,8 @@
 namespace oddsctl::serve {
 
 struct HttpRequest {
-  std::string method;       // "GET", "POST", ...
-  std::string path;         // decoded, without the query
+  std::string method;                                        // "GET", "POST", ...
+  std::string path;                                          // decoded, without the query
   std::vector<std::pair<std::string, std::string>> params;   // query, decoded, in order
   std::vector<std::pair<std::string, std::string>> headers;  // names as sent
   std::string body;
@@ -43,12 +43,12 @@ using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
 
 struct HttpServerOptions {
   std::string host = "127.0.0.1";
-  int port = 8080;                                  // 0: any free port
-  std::size_t threads = 8;                          // the pool: connections beyond it wait
-  std::size_t max_body = 64 * 1024;                 // larger request bodies: 413
-  std::chrono::milliseconds read_timeout{5000};     // per read of a request
-  std::chrono::milliseconds write_timeout{5000};    // per write of a response
-  std::chrono::milliseconds keep_alive{5000};       // an idle connection closes after this
+  int port = 8080;                                // 0: any free port
+  std::size_t threads = 8;                        // the pool: connections beyond it wait
+  std::size_t max_body = 64 * 1024;               // larger request bodies: 413
+  std::chrono::milliseconds read_timeout{5000};   // per read of a request
+  std::chrono::milliseconds write_timeout{5000};  // per write of a response
+  std::chrono::milliseconds keep_alive{5000};     // an idle connection closes after this
   // Requests per connection: low, so connections waiting for a pool thread get their turn.
   std::size_t keep_alive_max = 10;
   // Called after every response is written, those the server makes itself (400, 413, 414)

@@ -97,7 +97,10 @@ std::string metrics_text(Store* store, const MetricsInput& in, const EnvLookup& 
     auto it = by_region.find(region);
     const RegionStats* r = it == by_region.end() ? nullptr : it->second;
     for (const char* status : {"ok", "partial", "failed"}) {
-      double n = !r ? 0 : std::string(status) == "ok" ? r->ok : std::string(status) == "partial" ? r->partial : r->failed;
+      double n = !r                                 ? 0
+                 : std::string(status) == "ok"      ? r->ok
+                 : std::string(status) == "partial" ? r->partial
+                                                    : r->failed;
       w.sample("oddsctl_scans", {{"region", region}, {"status", status}, {"source", source}}, n);
     }
   }
@@ -146,7 +149,8 @@ std::string metrics_text(Store* store, const MetricsInput& in, const EnvLookup& 
   CacheResult latest = cache_get(*store, o);
   w.family("oddsctl_cache_age_seconds", "gauge", "age of the latest good result, by region");
   for (const auto& c : latest.regions)
-    if (c.age) w.sample("oddsctl_cache_age_seconds", {{"region", c.region}, {"source", source}}, c.age->count() / 1000.0);
+    if (c.age)
+      w.sample("oddsctl_cache_age_seconds", {{"region", c.region}, {"source", source}}, c.age->count() / 1000.0);
   w.family("oddsctl_cache_fresh", "gauge", "1 when the latest good result is younger than --max-age, by region");
   for (const auto& c : latest.regions)
     w.sample("oddsctl_cache_fresh", {{"region", c.region}, {"source", source}}, c.fresh ? 1 : 0);
@@ -170,8 +174,8 @@ std::string metrics_text(Store* store, const MetricsInput& in, const EnvLookup& 
   w.family("oddsctl_credits_spent", "gauge", "credits spent in the window, by key suffix and region");
   for (const auto& k : budget.keys)
     for (const auto& region : k.regions)
-      for (const auto& [window, n] : {std::pair<const char*, std::int64_t>{"1h", k.spent_1h}, {"24h", k.spent_24h},
-                                      {"30d", k.spent_30d}})
+      for (const auto& [window, n] :
+           {std::pair<const char*, std::int64_t>{"1h", k.spent_1h}, {"24h", k.spent_24h}, {"30d", k.spent_30d}})
         w.sample("oddsctl_credits_spent", {{"key", key_suffix(k.key_hint)}, {"region", region}, {"window", window}},
                  static_cast<double>(n));
   // Calls to The Odds API in the last 24 h, by region and HTTP status (from the ledger).

@@ -21,7 +21,9 @@ public:
     h.read_timeout = o.read_timeout;
     h.write_timeout = o.write_timeout;
     h.keep_alive = o.keep_alive;
-    h.on_response = [service = m_service](const std::string&, const std::string&, int status) { service->count(status); };
+    h.on_response = [service = m_service](const std::string&, const std::string&, int status) {
+      service->count(status);
+    };
     m_http = start_http_server(h, m_handler);
     m_address = (o.listen.host.find(':') != std::string::npos ? "[" + o.listen.host + "]" : o.listen.host) + ":" +
                 std::to_string(m_http->port());

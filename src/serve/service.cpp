@@ -107,8 +107,7 @@ HttpResponse Service::handle(const HttpRequest& request) {
     if (header_bytes > m_options.max_header_bytes || request.headers.size() > 100)
       out = error_response(431, "request headers too large (at most " + std::to_string(m_options.max_header_bytes) +
                                     " bytes, 100 lines)");
-    else
-      out = route(request);
+    else out = route(request);
   } catch (const Error& e) {
     out = error_response(status_of(e), first_line_of(e.what()), static_cast<int>(e.code()));
   } catch (const std::exception& e) {
@@ -153,9 +152,12 @@ HttpResponse Service::route(const HttpRequest& request) {
   if (p == "/readyz") return only("GET").value_or(readyz());
   if (p == "/metrics") return only("GET").value_or(metrics());
   if (!m_options.health_only) {
-    static const Get gets[] = {{"/v1/scans/latest", &Service::scans_latest}, {"/v1/opportunities", &Service::opportunities},
-                               {"/v1/stats", &Service::stats},           {"/v1/budget", &Service::budget},
-                               {"/", &Service::dashboard},               {"/index.html", &Service::dashboard}};
+    static const Get gets[] = {{"/v1/scans/latest", &Service::scans_latest},
+                               {"/v1/opportunities", &Service::opportunities},
+                               {"/v1/stats", &Service::stats},
+                               {"/v1/budget", &Service::budget},
+                               {"/", &Service::dashboard},
+                               {"/index.html", &Service::dashboard}};
     for (const auto& g : gets)
       if (p == g.path) {
         if (auto bad = only("GET")) return *bad;
@@ -236,8 +238,11 @@ HttpResponse Service::readyz() {
         regions.push_back(c.region);
         if (!c.fresh) stale.push_back(c.region);
       }
-      doc = {{"status", stale.empty() ? "ready" : "stale"}, {"regions", regions}, {"stale", stale},
-             {"source", to_string(m_options.source)}, {"max_age_s", m_options.max_age.count() / 1000}};
+      doc = {{"status", stale.empty() ? "ready" : "stale"},
+             {"regions", regions},
+             {"stale", stale},
+             {"source", to_string(m_options.source)},
+             {"max_age_s", m_options.max_age.count() / 1000}};
       r.status = stale.empty() ? 200 : 503;
     } catch (const StoreError&) {
       store.broken();
@@ -268,9 +273,8 @@ HttpResponse Service::scans_latest(const HttpRequest& request) {
     o.filter.min_profit_pct = param_number(request, "min_profit");
     o.now = now_utc();
     CacheResult result = cache_get(*store, o);
-    const bool none = std::none_of(result.regions.begin(), result.regions.end(), [](const CachedRegion& c) {
-      return c.scan.has_value();
-    });
+    const bool none = std::none_of(result.regions.begin(), result.regions.end(),
+                                   [](const CachedRegion& c) { return c.scan.has_value(); });
     if (none) {
       std::string names;
       for (const auto& c : result.regions) names += (names.empty() ? "" : ", ") + c.region;

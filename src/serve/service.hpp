@@ -49,10 +49,10 @@ private:
 
   ServeOptions m_options;
   StorePool m_pool;
-  std::mutex m_mutex;                       // guards the sets and counts below
-  std::set<std::string> m_scanning;         // regions a triggered scan is running for
-  std::set<std::string> m_syncing;          // events a triggered sync is running for
-  std::map<int, std::uint64_t> m_responses; // by status
+  std::mutex m_mutex;                        // guards the sets and counts below
+  std::set<std::string> m_scanning;          // regions a triggered scan is running for
+  std::set<std::string> m_syncing;           // events a triggered sync is running for
+  std::map<int, std::uint64_t> m_responses;  // by status
 };
 
 // The first line of an error message (messages are one line; this makes sure).

@@ -59,9 +59,8 @@ std::optional<HttpResponse> Service::unauthorized(const HttpRequest& request) co
   if (header.size() > prefix.size() && strncasecmp(header.c_str(), prefix.c_str(), prefix.size()) == 0)
     ok = secrets_equal(header.substr(prefix.size()), *m_options.token);
   if (ok) return std::nullopt;
-  HttpResponse r = error_response(401, header.empty() ? "authorization required: Authorization: Bearer <ODDSCTL_SERVE_TOKEN>"
-                                                      : "bad token",
-                                  2);
+  HttpResponse r = error_response(
+      401, header.empty() ? "authorization required: Authorization: Bearer <ODDSCTL_SERVE_TOKEN>" : "bad token", 2);
   r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"oddsctl\"");
   return r;
 }
@@ -90,9 +89,10 @@ HttpResponse Service::trigger_scan(const HttpRequest& request, const std::string
   const RegionScan* r = report.regions.empty() ? nullptr : &report.regions.front();
   int status = 200;
   if (r && r->status == RegionStatus::skipped) {
-    doc["error"] = {{"exit_code", 75}, {"message", "region " + region + " is being scanned by another run: " +
-                                                        r->error.value_or("its lease is held")},
-                    {"status", 409}};
+    doc["error"] = {
+        {"exit_code", 75},
+        {"message", "region " + region + " is being scanned by another run: " + r->error.value_or("its lease is held")},
+        {"status", 409}};
     status = 409;
   } else if (report.budget_stopped) {
     status = 503;
@@ -123,7 +123,8 @@ HttpResponse Service::trigger_sync(const HttpRequest& request, const std::string
     TrackedQuery q;
     q.event_id = event_id;
     auto tracked = store->list_tracked(q);
-    if (tracked.empty()) return error_response(404, "'" + event_id + "' is not a tracked event (run sync --discover first)", 2);
+    if (tracked.empty())
+      return error_response(404, "'" + event_id + "' is not a tracked event (run sync --discover first)", 2);
     const TimePoint now = now_utc();
     std::optional<Millis> soonest;
     bool any_due = false;
@@ -150,10 +151,12 @@ HttpResponse Service::trigger_sync(const HttpRequest& request, const std::string
     SyncReport report = run_sync(o, *store, m_options.api_factory, m_options.env);
     nlohmann::json doc = sync_report_json(report);
     int status = 200;
-    if (report.totals.synced == 0 && report.skipped_recent > 0) return retry_after(interval, "synced by another run just now");
+    if (report.totals.synced == 0 && report.skipped_recent > 0)
+      return retry_after(interval, "synced by another run just now");
     if (report.budget_tripped) status = 503;
     else if (report.totals.synced == 0 && report.totals.failed > 0) status = 502;
-    spdlog::info("serve: triggered sync of {}: {} synced, {} failed", event_id, report.totals.synced, report.totals.failed);
+    spdlog::info("serve: triggered sync of {}: {} synced, {} failed", event_id, report.totals.synced,
+                 report.totals.failed);
     return json_response(status, doc);
   } catch (const StoreError&) {
     store.broken();

@@ -65,7 +65,7 @@ void check_bounds(const SettingSpec& spec, double v, const std::string& shown, c
   if (v < spec.min || v > spec.max) {
     bool duration = spec.type == SettingType::duration;
     auto b = [&](double x) { return duration ? format_duration(Millis(static_cast<std::int64_t>(x))) : bound_text(x); };
-    std::string range = std::isinf(spec.max) ? "at least " + b(spec.min)
+    std::string range = std::isinf(spec.max)   ? "at least " + b(spec.min)
                         : std::isinf(spec.min) ? "at most " + b(spec.max)
                                                : "from " + b(spec.min) + " to " + b(spec.max);
     throw UsageError(where + ": " + shown + " is out of range (" + range + ")");
@@ -82,8 +82,7 @@ std::string check_setting_value(const SettingSpec& spec, const std::string& valu
     case SettingType::text:
     case SettingType::path:
     case SettingType::uri:
-    case SettingType::table:
-      return value;
+    case SettingType::table: return value;
     case SettingType::duration: {
       if (spec.allow_never && is_never(value)) return value;
       Millis d = parse_duration(value, where);
@@ -291,7 +290,8 @@ void walk(const toml::table& table, const std::string& prefix, const std::string
         continue;
       }
       if (!v.is_table() && looks_secret(key)) {
-        problem("'" + key + "': API keys are never read from a config file: set ODDS_API_KEY_<REGION> "
+        problem("'" + key +
+                "': API keys are never read from a config file: set ODDS_API_KEY_<REGION> "
                 "(e.g. ODDS_API_KEY_AU) or ODDS_API_KEY in the environment");
         continue;
       }
@@ -314,7 +314,8 @@ void walk(const toml::table& table, const std::string& prefix, const std::string
     if (!text) {
       std::string hint;
       if (spec->type == SettingType::duration && (v.is_integer() || v.is_floating_point()))
-        hint = " (write e.g. \"" + std::string(v.is_integer() ? std::to_string(*v.value<std::int64_t>()) : "1") + "s\")";
+        hint =
+            " (write e.g. \"" + std::string(v.is_integer() ? std::to_string(*v.value<std::int64_t>()) : "1") + "s\")";
       problem(key + ": expected " + expected_text(*spec) + ", got " + toml_type_name(v) + hint);
       continue;
     }
@@ -361,10 +362,9 @@ std::vector<ConfigProblem> Settings::check_file(const std::filesystem::path& pat
 void Settings::load_file(const std::filesystem::path& path) {
   Parsed p = parse_config(path);
   if (!p.problems.empty()) {
-    std::string more = p.problems.size() > 1
-                           ? " (and " + std::to_string(p.problems.size() - 1) + " more: oddsctl config check " +
-                                 path.string() + ")"
-                           : "";
+    std::string more = p.problems.size() > 1 ? " (and " + std::to_string(p.problems.size() - 1) +
+                                                   " more: oddsctl config check " + path.string() + ")"
+                                             : "";
     throw UsageError("config file " + p.problems.front().text() + more);
   }
   m_file_values = std::move(p.values);
@@ -452,8 +452,7 @@ std::optional<std::int64_t> Settings::integer(const std::string& key) const {
     std::size_t used = 0;
     long long v = std::stoll(r->value, &used);
     if (used == r->value.size()) return v;
-  } catch (...) {
-  }
+  } catch (...) {}
   throw UsageError(key + " (" + origin(*r) + "): '" + r->value + "' is not a whole number");
 }
 
@@ -466,8 +465,7 @@ std::optional<double> Settings::number(const std::string& key) const {
     std::size_t used = 0;
     double v = std::stod(text, &used);
     if (used == text.size() && std::isfinite(v)) return v;
-  } catch (...) {
-  }
+  } catch (...) {}
   throw UsageError(key + " (" + origin(*r) + "): '" + r->value + "' is not a number");
 }
 

@@ -33,8 +33,8 @@ KeyFigure settled(const KeyFigure& stored, std::int64_t charged, const Credits& 
 }
 
 std::string new_hold_id() {
-  static thread_local std::mt19937_64 rng{std::random_device{}() ^
-                                          static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count())};
+  static thread_local std::mt19937_64 rng{
+      std::random_device{}() ^ static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count())};
   char buf[17];
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(rng()));
   return buf;

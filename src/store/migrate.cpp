@@ -72,8 +72,8 @@ void copy_scans(Store& from, Store& to, const MigrateOptions& options, MigrateRe
       if (source_latest && target_latest && target_latest->scan_id != source_latest->scan_id &&
           !copied.count({target_latest->scan_id, region})) {
         report.warnings.push_back("region " + region + " (" + to_string(source) +
-                                  "): the target's latest good scan is " + target_latest->scan_id +
-                                  ", the source's " + source_latest->scan_id);
+                                  "): the target's latest good scan is " + target_latest->scan_id + ", the source's " +
+                                  source_latest->scan_id);
         want = target_latest;
       }
       auto id_of = [](const std::optional<RegionScan>& s) { return s ? s->scan_id : std::string(); };
@@ -114,8 +114,8 @@ MigrateReport migrate_store(Store& from, Store& to, const MigrateOptions& option
   report.from = from.info().location;
   report.to = to.info().location;
   report.dry_run = options.dry_run;
-  for (const char* kind : {"scans", "opportunities", "ledger", "tracked_events", "snapshots", "meta", "alerts",
-                           "heartbeats"}) {
+  for (const char* kind :
+       {"scans", "opportunities", "ledger", "tracked_events", "snapshots", "meta", "alerts", "heartbeats"}) {
     report.copied[kind] = 0;
   }
   if (!options.force && holds_data(to)) {

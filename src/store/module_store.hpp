@@ -19,8 +19,8 @@ using StoreOpenFn = Store* (*)(const char* uri, int mode, int* exit_code, char* 
 // The module's side: `make(uri, mode)` (make_mongo_store, make_pg_store) with every failure
 // written to exit_code and message (NUL-terminated, truncated to message_len).
 template <class Make>
-Store* module_open_store(Make make, const char* uri, int mode, int* exit_code, char* message,
-                         std::size_t message_len, const char* backend) {
+Store* module_open_store(Make make, const char* uri, int mode, int* exit_code, char* message, std::size_t message_len,
+                         const char* backend) {
   auto put_error = [&](ExitCode code, const std::string& text) {
     if (exit_code) *exit_code = static_cast<int>(code);
     if (!message || message_len == 0) return;

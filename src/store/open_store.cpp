@@ -67,17 +67,13 @@ std::vector<std::string> built_in_stores() {
 #ifdef ODDSCTL_WITH_MONGO
   // The MongoDB backend is a module loaded on demand (store/mongo_module.hpp): listed when
   // its file is where oddsctl looks, flagged when this build has it but the file is missing.
-  if (mongo_module::availability() == mongo_module::Availability::missing)
-    out.push_back("mongodb (module not found)");
-  else
-    out.push_back("mongodb");
+  if (mongo_module::availability() == mongo_module::Availability::missing) out.push_back("mongodb (module not found)");
+  else out.push_back("mongodb");
 #endif
 #ifdef ODDSCTL_WITH_POSTGRES
   // Likewise the PostgreSQL backend (store/pg_module.hpp).
-  if (pg_module::availability() == pg_module::Availability::missing)
-    out.push_back("postgresql (module not found)");
-  else
-    out.push_back("postgresql");
+  if (pg_module::availability() == pg_module::Availability::missing) out.push_back("postgresql (module not found)");
+  else out.push_back("postgresql");
 #endif
   return out;
 }

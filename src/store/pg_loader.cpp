@@ -18,7 +18,7 @@ namespace {
 
 modules::ModuleSpec spec() {
   return {"the PostgreSQL module", k_file_name, ODDSCTL_MODULE_DIR, "oddsctl_pg_version", ODDSCTL_VERSION,
-          "oddsctl_pg_open", ""};
+          "oddsctl_pg_open",       ""};
 }
 
 }  // namespace

@@ -100,24 +100,29 @@ std::vector<Kind> kinds_for(const RetentionPolicy& p, TimePoint now) {
   std::vector<Kind> kinds;
   if (p.snapshots_older_than) {
     // Never an event's newest snapshot: sync compares against it.
-    const std::string newer = "EXISTS (SELECT 1 FROM snapshots n WHERE n.region = s.region AND n.event_id = "
-                              "s.event_id AND (n.taken_at, n.id) > (s.taken_at, s.id))";
+    const std::string newer =
+        "EXISTS (SELECT 1 FROM snapshots n WHERE n.region = s.region AND n.event_id = "
+        "s.event_id AND (n.taken_at, n.id) > (s.taken_at, s.id))";
     kinds.push_back({"snapshots", true,
                      "SELECT id, region, taken_at FROM snapshots s WHERE taken_at < :cutoff AND taken_at >= :after_at "
-                     "AND (taken_at, id) > (:after_at, :after_key) AND " + newer + " ORDER BY taken_at, id LIMIT :limit",
+                     "AND (taken_at, id) > (:after_at, :after_key) AND " +
+                         newer + " ORDER BY taken_at, id LIMIT :limit",
                      "DELETE FROM snapshots AS s WHERE id = :key AND taken_at < :cutoff AND " + newer,
                      cutoff(p.snapshots_older_than)});
   }
   if (p.ledger_older_than) {
     // Never a key's newest row, nor its newest row with a known remaining (what
     // latest_per_key reads): budget must still know each key's last figures.
-    const std::string newer = "EXISTS (SELECT 1 FROM ledger n WHERE n.key_id = l.key_id AND (n.at, n.id) > (l.at, l.id)) "
-                              "AND (l.remaining IS NULL OR EXISTS (SELECT 1 FROM ledger n WHERE n.key_id = l.key_id "
-                              "AND n.remaining IS NOT NULL AND (n.at, n.id) > (l.at, l.id)))";
+    const std::string newer =
+        "EXISTS (SELECT 1 FROM ledger n WHERE n.key_id = l.key_id AND (n.at, n.id) > (l.at, l.id)) "
+        "AND (l.remaining IS NULL OR EXISTS (SELECT 1 FROM ledger n WHERE n.key_id = l.key_id "
+        "AND n.remaining IS NOT NULL AND (n.at, n.id) > (l.at, l.id)))";
     kinds.push_back({"ledger", true,
                      "SELECT id, region, at FROM ledger l WHERE at < :cutoff AND at >= :after_at "
-                     "AND (at, id) > (:after_at, :after_key) AND " + newer + " ORDER BY at, id LIMIT :limit",
-                     "DELETE FROM ledger AS l WHERE id = :key AND at < :cutoff AND " + newer, cutoff(p.ledger_older_than)});
+                     "AND (at, id) > (:after_at, :after_key) AND " +
+                         newer + " ORDER BY at, id LIMIT :limit",
+                     "DELETE FROM ledger AS l WHERE id = :key AND at < :cutoff AND " + newer,
+                     cutoff(p.ledger_older_than)});
   }
   if (p.alerts_older_than)
     kinds.push_back({"alerts", false, by_time("alerts", "key", "''", "sent_at"),
@@ -133,10 +138,8 @@ std::vector<Kind> kinds_for(const RetentionPolicy& p, TimePoint now) {
 }
 
 void bind_key(SQLite::Statement& st, const char* name, const Victim& v, bool integer_key) {
-  if (integer_key)
-    st.bind(name, static_cast<int64_t>(v.id));
-  else
-    st.bind(name, v.key);
+  if (integer_key) st.bind(name, static_cast<int64_t>(v.id));
+  else st.bind(name, v.key);
 }
 
 std::vector<Victim> select_victims(SQLite::Database& db, const Kind& kind, const Victim& after, std::int64_t limit) {
@@ -148,10 +151,8 @@ std::vector<Victim> select_victims(SQLite::Database& db, const Kind& kind, const
   std::vector<Victim> out;
   while (st.executeStep()) {
     Victim v;
-    if (kind.integer_key)
-      v.id = st.getColumn(0).getInt64();
-    else
-      v.key = st.getColumn(0).getString();
+    if (kind.integer_key) v.id = st.getColumn(0).getInt64();
+    else v.key = st.getColumn(0).getString();
     v.region = st.getColumn(1).getString();
     v.at = st.getColumn(2).getInt64();
     out.push_back(std::move(v));
@@ -297,11 +298,16 @@ StoreInfo SqliteStore::info() {
     info.backend = "sqlite";
     info.location = m_path;
     info.schema_version = sqlite_schema::current_version(db);
-    const std::pair<const char*, const char*> tables[] = {
-        {"scans", "scans"},     {"opportunities", "opportunities"}, {"snapshots", "snapshots"},
-        {"ledger", "ledger"},   {"leases", "leases"},               {"alerts", "alerts"},
-        {"heartbeats", "heartbeats"}, {"tracked", "tracked_events"}, {"meta", "meta"},
-        {"latest_good", "latest_good"}};
+    const std::pair<const char*, const char*> tables[] = {{"scans", "scans"},
+                                                          {"opportunities", "opportunities"},
+                                                          {"snapshots", "snapshots"},
+                                                          {"ledger", "ledger"},
+                                                          {"leases", "leases"},
+                                                          {"alerts", "alerts"},
+                                                          {"heartbeats", "heartbeats"},
+                                                          {"tracked", "tracked_events"},
+                                                          {"meta", "meta"},
+                                                          {"latest_good", "latest_good"}};
     for (const auto& [kind, table] : tables)
       info.counts[kind] = db.execAndGet(std::string("SELECT count(*) FROM ") + table).getInt64();
     info.size_bytes = size_bytes(db);

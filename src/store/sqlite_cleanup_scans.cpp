@@ -53,10 +53,10 @@ std::vector<ScanVictim> choose_scans(SQLite::Database& db, const ScanRule& rule,
       if (!boundary) continue;
     }
     // started_at >= :after_at repeats the row-value test so the index range starts there.
-    std::string sql =
-        std::string("SELECT scan_id, started_at FROM scans s WHERE region = :region AND started_at < :cutoff "
-                    "AND started_at >= :after_at AND (started_at, scan_id) > (:after_at, :after_id) AND ") +
-        k_not_latest_good;
+    std::string sql = std::string(
+                          "SELECT scan_id, started_at FROM scans s WHERE region = :region AND started_at < :cutoff "
+                          "AND started_at >= :after_at AND (started_at, scan_id) > (:after_at, :after_id) AND ") +
+                      k_not_latest_good;
     if (boundary) sql += " AND (started_at, scan_id) < (:b_at, :b_id)";
     sql += " ORDER BY started_at, scan_id LIMIT :limit";
     SQLite::Statement st(db, sql);
@@ -100,8 +100,9 @@ std::int64_t delete_oldest_scans(SQLite::Database& db, const ScanRule& rule,
   // The victims, through scans_started, oldest first. "started_at >= ?" repeats the
   // row-value test so that the index range starts there. A region without a boundary (no
   // more than `keep` scans) compares with NULL: never a victim.
-  std::string victims = std::string("SELECT s.rowid AS rid, s.scan_id, s.region FROM scans s WHERE s.started_at < ? "
-                                    "AND s.started_at >= ? AND (s.started_at, s.scan_id, s.region) > (?, ?, ?) AND ") +
+  std::string victims = std::string(
+                            "SELECT s.rowid AS rid, s.scan_id, s.region FROM scans s WHERE s.started_at < ? "
+                            "AND s.started_at >= ? AND (s.started_at, s.scan_id, s.region) > (?, ?, ?) AND ") +
                         k_not_latest_good;
   if (bounded) victims += " AND (s.started_at, s.scan_id) < (SELECT at, id FROM bound WHERE bound.region = s.region)";
   victims += " ORDER BY s.started_at, s.scan_id, s.region LIMIT ?";
@@ -123,7 +124,8 @@ std::int64_t delete_oldest_scans(SQLite::Database& db, const ScanRule& rule,
   // The same victims twice in one write transaction, so the same rows (the order is total,
   // and only this transaction writes): their opportunities first, to count them per region
   // (a cascade's rows are not returned), then the scans. Readers see both or neither.
-  SQLite::Statement opps(db, with + "DELETE FROM opportunities WHERE (scan_id, region) IN (SELECT scan_id, region FROM (" +
+  SQLite::Statement opps(db, with +
+                                 "DELETE FROM opportunities WHERE (scan_id, region) IN (SELECT scan_id, region FROM (" +
                                  victims + ")) RETURNING region");
   bind(opps);
   std::map<std::string, std::int64_t> opp_counts;
@@ -160,8 +162,10 @@ void remove_scans(SQLite::Database& db, const ScanRule& rule, const std::vector<
     }
     return;
   }
-  const std::string base = std::string("DELETE FROM scans AS s WHERE scan_id = :id AND region = :region AND "
-                                       "started_at = :at AND started_at < :cutoff AND ") + k_not_latest_good;
+  const std::string base = std::string(
+                               "DELETE FROM scans AS s WHERE scan_id = :id AND region = :region AND "
+                               "started_at = :at AND started_at < :cutoff AND ") +
+                           k_not_latest_good;
   SQLite::Statement remove(db, base);
   SQLite::Statement remove_bounded(db, base + " AND (started_at, scan_id) < (:b_at, :b_id)");
   // The newest `keep` again, now under the write lock: scans saved since choosing move it.

@@ -25,9 +25,10 @@ credit_rules::KeyFigure read_figure(SQLite::Database& db, const std::string& key
 }
 
 void write_figure(SQLite::Database& db, const std::string& key_id, const credit_rules::KeyFigure& f) {
-  SQLite::Statement st(db, "INSERT INTO credit_keys (key_id, remaining, reported_at) VALUES (?, ?, ?) "
-                           "ON CONFLICT(key_id) DO UPDATE SET remaining = excluded.remaining, "
-                           "reported_at = excluded.reported_at");
+  SQLite::Statement st(db,
+                       "INSERT INTO credit_keys (key_id, remaining, reported_at) VALUES (?, ?, ?) "
+                       "ON CONFLICT(key_id) DO UPDATE SET remaining = excluded.remaining, "
+                       "reported_at = excluded.reported_at");
   st.bind(1, key_id);
   bind_opt(st, 2, f.remaining);
   bind_opt(st, 3, f.reported_at);
@@ -57,8 +58,9 @@ CreditGrant SqliteStore::reserve_credits(const CreditRequest& r) {
     }
     if (credit_rules::allows(figure.remaining, grant.held, r.cost, r.reserve)) {
       CreditHold hold{r.key_id, credit_rules::new_hold_id()};
-      SQLite::Statement put(db, "INSERT INTO credit_holds (id, key_id, owner, cost, created_at, expires_at) "
-                                "VALUES (?, ?, ?, ?, ?, ?)");
+      SQLite::Statement put(db,
+                            "INSERT INTO credit_holds (id, key_id, owner, cost, created_at, expires_at) "
+                            "VALUES (?, ?, ?, ?, ?, ?)");
       put.bind(1, hold.id);
       put.bind(2, hold.key_id);
       put.bind(3, r.owner);

@@ -20,8 +20,7 @@ Lease read_lease(SQLite::Statement& st) {
 }
 }  // namespace
 
-LeaseResult SqliteStore::acquire_lease(const std::string& name, const std::string& owner, Millis ttl,
-                                       TimePoint now) {
+LeaseResult SqliteStore::acquire_lease(const std::string& name, const std::string& owner, Millis ttl, TimePoint now) {
   return locked("acquire lease", [&](SQLite::Database& db) {
     auto tx = write_txn(db);
     SQLite::Statement get(db, "SELECT name, owner, acquired_at, expires_at FROM leases WHERE name = ?");
@@ -41,9 +40,10 @@ LeaseResult SqliteStore::acquire_lease(const std::string& name, const std::strin
     result.lease.owner = owner;
     result.lease.expires_at = now + ttl;
     get.reset();
-    SQLite::Statement put(db, "INSERT INTO leases (name, owner, acquired_at, expires_at) VALUES (?, ?, ?, ?) "
-                              "ON CONFLICT(name) DO UPDATE SET owner = excluded.owner, "
-                              "acquired_at = excluded.acquired_at, expires_at = excluded.expires_at");
+    SQLite::Statement put(db,
+                          "INSERT INTO leases (name, owner, acquired_at, expires_at) VALUES (?, ?, ?, ?) "
+                          "ON CONFLICT(name) DO UPDATE SET owner = excluded.owner, "
+                          "acquired_at = excluded.acquired_at, expires_at = excluded.expires_at");
     put.bind(1, name);
     put.bind(2, owner);
     bind_time(put, 3, result.lease.acquired_at);
@@ -73,8 +73,9 @@ LeaseResult SqliteStore::acquire_lease_from(const std::string& name, const std::
   bool taken = locked("take over lease", [&](SQLite::Database& db) {
     auto tx = write_txn(db);
     // Only while the dead owner still holds it: a live run that took it meanwhile keeps it.
-    SQLite::Statement st(db, "UPDATE leases SET owner = ?, acquired_at = ?, expires_at = ? "
-                             "WHERE name = ? AND owner = ? AND owner <> ?");
+    SQLite::Statement st(db,
+                         "UPDATE leases SET owner = ?, acquired_at = ?, expires_at = ? "
+                         "WHERE name = ? AND owner = ? AND owner <> ?");
     st.bind(1, owner);
     bind_time(st, 2, now);
     bind_time(st, 3, now + ttl);

@@ -80,9 +80,10 @@ void load_opportunities(SQLite::Database& db, RegionScan& scan, const std::strin
     try {
       scan.opportunities.push_back(read_opportunity(col.getText(), static_cast<std::size_t>(col.getBytes())));
     } catch (const std::exception& e) {
-      spdlog::warn("sqlite {}: scan {} region {}: opportunity row {} skipped, it cannot be read: {} "
-                   "(oddsctl store check lists such rows)",
-                   path, scan.scan_id, scan.region, st.getColumn(0).getInt64(), e.what());
+      spdlog::warn(
+          "sqlite {}: scan {} region {}: opportunity row {} skipped, it cannot be read: {} "
+          "(oddsctl store check lists such rows)",
+          path, scan.scan_id, scan.region, st.getColumn(0).getInt64(), e.what());
     }
   }
 }
@@ -92,10 +93,11 @@ void load_opportunities(SQLite::Database& db, RegionScan& scan, const std::strin
 // load_opportunities reads it (and skipped the same way when it cannot be).
 void load_stored(SQLite::Database& db, StoredScan& stored, const std::string& path) {
   const RegionScan& scan = stored.scan;
-  SQLite::Statement st(db, "SELECT idx, json, text_form, kind, score, sport_key, event_id, market, point, "
-                           "CASE WHEN text_form = 1 AND kind = 'value' THEN json_extract(json, '$.outcome') END, "
-                           "CASE WHEN text_form = 1 AND kind = 'value' THEN json_extract(json, '$.bookmaker') END "
-                           "FROM opportunities WHERE scan_id = ? AND region = ? ORDER BY idx");
+  SQLite::Statement st(db,
+                       "SELECT idx, json, text_form, kind, score, sport_key, event_id, market, point, "
+                       "CASE WHEN text_form = 1 AND kind = 'value' THEN json_extract(json, '$.outcome') END, "
+                       "CASE WHEN text_form = 1 AND kind = 'value' THEN json_extract(json, '$.bookmaker') END "
+                       "FROM opportunities WHERE scan_id = ? AND region = ? ORDER BY idx");
   st.bind(1, scan.scan_id);
   st.bind(2, scan.region);
   auto& out = stored.opportunities;
@@ -125,9 +127,10 @@ void load_stored(SQLite::Database& db, StoredScan& stored, const std::string& pa
     try {
       out.push_back(stored_opportunity(read_opportunity(text.getText(), static_cast<std::size_t>(text.getBytes()))));
     } catch (const std::exception& e) {
-      spdlog::warn("sqlite {}: scan {} region {}: opportunity row {} skipped, it cannot be read: {} "
-                   "(oddsctl store check lists such rows)",
-                   path, scan.scan_id, scan.region, st.getColumn(0).getInt64(), e.what());
+      spdlog::warn(
+          "sqlite {}: scan {} region {}: opportunity row {} skipped, it cannot be read: {} "
+          "(oddsctl store check lists such rows)",
+          path, scan.scan_id, scan.region, st.getColumn(0).getInt64(), e.what());
     }
   }
 }
@@ -164,9 +167,10 @@ OpportunityRow opportunity_row(const Opportunity& o, const std::string& region) 
 // The scan id and started_at of the scan that the (region, source) pointer names, if any.
 std::optional<std::pair<std::string, std::int64_t>> pointer_of(SQLite::Database& db, const std::string& region,
                                                                ScanSource source) {
-  SQLite::Statement st(db, "SELECT g.scan_id, s.started_at FROM latest_good g "
-                           "JOIN scans s ON s.scan_id = g.scan_id AND s.region = g.region "
-                           "WHERE g.region = ? AND g.source = ?");
+  SQLite::Statement st(db,
+                       "SELECT g.scan_id, s.started_at FROM latest_good g "
+                       "JOIN scans s ON s.scan_id = g.scan_id AND s.region = g.region "
+                       "WHERE g.region = ? AND g.source = ?");
   st.bind(1, region);
   st.bind(2, to_string(source));
   if (!st.executeStep()) return std::nullopt;
@@ -226,8 +230,9 @@ void SqliteStore::save_scan(const RegionScan& scan) {
     clear.bind(2, scan.region);
     clear.exec();
     write_scan_row(db, scan, count);
-    SQLite::Statement ins(db, "INSERT INTO opportunities (scan_id, region, idx, profit_pct, sport_key, event_id, "
-                              "market, point, json, kind, score, text_form) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+    SQLite::Statement ins(db,
+                          "INSERT INTO opportunities (scan_id, region, idx, profit_pct, sport_key, event_id, "
+                          "market, point, json, kind, score, text_form) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
     for (std::size_t i = 0; i < scan.opportunities.size(); ++i) {
       const auto& o = scan.opportunities[i];
       ins.reset();
@@ -254,8 +259,9 @@ void SqliteStore::save_scan(const RegionScan& scan) {
     auto pointer = pointer_of(db, scan.region, scan.source);
     const bool good = scan.good();
     if (good && (!pointer || pointer->second <= to_epoch_ms(scan.started_at))) {
-      SQLite::Statement set(db, "INSERT INTO latest_good (region, source, scan_id) VALUES (?, ?, ?) "
-                                "ON CONFLICT(region, source) DO UPDATE SET scan_id = excluded.scan_id");
+      SQLite::Statement set(db,
+                            "INSERT INTO latest_good (region, source, scan_id) VALUES (?, ?, ?) "
+                            "ON CONFLICT(region, source) DO UPDATE SET scan_id = excluded.scan_id");
       set.bind(1, scan.region);
       set.bind(2, to_string(scan.source));
       set.bind(3, scan.scan_id);
@@ -332,7 +338,8 @@ std::vector<RegionScan> SqliteStore::list_scans(const ScanQuery& query) {
 std::vector<RegionScan> SqliteStore::get_scan(const std::string& scan_id) {
   return locked("read scan", [&](SQLite::Database& db) {
     SQLite::Transaction tx(db);
-    SQLite::Statement st(db, std::string("SELECT ") + k_scan_columns + " FROM scans s WHERE s.scan_id = ? ORDER BY s.region");
+    SQLite::Statement st(
+        db, std::string("SELECT ") + k_scan_columns + " FROM scans s WHERE s.scan_id = ? ORDER BY s.region");
     st.bind(1, scan_id);
     std::vector<RegionScan> out;
     while (st.executeStep()) out.push_back(read_scan(st));

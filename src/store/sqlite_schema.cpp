@@ -129,14 +129,14 @@ const std::vector<std::vector<const char*>> k_migrations = {
 };
 
 // What check() expects to find (tables, then indexes), for the newest version.
-const std::vector<const char*> k_tables = {"schema_version", "scans", "opportunities", "latest_good", "leases",
-                                           "ledger", "tracked_events", "snapshots", "meta", "alerts",
-                                           "heartbeats", "credit_keys", "credit_holds"};
+const std::vector<const char*> k_tables = {"schema_version", "scans",          "opportunities", "latest_good", "leases",
+                                           "ledger",         "tracked_events", "snapshots",     "meta",        "alerts",
+                                           "heartbeats",     "credit_keys",    "credit_holds"};
 const std::vector<const char*> k_indexes = {
-    "scans_region_started", "scans_started",    "latest_good_scan", "leases_expires",  "ledger_key_at",
-    "ledger_at",            "tracked_event",    "tracked_sport",    "tracked_commence", "snapshots_event",
-    "snapshots_taken",      "snapshots_sport",  "alerts_sent",      "heartbeats_cycle",
-    "credit_holds_key",     "credit_holds_expires"};
+    "scans_region_started", "scans_started",    "latest_good_scan", "leases_expires",
+    "ledger_key_at",        "ledger_at",        "tracked_event",    "tracked_sport",
+    "tracked_commence",     "snapshots_event",  "snapshots_taken",  "snapshots_sport",
+    "alerts_sent",          "heartbeats_cycle", "credit_holds_key", "credit_holds_expires"};
 
 int read_version(SQLite::Database& db) {
   SQLite::Statement st(db, "SELECT max(version) FROM schema_version");
@@ -172,7 +172,8 @@ void migrate_to(SQLite::Database& db, const std::string& path, int target) {
       return;
     }
     for (const char* sql : k_migrations[static_cast<std::size_t>(have)]) db.exec(sql);
-    SQLite::Statement st(db, "INSERT INTO schema_version (version, applied_at) VALUES (?, strftime('%s','now') * 1000)");
+    SQLite::Statement st(db,
+                         "INSERT INTO schema_version (version, applied_at) VALUES (?, strftime('%s','now') * 1000)");
     st.bind(1, have + 1);
     st.exec();
     tx.commit();
@@ -208,8 +209,9 @@ std::vector<std::string> check(SQLite::Database& db) {
   // many such rows lists the first few and counts the rest.
   if (db.tableExists("opportunities")) {
     constexpr int k_listed = 20;
-    SQLite::Statement bad(db, "SELECT scan_id, region, idx FROM opportunities WHERE json_valid(json) = 0 "
-                              "ORDER BY scan_id, region, idx");
+    SQLite::Statement bad(db,
+                          "SELECT scan_id, region, idx FROM opportunities WHERE json_valid(json) = 0 "
+                          "ORDER BY scan_id, region, idx");
     int found = 0;
     while (bad.executeStep()) {
       if (++found > k_listed) continue;
@@ -222,10 +224,11 @@ std::vector<std::string> check(SQLite::Database& db) {
   // Likewise a scan whose source or empty reason this binary does not know (reads refuse it
   // rather than guess). The columns exist from version 2 on.
   if (version >= 2 && db.tableExists("scans")) {
-    SQLite::Statement odd(db, "SELECT scan_id, region, source, empty FROM scans "
-                              "WHERE source NOT IN ('live', 'replay', 'demo', 'store') "
-                              "OR empty NOT IN ('none', 'no_events', 'filtered', 'no_snapshots') "
-                              "ORDER BY scan_id, region LIMIT 20");
+    SQLite::Statement odd(db,
+                          "SELECT scan_id, region, source, empty FROM scans "
+                          "WHERE source NOT IN ('live', 'replay', 'demo', 'store') "
+                          "OR empty NOT IN ('none', 'no_events', 'filtered', 'no_snapshots') "
+                          "ORDER BY scan_id, region LIMIT 20");
     while (odd.executeStep())
       problems.push_back("scan " + odd.getColumn(0).getString() + " region " + odd.getColumn(1).getString() +
                          ": unknown source '" + odd.getColumn(2).getString() + "' or empty reason '" +

@@ -20,8 +20,9 @@ std::optional<std::string> SqliteStore::get_meta(const std::string& key) {
 void SqliteStore::set_meta(const std::string& key, const std::string& value) {
   locked("set meta", [&](SQLite::Database& db) {
     auto tx = write_txn(db);
-    SQLite::Statement st(db, "INSERT INTO meta (key, value) VALUES (?, ?) "
-                             "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    SQLite::Statement st(db,
+                         "INSERT INTO meta (key, value) VALUES (?, ?) "
+                         "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
     st.bind(1, key);
     st.bind(2, value);
     st.exec();
@@ -61,9 +62,10 @@ std::optional<AlertMark> SqliteStore::get_alert(const std::string& key) {
 void SqliteStore::mark_alert(const AlertMark& mark) {
   locked("mark alert", [&](SQLite::Database& db) {
     auto tx = write_txn(db);
-    SQLite::Statement st(db, "INSERT INTO alerts (key, sent_at, profit_pct) VALUES (?, ?, ?) "
-                             "ON CONFLICT(key) DO UPDATE SET sent_at = excluded.sent_at, "
-                             "profit_pct = excluded.profit_pct");
+    SQLite::Statement st(db,
+                         "INSERT INTO alerts (key, sent_at, profit_pct) VALUES (?, ?, ?) "
+                         "ON CONFLICT(key) DO UPDATE SET sent_at = excluded.sent_at, "
+                         "profit_pct = excluded.profit_pct");
     st.bind(1, mark.key);
     bind_time(st, 2, mark.sent_at);
     st.bind(3, mark.profit_pct);
@@ -106,8 +108,9 @@ void SqliteStore::heartbeat(const Heartbeat& hb) {
 std::vector<Heartbeat> SqliteStore::heartbeats() {
   return locked("list heartbeats", [&](SQLite::Database& db) {
     std::vector<Heartbeat> out;
-    SQLite::Statement st(db, "SELECT worker_id, host, pid, command, started_at, last_cycle_at, cycles, last_error "
-                             "FROM heartbeats ORDER BY worker_id");
+    SQLite::Statement st(db,
+                         "SELECT worker_id, host, pid, command, started_at, last_cycle_at, cycles, last_error "
+                         "FROM heartbeats ORDER BY worker_id");
     while (st.executeStep()) {
       Heartbeat hb;
       hb.worker_id = st.getColumn(0).getString();

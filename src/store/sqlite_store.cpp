@@ -135,12 +135,18 @@ std::unique_ptr<SQLite::Database> connect_read_only(const std::string& path) {
 // or is empty. Only reads. An oddsctl store has a schema_version (version, applied_at) table
 // with rows, and oddsctl's tables; anything else is another program's file.
 std::optional<std::string> foreign_reason(SQLite::Database& db) {
-  static const std::set<std::string> own = {"scans",  "opportunities", "latest_good", "leases",  "ledger",
-                                            "tracked_events", "snapshots", "meta", "alerts", "heartbeats"};
+  static const std::set<std::string> own = {"scans",          "opportunities", "latest_good", "leases", "ledger",
+                                            "tracked_events", "snapshots",     "meta",        "alerts", "heartbeats"};
+  // One read of the schema: another process may create the store between two reads (its
+  // tables would then appear after an empty first look, as "no tables but other objects").
   std::vector<std::string> tables;
-  SQLite::Statement st(db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' "
-                           "ESCAPE '\\' ORDER BY name");
-  while (st.executeStep()) tables.push_back(st.getColumn(0).getString());
+  std::int64_t objects = 0;
+  SQLite::Statement st(db, "SELECT type, name FROM sqlite_master ORDER BY name");
+  while (st.executeStep()) {
+    ++objects;
+    const std::string name = st.getColumn(1).getString();
+    if (st.getColumn(0).getString() == "table" && name.rfind("sqlite_", 0) != 0) tables.push_back(name);
+  }
   auto listed = [&] {
     std::string out;
     for (std::size_t i = 0; i < tables.size() && i < 5; ++i) out += (i ? ", " : "") + tables[i];
@@ -148,7 +154,7 @@ std::optional<std::string> foreign_reason(SQLite::Database& db) {
     return out;
   };
   if (tables.empty()) {
-    if (db.execAndGet("SELECT count(*) FROM sqlite_master").getInt64() == 0) return std::nullopt;  // a new file
+    if (objects == 0) return std::nullopt;  // a new file
     return std::string("it holds views, indexes or triggers but no tables");
   }
   if (std::find(tables.begin(), tables.end(), "schema_version") == tables.end())

@@ -58,8 +58,7 @@ public:
 
   void upsert_tracked(const std::vector<TrackedEvent>& events) override;
   std::vector<TrackedEvent> list_tracked(const TrackedQuery& query) override;
-  int set_pin(const std::string& event_id, const std::optional<std::string>& region,
-              std::optional<Tier> tier) override;
+  int set_pin(const std::string& event_id, const std::optional<std::string>& region, std::optional<Tier> tier) override;
   void record_sync(const std::vector<SyncOutcome>& outcomes) override;
   std::vector<Snapshot> snapshots(const SnapshotQuery& query) override;
   void import_snapshots(const std::vector<Snapshot>& snapshots) override;

@@ -48,8 +48,9 @@ struct SnapshotText {
 };
 
 void insert_snapshots(SQLite::Database& db, const std::vector<SnapshotText>& rows) {
-  SQLite::Statement st(db, "INSERT INTO snapshots (region, event_id, sport_key, taken_at, fingerprint, event_json) "
-                           "VALUES (?,?,?,?,?,?)");
+  SQLite::Statement st(db,
+                       "INSERT INTO snapshots (region, event_id, sport_key, taken_at, fingerprint, event_json) "
+                       "VALUES (?,?,?,?,?,?)");
   for (const auto& r : rows) {
     st.reset();
     st.bind(1, r.snapshot->region);
@@ -86,7 +87,8 @@ void SqliteStore::upsert_tracked(const std::vector<TrackedEvent>& events) {
       st.bind(6, e.away_team);
       bind_time(st, 7, e.commence_time);
       bind_time(st, 8, e.discovered_at);
-      if (e.pinned_tier) st.bind(9, to_string(*e.pinned_tier)); else st.bind(9);
+      if (e.pinned_tier) st.bind(9, to_string(*e.pinned_tier));
+      else st.bind(9);
       bind_opt(st, 10, e.last_synced_at);
       bind_opt(st, 11, e.last_changed_at);
       bind_opt(st, 12, e.last_attempt_at);
@@ -127,7 +129,8 @@ int SqliteStore::set_pin(const std::string& event_id, const std::optional<std::s
     auto tx = write_txn(db);
     SQLite::Statement st(db, region ? "UPDATE tracked_events SET pinned_tier = ? WHERE event_id = ? AND region = ?"
                                     : "UPDATE tracked_events SET pinned_tier = ? WHERE event_id = ?");
-    if (tier) st.bind(1, to_string(*tier)); else st.bind(1);
+    if (tier) st.bind(1, to_string(*tier));
+    else st.bind(1);
     st.bind(2, event_id);
     if (region) st.bind(3, *region);
     int changed = st.exec();
@@ -143,12 +146,14 @@ void SqliteStore::record_sync(const std::vector<SyncOutcome>& outcomes) {
     if (o.ok && o.snapshot) snaps.push_back({&*o.snapshot, dump_json(to_json(o.snapshot->event))});
   locked("record sync", [&](SQLite::Database& db) {
     auto tx = write_txn(db);
-    SQLite::Statement ok(db, "UPDATE tracked_events SET last_synced_at = :at, last_attempt_at = :at, "
-                             "fingerprint = :fp, failures = 0, last_error = NULL, "
-                             "last_changed_at = coalesce(:changed, last_changed_at) "
-                             "WHERE region = :region AND event_id = :event");
-    SQLite::Statement bad(db, "UPDATE tracked_events SET failures = failures + 1, last_error = :error, "
-                              "last_attempt_at = :at WHERE region = :region AND event_id = :event");
+    SQLite::Statement ok(db,
+                         "UPDATE tracked_events SET last_synced_at = :at, last_attempt_at = :at, "
+                         "fingerprint = :fp, failures = 0, last_error = NULL, "
+                         "last_changed_at = coalesce(:changed, last_changed_at) "
+                         "WHERE region = :region AND event_id = :event");
+    SQLite::Statement bad(db,
+                          "UPDATE tracked_events SET failures = failures + 1, last_error = :error, "
+                          "last_attempt_at = :at WHERE region = :region AND event_id = :event");
     for (const auto& o : outcomes) {
       SQLite::Statement& st = o.ok ? ok : bad;
       st.reset();
@@ -182,7 +187,8 @@ std::vector<Snapshot> SqliteStore::snapshots(const SnapshotQuery& query) {
         query.latest_only
             ? "SELECT " + cols + " FROM (SELECT " + cols +
                   ", row_number() OVER (PARTITION BY region, event_id ORDER BY taken_at DESC, id DESC) AS rn "
-                  "FROM snapshots" + where + ") WHERE rn = 1 ORDER BY region, event_id"
+                  "FROM snapshots" +
+                  where + ") WHERE rn = 1 ORDER BY region, event_id"
             : "SELECT " + cols + " FROM snapshots" + where + " ORDER BY region, event_id, taken_at, id";
     SQLite::Statement st(db, sql);
     if (query.region) st.bind(":region", *query.region);

@@ -18,16 +18,20 @@ namespace oddsctl::sqlite_util {
 inline void bind_time(SQLite::Statement& st, int i, TimePoint t) { st.bind(i, static_cast<int64_t>(to_epoch_ms(t))); }
 
 inline void bind_opt(SQLite::Statement& st, int i, const std::optional<std::string>& v) {
-  if (v) st.bind(i, *v); else st.bind(i);
+  if (v) st.bind(i, *v);
+  else st.bind(i);
 }
 inline void bind_opt(SQLite::Statement& st, int i, const std::optional<std::int64_t>& v) {
-  if (v) st.bind(i, static_cast<int64_t>(*v)); else st.bind(i);
+  if (v) st.bind(i, static_cast<int64_t>(*v));
+  else st.bind(i);
 }
 inline void bind_opt(SQLite::Statement& st, int i, const std::optional<double>& v) {
-  if (v) st.bind(i, *v); else st.bind(i);
+  if (v) st.bind(i, *v);
+  else st.bind(i);
 }
 inline void bind_opt(SQLite::Statement& st, int i, const std::optional<TimePoint>& v) {
-  if (v) bind_time(st, i, *v); else st.bind(i);
+  if (v) bind_time(st, i, *v);
+  else st.bind(i);
 }
 
 inline TimePoint col_time(const SQLite::Column& c) { return from_epoch_ms(c.getInt64()); }

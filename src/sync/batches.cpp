@@ -30,7 +30,7 @@ struct RunState {
   std::mutex mutex;
   SyncReport& report;
   std::map<Tier, std::int64_t> share_left;  // auto runs with max_credits only
-  std::set<std::string> stopped_groups;      // a guard refused: no more calls on that key
+  std::set<std::string> stopped_groups;     // a guard refused: no more calls on that key
   explicit RunState(SyncReport& r) : report(r) {}
 };
 
@@ -65,7 +65,8 @@ void fail_all(RunState& st, Store& store, const Batch& b, const std::string& err
     st.report.tiers[b.tiers[i]].failed += 1;
     st.report.failures.push_back({b.region, b.events[i].event_id, error});
   }
-  if (!store_error.empty()) spdlog::warn("sync: could not record failures for {}/{}: {}", b.region, b.sport, store_error);
+  if (!store_error.empty())
+    spdlog::warn("sync: could not record failures for {}/{}: {}", b.region, b.sport, store_error);
 }
 
 void fetch_one(const Batch& b, const SyncOptions& options, Store& store, ClientSet& clients, LedgerSink& ledger,
@@ -223,8 +224,8 @@ std::vector<Batch> make_batches(const std::vector<std::pair<TrackedEvent, Tier>>
         b.events.push_back(events[idx[j]].first);
         b.tiers.push_back(events[idx[j]].second);
       }
-      b.lead_tier = *std::min_element(b.tiers.begin(), b.tiers.end(),
-                                      [](Tier a, Tier c) { return priority(a) < priority(c); });
+      b.lead_tier =
+          *std::min_element(b.tiers.begin(), b.tiers.end(), [](Tier a, Tier c) { return priority(a) < priority(c); });
       batches.push_back(std::move(b));
     }
   }
@@ -240,7 +241,8 @@ void fetch_batches(const std::vector<Batch>& batches, const SyncOptions& options
     for (Tier t : k_auto_tiers) {
       auto it = options.budget_share.find(t);
       double share = it == options.budget_share.end() ? 0.0 : it->second;
-      st.share_left[t] = static_cast<std::int64_t>(std::floor(static_cast<double>(*options.max_credits) * share + 1e-9));
+      st.share_left[t] =
+          static_cast<std::int64_t>(std::floor(static_cast<double>(*options.max_credits) * share + 1e-9));
     }
   }
   // One queue per key group (regions sharing a key share its cap), each in priority order.

@@ -31,8 +31,13 @@ void LedgerSink::flush(LedgerStore& store) {
 
 ClientSet::ClientSet(const SyncOptions& options, const ApiFactory& factory, const EnvLookup& env, Store& store,
                      LedgerSink& ledger, Deadline deadline, std::string command)
-    : m_options(options), m_factory(factory), m_env(env), m_store(store), m_ledger(ledger),
-      m_deadline(deadline), m_command(std::move(command)),
+    : m_options(options),
+      m_factory(factory),
+      m_env(env),
+      m_store(store),
+      m_ledger(ledger),
+      m_deadline(deadline),
+      m_command(std::move(command)),
       m_cap(std::make_shared<RunCreditCap>(options.max_credits)) {}
 
 RegionClient& ClientSet::get(const std::string& region) {

@@ -40,7 +40,8 @@ DiscoveryReport discover(const SyncOptions& options, Store& store, ClientSet& cl
     for (const auto& r : known_regions())
       if (resolve_key(r, env)) regions.push_back(r);
   if (regions.empty())
-    throw UsageError("sync --discover: no API key set: set ODDS_API_KEY or ODDS_API_KEY_<REGION> (e.g. ODDS_API_KEY_AU)");
+    throw UsageError(
+        "sync --discover: no API key set: set ODDS_API_KEY or ODDS_API_KEY_<REGION> (e.g. ODDS_API_KEY_AU)");
   Millis every = options.discover_every.value_or(Millis(0));
   const bool explicit_sports = !options.sports.empty();
 
@@ -86,33 +87,33 @@ DiscoveryReport discover(const SyncOptions& options, Store& store, ClientSet& cl
   // /events is free: every region's calls may overlap, within the per-key cap.
   run_parallel(items.size(), options.concurrency * static_cast<int>(std::max<std::size_t>(1, regions.size())),
                [&](std::size_t i) {
-    const Item& item = items[i];
-    RegionClient& rc = clients.get(item.region);  // made above: lookup only
-    try {
-      std::vector<TrackedEvent> tracked;
-      for (const auto& e : rc.api->events(item.sport)) {
-        if (e.commence_time + options.policy.forget_after < now) continue;  // already over
-        TrackedEvent t;
-        t.region = item.region;
-        t.event_id = e.id;
-        t.sport_key = e.sport_key.empty() ? item.sport : e.sport_key;
-        t.sport_title = e.sport_title;
-        t.home_team = e.home_team;
-        t.away_team = e.away_team;
-        t.commence_time = e.commence_time;
-        t.discovered_at = now;
-        tracked.push_back(std::move(t));
-      }
-      store.upsert_tracked(tracked);
-      std::lock_guard lock(mutex);
-      report.events += static_cast<int>(tracked.size());
-      sports_seen[item.sport] += 1;
-      if (explicit_sports) done_sports.push_back(item.region + "." + item.sport);
-    } catch (const std::exception& e) {
-      std::lock_guard lock(mutex);
-      report.errors.push_back(item.region + "/" + item.sport + ": " + e.what());
-    }
-  });
+                 const Item& item = items[i];
+                 RegionClient& rc = clients.get(item.region);  // made above: lookup only
+                 try {
+                   std::vector<TrackedEvent> tracked;
+                   for (const auto& e : rc.api->events(item.sport)) {
+                     if (e.commence_time + options.policy.forget_after < now) continue;  // already over
+                     TrackedEvent t;
+                     t.region = item.region;
+                     t.event_id = e.id;
+                     t.sport_key = e.sport_key.empty() ? item.sport : e.sport_key;
+                     t.sport_title = e.sport_title;
+                     t.home_team = e.home_team;
+                     t.away_team = e.away_team;
+                     t.commence_time = e.commence_time;
+                     t.discovered_at = now;
+                     tracked.push_back(std::move(t));
+                   }
+                   store.upsert_tracked(tracked);
+                   std::lock_guard lock(mutex);
+                   report.events += static_cast<int>(tracked.size());
+                   sports_seen[item.sport] += 1;
+                   if (explicit_sports) done_sports.push_back(item.region + "." + item.sport);
+                 } catch (const std::exception& e) {
+                   std::lock_guard lock(mutex);
+                   report.errors.push_back(item.region + "/" + item.sport + ": " + e.what());
+                 }
+               });
   report.sports = static_cast<int>(sports_seen.size());
   // "ran" when asked for, or when staleness made it call the API; a no-op check is not a run.
   report.ran = !only_stale || !report.regions.empty() || !report.errors.empty();

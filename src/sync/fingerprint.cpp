@@ -28,8 +28,7 @@ std::string sha256_hex(const std::string& data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1 ||
-      EVP_DigestUpdate(ctx.get(), data.data(), data.size()) != 1 ||
-      EVP_DigestFinal_ex(ctx.get(), digest, &len) != 1)
+      EVP_DigestUpdate(ctx.get(), data.data(), data.size()) != 1 || EVP_DigestFinal_ex(ctx.get(), digest, &len) != 1)
     throw std::runtime_error("fingerprint: SHA-256 failed in OpenSSL");
   static const char* hex = "0123456789abcdef";
   std::string out;
@@ -50,9 +49,9 @@ std::string odds_fingerprint(const Event& event) {
   for (const auto& book : event.bookmakers)
     for (const auto& market : book.markets)
       for (const auto& o : market.outcomes) {
-        nlohmann::json row = nlohmann::json::array(
-            {book.key, market.key, o.name, o.point ? nlohmann::json(fixed(*o.point)) : nlohmann::json(nullptr),
-             fixed(o.price)});
+        nlohmann::json row = nlohmann::json::array({book.key, market.key, o.name,
+                                                    o.point ? nlohmann::json(fixed(*o.point)) : nlohmann::json(nullptr),
+                                                    fixed(o.price)});
         lines.push_back(row.dump());
       }
   std::sort(lines.begin(), lines.end());

@@ -30,11 +30,15 @@ ExitCode SyncReport::exit_code() const {
 namespace {
 
 nlohmann::json counts_json(const SyncCounts& c) {
-  return {{"selected", c.selected},       {"synced", c.synced},
-          {"changed", c.changed},         {"unchanged", c.unchanged},
-          {"failed", c.failed},           {"not_returned", c.not_returned},
+  return {{"selected", c.selected},
+          {"synced", c.synced},
+          {"changed", c.changed},
+          {"unchanged", c.unchanged},
+          {"failed", c.failed},
+          {"not_returned", c.not_returned},
           {"skipped_deadline", c.skipped_deadline},
-          {"skipped_budget", c.skipped_budget}, {"requests", c.requests},
+          {"skipped_budget", c.skipped_budget},
+          {"requests", c.requests},
           {"credits_used", c.credits_used}};
 }
 
@@ -45,12 +49,13 @@ nlohmann::json sync_report_json(const SyncReport& r) {
   // The contract's fields first, in its order.
   // (a named object: items() of a temporary would dangle)
   const nlohmann::json totals = counts_json(r.totals);
-  for (const char* k : {"selected", "synced", "changed", "unchanged", "failed", "skipped_deadline", "requests",
-                        "credits_used"})
+  for (const char* k :
+       {"selected", "synced", "changed", "unchanged", "failed", "skipped_deadline", "requests", "credits_used"})
     j[k] = totals.at(k);
   j["duration_ms"] = r.duration_ms;
   nlohmann::json failures = nlohmann::json::array();
-  for (const auto& f : r.failures) failures.push_back({{"event_id", f.event_id}, {"error", f.error}, {"region", f.region}});
+  for (const auto& f : r.failures)
+    failures.push_back({{"event_id", f.event_id}, {"error", f.error}, {"region", f.region}});
   j["failures"] = failures;
   // Extras (add, never rename).
   j["started_at"] = format_rfc3339(r.started_at);
@@ -64,10 +69,11 @@ nlohmann::json sync_report_json(const SyncReport& r) {
   for (const auto& [tier, c] : r.tiers) tiers[to_string(tier)] = counts_json(c);
   j["tiers"] = tiers;
   if (r.discovery.ran)
-    j["discovery"] = {{"regions", r.discovery.regions}, {"sports", r.discovery.sports},
-                      {"events", r.discovery.events}, {"errors", r.discovery.errors}};
-  else
-    j["discovery"] = nullptr;
+    j["discovery"] = {{"regions", r.discovery.regions},
+                      {"sports", r.discovery.sports},
+                      {"events", r.discovery.events},
+                      {"errors", r.discovery.errors}};
+  else j["discovery"] = nullptr;
   return j;
 }
 

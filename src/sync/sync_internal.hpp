@@ -29,7 +29,7 @@ private:
 // for the region then fails with that message.
 struct RegionClient {
   std::string region;
-  std::string key_group;   // regions sharing a key share a guard and a concurrency cap
+  std::string key_group;  // regions sharing a key share a guard and a concurrency cap
   std::unique_ptr<OddsApi> api;
   std::optional<std::string> error;
 };
@@ -53,7 +53,7 @@ private:
   std::string m_command;
   std::map<std::string, RegionClient> m_clients;
   std::map<std::string, std::shared_ptr<BudgetGuard>> m_guards;  // per key group
-  std::shared_ptr<RunCreditCap> m_cap;  // --max-credits: one cap for the whole run
+  std::shared_ptr<RunCreditCap> m_cap;                           // --max-credits: one cap for the whole run
 };
 
 // Runs fn(i) for i in [0, n) on at most `concurrency` threads; fn must not throw.
@@ -68,9 +68,9 @@ DiscoveryReport discover(const SyncOptions& options, Store& store, ClientSet& cl
 struct Batch {
   std::string region;
   std::string sport;
-  Tier lead_tier = Tier::hot;        // its budget share and priority: the first event's tier
+  Tier lead_tier = Tier::hot;  // its budget share and priority: the first event's tier
   std::vector<TrackedEvent> events;
-  std::vector<Tier> tiers;           // per event
+  std::vector<Tier> tiers;  // per event
 };
 
 // Groups events (already in priority order) per (region, sport) into batches of at most

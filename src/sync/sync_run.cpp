@@ -127,8 +127,7 @@ SyncReport run_sync(const SyncOptions& options, Store& store, const ApiFactory& 
     if (clients.guard_tripped()) report.budget_tripped = true;
     for (const auto& [tier, counts] : report.tiers) report.totals += counts;
     report.totals.requests = report.requests;
-    report.duration_ms =
-        std::chrono::duration_cast<Millis>(std::chrono::steady_clock::now() - t0).count();
+    report.duration_ms = std::chrono::duration_cast<Millis>(std::chrono::steady_clock::now() - t0).count();
   };
 
   if (options.discover || (auto_run && options.discover_every)) {

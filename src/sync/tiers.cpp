@@ -21,9 +21,7 @@ Millis retry_wait(const TierPolicy& policy, Tier tier, int failures) {
   return std::min(wait, std::max(policy.backoff_cap, base));
 }
 
-bool not_returned(const TrackedEvent& e) {
-  return e.last_error && e.last_error->rfind("not returned", 0) == 0;
-}
+bool not_returned(const TrackedEvent& e) { return e.last_error && e.last_error->rfind("not returned", 0) == 0; }
 
 }  // namespace
 
@@ -58,8 +56,8 @@ bool TierPolicy::due(const TrackedEvent& event, Tier tier, TimePoint now) const 
   return at && *at <= now;
 }
 
-std::vector<TrackedEvent> select_due(const std::vector<TrackedEvent>& events, Tier tier,
-                                     const TierPolicy& policy, TimePoint now) {
+std::vector<TrackedEvent> select_due(const std::vector<TrackedEvent>& events, Tier tier, const TierPolicy& policy,
+                                     TimePoint now) {
   std::vector<TrackedEvent> due;
   for (const auto& e : events)
     if (policy.due(e, tier, now)) due.push_back(e);

@@ -34,14 +34,11 @@ CURLcode curl_easy_setopt(CURL* curl, CURLoption option, ...) {
   va_list ap;
   va_start(ap, option);
   CURLcode rc;
-  if (option < CURLOPTTYPE_OBJECTPOINT)
-    rc = fn(curl, option, va_arg(ap, long));
+  if (option < CURLOPTTYPE_OBJECTPOINT) rc = fn(curl, option, va_arg(ap, long));
   else if (option < CURLOPTTYPE_OFF_T)  // object and function pointers
     rc = fn(curl, option, va_arg(ap, void*));
-  else if (option < CURLOPTTYPE_BLOB)
-    rc = fn(curl, option, va_arg(ap, curl_off_t));
-  else
-    rc = fn(curl, option, va_arg(ap, void*));
+  else if (option < CURLOPTTYPE_BLOB) rc = fn(curl, option, va_arg(ap, curl_off_t));
+  else rc = fn(curl, option, va_arg(ap, void*));
   va_end(ap);
   return rc;
 }
@@ -56,17 +53,18 @@ CURLcode curl_easy_getinfo(CURL* curl, CURLINFO info, ...) {
   return fn(curl, info, out);
 }
 
-ODDSCTL_LAZY_FORWARD(ODDSCTL_LAZY_CURL, CURLcode, curl_easy_perform, (CURL* curl), (curl))
+ODDSCTL_LAZY_FORWARD(ODDSCTL_LAZY_CURL, CURLcode, curl_easy_perform, (CURL * curl), (curl))
 
-ODDSCTL_LAZY_FORWARD(ODDSCTL_LAZY_CURL, void, curl_easy_reset, (CURL* curl), (curl))
+ODDSCTL_LAZY_FORWARD(ODDSCTL_LAZY_CURL, void, curl_easy_reset, (CURL * curl), (curl))
 
-ODDSCTL_LAZY_FORWARD(ODDSCTL_LAZY_CURL, void, curl_easy_cleanup, (CURL* curl), (curl))
+ODDSCTL_LAZY_FORWARD(ODDSCTL_LAZY_CURL, void, curl_easy_cleanup, (CURL * curl), (curl))
 
 ODDSCTL_LAZY_FORWARD(ODDSCTL_LAZY_CURL, const char*, curl_easy_strerror, (CURLcode code), (code))
 
-ODDSCTL_LAZY_FORWARD(ODDSCTL_LAZY_CURL, curl_slist*, curl_slist_append, (curl_slist* list, const char* text), (list, text))
+ODDSCTL_LAZY_FORWARD(ODDSCTL_LAZY_CURL, curl_slist*, curl_slist_append, (curl_slist * list, const char* text),
+                     (list, text))
 
-ODDSCTL_LAZY_FORWARD(ODDSCTL_LAZY_CURL, void, curl_slist_free_all, (curl_slist* list), (list))
+ODDSCTL_LAZY_FORWARD(ODDSCTL_LAZY_CURL, void, curl_slist_free_all, (curl_slist * list), (list))
 
 }  // extern "C"
 

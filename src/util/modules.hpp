@@ -21,13 +21,13 @@ std::string found_path(const std::string& file_name, const std::string& install_
 // What a module must export: a C function returning a text that must equal `expect` (the
 // oddsctl version, or an interface tag), and the entry point the caller uses.
 struct ModuleSpec {
-  std::string title;          // for messages: "the PostgreSQL module"
-  std::string file_name;      // "oddsctl-pg.so"
-  std::string install_dir;    // ODDSCTL_MODULE_DIR
-  std::string check_symbol;   // "oddsctl_pg_version"
-  std::string expect;         // what check_symbol() must return
-  std::string entry_symbol;   // "oddsctl_pg_open"
-  std::string missing_hint;   // appended to "was not found (...)", e.g. "; build with libpq-dev"
+  std::string title;         // for messages: "the PostgreSQL module"
+  std::string file_name;     // "oddsctl-pg.so"
+  std::string install_dir;   // ODDSCTL_MODULE_DIR
+  std::string check_symbol;  // "oddsctl_pg_version"
+  std::string expect;        // what check_symbol() must return
+  std::string entry_symbol;  // "oddsctl_pg_open"
+  std::string missing_hint;  // appended to "was not found (...)", e.g. "; build with libpq-dev"
 };
 
 // The entry point, or nullptr with `error` saying why (not found, not loadable, no entry point,

@@ -76,10 +76,8 @@ std::string printable(std::string_view text, std::size_t max_bytes) {
     }
     if (i + n > end) break;  // a character split by the cut: drop it, "…" follows
     const std::uint32_t cp = n == 1 ? static_cast<unsigned char>(text[i]) : code_point(text, i, n);
-    if (hidden(cp))
-      escape_bytes(out, text, i, n);
-    else
-      out.append(text.data() + i, n);
+    if (hidden(cp)) escape_bytes(out, text, i, n);
+    else out.append(text.data() + i, n);
     i += n;
   }
   if (cut) out += "…";

@@ -98,8 +98,8 @@ std::string format_rfc3339(TimePoint t) {
                   int(hms.seconds().count()));
   } else {
     std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", int(ymd.year()), unsigned(ymd.month()),
-                  unsigned(ymd.day()), int(hms.hours().count()), int(hms.minutes().count()),
-                  int(hms.seconds().count()), ms);
+                  unsigned(ymd.day()), int(hms.hours().count()), int(hms.minutes().count()), int(hms.seconds().count()),
+                  ms);
   }
   return buf;
 }
@@ -161,7 +161,10 @@ std::string format_duration(Millis d) {
     out = "-";
     ms = -ms;
   }
-  struct Unit { const char* name; std::int64_t ms; };
+  struct Unit {
+    const char* name;
+    std::int64_t ms;
+  };
   static const Unit units[] = {{"d", 86'400'000}, {"h", 3'600'000}, {"m", 60'000}, {"s", 1000}, {"ms", 1}};
   for (const auto& u : units) {
     if (ms >= u.ms) {

@@ -50,7 +50,6 @@ std::string host_name() {
 
 }  // namespace
 
-
 const std::atomic<bool>& install_stop_signals(Millis grace) {
   g_grace_ms = grace.count();
   struct sigaction sa {};

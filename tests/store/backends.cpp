@@ -64,9 +64,7 @@ std::vector<Backend> make_backends(std::string& banner) {
   const std::string only = only_env ? only_env : "";
   std::string notes;
   if (only.empty() || only == "sqlite")
-    out.push_back({"sqlite", [] {
-                     return "sqlite://" + temp_dir() + "/case_" + std::to_string(++g_counter) + ".db";
-                   }});
+    out.push_back({"sqlite", [] { return "sqlite://" + temp_dir() + "/case_" + std::to_string(++g_counter) + ".db"; }});
 #ifdef ODDSCTL_WITH_MONGO
   const char* mongo = std::getenv("ODDSCTL_TEST_MONGO_URI");
   if (!only.empty() && only != "mongodb") {
@@ -74,8 +72,8 @@ std::vector<Backend> make_backends(std::string& banner) {
   } else if (mongo && mongo[0]) {
     std::string base = mongo;
     out.push_back({"mongodb", [base] {
-                     return with_database(base, "oddsctl_test_" + std::to_string(getpid()) + "_" +
-                                                    std::to_string(++g_counter));
+                     return with_database(
+                         base, "oddsctl_test_" + std::to_string(getpid()) + "_" + std::to_string(++g_counter));
                    }});
   } else {
     notes += "; mongodb SKIPPED (ODDSCTL_TEST_MONGO_URI not set)";
@@ -101,10 +99,8 @@ struct BackendReporter : doctest::IReporter {
   void test_run_end(const doctest::TestRunStats& stats) override {
     std::error_code ec;
     if (!std::filesystem::exists(temp_dir(), ec)) return;
-    if (stats.numAssertsFailed == 0 && stats.numTestCasesFailed == 0)
-      std::filesystem::remove_all(temp_dir(), ec);
-    else
-      std::fprintf(stderr, "store conformance: SQLite stores left in %s\n", temp_dir().c_str());
+    if (stats.numAssertsFailed == 0 && stats.numTestCasesFailed == 0) std::filesystem::remove_all(temp_dir(), ec);
+    else std::fprintf(stderr, "store conformance: SQLite stores left in %s\n", temp_dir().c_str());
   }
   void test_case_start(const doctest::TestCaseData&) override {}
   void test_case_reenter(const doctest::TestCaseData&) override {}

@@ -24,7 +24,7 @@
 namespace oddsctl::test {
 
 struct Backend {
-  std::string name;                      // "sqlite", "mongodb"
+  std::string name;                        // "sqlite", "mongodb"
   std::function<std::string()> fresh_uri;  // a store no other case has used
 };
 

@@ -21,7 +21,8 @@ Event make_event(const std::string& id, const std::string& sport_key, double hom
   e.away_team = "Chelsea " + id;
   e.commence_time = at_s(86400);
   Bookmaker neds{"neds", "Neds", at_s(-60), {}};
-  neds.markets.push_back({"h2h", at_s(-61), {{"Arsenal " + id, home_price, {}}, {"Chelsea " + id, 3.4, {}}, {"Draw", 3.25, {}}}});
+  neds.markets.push_back(
+      {"h2h", at_s(-61), {{"Arsenal " + id, home_price, {}}, {"Chelsea " + id, 3.4, {}}, {"Draw", 3.25, {}}}});
   neds.markets.push_back({"spreads", std::nullopt, {{"Arsenal " + id, 1.91, -0.5}, {"Chelsea " + id, 1.95, 0.5}}});
   Bookmaker betfair{"betfair_ex_au", "Betfair", std::nullopt, {}};
   betfair.markets.push_back({"totals", at_s(-5), {{"Over", 1.87, 2.5}, {"Under", 2.02, 2.5}}});
@@ -44,8 +45,9 @@ Opportunity make_opportunity(const std::string& region, const std::string& event
   o.implied_sum = 0.975;
   o.profit_pct = profit_pct;
   Leg home{"Arsenal", point, 2.04, 2.04, {"neds"}, 49.0};
-  Leg away{"Chelsea", point ? std::optional<double>(-*point) : std::nullopt, 2.1, 2.045, {"betfair_ex_au", "ladbrokes"},
-           std::nullopt};
+  Leg away{
+      "Chelsea",   point ? std::optional<double>(-*point) : std::nullopt, 2.1, 2.045, {"betfair_ex_au", "ladbrokes"},
+      std::nullopt};
   o.legs = {home, away};
   return o;
 }

@@ -13,7 +13,8 @@ namespace {
 
 // au: 6 good scans (the newest is latest good); uk: an old good scan then three failed ones.
 void seed_scans(Store& store) {
-  for (int i = 0; i < 6; ++i) store.save_scan(make_scan("au" + std::to_string(i), "au", at_s(i * 60), RegionStatus::ok, 3));
+  for (int i = 0; i < 6; ++i)
+    store.save_scan(make_scan("au" + std::to_string(i), "au", at_s(i * 60), RegionStatus::ok, 3));
   store.save_scan(make_scan("uk0", "uk", at_s(0), RegionStatus::ok, 2));
   store.save_scan(make_scan("uk1", "uk", at_s(60), RegionStatus::failed, 0));
   store.save_scan(make_scan("uk2", "uk", at_s(120), RegionStatus::failed, 0));
@@ -26,8 +27,8 @@ void seed_rest(Store& store) {
                           make_snapshot("au", "e1", at_s(9 * 3600 + 1800), "3"),
                           make_snapshot("au", "e2", at_s(0), "only"),  // old, but the newest of e2
                           make_snapshot("uk", "e1", at_s(0), "u1"), make_snapshot("uk", "e1", at_s(10), "u2")});
-  store.append_ledger({make_ledger("k", at_s(0), 10), make_ledger("k", at_s(10), 9, "uk"),
-                       make_ledger("k", at_s(10 * 3600 - 60), 8)});
+  store.append_ledger(
+      {make_ledger("k", at_s(0), 10), make_ledger("k", at_s(10), 9, "uk"), make_ledger("k", at_s(10 * 3600 - 60), 8)});
   store.mark_alert({"old", at_s(0), 1.0});
   store.mark_alert({"new", at_s(10 * 3600 - 60), 1.0});
   store.heartbeat({"gone", "h", 1, "scan", at_s(0), at_s(0), 1, std::nullopt});
@@ -114,8 +115,7 @@ TEST_CASE("cleanup: dry run counts exactly what the real run removes and changes
     check_after(store);
 
     auto again = store.cleanup(policy(5000), now, false);  // nothing left to do
-    CHECK(removed(again, "scans") + removed(again, "snapshots") + removed(again, "ledger") +
-              removed(again, "leases") ==
+    CHECK(removed(again, "scans") + removed(again, "snapshots") + removed(again, "ledger") + removed(again, "leases") ==
           0);
   });
 }
@@ -183,7 +183,8 @@ TEST_CASE("cleanup: every source's latest good scan is kept, however old") {
     auto filtered = make_scan("filtered", "au", at_s(10), RegionStatus::ok, 0);
     filtered.empty = EmptyReason::filtered;
     store.save_scan(filtered);
-    for (int k = 0; k < 4; ++k) store.save_scan(make_scan("failed" + std::to_string(k), "au", at_s(60 + k), RegionStatus::failed, 0));
+    for (int k = 0; k < 4; ++k)
+      store.save_scan(make_scan("failed" + std::to_string(k), "au", at_s(60 + k), RegionStatus::failed, 0));
 
     RetentionPolicy p;
     p.keep_last_scans = 0;
@@ -211,9 +212,9 @@ TEST_CASE("cleanup: each key keeps its newest ledger row and its newest known re
   for_each_backend([](Store& store, const std::string&, const std::string&) {
     // a: three old rows with figures; b: an old row with figures, then a newer one without
     // (a failed call); c: one recent row.
-    store.append_ledger({make_ledger("a", at_s(0), 10), make_ledger("a", at_s(10), 9), make_ledger("a", at_s(20), 8, "uk"),
-                         make_ledger("b", at_s(0), 50), make_ledger("b", at_s(5), 40),
-                         make_ledger("b", at_s(30), std::nullopt),
+    store.append_ledger({make_ledger("a", at_s(0), 10), make_ledger("a", at_s(10), 9),
+                         make_ledger("a", at_s(20), 8, "uk"), make_ledger("b", at_s(0), 50),
+                         make_ledger("b", at_s(5), 40), make_ledger("b", at_s(30), std::nullopt),
                          make_ledger("c", at_s(10 * 3600 - 1), 7)});
     RetentionPolicy p;
     p.ledger_older_than = seconds(1);  // everything but c's row is older

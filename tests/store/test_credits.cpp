@@ -87,7 +87,7 @@ TEST_CASE("credits: a reservation expires, so a killed process blocks nobody for
     store.settle_credits(*a.hold, 3, reported(52, 3), at_s(61));
     auto next = store.reserve_credits(ask(1, 50, std::nullopt, at_s(62)));
     CHECK(next.remaining == 52);
-    CHECK(next.held == 3);  // `later`'s
+    CHECK(next.held == 3);        // `later`'s
     CHECK_FALSE(next.granted());  // 52 - 3 - 1 < 50
   });
 }

@@ -28,9 +28,7 @@ std::string with_param(const std::string& uri, const std::string& param) {
 }
 
 std::atomic<int> g_schema{0};
-std::string fresh_schema() {
-  return "oddsctl_pgcase_" + std::to_string(::getpid()) + "_" + std::to_string(++g_schema);
-}
+std::string fresh_schema() { return "oddsctl_pgcase_" + std::to_string(::getpid()) + "_" + std::to_string(++g_schema); }
 
 std::string message_of(const std::function<void()>& fn) {
   try {

@@ -167,7 +167,8 @@ TEST_CASE("provenance: a newer good demo, replay or store scan never replaces th
       CHECK(store.latest_good("au")->scan_id == "live1");  // the overload without a source is live
     }
     // A region with no live scan gets no live result from the others.
-    for (ScanSource source : k_others) store.save_scan(from_source(std::string("us-") + to_string(source), "us", at_s(0), source));
+    for (ScanSource source : k_others)
+      store.save_scan(from_source(std::string("us-") + to_string(source), "us", at_s(0), source));
     CHECK_FALSE(store.latest_good("us").has_value());
     CHECK_FALSE(store.latest_good("us", ScanSource::live).has_value());
   });

@@ -70,8 +70,8 @@ TEST_CASE("list_tracked filters by region, sport, event and commence time") {
 
 TEST_CASE("set_pin: one region or every region of the event; nullopt unpins; returns events changed") {
   for_each_backend([](Store& store, const std::string&, const std::string&) {
-    store.upsert_tracked({make_tracked("au", "e1", at_s(50)), make_tracked("uk", "e1", at_s(50)),
-                          make_tracked("au", "e2", at_s(50))});
+    store.upsert_tracked(
+        {make_tracked("au", "e1", at_s(50)), make_tracked("uk", "e1", at_s(50)), make_tracked("au", "e2", at_s(50))});
     CHECK(store.set_pin("e1", std::string("au"), Tier::warm) == 1);
     CHECK(find(store.list_tracked({}), "au", "e1").pinned_tier == Tier::warm);
     CHECK_FALSE(find(store.list_tracked({}), "uk", "e1").pinned_tier.has_value());

@@ -40,11 +40,20 @@ struct CapturedLog {
 };
 
 json event(const std::string& id) {
-  return {{"id", id}, {"sport_key", "soccer_epl"}, {"sport_title", "EPL"},
-          {"commence_time", "2030-01-01T12:00:00Z"}, {"home_team", "Home"}, {"away_team", "Away"},
-          {"bookmakers", json::array({{{"key", "neds"}, {"title", "Neds"}, {"last_update", "2030-01-01T10:00:00Z"},
-                                       {"markets", json::array({{{"key", "h2h"}, {"outcomes", json::array({
-                                           {{"name", "Home"}, {"price", 2.1}}, {{"name", "Away"}, {"price", 1.9}}})}}})}}})}};
+  return {
+      {"id", id},
+      {"sport_key", "soccer_epl"},
+      {"sport_title", "EPL"},
+      {"commence_time", "2030-01-01T12:00:00Z"},
+      {"home_team", "Home"},
+      {"away_team", "Away"},
+      {"bookmakers",
+       json::array({{{"key", "neds"},
+                     {"title", "Neds"},
+                     {"last_update", "2030-01-01T10:00:00Z"},
+                     {"markets", json::array({{{"key", "h2h"},
+                                               {"outcomes", json::array({{{"name", "Home"}, {"price", 2.1}},
+                                                                         {{"name", "Away"}, {"price", 1.9}}})}}})}}})}};
 }
 
 }  // namespace

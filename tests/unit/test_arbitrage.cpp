@@ -394,8 +394,8 @@ TEST_CASE("Opportunity JSON: the contract's fields, and a round trip") {
   auto ops = scan({e}, r);
   REQUIRE(ops.size() == 1);
   nlohmann::json j = to_json(ops[0]);
-  for (const char* k : {"region", "sport_key", "sport_title", "event_id", "home_team", "away_team",
-                        "commence_time", "market", "point", "implied_sum", "profit_pct", "legs"})
+  for (const char* k : {"region", "sport_key", "sport_title", "event_id", "home_team", "away_team", "commence_time",
+                        "market", "point", "implied_sum", "profit_pct", "legs"})
     CHECK(j.contains(k));
   CHECK(j["commence_time"] == "2024-05-01T18:00:00Z");
   CHECK(j["point"] == -1.5);

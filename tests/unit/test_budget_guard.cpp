@@ -60,10 +60,10 @@ TEST_CASE("calls in flight count against the reserve") {
   guard.reserve_call(2, "k");
   guard.reserve_call(2, "k");  // 14 - 2 - 2 = 10
   CHECK(refusal_kind(guard, 1) == ApiErrorKind::budget);
-  guard.release(2);             // one failed without a charge
-  guard.reserve_call(1, "k");   // 14 - 2 - 1 = 11
+  guard.release(2);            // one failed without a charge
+  guard.reserve_call(1, "k");  // 14 - 2 - 1 = 11
   guard.settle(2, reported(12, 2));
-  guard.settle(1, Credits{});   // no headers: the estimate counts
+  guard.settle(1, Credits{});  // no headers: the estimate counts
   CHECK(guard.remaining() == 11);
   CHECK(guard.spent() == 3);
 }
@@ -97,9 +97,9 @@ TEST_CASE("the first API report replaces the ledger's figure; later ones only lo
   BudgetGuard guard(0, std::nullopt, 5);  // an old ledger figure
   guard.reserve_call(1, "k");
   guard.reserve_call(1, "k");
-  guard.settle(1, reported(498, 1));      // the quota renewed since
+  guard.settle(1, reported(498, 1));  // the quota renewed since
   CHECK(guard.remaining() == 498);
-  guard.settle(1, reported(499, 1));      // an older response arriving late
+  guard.settle(1, reported(499, 1));  // an older response arriving late
   CHECK(guard.remaining() == 498);
   Credits no_remaining;
   no_remaining.last = 2;

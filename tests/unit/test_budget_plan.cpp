@@ -89,9 +89,10 @@ TEST_CASE("plans.toml in the source tree parses and matches the built-in figures
 }
 
 TEST_CASE("the config's plans table replaces and adds plans; bad tables are usage errors") {
-  auto merged = merge_plans(builtin_plans(), {{"5M.credits", "5000000"}, {"5M.price_usd", "99"},
-                                              {"1M.credits", "1000000"}, {"1M.price_usd", "79"}},
-                            "config.toml");
+  auto merged = merge_plans(
+      builtin_plans(),
+      {{"5M.credits", "5000000"}, {"5M.price_usd", "99"}, {"1M.credits", "1000000"}, {"1M.price_usd", "79"}},
+      "config.toml");
   CHECK(merged.size() == 6);
   CHECK(find_plan(merged, "5M")->price_usd == 99);
   CHECK(cheapest_fit(merged, 900'000)->name == "1M");

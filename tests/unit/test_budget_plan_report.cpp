@@ -41,8 +41,8 @@ TEST_CASE("without --bookmakers a run is sports x regions x markets") {
 TEST_CASE("--bookmakers: each region pays the cheaper of regions= and bookmakers=") {
   PlanOptions o = base();
   // au: 12 known books (regions= 1 < bookmakers= 2); uk: one book (bookmakers= 1).
-  o.bookmakers = {"betr_au", "betright", "bet365_au", "boombet", "dabble_au", "ladbrokes_au", "neds", "playup",
-                  "pointsbetau", "sportsbet", "surgeau", "tab", "paddypower"};
+  o.bookmakers = {"betr_au", "betright",    "bet365_au", "boombet", "dabble_au", "ladbrokes_au", "neds",
+                  "playup",  "pointsbetau", "sportsbet", "surgeau", "tab",       "paddypower"};
   PlanReport r = plan_budget(o, nullptr, TimePoint{});
   REQUIRE(r.books.has_value());
   CHECK(r.books->by_regions == 2);

@@ -49,17 +49,18 @@ TEST_CASE("row_spend: last wins, used delta is an estimate, free endpoints cost 
   CHECK(row_spend(row(k_min, "au", std::nullopt, 2, 498), 400).unknown);
   CHECK_FALSE(row_spend(row(k_min, "au", std::nullopt, std::nullopt, std::nullopt, "", "scan", "sports"), {}).unknown);
   // An error answer without figures was not charged.
-  CHECK_FALSE(row_spend(row(k_min, "au", std::nullopt, std::nullopt, std::nullopt, "x", "scan", "odds", 500), {}).unknown);
+  CHECK_FALSE(
+      row_spend(row(k_min, "au", std::nullopt, std::nullopt, std::nullopt, "x", "scan", "odds", 500), {}).unknown);
 }
 
 TEST_CASE("status: windows, latest figures, breakdown and burn over the covered span") {
   std::vector<LedgerEntry> rows{
-      row(40 * k_day, "au", 6, 6, 994),                         // outside 30 d: figures only
-      row(2 * k_day, "au", 6, 12, 988, "basketball_nba"),       // 30 d
+      row(40 * k_day, "au", 6, 6, 994),                             // outside 30 d: figures only
+      row(2 * k_day, "au", 6, 12, 988, "basketball_nba"),           // 30 d
       row(3 * k_hour, "au", 3, 15, 985, "soccer_epl", "sync:hot"),  // 24 h
-      row(30 * k_min, "au", 3, 18, 982),                        // 1 h
-      row(20 * k_min, "au", 0, 18, 982, "", "scan", "sports"),  // free
-      row(10 * k_min, "au", std::nullopt, 21, std::nullopt),    // estimated 21 - 18 = 3
+      row(30 * k_min, "au", 3, 18, 982),                            // 1 h
+      row(20 * k_min, "au", 0, 18, 982, "", "scan", "sports"),      // free
+      row(10 * k_min, "au", std::nullopt, 21, std::nullopt),        // estimated 21 - 18 = 3
   };
   auto st = compute_status(rows, {}, k_now);
   REQUIRE(st.keys.size() == 1);
@@ -89,9 +90,9 @@ TEST_CASE("status: windows, latest figures, breakdown and burn over the covered 
 
 TEST_CASE("status: concurrent responses recorded out of order report the lowest remaining") {
   // Two calls of one run: the one the API counted last (remaining 94) was recorded first.
-  auto st = compute_status({row(3 * k_hour, "au", 3, 3, 97), row(2 * k_min, "au", 3, 6, 94),
-                            row(2 * k_min - Millis(5), "au", 3, 3, 97)},
-                           {}, k_now);
+  auto st = compute_status(
+      {row(3 * k_hour, "au", 3, 3, 97), row(2 * k_min, "au", 3, 6, 94), row(2 * k_min - Millis(5), "au", 3, 3, 97)}, {},
+      k_now);
   CHECK(st.keys[0].remaining == 94);
   CHECK(st.keys[0].used == 6);
   CHECK(st.keys[0].reported_at == k_now - 2 * k_min + Millis(5));
@@ -168,8 +169,9 @@ TEST_CASE("status JSON: the contract's fields and types") {
 }
 
 TEST_CASE("check: ok, low (exit 5) wins over unknown (exit 1), empty is unknown") {
-  auto st = compute_status({row(k_min, "au", 1, 1, 500), row(k_min, "uk", 1, 1, 99, "x", "scan", "odds", 200, "key-uk")},
-                           {{"key-us", "…usxx", "us"}}, k_now);
+  auto st =
+      compute_status({row(k_min, "au", 1, 1, 500), row(k_min, "uk", 1, 1, 99, "x", "scan", "odds", 200, "key-uk")},
+                     {{"key-us", "…usxx", "us"}}, k_now);
   CHECK(check_budget(filter_regions(st.keys, {"au"}), 500).outcome == CheckResult::Outcome::ok);
   CHECK(check_budget(filter_regions(st.keys, {"au"}), 501).outcome == CheckResult::Outcome::low);
   auto low = check_budget(st.keys, 100);

@@ -51,7 +51,7 @@ TEST_CASE("stale and missing regions exit 4 but are still printed unless strict"
   auto r = cache_get(*store, o);
   CHECK(r.exit_code() == ExitCode::not_fresh);
   CHECK(r.regions[0].fresh);
-  CHECK_FALSE(r.regions[1].fresh);           // 30 min old > 15m
+  CHECK_FALSE(r.regions[1].fresh);  // 30 min old > 15m
   CHECK(r.regions[1].scan->opportunities.size() == 1);
   CHECK_FALSE(r.regions[2].scan.has_value());  // never scanned
   auto lines = cache_status_lines(r);

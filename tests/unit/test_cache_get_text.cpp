@@ -30,8 +30,9 @@ std::vector<Opportunity> generated(const std::string& region, unsigned seed, int
   auto coin = [&] { return rng() % 2 == 0; };
   auto real = [&](double lo, double hi) { return std::uniform_real_distribution<double>(lo, hi)(rng); };
   auto maybe = [&](double lo, double hi) { return coin() ? std::optional<double>(real(lo, hi)) : std::nullopt; };
-  const std::vector<std::string> names = {"Arsenal", "Chelsea \"The Blues\"", "M\xc3\xbcnchen \xe2\x82\xac",
-                                          "tab\tand\\slash", "broken \xff\xfe", "new\nline", "\x01 control"};
+  const std::vector<std::string> names = {"Arsenal",         "Chelsea \"The Blues\"", "M\xc3\xbcnchen \xe2\x82\xac",
+                                          "tab\tand\\slash", "broken \xff\xfe",       "new\nline",
+                                          "\x01 control"};
   const std::vector<std::string> markets = {"h2h", "spreads", "totals"};
   const std::vector<std::string> sports = {"soccer_epl", "basketball_nba", "tennis_atp", "soccer_spain_la_liga"};
   std::vector<Opportunity> out;
@@ -60,15 +61,25 @@ std::vector<Opportunity> generated(const std::string& region, unsigned seed, int
     }
     if (o.kind == OpportunityKind::value) {
       o.legs.resize(1);
-      o.value = ValueBet{names[rng() % 3], o.legs[0].outcome, real(1.5, 4), real(1.5, 4), real(0.2, 0.8),
-                         real(1.2, 5), coin() ? 8.1 : real(-2, 12), "power", {"pinnacle", "betfair_ex_uk"},
-                         real(1, 5), maybe(0, 100), maybe(0, 100)};
+      o.value = ValueBet{names[rng() % 3],
+                         o.legs[0].outcome,
+                         real(1.5, 4),
+                         real(1.5, 4),
+                         real(0.2, 0.8),
+                         real(1.2, 5),
+                         coin() ? 8.1 : real(-2, 12),
+                         "power",
+                         {"pinnacle", "betfair_ex_uk"},
+                         real(1, 5),
+                         maybe(0, 100),
+                         maybe(0, 100)};
     }
     if (o.kind == OpportunityKind::middle)
       o.middle = Middle{real(-5, 0), real(0, 5), real(-5, 0), real(50, 150), real(0, 0.3), real(-5, 10), "nfl.csv"};
     if (o.kind == OpportunityKind::lowhold) o.hold_pct = real(0, 3);
-    if (coin()) o.stake_plan = StakePlan{coin(), real(10, 1000), real(10, 1000), real(-1, 5),
-                                         coin() ? std::optional<std::string>("neds") : std::nullopt};
+    if (coin())
+      o.stake_plan = StakePlan{coin(), real(10, 1000), real(10, 1000), real(-1, 5),
+                               coin() ? std::optional<std::string>("neds") : std::nullopt};
     out.push_back(std::move(o));
   }
   return out;
@@ -85,7 +96,9 @@ CacheResult get(Store& store, std::vector<std::string> regions, bool as_text, co
   return cache_get(store, options);
 }
 
-std::string dumped(const CacheResult& r) { return cache_get_json(r).dump(-1, ' ', false, json::error_handler_t::replace); }
+std::string dumped(const CacheResult& r) {
+  return cache_get_json(r).dump(-1, ' ', false, json::error_handler_t::replace);
+}
 
 std::vector<int> text_forms(const std::string& path) {
   SQLite::Database db(path, SQLite::OPEN_READONLY);
@@ -107,8 +120,8 @@ TEST_CASE("stored texts are served byte for byte as the opportunities read whole
     CAPTURE(seed);
     TempStore store;
     store->save_scan(scan("run-1", "au", t0(), RegionStatus::ok, generated("au", seed, 60)));
-    store->save_scan(scan("run-2", "uk", t0() - std::chrono::hours(2), RegionStatus::partial,
-                          generated("uk", seed + 100, 40)));
+    store->save_scan(
+        scan("run-2", "uk", t0() - std::chrono::hours(2), RegionStatus::partial, generated("uk", seed + 100, 40)));
     for (int f : text_forms(store.path())) CHECK(f == 1);  // oddsctl's own texts: all served as they are
 
     std::vector<OpportunityFilter> filters(5);
@@ -141,8 +154,9 @@ TEST_CASE("rows the store did not vouch for are read whole and served the same")
   }
   SUBCASE("a text changed by another program: the trigger takes the vouching back") {
     exec(store.path(), "UPDATE opportunities SET json = json(json) WHERE idx % 3 = 0");  // same JSON, other text?
-    exec(store.path(), "UPDATE opportunities SET json = replace(json, '\"region\":\"au\"', '\"region\":\"au\" ') "
-                       "WHERE idx % 3 = 1");
+    exec(store.path(),
+         "UPDATE opportunities SET json = replace(json, '\"region\":\"au\"', '\"region\":\"au\" ') "
+         "WHERE idx % 3 = 1");
   }
   SUBCASE("a column changed by another program") {
     exec(store.path(), "UPDATE opportunities SET sport_key = 'curling' WHERE idx % 2 = 1");

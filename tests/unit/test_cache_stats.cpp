@@ -52,7 +52,7 @@ TEST_CASE("stats per region: last success and failure, latency, success rate, cr
   CHECK(au.last_failure->error == std::string("upstream said no"));
   CHECK(au.age == minutes(1));
   CHECK(au.latency_last_ms == 1000);
-  CHECK(au.latency_p50_ms == 500);   // of the 9 good scans: 100..700, 900, 1000
+  CHECK(au.latency_p50_ms == 500);  // of the 9 good scans: 100..700, 900, 1000
   CHECK(au.latency_p95_ms == 1000);
   CHECK(au.success_rate == doctest::Approx(0.9));
   CHECK(au.credits_per_scan == doctest::Approx(6.0));

@@ -66,7 +66,9 @@ ClvOptions at(TimePoint now) {
   return o;
 }
 
-double power_p(double a, double b, int i) { return (*devig_prices({a, b}, DevigMethod::power))[static_cast<std::size_t>(i)]; }
+double power_p(double a, double b, int i) {
+  return (*devig_prices({a, b}, DevigMethod::power))[static_cast<std::size_t>(i)];
+}
 
 }  // namespace
 
@@ -74,7 +76,7 @@ TEST_CASE("clv: the last snapshot before the start is the close, priced by the r
   TempStore store;
   store_scan(*store);
   store_snapshot(*store, k_t0 + 20h, 1.75, 2.20);
-  store_snapshot(*store, k_t0 + 23h, 1.70, 2.30);  // the close
+  store_snapshot(*store, k_t0 + 23h, 1.70, 2.30);    // the close
   store_snapshot(*store, k_start + 1h, 3.00, 1.40);  // in play: never the close
   ClvReport r = run_clv(*store, at(k_start + 2h));
   REQUIRE(r.bets.size() == 1);

@@ -77,8 +77,9 @@ TEST_CASE("a long shot where additive goes negative: skipped for additive, the o
 
 TEST_CASE("solvers reach the tolerance for 2-, 3- and many-way markets") {
   const std::vector<std::vector<double>> books = {
-      {1.01, 30.0},     {1.5, 2.6},        {1.95, 1.95},          {3.1, 3.3, 2.4}, {1.2, 7.0, 13.0},
-      {5.0, 5.5, 6.0, 7.0, 9.0, 11.0, 15.0, 21.0, 34.0, 51.0}};  // a 10-runner race, S = 1.21
+      {1.01, 30.0},     {1.5, 2.6},
+      {1.95, 1.95},     {3.1, 3.3, 2.4},
+      {1.2, 7.0, 13.0}, {5.0, 5.5, 6.0, 7.0, 9.0, 11.0, 15.0, 21.0, 34.0, 51.0}};  // a 10-runner race, S = 1.21
   for (const auto& prices : books) {
     CAPTURE(prices.size());
     for (auto m : {DevigMethod::multiplicative, DevigMethod::power, DevigMethod::shin}) {
@@ -91,8 +92,8 @@ TEST_CASE("solvers reach the tolerance for 2-, 3- and many-way markets") {
 }
 
 TEST_CASE("worst never exceeds any method's probability") {
-  const std::vector<std::vector<double>> books = {{1.80, 2.10}, {2.50, 3.40, 2.90}, {1.08, 8.0, 41.0},
-                                                  {1.3, 4.2, 9.5}, {2.02, 1.83}, {1.5, 4.0, 6.5, 12.0}};
+  const std::vector<std::vector<double>> books = {{1.80, 2.10},    {2.50, 3.40, 2.90}, {1.08, 8.0, 41.0},
+                                                  {1.3, 4.2, 9.5}, {2.02, 1.83},       {1.5, 4.0, 6.5, 12.0}};
   for (const auto& prices : books) {
     const auto pi = implied(prices);
     auto w = devig(pi, DevigMethod::worst);
@@ -107,8 +108,8 @@ TEST_CASE("worst never exceeds any method's probability") {
 }
 
 TEST_CASE("bad input fails cleanly, never a number") {
-  CHECK_FALSE(devig({0.5}, DevigMethod::power).has_value());             // one outcome
-  CHECK_FALSE(devig({1.0, 0.5}, DevigMethod::power).has_value());        // a price of 1.0
+  CHECK_FALSE(devig({0.5}, DevigMethod::power).has_value());       // one outcome
+  CHECK_FALSE(devig({1.0, 0.5}, DevigMethod::power).has_value());  // a price of 1.0
   CHECK_FALSE(devig({0.0, 0.5}, DevigMethod::multiplicative).has_value());
   CHECK_FALSE(devig({NAN, 0.5}, DevigMethod::shin).has_value());
   CHECK_FALSE(devig_prices({1.0, 2.0}, DevigMethod::multiplicative).has_value());

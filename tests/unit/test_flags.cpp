@@ -39,7 +39,7 @@ TEST_CASE("outlier_leg: exactly 3 other books, the median of the others") {
   auto ops = scan({e});
   REQUIRE(ops.size() == 1);
   CHECK(has(ops[0], "outlier_leg"));
-  CHECK(has(ops[0], "high_roi"));  // 1/(1/3 + 1/2.2) - 1 = 27 %
+  CHECK(has(ops[0], "high_roi"));    // 1/(1/3 + 1/2.2) - 1 = 27 %
   CHECK_FALSE(has(ops[0], "thin"));  // 4 books
   auto j = to_json(ops[0]);
   CHECK(j["flags"].size() == 2);

@@ -26,18 +26,25 @@ namespace {
 const std::string k_key = "test-key-au-0000abcd";
 
 json bookmaker(const std::string& key, double home, double away) {
-  return {{"key", key}, {"title", key}, {"last_update", "2030-01-01T10:00:00Z"},
-          {"markets", json::array({
-               {{"key", "h2h"}, {"outcomes", json::array({{{"name", "Home"}, {"price", home}},
-                                                          {{"name", "Away"}, {"price", away}}})}},
-               {{"key", "spreads"}, {"outcomes", json::array({
-                   {{"name", "Home"}, {"price", 1.9}, {"point", -1.5}},
-                   {{"name", "Away"}, {"price", 1.95}, {"point", 1.5}}})}}})}};
+  return {{"key", key},
+          {"title", key},
+          {"last_update", "2030-01-01T10:00:00Z"},
+          {"markets",
+           json::array(
+               {{{"key", "h2h"},
+                 {"outcomes", json::array({{{"name", "Home"}, {"price", home}}, {{"name", "Away"}, {"price", away}}})}},
+                {{"key", "spreads"},
+                 {"outcomes", json::array({{{"name", "Home"}, {"price", 1.9}, {"point", -1.5}},
+                                           {{"name", "Away"}, {"price", 1.95}, {"point", 1.5}}})}}})}};
 }
 
 json event(const std::string& id) {
-  return {{"id", id}, {"sport_key", "soccer_epl"}, {"sport_title", "EPL"},
-          {"commence_time", "2030-01-01T12:00:00Z"}, {"home_team", "Home"}, {"away_team", "Away"},
+  return {{"id", id},
+          {"sport_key", "soccer_epl"},
+          {"sport_title", "EPL"},
+          {"commence_time", "2030-01-01T12:00:00Z"},
+          {"home_team", "Home"},
+          {"away_team", "Away"},
           {"bookmakers", json::array({bookmaker("sportsbet", 2.1, 2.0), bookmaker("neds", 2.05, 2.02)})}};
 }
 
@@ -52,7 +59,8 @@ FakeApiProcess& fresh_fake(std::int64_t remaining = 500) {
   auto& f = fake();
   f.control("reset", json::object());
   f.control("add_key", {{"key", k_key}, {"remaining", remaining}});
-  f.control("set_events", {{"region", "au"}, {"sport_key", "soccer_epl"},
+  f.control("set_events", {{"region", "au"},
+                           {"sport_key", "soccer_epl"},
                            {"events", json::array({event("e1"), event("e2"), event("e3")})}});
   return f;
 }
@@ -355,7 +363,7 @@ TEST_CASE("the budget guard refuses before any call is made") {
   CHECK(f.calls().empty());
   CHECK(api->requests() == 0);
   CHECK(api->odds(epl({"h2h"})).events.size() == 3);  // 101 - 1 = 100 is allowed
-  CHECK(o.guard->remaining() == 499);  // the API's figure replaces the ledger's
+  CHECK(o.guard->remaining() == 499);                 // the API's figure replaces the ledger's
 }
 
 TEST_CASE("connection refused is a network error after the retries") {
@@ -441,7 +449,8 @@ TEST_CASE("a 200 whose body is the API's error object is that error, and a key o
   for (const auto& c : cases) {
     CAPTURE(c.code);
     auto& f = fresh_fake();
-    add_fault({{"kind", "status"}, {"status", 200}, {"error_code", c.code}, {"message", "Usage quota has been reached"}});
+    add_fault(
+        {{"kind", "status"}, {"status", 200}, {"error_code", c.code}, {"message", "Usage quota has been reached"}});
     Ledger ledger;
     auto o = options_for(f);
     o.max_retries = 2;
@@ -497,7 +506,10 @@ TEST_CASE("credit headers that are too large, negative or not numbers are unknow
   CHECK_FALSE(parse_count(nullptr).has_value());
 
   auto& f = fresh_fake();
-  add_fault({{"kind", "credit_values"}, {"times", 1}, {"used", "99999999999999999999"}, {"remaining", "-5"},
+  add_fault({{"kind", "credit_values"},
+             {"times", 1},
+             {"used", "99999999999999999999"},
+             {"remaining", "-5"},
              {"last", "lots"}});
   Ledger ledger;
   auto o = options_for(f);
@@ -521,10 +533,26 @@ TEST_CASE("checked_base_url accepts http(s) URLs without trailing slashes and re
   CHECK(checked_base_url("HTTPS://proxy.example/odds///") == "HTTPS://proxy.example/odds");
   CHECK(checked_base_url("http://[::1]:65535") == "http://[::1]:65535");
   CHECK(checked_base_url("http://user:pw@host:1") == "http://user:pw@host:1");
-  for (const char* bad : {"ftp://api.example.com", "file:///etc/passwd", "gopher://x", "api.the-odds-api.com",
-                          "://host", "http://", "http:///path", "http://:8080", "http://host:0", "http://host:65536",
-                          "http://host:99999999", "http://host:port", "http://host:", "http://host:-1",
-                          "http://[::1", "http://host/?x=1", "http://host#frag", "http://ho st", "", "http://host\n"}) {
+  for (const char* bad : {"ftp://api.example.com",
+                          "file:///etc/passwd",
+                          "gopher://x",
+                          "api.the-odds-api.com",
+                          "://host",
+                          "http://",
+                          "http:///path",
+                          "http://:8080",
+                          "http://host:0",
+                          "http://host:65536",
+                          "http://host:99999999",
+                          "http://host:port",
+                          "http://host:",
+                          "http://host:-1",
+                          "http://[::1",
+                          "http://host/?x=1",
+                          "http://host#frag",
+                          "http://ho st",
+                          "",
+                          "http://host\n"}) {
     CAPTURE(bad);
     CHECK_THROWS_AS(checked_base_url(bad), UsageError);
   }
@@ -540,8 +568,8 @@ TEST_CASE("checked_base_url accepts http(s) URLs without trailing slashes and re
 }
 
 TEST_CASE("the client refuses a base URL that cannot work, before any request") {
-  for (const char* bad : {"ftp://127.0.0.1:21", "file:///tmp/x", "http://127.0.0.1:0", "http://127.0.0.1:70000",
-                          "http://:80"}) {
+  for (const char* bad :
+       {"ftp://127.0.0.1:21", "file:///tmp/x", "http://127.0.0.1:0", "http://127.0.0.1:70000", "http://:80"}) {
     CAPTURE(bad);
     ClientOptions o;
     o.base_url = bad;
@@ -564,7 +592,7 @@ TEST_CASE("headers then a stalled body is a timeout, recorded as such, and retri
   CHECK(e.kind() == ApiErrorKind::timeout);
   CHECK(std::string(e.what()).find("stalled") != std::string::npos);
   REQUIRE(ledger.entries.size() == 1);
-  CHECK(ledger.entries[0].http_status == 0);  // no complete answer, not a 200
+  CHECK(ledger.entries[0].http_status == 0);   // no complete answer, not a 200
   CHECK(ledger.entries[0].credits.last == 1);  // what the headers said is kept
 
   add_fault({{"kind", "stall_body"}, {"seconds", 10}, {"times", 1}});

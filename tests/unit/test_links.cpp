@@ -60,7 +60,7 @@ TEST_CASE("best_prices: the leg's link is the first listed book's outcome, else 
   CHECK(home.link == std::optional<std::string>("https://ex.example/slip/home"));
   CHECK(home.bet_limits.at("ex") == 40);
   CHECK_FALSE(home.bet_limits.count("zz"));
-  CHECK(leg_of(*best, "Away").link == std::optional<std::string>("https://bk.example/event"));  // book level only
+  CHECK(leg_of(*best, "Away").link == std::optional<std::string>("https://bk.example/event"));   // book level only
   CHECK(leg_of(*best, "Draw").link == std::optional<std::string>("https://ex.example/market"));  // no outcome link
 }
 

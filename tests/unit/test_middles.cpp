@@ -41,7 +41,8 @@ void quote(Event& e, const std::string& book, const std::string& market, std::ve
   it->markets.push_back(Market{market, k_now - 1min, std::move(outcomes)});
 }
 
-std::vector<Opportunity> middles(const std::vector<Event>& events, double min_ev = -100, std::optional<double> stake = {}) {
+std::vector<Opportunity> middles(const std::vector<Event>& events, double min_ev = -100,
+                                 std::optional<double> stake = {}) {
   ArbRules r;
   r.now = k_now;
   r.stake = stake;
@@ -153,7 +154,8 @@ TEST_CASE("NFL spreads: home -3 at one book, away +7 at another") {
   auto nfl = *result_model(k_models, "americanfootball_nfl", true);
   double hit = 0;
   for (int k : {4, 5, 6}) {
-    const double here = std::exp(-0.5 * std::pow((k - 5) / 13.86, 2)), there = std::exp(-0.5 * std::pow((-k - 5) / 13.86, 2));
+    const double here = std::exp(-0.5 * std::pow((k - 5) / 13.86, 2)),
+                 there = std::exp(-0.5 * std::pow((-k - 5) / 13.86, 2));
     hit += nfl.exact.at(k) * here / (here + there);
   }
   CHECK(o.middle->hit_probability == doctest::Approx(hit));

@@ -18,7 +18,8 @@ namespace {
 
 TimePoint at(std::int64_t s) { return from_epoch_ms(1'700'000'000'000 + s * 1000); }
 
-CreditRequest ask(std::int64_t cost, std::optional<std::int64_t> reserve, std::optional<std::int64_t> known, TimePoint now) {
+CreditRequest ask(std::int64_t cost, std::optional<std::int64_t> reserve, std::optional<std::int64_t> known,
+                  TimePoint now) {
   CreditRequest r;
   r.key_id = "k1";
   r.owner = "host:1";

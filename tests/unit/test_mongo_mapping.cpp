@@ -125,7 +125,7 @@ TEST_CASE("optional fields: null and absent both read as none; h2h point is null
   REQUIRE(s.opportunities.size() == 1);
   CHECK_FALSE(s.opportunities[0].point.has_value());
   REQUIRE(s.opportunities[0].legs.size() == 1);
-  CHECK(s.opportunities[0].legs[0].price == 3.0);  // an int32 reads as a number
+  CHECK(s.opportunities[0].legs[0].price == 3.0);            // an int32 reads as a number
   CHECK(s.opportunities[0].legs[0].effective_price == 3.0);  // absent: the price
   CHECK_FALSE(s.opportunities[0].legs[0].point.has_value());
 
@@ -193,7 +193,8 @@ TEST_CASE("a snapshot round-trips with its whole event") {
   s.event.away_team = "A";
   s.event.commence_time = k_t0 + 3h;
   Bookmaker book{"pinnacle", "Pinnacle", k_t0, {}};
-  book.markets.push_back(Market{"h2h", std::nullopt, {Outcome{"H", 2.1, std::nullopt}, Outcome{"A", 1.9, std::nullopt}}});
+  book.markets.push_back(
+      Market{"h2h", std::nullopt, {Outcome{"H", 2.1, std::nullopt}, Outcome{"A", 1.9, std::nullopt}}});
   book.markets.push_back(Market{"totals", k_t0 + 1s, {Outcome{"Over", 1.95, 2.5}, Outcome{"Under", 1.95, 2.5}}});
   book.link = "https://book.example/event/ev2";
   book.markets[1].link = "https://book.example/event/ev2/totals";
@@ -344,10 +345,11 @@ TEST_CASE("credentials never appear in the URI's text form") {
 TEST_CASE("lease filters and updates") {
   CHECK(json_of(lease_acquire_filter("scan:au", "w1", k_t0)) ==
         R"({"_id":"scan:au","$or":[{"expires_at":{"$lte":{"$date":"2024-01-01T00:00:00Z"}}},{"owner":"w1"}]})");
-  CHECK(json_of(lease_acquire_update("w1", 2min, k_t0)) ==
-        R"({"0":{"$set":{"owner":{"$literal":"w1"},"acquired_at":{"$cond":[{"$and":[{"$eq":["$owner",{"$literal":"w1"}]},)"
-        R"({"$gt":["$expires_at",{"$date":"2024-01-01T00:00:00Z"}]}]},"$acquired_at",{"$date":"2024-01-01T00:00:00Z"}]},)"
-        R"("expires_at":{"$date":"2024-01-01T00:02:00Z"}}}})");
+  CHECK(
+      json_of(lease_acquire_update("w1", 2min, k_t0)) ==
+      R"({"0":{"$set":{"owner":{"$literal":"w1"},"acquired_at":{"$cond":[{"$and":[{"$eq":["$owner",{"$literal":"w1"}]},)"
+      R"({"$gt":["$expires_at",{"$date":"2024-01-01T00:00:00Z"}]}]},"$acquired_at",{"$date":"2024-01-01T00:00:00Z"}]},)"
+      R"("expires_at":{"$date":"2024-01-01T00:02:00Z"}}}})");
   CHECK(json_of(lease_owner_filter("scan:au", "w1")) == R"({"_id":"scan:au","owner":"w1"})");
   CHECK(json_of(lease_renew_update(30s, k_t0)) == R"({"$set":{"expires_at":{"$date":"2024-01-01T00:00:30Z"}}})");
 }
@@ -365,7 +367,8 @@ TEST_CASE("scan, tracked, sync, ledger and snapshot queries") {
   CHECK(json_of(scan_find_opts(q)) == R"({"sort":{"started_at":-1,"scan_id":-1,"region":1}})");
 
   RegionScan s = sample_scan();
-  CHECK(json_of(latest_good_forward_filter(s)) == R"({"_id":"au","started_at":{"$lte":{"$date":"2024-01-01T00:00:01.234Z"}}})");
+  CHECK(json_of(latest_good_forward_filter(s)) ==
+        R"({"_id":"au","started_at":{"$lte":{"$date":"2024-01-01T00:00:01.234Z"}}})");
 
   TrackedEvent e;
   e.region = "au";
@@ -381,20 +384,23 @@ TEST_CASE("scan, tracked, sync, ledger and snapshot queries") {
   TrackedQuery tq;
   tq.sport_key = "k";
   tq.commence_after = k_t0;
-  CHECK(json_of(tracked_filter(tq)) == R"({"sport_key":"k","commence_time":{"$gte":{"$date":"2024-01-01T00:00:00Z"}}})");
+  CHECK(json_of(tracked_filter(tq)) ==
+        R"({"sport_key":"k","commence_time":{"$gte":{"$date":"2024-01-01T00:00:00Z"}}})");
   CHECK(json_of(pin_filter("ev1", std::nullopt)) == R"({"event_id":"ev1"})");
   CHECK(json_of(pin_update(Tier::warm)) == R"({"$set":{"pinned_tier":"warm"}})");
   CHECK(json_of(pin_update(std::nullopt)) == R"({"$set":{"pinned_tier":null}})");
 
   SyncOutcome bad{"au", "ev1", k_t0, false, "HTTP 404", "", std::nullopt};
-  CHECK(json_of(sync_update(bad)) ==
-        R"({"$set":{"last_attempt_at":{"$date":"2024-01-01T00:00:00Z"},"last_error":"HTTP 404"},"$inc":{"failures":1}})");
+  CHECK(
+      json_of(sync_update(bad)) ==
+      R"({"$set":{"last_attempt_at":{"$date":"2024-01-01T00:00:00Z"},"last_error":"HTTP 404"},"$inc":{"failures":1}})");
   Snapshot snap;
   snap.taken_at = k_t0 + 1s;
   SyncOutcome changed{"au", "ev1", k_t0, true, std::nullopt, "fp", snap};
-  CHECK(json_of(sync_update(changed)) ==
-        R"({"$set":{"last_attempt_at":{"$date":"2024-01-01T00:00:00Z"},"last_synced_at":{"$date":"2024-01-01T00:00:00Z"},)"
-        R"("last_changed_at":{"$date":"2024-01-01T00:00:01Z"},"fingerprint":"fp","failures":0,"last_error":null}})");
+  CHECK(
+      json_of(sync_update(changed)) ==
+      R"({"$set":{"last_attempt_at":{"$date":"2024-01-01T00:00:00Z"},"last_synced_at":{"$date":"2024-01-01T00:00:00Z"},)"
+      R"("last_changed_at":{"$date":"2024-01-01T00:00:01Z"},"fingerprint":"fp","failures":0,"last_error":null}})");
 
   LedgerQuery lq;
   CHECK(json_of(ledger_find_opts(lq)) == R"({"sort":{"at":1,"_id":1}})");
@@ -407,8 +413,12 @@ TEST_CASE("scan, tracked, sync, ledger and snapshot queries") {
   SnapshotQuery sq;
   sq.event_id = "ev1";
   std::string latest = json_of(snapshot_pipeline(sq));
-  CHECK(latest.find(R"({"pipeline":[{"$match":{"event_id":"ev1"}},{"$sort":{"region":1,"event_id":1,"taken_at":-1,"_id":-1}},)") == 0);
-  CHECK(latest.find(R"({"$group":{"_id":{"r":"$region","e":"$event_id"},"doc":{"$first":"$$ROOT"}}})") != std::string::npos);
+  CHECK(
+      latest.find(
+          R"({"pipeline":[{"$match":{"event_id":"ev1"}},{"$sort":{"region":1,"event_id":1,"taken_at":-1,"_id":-1}},)") ==
+      0);
+  CHECK(latest.find(R"({"$group":{"_id":{"r":"$region","e":"$event_id"},"doc":{"$first":"$$ROOT"}}})") !=
+        std::string::npos);
   sq.latest_only = false;
   CHECK(json_of(snapshot_pipeline(sq)) ==
         R"({"pipeline":[{"$match":{"event_id":"ev1"}},{"$sort":{"region":1,"event_id":1,"taken_at":1,"_id":1}}]})");
@@ -440,10 +450,12 @@ TEST_CASE("scan provenance: source and empty round-trip; schema 1 documents read
   CHECK(v1.source == ScanSource::live);
   CHECK(v1.empty == EmptyReason::none);
 
-  Bson bad_source = Bson::from_json(R"({"_id": "s:au", "scan_id": "s", "region": "au", "status": "ok", "source": "dream"})");
+  Bson bad_source =
+      Bson::from_json(R"({"_id": "s:au", "scan_id": "s", "region": "au", "status": "ok", "source": "dream"})");
   CHECK_THROWS_WITH_AS(scan_from_bson(Reader(bad_source.get())), doctest::Contains("unknown scan source 'dream'"),
                        StoreError);
-  Bson bad_empty = Bson::from_json(R"({"_id": "s:au", "scan_id": "s", "region": "au", "status": "ok", "empty": "void"})");
+  Bson bad_empty =
+      Bson::from_json(R"({"_id": "s:au", "scan_id": "s", "region": "au", "status": "ok", "empty": "void"})");
   CHECK_THROWS_WITH_AS(scan_from_bson(Reader(bad_empty.get())), doctest::Contains("unknown empty reason 'void'"),
                        StoreError);
 }
@@ -488,8 +500,9 @@ TEST_CASE("list_scans by source: live also matches schema 1 documents without th
 }
 
 TEST_CASE("indexes: leases expire by TTL; scans and snapshots do not") {
-  CHECK(json_of(create_indexes_command("leases")) ==
-        R"({"createIndexes":"leases","indexes":[{"key":{"expires_at":1},"name":"expires_at_ttl","expireAfterSeconds":0}]})");
+  CHECK(
+      json_of(create_indexes_command("leases")) ==
+      R"({"createIndexes":"leases","indexes":[{"key":{"expires_at":1},"name":"expires_at_ttl","expireAfterSeconds":0}]})");
   CHECK(json_of(create_indexes_command("scans")).find("expireAfterSeconds") == std::string::npos);
   CHECK(json_of(create_indexes_command("snapshots")).find("expireAfterSeconds") == std::string::npos);
   for (const auto& spec : index_specs()) {

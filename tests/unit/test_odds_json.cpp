@@ -21,10 +21,12 @@ std::string body_with(const std::string& p1, const std::string& p2, const std::s
     "bookmakers":[
       {"key":"a","title":"A","last_update":"2024-03-27T01:29:00Z","markets":[
         {"key":"h2h","last_update":"2024-03-27T01:28:00Z","outcomes":[
-          {"name":"Home","price":)" + p1 + R"(},{"name":"Away","price":)" + p2 + R"(}]}]},
+          {"name":"Home","price":)" +
+         p1 + R"(},{"name":"Away","price":)" + p2 + R"(}]}]},
       {"key":"b","title":"B","last_update":"2024-03-27T01:30:00Z","markets":[
         {"key":"h2h","outcomes":[
-          {"name":"Home","price":)" + p3 + R"(},{"name":"Away","price":)" + p4 + R"(}]}]}]}])";
+          {"name":"Home","price":)" +
+         p3 + R"(},{"name":"Away","price":)" + p4 + R"(}]}]}]}])";
 }
 
 std::string error_of(const std::string& body) {
@@ -54,7 +56,7 @@ TEST_CASE("a decimal body is read field by field") {
   CHECK(e.bookmakers[0].last_update == parse_rfc3339("2024-03-27T01:29:00Z"));
   CHECK(e.bookmakers[0].markets[0].last_update == parse_rfc3339("2024-03-27T01:28:00Z"));
   CHECK_FALSE(e.bookmakers[1].markets[0].last_update.has_value());  // the old schema has none
-  CHECK(e.bookmakers[0].markets[0].outcomes[1].price == 2.0);        // an integer price
+  CHECK(e.bookmakers[0].markets[0].outcomes[1].price == 2.0);       // an integer price
   CHECK_FALSE(e.bookmakers[0].markets[0].outcomes[0].point.has_value());
 }
 
@@ -128,10 +130,11 @@ TEST_CASE("a broken body is an error with a short reason, never partial data") {
   CHECK(error_of(R"([{"commence_time":"2024-01-01T00:00:00Z"}])") == "an event without an id");
   CHECK(error_of(R"([{"id":"q"}])").find("commence_time") != std::string::npos);
   CHECK(error_of(R"([{"id":"q","commence_time":"yesterday"}])").find("commence_time") != std::string::npos);
-  CHECK(error_of(R"([{"id":"q","commence_time":"2024-01-01T00:00:00Z","bookmakers":[3]}])")
-            .find("bookmakers") != std::string::npos);
-  CHECK(error_of(R"([{"id":"q","commence_time":"2024-01-01T00:00:00Z","bookmakers":[{"key":"b","last_update":"soon"}]}])")
-            .find("last_update") != std::string::npos);
+  CHECK(error_of(R"([{"id":"q","commence_time":"2024-01-01T00:00:00Z","bookmakers":[3]}])").find("bookmakers") !=
+        std::string::npos);
+  CHECK(
+      error_of(R"([{"id":"q","commence_time":"2024-01-01T00:00:00Z","bookmakers":[{"key":"b","last_update":"soon"}]}])")
+          .find("last_update") != std::string::npos);
 }
 
 TEST_CASE("odds format names") {
@@ -198,7 +201,7 @@ TEST_CASE("includeLinks / includeBetLimits fields: read at every level, nulls an
   const auto& o = bf.markets[0].outcomes;
   CHECK(o[0].link == std::optional<std::string>("https://bf.example/slip?o=H"));
   CHECK(o[0].bet_limit == std::optional<double>(125.5));
-  CHECK_FALSE(o[1].link.has_value());       // null: the book has none
+  CHECK_FALSE(o[1].link.has_value());  // null: the book has none
   CHECK_FALSE(o[1].bet_limit.has_value());
   CHECK_FALSE(o[2].link.has_value());       // not a string
   CHECK_FALSE(o[2].bet_limit.has_value());  // not a positive amount

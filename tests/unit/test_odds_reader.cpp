@@ -19,6 +19,7 @@
 #include "oddsctl/errors.hpp"
 #include "oddsctl/scan.hpp"
 #include "scan/replay.hpp"
+#include "test_util.hpp"
 
 using namespace oddsctl;
 namespace fs = std::filesystem;
@@ -68,7 +69,8 @@ std::vector<Event> reference_read(const std::string& body) {
     e.away_team = ref_string(je, "away_team");
     e.commence_time = *ref_time(je, "commence_time");
     for (const auto& jb : ref_array(je, "bookmakers")) {
-      Bookmaker b{ref_string(jb, "key"), ref_string(jb, "title"), ref_time(jb, "last_update"), {}, ref_opt_string(jb, "link")};
+      Bookmaker b{
+          ref_string(jb, "key"), ref_string(jb, "title"), ref_time(jb, "last_update"), {}, ref_opt_string(jb, "link")};
       for (const auto& jm : ref_array(jb, "markets")) {
         Market m{ref_string(jm, "key"), ref_time(jm, "last_update"), {}, ref_opt_string(jm, "link")};
         for (const auto& jo : ref_array(jm, "outcomes")) {
@@ -89,44 +91,13 @@ std::vector<Event> reference_read(const std::string& body) {
   return out;
 }
 
-// Every field of the value types (odds.hpp): a new field must be added here.
+// Field by field (test_util.hpp lists every field of odds.hpp), prices bit for bit: both
+// readers round correctly.
 void check_same(const std::vector<Event>& got, const std::vector<Event>& want) {
   REQUIRE(got.size() == want.size());
   for (std::size_t i = 0; i < got.size(); ++i) {
-    const Event& a = got[i];
-    const Event& b = want[i];
-    INFO("event " << i << " " << b.id);
-    CHECK(a.id == b.id);
-    CHECK(a.sport_key == b.sport_key);
-    CHECK(a.sport_title == b.sport_title);
-    CHECK(a.home_team == b.home_team);
-    CHECK(a.away_team == b.away_team);
-    CHECK(a.commence_time == b.commence_time);
-    REQUIRE(a.bookmakers.size() == b.bookmakers.size());
-    for (std::size_t k = 0; k < a.bookmakers.size(); ++k) {
-      const Bookmaker& x = a.bookmakers[k];
-      const Bookmaker& y = b.bookmakers[k];
-      CHECK(x.key == y.key);
-      CHECK(x.title == y.title);
-      CHECK(x.last_update == y.last_update);
-      CHECK(x.link == y.link);
-      REQUIRE(x.markets.size() == y.markets.size());
-      for (std::size_t m = 0; m < x.markets.size(); ++m) {
-        const Market& p = x.markets[m];
-        const Market& q = y.markets[m];
-        CHECK(p.key == q.key);
-        CHECK(p.last_update == q.last_update);
-        CHECK(p.link == q.link);
-        REQUIRE(p.outcomes.size() == q.outcomes.size());
-        for (std::size_t o = 0; o < p.outcomes.size(); ++o) {
-          CHECK(p.outcomes[o].name == q.outcomes[o].name);
-          CHECK(p.outcomes[o].price == q.outcomes[o].price);  // bit for bit: both round correctly
-          CHECK(p.outcomes[o].point == q.outcomes[o].point);
-          CHECK(p.outcomes[o].link == q.outcomes[o].link);
-          CHECK(p.outcomes[o].bet_limit == q.outcomes[o].bet_limit);
-        }
-      }
-    }
+    INFO("event " << i << " " << want[i].id);
+    oddsctl::test::check_same(got[i], want[i], oddsctl::test::Numbers::exact);
   }
 }
 
@@ -223,7 +194,7 @@ TEST_CASE("broken bodies: the first failure in document order, the SAX reader's 
     return std::string();
   };
   CHECK(error_of("[] trailing").rfind("not JSON", 0) == 0);
-  CHECK(error_of("[{\"id\":\"a\",\"x\":tru}]").rfind("not JSON", 0) == 0);     // in a field never read
+  CHECK(error_of("[{\"id\":\"a\",\"x\":tru}]").rfind("not JSON", 0) == 0);       // in a field never read
   CHECK(error_of("[{\"id\":\"a\",\"x\":\"\x01\"}]").rfind("not JSON", 0) == 0);  // a raw control character
   CHECK(error_of("[{\"id\":\"a\",\"x\":\"\xff\"}]").rfind("not JSON", 0) == 0);  // not UTF-8
   CHECK(error_of("3") == "expected an array of events");
@@ -231,7 +202,8 @@ TEST_CASE("broken bodies: the first failure in document order, the SAX reader's 
         "expected objects in 'bookmakers', found an array");
   CHECK(error_of(R"([{"id":"q","commence_time":"2024-01-01T00:00:00Z","bookmakers":[{"markets":[null]}]}])") ==
         "expected objects in 'markets'");
-  CHECK(error_of(R"([{"id":"q","commence_time":"2024-01-01T00:00:00Z","bookmakers":[{"markets":[{"outcomes":[1]}]}]}])") ==
+  CHECK(error_of(
+            R"([{"id":"q","commence_time":"2024-01-01T00:00:00Z","bookmakers":[{"markets":[{"outcomes":[1]}]}]}])") ==
         "expected objects in 'outcomes'");
   CHECK(error_of(R"([{"id":"q","commence_time":"later","bookmakers":[[]]}])") == "bad commence_time 'later'");
   CHECK(error_of(R"([{"bookmakers":[{"last_update":"soon"}]}])") == "bad last_update 'soon'");
@@ -258,10 +230,13 @@ TEST_CASE("replay: the check pass names a broken file, finds each sport's newest
   dir.write("us/c.json", a);  // e1 again, in another file
   CHECK(plan_replay(dir.path, {}, OddsFormat::automatic)["us"].repeated_ids);
   std::size_t chunks = 0;
-  for_each_replay_chunk(plan_replay(dir.path, {}, OddsFormat::automatic)["us"], [&](std::vector<Event>& ev) {
-    ++chunks;
-    CHECK(ev.size() == 3);  // one piece
-  }, 1);
+  for_each_replay_chunk(
+      plan_replay(dir.path, {}, OddsFormat::automatic)["us"],
+      [&](std::vector<Event>& ev) {
+        ++chunks;
+        CHECK(ev.size() == 3);  // one piece
+      },
+      1);
   CHECK(chunks == 1);
 
   dir.write("us/d.json", R"([{"id":"e9","commence_time":"2024-01-02T00:00:00Z"},{"id":"e10"}])");
@@ -285,18 +260,22 @@ TEST_CASE("replay: detection chunk by chunk equals detection of the whole region
     std::vector<Event> all;
     std::vector<Opportunity> chunked;
     std::size_t chunks = 0;
-    for_each_replay_chunk(region, [&](std::vector<Event>& ev) {
-      ++chunks;
-      auto found = find_opportunities(name, ev, rules, detect);
-      chunked.insert(chunked.end(), found.begin(), found.end());
-      all.insert(all.end(), ev.begin(), ev.end());
-    }, 1);
+    for_each_replay_chunk(
+        region,
+        [&](std::vector<Event>& ev) {
+          ++chunks;
+          auto found = find_opportunities(name, ev, rules, detect);
+          chunked.insert(chunked.end(), found.begin(), found.end());
+          all.insert(all.end(), ev.begin(), ev.end());
+        },
+        1);
     CHECK(chunks == region.files.size());
     std::stable_sort(chunked.begin(), chunked.end(), opportunity_before);
     const auto whole = find_opportunities(name, all, rules, detect);
     REQUIRE(chunked.size() == whole.size());
     for (std::size_t i = 0; i < whole.size(); ++i)
       CHECK(opportunity_json(chunked[i]).dump() == opportunity_json(whole[i]).dump());
-    CHECK(all.size() == load_replay(fs::path(ODDSCTL_DATA_DIR) / "demo" / name, {name}, OddsFormat::automatic)[name].size());
+    CHECK(all.size() ==
+          load_replay(fs::path(ODDSCTL_DATA_DIR) / "demo" / name, {name}, OddsFormat::automatic)[name].size());
   }
 }

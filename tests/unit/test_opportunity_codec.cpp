@@ -41,8 +41,8 @@ std::vector<Opportunity> full_opportunities(const std::string& region) {
   Opportunity value = opp(region, "soccer_epl", "e2", "h2h", 0);
   value.kind = OpportunityKind::value;
   value.legs.resize(1);
-  value.value = ValueBet{"neds", value.legs[0].outcome, 2.3, 2.3, 0.47, 1.0 / 0.47, 8.1, "power",
-                         {"pinnacle"}, 2.75, 30.0, 12.34};
+  value.value = ValueBet{"neds",  value.legs[0].outcome, 2.3,  2.3,  0.47, 1.0 / 0.47, 8.1,
+                         "power", {"pinnacle"},          2.75, 30.0, 12.34};
   value.flags = {"thin"};
   v.push_back(value);
 

@@ -21,7 +21,7 @@ struct Expected {
   std::string event_id;
   std::string market;
   std::optional<double> point;
-  double profit_pct;  // to 4 decimals
+  double profit_pct;                            // to 4 decimals
   std::vector<std::vector<std::string>> books;  // per leg, in leg order
 };
 
@@ -81,13 +81,16 @@ const Opportunity* find(const std::vector<Opportunity>& ops, const std::string& 
 // betfair "arbs" exist only by mixing h2h_lay prices with backs.
 TEST_CASE("JoeChristianson: one pre-match arbitrage with a net-of-commission exchange leg") {
   check_exactly("JoeChristianson__HedgeFundUpdate__oddsAPIData.json",
-                {{"96d6adaac725abcdd9040f2177cba15f", "h2h", std::nullopt, 1.6893,
+                {{"96d6adaac725abcdd9040f2177cba15f",
+                  "h2h",
+                  std::nullopt,
+                  1.6893,
                   {{"barstool", "betrivers", "sugarhouse", "twinspires", "unibet_us"}, {"betfair"}}}});
   auto live = replay("JoeChristianson__HedgeFundUpdate__oddsAPIData.json", true);
   CHECK(live.size() == 4);
   const Opportunity* spread = find(live, "63330b334dfcd7aa56e69624617bc273", "spreads");
   REQUIRE(spread);
-  CHECK(spread->point == 2.5);  // the matched line only
+  CHECK(spread->point == 2.5);                                            // the matched line only
   CHECK_FALSE(find(live, "63330b334dfcd7aa56e69624617bc273", "totals"));  // 222.5/218.5 never pair
 }
 
@@ -113,9 +116,9 @@ TEST_CASE("MDuleba2: many total lines, no arbitrage, empty bookmakers tolerated"
 // Avalanche 1.55 at betrivers: a thin 0.02 % arbitrage. Not kept: four in-play games such as
 // DraftKings 41.0 vs BetMGM 1.2 on Lakers at Nets (quotes from different moments of a live game).
 TEST_CASE("ShrimperD: one thin pre-match arbitrage; the live absurd ones are filtered") {
-  check_exactly("ShrimperD__arbitrage_betting_app_2__odds.json",
-                {{"6c1765cdc184abe7b0749e2ed7cd3a47", "h2h", std::nullopt, 0.0229,
-                  {{"betonlineag", "lowvig"}, {"betrivers"}}}});
+  check_exactly(
+      "ShrimperD__arbitrage_betting_app_2__odds.json",
+      {{"6c1765cdc184abe7b0749e2ed7cd3a47", "h2h", std::nullopt, 0.0229, {{"betonlineag", "lowvig"}, {"betrivers"}}}});
   auto live = replay("ShrimperD__arbitrage_betting_app_2__odds.json", true);
   CHECK(live.size() == 5);
   CHECK(find(live, "7b880ef73891d31d2d33fddd77800847", "h2h"));  // 41.0 vs 1.2
@@ -127,7 +130,10 @@ TEST_CASE("ShrimperD: one thin pre-match arbitrage; the live absurd ones are fil
 // The 30+ other naive "arbs" mix betfair h2h_lay prices with backs.
 TEST_CASE("earlybird-dev: only the arbitrage without an exchange leg survives commission") {
   const std::string f = "earlybird-dev__redbet__UpcomingBySport.json";
-  check_exactly(f, {{"a93d6beff117e69247386c1ed8f7b29d", "h2h", std::nullopt, 0.6413,
+  check_exactly(f, {{"a93d6beff117e69247386c1ed8f7b29d",
+                     "h2h",
+                     std::nullopt,
+                     0.6413,
                      {{"ladbrokes", "neds"}, {"unibet"}, {"tab"}}}});
   auto events = load(f);
   ArbRules r = as_captured(events);
@@ -163,9 +169,15 @@ TEST_CASE("giusene NFL: matchbook's 2 % leaves one thin arbitrage") {
 // naive "arbs" are matchbook/betfair h2h_lay prices.
 TEST_CASE("giusene soccer: two three-way arbitrages") {
   check_exactly("giusene__11nov21_EdgeBet__data_soccer.json",
-                {{"0b0d640229af122c18997a7872efa697", "h2h", std::nullopt, 0.7631,
+                {{"0b0d640229af122c18997a7872efa697",
+                  "h2h",
+                  std::nullopt,
+                  0.7631,
                   {{"unibet"}, {"marathonbet"}, {"marathonbet"}}},
-                 {"5760eba410871d591acda9b447683225", "h2h", std::nullopt, 0.4224,
+                 {"5760eba410871d591acda9b447683225",
+                  "h2h",
+                  std::nullopt,
+                  0.4224,
                   {{"betclic", "onexbet"}, {"williamhill"}, {"onexbet"}}}});
 }
 
@@ -175,10 +187,14 @@ TEST_CASE("giusene soccer: two three-way arbitrages") {
 // and Brighton/Man Utd (marathonbet and unibet_eu tie at 3.0).
 TEST_CASE("khairallah17: live and exchange arbs filtered, two real ones kept") {
   const std::string f = "khairallah17__flowerBet__data.json";
-  check_exactly(f, {{"1f42c243258e1a4f439bb6ba2d74a02e", "h2h", std::nullopt, 1.8089,
-                     {{"onexbet"}, {"unibet_eu"}, {"unibet_eu"}}},
-                    {"3936a5a6feed92bafbcce32ed458b3a2", "h2h", std::nullopt, 1.3624,
-                     {{"onexbet"}, {"marathonbet", "unibet_eu"}, {"nordicbet"}}}});
+  check_exactly(
+      f,
+      {{"1f42c243258e1a4f439bb6ba2d74a02e", "h2h", std::nullopt, 1.8089, {{"onexbet"}, {"unibet_eu"}, {"unibet_eu"}}},
+       {"3936a5a6feed92bafbcce32ed458b3a2",
+        "h2h",
+        std::nullopt,
+        1.3624,
+        {{"onexbet"}, {"marathonbet", "unibet_eu"}, {"nordicbet"}}}});
   auto live = replay(f, true);
   CHECK(live.size() == 13);
   CHECK(find(live, "f494a9bea9c0e84be312147b2f447c7b", "h2h"));  // 276.0 vs 1.12

@@ -138,7 +138,7 @@ TEST_CASE("remove_scans: what changed after the choice is re-checked under the w
   auto victims = choose_scans(*f.db, rule, cursors, -1);
   REQUIRE(ids(victims) == std::vector<std::string>{"a0/au", "a1/au", "a2/au"});
 
-  f.latest_good("au", "a1");                                            // became the latest good
+  f.latest_good("au", "a1");                                              // became the latest good
   f.db->exec("UPDATE scans SET started_at = 5000 WHERE scan_id = 'a2'");  // written again, newer
   CleanupReport r;
   remove_scans(*f.db, rule, victims, false, r);
@@ -248,7 +248,7 @@ TEST_CASE("delete_oldest_scans: an age cutoff, keep 0, every source's latest goo
     ScanWalk walk;
     CleanupReport r;
     CHECK(delete_oldest_scans(*f.db, rule, boundaries, walk, 100, r) == 3);  // a0, a3, a4
-    CHECK(f.count("scans") == 4);                                             // e0, a1, a2, a5
+    CHECK(f.count("scans") == 4);                                            // e0, a1, a2, a5
   }
   SUBCASE("keep more than any region has: nothing") {
     ScanWalk walk;

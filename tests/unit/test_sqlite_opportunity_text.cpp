@@ -55,21 +55,22 @@ TEST_CASE("texts oddsctl writes, and other shapes, read as opportunity_from_json
   // As another writer might store it: other key order, ints, missing optional fields,
   // unknown keys with nested values, no effective_price, repeated keys.
   check_reads_as_tree(R"({"legs":[{"outcome":"A","price":2,"bookmakers":["x"],"extra":{"a":[1,{"b":null}]}},)"
-             R"({"outcome":"B","price":2.1,"effective_price":2.05,"point":null,"bookmakers":[],"stake":10}],)"
-             R"("region":"au","event_id":"e1","commence_time":"2030-01-01T12:00:00Z","market":"h2h",)"
-             R"("implied_sum":0.97,"profit_pct":3,"notes":[true,false,"s"],"point":-1.5,"point":2})");
+                      R"({"outcome":"B","price":2.1,"effective_price":2.05,"point":null,"bookmakers":[],"stake":10}],)"
+                      R"("region":"au","event_id":"e1","commence_time":"2030-01-01T12:00:00Z","market":"h2h",)"
+                      R"("implied_sum":0.97,"profit_pct":3,"notes":[true,false,"s"],"point":-1.5,"point":2})");
   check_reads_as_tree(R"({"region":"au","event_id":"e1","commence_time":"2030-01-01T12:00:00Z","market":"h2h",)"
-             R"("implied_sum":0.9,"profit_pct":1,"legs":[{"outcome":"A","price":2,"bookmakers":["a"]}],)"
-             R"("legs":[{"outcome":"B","price":3,"bookmakers":["b","b2"],"bookmakers":["c"]}]})");
+                      R"("implied_sum":0.9,"profit_pct":1,"legs":[{"outcome":"A","price":2,"bookmakers":["a"]}],)"
+                      R"("legs":[{"outcome":"B","price":3,"bookmakers":["b","b2"],"bookmakers":["c"]}]})");
 }
 
 TEST_CASE("texts opportunity_from_json rejects are skipped, never served half-read; the scan still reads") {
-  for (const std::string text :
-       {R"({"region":"au","commence_time":"2030-01-01T12:00:00Z","market":"h2h","implied_sum":1,"profit_pct":1,"legs":[]})",
-        R"({"region":"au","event_id":"e","commence_time":"not a time","market":"h2h","implied_sum":1,"profit_pct":1,"legs":[]})",
-        R"({"region":"au","event_id":"e","commence_time":"2030-01-01T12:00:00Z","market":"h2h","implied_sum":"1","profit_pct":1,"legs":[]})",
-        R"({"region":"au","event_id":"e","commence_time":"2030-01-01T12:00:00Z","market":"h2h","implied_sum":1,"profit_pct":1,"legs":[{"price":2,"bookmakers":[]}]})",
-        R"({"region":"au","event_id":"e",)", R"([1,2])"}) {
+  for (
+      const std::string text :
+      {R"({"region":"au","commence_time":"2030-01-01T12:00:00Z","market":"h2h","implied_sum":1,"profit_pct":1,"legs":[]})",
+       R"({"region":"au","event_id":"e","commence_time":"not a time","market":"h2h","implied_sum":1,"profit_pct":1,"legs":[]})",
+       R"({"region":"au","event_id":"e","commence_time":"2030-01-01T12:00:00Z","market":"h2h","implied_sum":"1","profit_pct":1,"legs":[]})",
+       R"({"region":"au","event_id":"e","commence_time":"2030-01-01T12:00:00Z","market":"h2h","implied_sum":1,"profit_pct":1,"legs":[{"price":2,"bookmakers":[]}]})",
+       R"({"region":"au","event_id":"e",)", R"([1,2])"}) {
     CAPTURE(text);
     const auto got = read_back(text);
     REQUIRE(got);

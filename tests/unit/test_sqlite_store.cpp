@@ -183,7 +183,8 @@ TEST_CASE("store URIs: sqlite:///abs, sqlite:relative, bare paths; bad forms are
 }
 
 TEST_CASE("redact_store_uri removes passwords only") {
-  CHECK(redact_store_uri("mongodb://user:s3cr%40t@h1:27017,h2/db?tls=true") == "mongodb://user:***@h1:27017,h2/db?tls=true");
+  CHECK(redact_store_uri("mongodb://user:s3cr%40t@h1:27017,h2/db?tls=true") ==
+        "mongodb://user:***@h1:27017,h2/db?tls=true");
   CHECK(redact_store_uri("mongodb://user@h/db") == "mongodb://user@h/db");
   CHECK(redact_store_uri("mongodb://h/db?x=a@b") == "mongodb://h/db?x=a@b");
   CHECK(redact_store_uri("sqlite:///var/x.db") == "sqlite:///var/x.db");
@@ -213,8 +214,9 @@ TEST_CASE("a failure in the middle of save_scan leaves nothing half-written") {
   {
     // Inject a failure on the third opportunity row of any later write.
     SQLite::Database db(path, SQLite::OPEN_READWRITE);
-    db.exec("CREATE TRIGGER inject BEFORE INSERT ON opportunities WHEN NEW.idx = 2 "
-            "BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
+    db.exec(
+        "CREATE TRIGGER inject BEFORE INSERT ON opportunities WHEN NEW.idx = 2 "
+        "BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
   }
   try {
     store->save_scan(scan("broken", 5, 60));
@@ -240,15 +242,16 @@ TEST_CASE("cleanup deletes in batches: a failure mid-way keeps the batches alrea
     LedgerEntry e;
     e.at = k_t0 + std::chrono::seconds(i);
     e.key_id = "k";
-    e.region = i % 2 ? "au" : "uk";
+    e.region = std::string(i % 2 ? "au" : "uk");
     e.credits.remaining = 100000 - i;
     rows.push_back(e);
   }
   store->append_ledger(rows);
   {
     SQLite::Database db(path, SQLite::OPEN_READWRITE);
-    db.exec("CREATE TRIGGER inject BEFORE DELETE ON ledger WHEN OLD.id = 500 "
-            "BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
+    db.exec(
+        "CREATE TRIGGER inject BEFORE DELETE ON ledger WHEN OLD.id = 500 "
+        "BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
   }
   RetentionPolicy p;
   p.ledger_older_than = std::chrono::hours(1);
@@ -327,8 +330,9 @@ TEST_CASE("a version 1 store with data migrates: its latest good stays live, --f
     REQUIRE(sqlite_schema::current_version(db) == 1);
     auto add = [&](const char* id, const char* region, const char* command, const char* status, std::int64_t at,
                    int opportunities) {
-      SQLite::Statement st(db, "INSERT INTO scans (scan_id, region, command, worker, started_at, duration_ms, status, "
-                               "requests, events, opportunity_count) VALUES (?, ?, ?, 'w', ?, 5, ?, 2, 3, ?)");
+      SQLite::Statement st(db,
+                           "INSERT INTO scans (scan_id, region, command, worker, started_at, duration_ms, status, "
+                           "requests, events, opportunity_count) VALUES (?, ?, ?, 'w', ?, 5, ?, 2, 3, ?)");
       st.bind(1, id);
       st.bind(2, region);
       st.bind(3, command);
@@ -338,8 +342,9 @@ TEST_CASE("a version 1 store with data migrates: its latest good stays live, --f
       st.exec();
       for (int i = 0; i < opportunities; ++i) {
         auto o = scan(id, 1).opportunities[0];
-        SQLite::Statement ins(db, "INSERT INTO opportunities (scan_id, region, idx, profit_pct, sport_key, event_id, "
-                                  "market, point, json) VALUES (?, ?, ?, 1.5, '', ?, 'h2h', NULL, ?)");
+        SQLite::Statement ins(db,
+                              "INSERT INTO opportunities (scan_id, region, idx, profit_pct, sport_key, event_id, "
+                              "market, point, json) VALUES (?, ?, ?, 1.5, '', ?, 'h2h', NULL, ?)");
         ins.bind(1, id);
         ins.bind(2, region);
         ins.bind(3, i);
@@ -476,8 +481,8 @@ TEST_CASE("read-only: a missing file is 'no store at PATH', and nothing is creat
   CHECK_THROWS_WITH_AS(open_store(path.string(), OpenMode::read_only), doctest::Contains(says.c_str()), StoreError);
   CHECK_FALSE(fs::exists(path.parent_path()));
   auto flat = tmp.path / "oddsctl.db";
-  CHECK_THROWS_WITH_AS(open_store("sqlite://" + flat.string(), OpenMode::read_only),
-                       doctest::Contains("no store at"), StoreError);
+  CHECK_THROWS_WITH_AS(open_store("sqlite://" + flat.string(), OpenMode::read_only), doctest::Contains("no store at"),
+                       StoreError);
   CHECK_FALSE(fs::exists(flat));
   // An empty file (what a writer makes first) is no store either, and stays empty.
   { std::ofstream(flat.string()).flush(); }
@@ -532,10 +537,12 @@ TEST_CASE("another program's SQLite file is refused, read-write or read-only, an
   const Case cases[] = {
       {"other-app", "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO users VALUES (1, 'a')",
        "no schema_version table"},
-      {"their-version", "CREATE TABLE schema_version (id INTEGER, version TEXT); INSERT INTO schema_version VALUES (1, '7')",
+      {"their-version",
+       "CREATE TABLE schema_version (id INTEGER, version TEXT); INSERT INTO schema_version VALUES (1, '7')",
        "another program's"},
-      {"same-shape", "CREATE TABLE schema_version (version INTEGER NOT NULL, applied_at INTEGER NOT NULL); "
-                     "INSERT INTO schema_version VALUES (1, 0); CREATE TABLE orders (id INTEGER)",
+      {"same-shape",
+       "CREATE TABLE schema_version (version INTEGER NOT NULL, applied_at INTEGER NOT NULL); "
+       "INSERT INTO schema_version VALUES (1, 0); CREATE TABLE orders (id INTEGER)",
        "none of oddsctl's tables"},
   };
   for (const auto& c : cases) {

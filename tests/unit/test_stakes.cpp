@@ -214,8 +214,10 @@ TEST_CASE("find_opportunities stakes what it finds, to the cent") {
   e.home_team = "H";
   e.away_team = "A";
   e.commence_time = now + std::chrono::hours(3);
-  e.bookmakers.push_back(Bookmaker{"x", "x", now, {Market{"h2h", now, {{"H", 2.52, {}}, {"A", 1.5, {}}, {"Draw", 3.0, {}}}}}});
-  e.bookmakers.push_back(Bookmaker{"y", "y", now, {Market{"h2h", now, {{"H", 2.0, {}}, {"A", 3.4, {}}, {"Draw", 3.5, {}}}}}});
+  e.bookmakers.push_back(
+      Bookmaker{"x", "x", now, {Market{"h2h", now, {{"H", 2.52, {}}, {"A", 1.5, {}}, {"Draw", 3.0, {}}}}}});
+  e.bookmakers.push_back(
+      Bookmaker{"y", "y", now, {Market{"h2h", now, {{"H", 2.0, {}}, {"A", 3.4, {}}, {"Draw", 3.5, {}}}}}});
   ArbRules rules;
   rules.now = now;
   rules.stake = 100;

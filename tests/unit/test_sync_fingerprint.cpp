@@ -12,7 +12,8 @@ Event sample() {
   e.id = "e1";
   e.sport_key = "basketball_nba";
   Bookmaker a{"sportsbet", "Sportsbet", parse_rfc3339("2026-05-01T10:00:00Z"), {}};
-  a.markets.push_back({"h2h", parse_rfc3339("2026-05-01T10:00:00Z"), {{"Home", 1.9, std::nullopt}, {"Away", 2.0, std::nullopt}}});
+  a.markets.push_back(
+      {"h2h", parse_rfc3339("2026-05-01T10:00:00Z"), {{"Home", 1.9, std::nullopt}, {"Away", 2.0, std::nullopt}}});
   a.markets.push_back({"spreads", std::nullopt, {{"Home", 1.91, -3.5}, {"Away", 1.91, 3.5}}});
   Bookmaker b{"neds", "Neds", std::nullopt, {}};
   b.markets.push_back({"h2h", std::nullopt, {{"Home", 1.95, std::nullopt}, {"Away", 1.95, std::nullopt}}});

@@ -310,7 +310,8 @@ TEST_CASE("--event: one event now, guarded by min_interval unless forced") {
 
 TEST_CASE("discovery tracks events from /events; auto discovers only when stale") {
   Fixture f;
-  f.fake.events["au"]["soccer_epl"] = {make_event("d1", "soccer_epl", 1h, 1.9), make_event("d2", "soccer_epl", 30h, 1.9)};
+  f.fake.events["au"]["soccer_epl"] = {make_event("d1", "soccer_epl", 1h, 1.9),
+                                       make_event("d2", "soccer_epl", 30h, 1.9)};
   SyncOptions o;
   o.discover = true;
   o.sync = false;

@@ -32,8 +32,8 @@ TrackedEvent synced(TrackedEvent e, Millis ago) {
 
 TEST_CASE("the tier follows the time to start unless pinned") {
   TierPolicy p;
-  CHECK(p.tier_of(ev("a", -30min), k_now) == Tier::hot);   // started
-  CHECK(p.tier_of(ev("a", 2h), k_now) == Tier::hot);        // boundary is inclusive
+  CHECK(p.tier_of(ev("a", -30min), k_now) == Tier::hot);  // started
+  CHECK(p.tier_of(ev("a", 2h), k_now) == Tier::hot);      // boundary is inclusive
   CHECK(p.tier_of(ev("a", 2h + 1s), k_now) == Tier::warm);
   CHECK(p.tier_of(ev("a", 24h), k_now) == Tier::warm);
   CHECK(p.tier_of(ev("a", 25h), k_now) == Tier::cold);
@@ -46,8 +46,8 @@ TEST_CASE("the tier follows the time to start unless pinned") {
 
 TEST_CASE("due when the last sync is older than the tier's max age") {
   TierPolicy p;
-  CHECK(p.due(ev("new", 1h), Tier::hot, k_now));                    // never synced
-  CHECK_FALSE(p.due(synced(ev("a", 1h), 10s), Tier::hot, k_now));   // 10s < 30s
+  CHECK(p.due(ev("new", 1h), Tier::hot, k_now));                   // never synced
+  CHECK_FALSE(p.due(synced(ev("a", 1h), 10s), Tier::hot, k_now));  // 10s < 30s
   CHECK(p.due(synced(ev("a", 1h), 30s), Tier::hot, k_now));
   CHECK_FALSE(p.due(synced(ev("a", 1h), 30s), Tier::warm, k_now));  // not its tier
   CHECK_FALSE(p.due(synced(ev("w", 5h), 90s), Tier::warm, k_now));  // warm: 2m
@@ -87,7 +87,7 @@ TEST_CASE("selection: never synced first, then oldest first, up to the limit") {
   TierPolicy p;
   p.limit[Tier::hot] = 3;
   std::vector<TrackedEvent> all{synced(ev("old", 1h), 5min), synced(ev("older", 1h), 10min), ev("new2", 90min),
-                                ev("new1", 30min), synced(ev("fresh", 1h), 5s), ev("warm", 5h)};
+                                ev("new1", 30min),           synced(ev("fresh", 1h), 5s),    ev("warm", 5h)};
   auto picked = select_due(all, Tier::hot, p, k_now);
   REQUIRE(picked.size() == 3);
   CHECK(picked[0].event_id == "new1");  // never synced; sooner start first

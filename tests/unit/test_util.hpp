@@ -105,7 +105,8 @@ inline void check_same(const RegionScan& a, const RegionScan& b) {
   for (std::size_t i = 0; i < a.opportunities.size(); ++i) check_same(a.opportunities[i], b.opportunities[i]);
 }
 
-inline void check_same(const Event& a, const Event& b) {
+// Every field of the value types of odds.hpp: a new field must be added here.
+inline void check_same(const Event& a, const Event& b, Numbers numbers = Numbers::close) {
   CHECK(a.id == b.id);
   CHECK(a.sport_key == b.sport_key);
   CHECK(a.sport_title == b.sport_title);
@@ -119,15 +120,22 @@ inline void check_same(const Event& a, const Event& b) {
     CHECK(x.key == y.key);
     CHECK(x.title == y.title);
     CHECK(x.last_update == y.last_update);
+    CHECK(x.link == y.link);
     REQUIRE(x.markets.size() == y.markets.size());
     for (std::size_t m = 0; m < x.markets.size(); ++m) {
       CHECK(x.markets[m].key == y.markets[m].key);
       CHECK(x.markets[m].last_update == y.markets[m].last_update);
+      CHECK(x.markets[m].link == y.markets[m].link);
       REQUIRE(x.markets[m].outcomes.size() == y.markets[m].outcomes.size());
       for (std::size_t o = 0; o < x.markets[m].outcomes.size(); ++o) {
-        CHECK(x.markets[m].outcomes[o].name == y.markets[m].outcomes[o].name);
-        CHECK(x.markets[m].outcomes[o].price == doctest::Approx(y.markets[m].outcomes[o].price));
-        CHECK(x.markets[m].outcomes[o].point == y.markets[m].outcomes[o].point);
+        const Outcome& p = x.markets[m].outcomes[o];
+        const Outcome& q = y.markets[m].outcomes[o];
+        CHECK(p.name == q.name);
+        if (numbers == Numbers::exact) CHECK(p.price == q.price);
+        else CHECK(p.price == doctest::Approx(q.price));
+        CHECK(p.point == q.point);
+        CHECK(p.link == q.link);
+        CHECK(p.bet_limit == q.bet_limit);
       }
     }
   }

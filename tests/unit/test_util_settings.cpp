@@ -93,12 +93,12 @@ TEST_CASE("an env var is checked when read, naming it") {
 TEST_CASE("the config file is strict: unknown keys and tables, types, one-shot flags, units") {
   auto path = write_file("bad.toml",
                          "[api]\n"
-                         "concurency = 3\n"        // 2
-                         "timeout = 10\n"          // 3
+                         "concurency = 3\n"  // 2
+                         "timeout = 10\n"    // 3
                          "[scan]\n"
-                         "demo = true\n"           // 5
+                         "demo = true\n"             // 5
                          "max_quote_age = \"15\"\n"  // 6
-                         "[nosuch]\n"              // 7
+                         "[nosuch]\n"                // 7
                          "x = 1\n"
                          "[commission]\n"
                          "betfair_ex_uk = 0.02\n");
@@ -120,7 +120,8 @@ TEST_CASE("the config file is strict: unknown keys and tables, types, one-shot f
   CHECK(m.find(path.string() + ":2:") != std::string::npos);
   CHECK_FALSE(s.file().has_value());  // nothing of a bad file is taken
 
-  auto good = write_file("good.toml", "[api]\nconcurrency = 3\nregions = [\"AU\", \"uk\"]\n[commission]\nbetfair_ex_uk = 0.02\n");
+  auto good = write_file("good.toml",
+                         "[api]\nconcurrency = 3\nregions = [\"AU\", \"uk\"]\n[commission]\nbetfair_ex_uk = 0.02\n");
   CHECK(Settings::check_file(good).empty());
   s.load_file(good);
   CHECK(*s.integer("api.concurrency") == 3);
@@ -258,12 +259,12 @@ TEST_CASE("duration settings: units required, bounds named in units") {
 
 TEST_CASE("config file typos: keys outside their table, a broken file, every problem at its line") {
   auto path = write_file("typos.toml",
-                         "concurrency = 3\n"            // 1: belongs in [api]
+                         "concurrency = 3\n"  // 1: belongs in [api]
                          "[api]\n"
                          "regions = [\"au\", \"mars\"]\n"  // 3: unknown region
-                         "retries = \"three\"\n"        // 4: not a count
+                         "retries = \"three\"\n"           // 4: not a count
                          "[budget]\n"
-                         "reserv = 10\n");              // 6: typo
+                         "reserv = 10\n");  // 6: typo
   auto problems = Settings::check_file(path);
   REQUIRE(problems.size() == 4);
   CHECK(problems[0].line == 1);

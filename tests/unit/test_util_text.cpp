@@ -12,7 +12,8 @@ TEST_CASE("printable keeps valid UTF-8 and escapes everything else as \\xNN") {
   CHECK(printable("Mönchengladbach – Köln …") == "Mönchengladbach – Köln …");
   CHECK(printable("emoji \xF0\x9F\x98\x80 ok") == "emoji \xF0\x9F\x98\x80 ok");
   // Invalid bytes: a lone continuation byte, a truncated sequence, latin-1, 0xFF.
-  CHECK(printable("a\x80" "b") == "a\\x80b");
+  CHECK(printable("a\x80"
+                  "b") == "a\\x80b");
   CHECK(printable("caf\xE9") == "caf\\xE9");
   CHECK(printable("\xE2\x82") == "\\xE2\\x82");
   CHECK(printable("\xFF\xFE") == "\\xFF\\xFE");

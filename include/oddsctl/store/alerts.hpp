@@ -11,7 +11,7 @@
 namespace oddsctl {
 
 struct AlertMark {
-  std::string key;       // {region}:{event}:{market}:{point}
+  std::string key;  // {region}:{event}:{market}:{point}
   TimePoint sent_at{};
   double profit_pct = 0;
 };

@@ -24,10 +24,10 @@ struct CreditHold {
 };
 
 struct CreditRequest {
-  std::string key_id;                            // ApiKey::id()
-  std::string owner;                             // host:pid or worker id (for the record)
+  std::string key_id;  // ApiKey::id()
+  std::string owner;   // host:pid or worker id (for the record)
   std::int64_t cost = 0;
-  std::optional<std::int64_t> reserve;           // nullopt: never refused, only recorded
+  std::optional<std::int64_t> reserve;  // nullopt: never refused, only recorded
   // The caller's newest figure for the key and when the API reported it (nullopt: older
   // than any figure the store has). The store keeps the newer of its own and this one;
   // two figures within k_report_span (budget.hpp) of each other: the lower.
@@ -38,9 +38,9 @@ struct CreditRequest {
 };
 
 struct CreditGrant {
-  std::optional<CreditHold> hold;                // set when granted
-  std::optional<std::int64_t> remaining;         // the key's figure the check used
-  std::int64_t held = 0;                         // credits of other live reservations
+  std::optional<CreditHold> hold;         // set when granted
+  std::optional<std::int64_t> remaining;  // the key's figure the check used
+  std::int64_t held = 0;                  // credits of other live reservations
   bool granted() const { return hold.has_value(); }
 };
 
@@ -52,8 +52,7 @@ public:
   virtual CreditGrant reserve_credits(const CreditRequest& request) = 0;
   // The call was answered: the reservation goes, the key's figure becomes the API's
   // (credits.remaining), else goes down by `charged`. Unknown or expired holds: only the figure.
-  virtual void settle_credits(const CreditHold& hold, std::int64_t charged, const Credits& credits,
-                              TimePoint now) = 0;
+  virtual void settle_credits(const CreditHold& hold, std::int64_t charged, const Credits& credits, TimePoint now) = 0;
   // The call failed before it was charged.
   virtual void release_credits(const CreditHold& hold) = 0;
 };

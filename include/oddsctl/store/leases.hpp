@@ -10,8 +10,8 @@
 namespace oddsctl {
 
 struct Lease {
-  std::string name;     // "scan:au", "sync:hot", ...
-  std::string owner;    // host:pid or worker id
+  std::string name;   // "scan:au", "sync:hot", ...
+  std::string owner;  // host:pid or worker id
   TimePoint acquired_at{};
   TimePoint expires_at{};
 };
@@ -27,11 +27,9 @@ public:
 
   // Taken when free, expired, or already ours (then extended). Atomic across processes
   // (and machines, for shared backends).
-  virtual LeaseResult acquire_lease(const std::string& name, const std::string& owner, Millis ttl,
-                                    TimePoint now) = 0;
+  virtual LeaseResult acquire_lease(const std::string& name, const std::string& owner, Millis ttl, TimePoint now) = 0;
   // Extends a lease we hold; false when it is no longer ours.
-  virtual bool renew_lease(const std::string& name, const std::string& owner, Millis ttl,
-                           TimePoint now) = 0;
+  virtual bool renew_lease(const std::string& name, const std::string& owner, Millis ttl, TimePoint now) = 0;
   // Takes the lease over from `dead_owner` (a holder known to be gone, see lease_owner_gone),
   // whatever its expiry: a conditional update that matches only while dead_owner still holds
   // it, so a live run that took it meanwhile keeps it. When dead_owner no longer holds it,

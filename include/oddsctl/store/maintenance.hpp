@@ -12,13 +12,13 @@
 namespace oddsctl {
 
 struct RetentionPolicy {
-  int keep_last_scans = 100;                 // per region
-  std::optional<Millis> scans_older_than;    // scans beyond keep_last go only if older too
+  int keep_last_scans = 100;               // per region
+  std::optional<Millis> scans_older_than;  // scans beyond keep_last go only if older too
   std::optional<Millis> snapshots_older_than;
   std::optional<Millis> ledger_older_than;
   std::optional<Millis> alerts_older_than;
   std::optional<Millis> heartbeats_older_than;
-  int batch_size = 5000;                     // rows per transaction
+  int batch_size = 5000;  // rows per transaction
 };
 
 // Counts per kind ("scans", "opportunities", "snapshots", "ledger", "leases", "alerts",
@@ -31,8 +31,8 @@ struct CleanupReport {
 };
 
 struct StoreInfo {
-  std::string backend;       // "sqlite", "mongodb"
-  std::string location;      // path or URI with credentials removed
+  std::string backend;   // "sqlite", "mongodb"
+  std::string location;  // path or URI with credentials removed
   int schema_version = 0;
   std::map<std::string, std::int64_t> counts;  // per kind
   std::int64_t size_bytes = 0;

@@ -34,12 +34,12 @@ std::optional<EmptyReason> empty_reason_from_string(const std::string& s);
 
 // One region's part of one scan run.
 struct RegionScan {
-  std::string scan_id;   // shared by all regions of one run
+  std::string scan_id;  // shared by all regions of one run
   std::string region;
   std::string command = "scan";  // "scan", "cache-fallback", "scan-from-store"
   ScanSource source = ScanSource::live;
   EmptyReason empty = EmptyReason::none;
-  std::string worker;            // host:pid or --worker-id
+  std::string worker;  // host:pid or --worker-id
   TimePoint started_at{};
   std::int64_t duration_ms = 0;
   RegionStatus status = RegionStatus::ok;
@@ -49,7 +49,7 @@ struct RegionScan {
   std::optional<std::int64_t> credits_used;
   std::optional<std::int64_t> credits_remaining;
   int events = 0;
-  int opportunity_count = 0;            // kept when opportunities are not loaded
+  int opportunity_count = 0;  // kept when opportunities are not loaded
   std::vector<Opportunity> opportunities;
 
   // ok or partial, and something usable came back: may become the latest good result.
@@ -70,8 +70,8 @@ struct StoredOpportunity {
   std::string market;
   std::optional<double> point;
   OpportunityKind kind = OpportunityKind::arb;
-  double score = 0;                 // opportunity_score()
-  std::string value_outcome;        // kind value: the bet's outcome and book, else empty
+  double score = 0;           // opportunity_score()
+  std::string value_outcome;  // kind value: the bet's outcome and book, else empty
   std::string value_bookmaker;
   // dump() of to_json(o) exactly, for an o that reads back as itself (to_json of what
   // opportunity_from_json reads from this text is this text again). Empty when `opportunity`
@@ -92,9 +92,9 @@ struct StoredScan {
 
 struct ScanQuery {
   std::optional<std::string> region;
-  std::optional<TimePoint> since;       // started_at >= since
-  std::optional<ScanSource> source;     // only scans of this source
-  int limit = 100;                      // newest first; <= 0 means no limit
+  std::optional<TimePoint> since;    // started_at >= since
+  std::optional<ScanSource> source;  // only scans of this source
+  int limit = 100;                   // newest first; <= 0 means no limit
   bool with_opportunities = false;
 };
 

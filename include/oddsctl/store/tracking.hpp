@@ -29,8 +29,8 @@ struct TrackedEvent {
   std::optional<TimePoint> last_synced_at;
   std::optional<TimePoint> last_changed_at;
   std::optional<TimePoint> last_attempt_at;
-  std::string fingerprint;   // of the last stored snapshot, empty before the first
-  int failures = 0;          // consecutive
+  std::string fingerprint;  // of the last stored snapshot, empty before the first
+  int failures = 0;         // consecutive
   std::optional<std::string> last_error;
 };
 
@@ -55,8 +55,8 @@ struct SnapshotQuery {
   std::optional<std::string> region;
   std::optional<std::string> sport_key;
   std::optional<std::string> event_id;
-  std::optional<TimePoint> since;   // taken_at >= since
-  bool latest_only = true;          // the newest snapshot per (region, event) only
+  std::optional<TimePoint> since;  // taken_at >= since
+  bool latest_only = true;         // the newest snapshot per (region, event) only
 };
 
 // What one sync did for one event; applied together in one transaction.
@@ -65,9 +65,9 @@ struct SyncOutcome {
   std::string event_id;
   TimePoint attempted_at{};
   bool ok = true;
-  std::optional<std::string> error;       // when !ok: failures += 1, last_error
-  std::string fingerprint;                // when ok
-  std::optional<Snapshot> snapshot;       // when ok and changed: stored, last_changed_at set
+  std::optional<std::string> error;  // when !ok: failures += 1, last_error
+  std::string fingerprint;           // when ok
+  std::optional<Snapshot> snapshot;  // when ok and changed: stored, last_changed_at set
 };
 
 class TrackingStore {

@@ -76,13 +76,14 @@ public:
     m_server.Delete(".*", route);
     m_server.Options(".*", route);
     // What the library answers by itself (400, 413, 414...) gets a JSON error body too.
-    m_server.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
-      if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-      res.set_content(std::string("{\"error\":{\"status\":") + std::to_string(res.status) + ",\"message\":\"" +
-                          reason_json(res.status) + "\"}}",
-                      "application/json");
-      return httplib::Server::HandlerResponse::Handled;
-    }));
+    m_server.set_error_handler(
+        httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
+          if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+          res.set_content(std::string("{\"error\":{\"status\":") + std::to_string(res.status) + ",\"message\":\"" +
+                              reason_json(res.status) + "\"}}",
+                          "application/json");
+          return httplib::Server::HandlerResponse::Handled;
+        }));
     m_server.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
       res.status = 500;
       res.set_content("{\"error\":{\"status\":500,\"message\":\"internal error\"}}", "application/json");
@@ -100,7 +101,8 @@ public:
       }
     } else {
       if (!m_server.bind_to_port(m_options.host, m_options.port)) {
-        error = m_options.host + ":" + std::to_string(m_options.port) + ": cannot bind (address in use, or not this host's)";
+        error = m_options.host + ":" + std::to_string(m_options.port) +
+                ": cannot bind (address in use, or not this host's)";
         return false;
       }
       m_port = m_options.port;

@@ -101,9 +101,7 @@ bool Reader::has(const char* key) const {
   return find(key, &it);
 }
 
-std::string Reader::str(const char* key, const std::string& fallback) const {
-  return opt_str(key).value_or(fallback);
-}
+std::string Reader::str(const char* key, const std::string& fallback) const { return opt_str(key).value_or(fallback); }
 
 std::optional<std::string> Reader::opt_str(const char* key) const {
   bson_iter_t it;

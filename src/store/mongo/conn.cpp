@@ -210,8 +210,8 @@ std::optional<Bson> Conn::find_and_upsert(const char* coll, const Bson& filter, 
   FamOptsHandle opts(mongoc_find_and_modify_opts_new());
   mongoc_find_and_modify_opts_set_update(opts.get(), update.get());
   mongoc_find_and_modify_opts_set_flags(
-      opts.get(), static_cast<mongoc_find_and_modify_flags_t>(MONGOC_FIND_AND_MODIFY_UPSERT |
-                                                              MONGOC_FIND_AND_MODIFY_RETURN_NEW));
+      opts.get(),
+      static_cast<mongoc_find_and_modify_flags_t>(MONGOC_FIND_AND_MODIFY_UPSERT | MONGOC_FIND_AND_MODIFY_RETURN_NEW));
   bson_t reply;
   bson_error_t error;
   bool ok = mongoc_collection_find_and_modify_with_opts(c.get(), filter.get(), opts.get(), &reply, &error);
@@ -235,8 +235,8 @@ std::optional<Bson> Conn::find_and_upsert(const char* coll, const Bson& filter, 
 Bson Conn::read_command(const Bson& command, const char* op) const {
   bson_t reply;
   bson_error_t error;
-  bool ok = mongoc_client_read_command_with_opts(m_client.get(), m_database.c_str(), command.get(), nullptr,
-                                                 nullptr, &reply, &error);
+  bool ok = mongoc_client_read_command_with_opts(m_client.get(), m_database.c_str(), command.get(), nullptr, nullptr,
+                                                 &reply, &error);
   Bson out = Bson::copy_of(&reply);
   bson_destroy(&reply);
   if (!ok) fail(op, error);
@@ -246,8 +246,8 @@ Bson Conn::read_command(const Bson& command, const char* op) const {
 Bson Conn::write_command(const Bson& command, const char* op) const {
   bson_t reply;
   bson_error_t error;
-  bool ok = mongoc_client_write_command_with_opts(m_client.get(), m_database.c_str(), command.get(), nullptr,
-                                                  &reply, &error);
+  bool ok =
+      mongoc_client_write_command_with_opts(m_client.get(), m_database.c_str(), command.get(), nullptr, &reply, &error);
   Bson out = Bson::copy_of(&reply);
   bson_destroy(&reply);
   if (!ok) fail(op, error);

@@ -39,7 +39,7 @@ Bson credit_version_filter(const std::string& key_id, std::int64_t version);
 Bson credit_update(const CreditDoc& next);
 
 struct CreditStep {
-  CreditDoc next;     // version already incremented
+  CreditDoc next;  // version already incremented
   CreditGrant grant;
 };
 // Expired holds dropped, the figure merged with the caller's, and the hold added when allowed.

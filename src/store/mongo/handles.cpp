@@ -17,7 +17,8 @@ void ensure_driver_initialised() {
 
 Bson Bson::from_json(const std::string& json) {
   bson_error_t error;
-  bson_t* doc = bson_new_from_json(reinterpret_cast<const uint8_t*>(json.data()), static_cast<ssize_t>(json.size()), &error);
+  bson_t* doc =
+      bson_new_from_json(reinterpret_cast<const uint8_t*>(json.data()), static_cast<ssize_t>(json.size()), &error);
   if (!doc) throw std::invalid_argument(std::string("bad extended JSON: ") + error.message);
   return Bson(doc);
 }

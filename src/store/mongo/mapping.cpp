@@ -23,9 +23,7 @@ std::vector<std::string> latest_good_doc_ids(const std::string& region) {
   return ids;
 }
 
-std::string tracked_doc_id(const std::string& region, const std::string& event_id) {
-  return region + ":" + event_id;
-}
+std::string tracked_doc_id(const std::string& region, const std::string& event_id) { return region + ":" + event_id; }
 
 std::string snapshot_doc_id(const Snapshot& s) {
   return s.region + ":" + s.event_id + ":" + std::to_string(to_epoch_ms(s.taken_at)) + ":" + s.fingerprint;
@@ -52,9 +50,9 @@ void put_leg(bson_t* b, const Leg& leg) {
 // kept as one sub-document in the opportunity's own JSON form: one description of them
 // (to_json / opportunity_from_json) instead of a second mapping to keep in step.
 const std::set<std::string>& base_fields() {
-  static const std::set<std::string> base = {"region",    "sport_key", "sport_title", "event_id",   "home_team",
-                                             "away_team", "commence_time", "market",  "point",      "implied_sum",
-                                             "profit_pct", "legs",     "kind",        "flags"};
+  static const std::set<std::string> base = {"region",     "sport_key",     "sport_title", "event_id", "home_team",
+                                             "away_team",  "commence_time", "market",      "point",    "implied_sum",
+                                             "profit_pct", "legs",          "kind",        "flags"};
   return base;
 }
 

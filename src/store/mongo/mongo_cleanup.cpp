@@ -71,7 +71,8 @@ std::vector<Victim> scan_victims(const Conn& c, const RetentionPolicy& p, TimePo
   // excluding them all from each region's candidates spares exactly the pointed ones (and a
   // schema 1 pointer, which has no region field, needs no parsing of its _id).
   std::vector<std::string> latest;
-  for (const auto& d : c.find("latest_good", Bson(), nullptr, "cleanup")) latest.push_back(Reader(d.get()).str("scan_doc_id"));
+  for (const auto& d : c.find("latest_good", Bson(), nullptr, "cleanup"))
+    latest.push_back(Reader(d.get()).str("scan_doc_id"));
   std::vector<std::string> regions;
   Bson group = Bson::from_json(R"({"pipeline": [{"$group": {"_id": "$region"}}, {"$sort": {"_id": 1}}]})");
   for (const auto& d : c.aggregate("scans", group, "cleanup")) regions.push_back(Reader(d.get()).str("_id"));
@@ -91,7 +92,8 @@ std::vector<Victim> scan_victims(const Conn& c, const RetentionPolicy& p, TimePo
     if (keep > 0) stages.push_back([&](bson_t* s) { put_i64(s, "$skip", keep); });
     stages.push_back([&](bson_t* s) {
       put_child(s, "$match", [&](bson_t* m) {
-        if (p.scans_older_than) put_child(m, "started_at", [&](bson_t* c2) { put_date(c2, "$lt", now - *p.scans_older_than); });
+        if (p.scans_older_than)
+          put_child(m, "started_at", [&](bson_t* c2) { put_date(c2, "$lt", now - *p.scans_older_than); });
         if (!latest.empty()) put_child(m, "_id", [&](bson_t* c2) { put_str_array(c2, "$nin", latest); });
       });
     });
@@ -112,11 +114,12 @@ std::vector<Victim> scan_victims(const Conn& c, const RetentionPolicy& p, TimePo
 // Snapshots older than the cutoff, except each (region, event)'s newest: sync compares
 // against it.
 std::vector<Victim> snapshot_victims(const Conn& c, TimePoint cutoff) {
-  Bson newest_pipeline = Bson::from_json(
-      R"({"pipeline": [{"$sort": {"region": 1, "event_id": 1, "taken_at": -1, "_id": -1}},)"
-      R"({"$group": {"_id": {"r": "$region", "e": "$event_id"}, "id": {"$first": "$_id"}}}]})");
+  Bson newest_pipeline =
+      Bson::from_json(R"({"pipeline": [{"$sort": {"region": 1, "event_id": 1, "taken_at": -1, "_id": -1}},)"
+                      R"({"$group": {"_id": {"r": "$region", "e": "$event_id"}, "id": {"$first": "$_id"}}}]})");
   std::vector<std::string> newest;
-  for (const auto& d : c.aggregate("snapshots", newest_pipeline, "cleanup")) newest.push_back(Reader(d.get()).str("id"));
+  for (const auto& d : c.aggregate("snapshots", newest_pipeline, "cleanup"))
+    newest.push_back(Reader(d.get()).str("id"));
   std::sort(newest.begin(), newest.end());
   std::vector<Victim> out;
   for (auto& v : find_victims(c, "snapshots", older_than("taken_at", cutoff), "taken_at", "region")) {
@@ -193,7 +196,8 @@ void remove(const Conn& c, Kind& kind, std::size_t batch, CleanupReport& report)
 void count(const Kind& kind, CleanupReport& report) {
   for (const auto& v : kind.victims) {
     report.removed[kind.name][v.region] += 1;
-    if (std::string(kind.name) == "scans" && v.opportunities > 0) report.removed["opportunities"][v.region] += v.opportunities;
+    if (std::string(kind.name) == "scans" && v.opportunities > 0)
+      report.removed["opportunities"][v.region] += v.opportunities;
   }
 }
 

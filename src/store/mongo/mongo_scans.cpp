@@ -54,7 +54,8 @@ std::vector<RegionScan> MongoStore::list_scans(const ScanQuery& query) {
   Conn c = conn();
   Bson opts = scan_find_opts(query);
   std::vector<RegionScan> out;
-  for (const auto& d : c.find("scans", scan_filter(query), &opts, "list scans")) out.push_back(scan_from_bson(Reader(d.get())));
+  for (const auto& d : c.find("scans", scan_filter(query), &opts, "list scans"))
+    out.push_back(scan_from_bson(Reader(d.get())));
   return out;
 }
 
@@ -95,8 +96,8 @@ LeaseResult MongoStore::acquire_lease(const std::string& name, const std::string
 
 bool MongoStore::renew_lease(const std::string& name, const std::string& owner, Millis ttl, TimePoint now) {
   Conn c = conn();
-  auto result = c.update_one("leases", lease_owner_filter(name, owner), lease_renew_update(ttl, now), false,
-                             "renew lease");
+  auto result =
+      c.update_one("leases", lease_owner_filter(name, owner), lease_renew_update(ttl, now), false, "renew lease");
   return result && result->matched > 0;
 }
 

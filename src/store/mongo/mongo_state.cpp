@@ -82,7 +82,9 @@ std::optional<AlertMark> MongoStore::get_alert(const std::string& key) {
   return alert_from_bson(Reader(doc->get()));
 }
 
-void MongoStore::mark_alert(const AlertMark& mark) { conn().replace_by_id("alerts", alert_to_bson(mark), "mark alert"); }
+void MongoStore::mark_alert(const AlertMark& mark) {
+  conn().replace_by_id("alerts", alert_to_bson(mark), "mark alert");
+}
 
 std::vector<AlertMark> MongoStore::list_alerts() {
   Conn c = conn();
@@ -92,7 +94,9 @@ std::vector<AlertMark> MongoStore::list_alerts() {
   return out;
 }
 
-void MongoStore::heartbeat(const Heartbeat& hb) { conn().replace_by_id("heartbeats", heartbeat_to_bson(hb), "heartbeat"); }
+void MongoStore::heartbeat(const Heartbeat& hb) {
+  conn().replace_by_id("heartbeats", heartbeat_to_bson(hb), "heartbeat");
+}
 
 std::vector<Heartbeat> MongoStore::heartbeats() {
   Conn c = conn();

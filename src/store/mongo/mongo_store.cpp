@@ -124,10 +124,15 @@ StoreInfo MongoStore::info() {
   auto marker = c.find_one("schema", id_doc("oddsctl"), "read schema version");
   info.schema_version = marker ? static_cast<int>(Reader(marker->get()).i64("version")) : 0;
   Bson all;
-  const std::pair<const char*, const char*> kinds[] = {
-      {"scans", "scans"},   {"snapshots", "snapshots"},   {"ledger", "ledger"},  {"leases", "leases"},
-      {"alerts", "alerts"}, {"heartbeats", "heartbeats"}, {"tracked", "tracked_events"},
-      {"meta", "meta"},     {"latest_good", "latest_good"}};
+  const std::pair<const char*, const char*> kinds[] = {{"scans", "scans"},
+                                                       {"snapshots", "snapshots"},
+                                                       {"ledger", "ledger"},
+                                                       {"leases", "leases"},
+                                                       {"alerts", "alerts"},
+                                                       {"heartbeats", "heartbeats"},
+                                                       {"tracked", "tracked_events"},
+                                                       {"meta", "meta"},
+                                                       {"latest_good", "latest_good"}};
   for (const auto& [kind, coll] : kinds) info.counts[kind] = c.count(coll, all, "count");
   // Opportunities are embedded: their count is the sum of the scans' counts.
   Bson pipeline = Bson::from_json(

@@ -21,9 +21,8 @@ void put_sort(bson_t* b, std::initializer_list<std::pair<const char*, int>> keys
 using Fill = BsonFill;
 Bson pipeline_doc(const std::vector<std::pair<const char*, Fill>>& stages) {
   Bson doc;
-  put_child_array(doc.get(), "pipeline", stages.size(), [&](std::size_t i, bson_t* stage) {
-    put_child(stage, stages[i].first, stages[i].second);
-  });
+  put_child_array(doc.get(), "pipeline", stages.size(),
+                  [&](std::size_t i, bson_t* stage) { put_child(stage, stages[i].first, stages[i].second); });
   return doc;
 }
 

@@ -75,8 +75,8 @@ Bson latest_per_key_pipeline();
 struct IndexSpec {
   std::string collection;
   std::string name;
-  std::string keys_json;                  // e.g. {"region": 1, "started_at": -1}
-  std::optional<int> expire_after_s;      // a TTL index
+  std::string keys_json;              // e.g. {"region": 1, "started_at": -1}
+  std::optional<int> expire_after_s;  // a TTL index
 };
 // Every index the store relies on (besides _id).
 const std::vector<IndexSpec>& index_specs();

@@ -96,7 +96,8 @@ MongoTarget parse_mongo_uri(const std::string& text) {
   const mongoc_write_concern_t* wc = mongoc_uri_get_write_concern(uri);
   if (mongoc_write_concern_get_w(wc) == MONGOC_WRITE_CONCERN_W_DEFAULT && !mongoc_write_concern_get_wmajority(wc)) {
     WriteConcernHandle majority(mongoc_write_concern_copy(wc));
-    mongoc_write_concern_set_wmajority(majority.get(), static_cast<int32_t>(mongoc_write_concern_get_wtimeout_int64(wc)));
+    mongoc_write_concern_set_wmajority(majority.get(),
+                                       static_cast<int32_t>(mongoc_write_concern_get_wtimeout_int64(wc)));
     mongoc_uri_set_write_concern(uri, majority.get());
   }
   return target;

@@ -9,9 +9,9 @@
 namespace oddsctl::mongo {
 
 struct MongoTarget {
-  UriHandle uri;          // with defaults applied; passed to mongoc_client_pool_new
-  std::string database;   // from the URI path
-  std::string redacted;   // for messages and StoreInfo::location
+  UriHandle uri;         // with defaults applied; passed to mongoc_client_pool_new
+  std::string database;  // from the URI path
+  std::string redacted;  // for messages and StoreInfo::location
 };
 
 // The timeouts a URI gets unless it sets its own: an unreachable server or a closed port

@@ -284,8 +284,8 @@ Result Tx::exec(const std::string& sql, const Params& params) const {
   ptrs.reserve(values.size());
   for (const auto& v : values) ptrs.push_back(v ? v->c_str() : nullptr);
   // The unnamed statement (no name kept on the server): safe behind a transaction pooler.
-  PGresult* r = PQexecParams(m_c, sql.c_str(), static_cast<int>(ptrs.size()), nullptr, ptrs.data(), nullptr,
-                             nullptr, 0);
+  PGresult* r =
+      PQexecParams(m_c, sql.c_str(), static_cast<int>(ptrs.size()), nullptr, ptrs.data(), nullptr, nullptr, 0);
   return checked(m_c, r);
 }
 
@@ -328,7 +328,8 @@ void Conn::connect() {
     throw PgFailure("cannot connect: " + why, "", true);
   }
   // Notices (e.g. "schema already exists") are not for the user's terminal.
-  PQsetNoticeProcessor(c, [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(
+      c, [](void*, const char*) {}, nullptr);
   m_conn = c;
 }
 

@@ -29,9 +29,9 @@ namespace oddsctl::pg {
 
 // What oddsctl reads from a postgresql:// URI, and the conninfo libpq gets.
 struct Target {
-  std::string conninfo;   // the URI without oddsctl's own parameters, connect_timeout added
-  std::string redacted;   // for messages and StoreInfo::location (password: ***)
-  std::string schema = "public";   // ?schema=NAME (oddsctl's own): the tables' schema
+  std::string conninfo;           // the URI without oddsctl's own parameters, connect_timeout added
+  std::string redacted;           // for messages and StoreInfo::location (password: ***)
+  std::string schema = "public";  // ?schema=NAME (oddsctl's own): the tables' schema
   Millis statement_timeout{std::chrono::seconds(30)};  // ?statement_timeout=30s (oddsctl's own)
   Millis lock_timeout{std::chrono::seconds(10)};       // ?lock_timeout=10s (oddsctl's own)
 };
@@ -77,14 +77,32 @@ private:
 // Statement parameters, all sent as text (NULL as nullopt).
 class Params {
 public:
-  Params& add(std::string v) { m_values.emplace_back(std::move(v)); return *this; }
-  Params& add(const char* v) { m_values.emplace_back(std::string(v)); return *this; }
-  Params& add(std::int64_t v) { m_values.emplace_back(std::to_string(v)); return *this; }
-  Params& add(int v) { m_values.emplace_back(std::to_string(v)); return *this; }
+  Params& add(std::string v) {
+    m_values.emplace_back(std::move(v));
+    return *this;
+  }
+  Params& add(const char* v) {
+    m_values.emplace_back(std::string(v));
+    return *this;
+  }
+  Params& add(std::int64_t v) {
+    m_values.emplace_back(std::to_string(v));
+    return *this;
+  }
+  Params& add(int v) {
+    m_values.emplace_back(std::to_string(v));
+    return *this;
+  }
   Params& add(double v);
   Params& add(TimePoint t) { return add(static_cast<std::int64_t>(to_epoch_ms(t))); }
-  Params& add(bool v) { m_values.emplace_back(std::string(v ? "true" : "false")); return *this; }
-  Params& null() { m_values.emplace_back(std::nullopt); return *this; }
+  Params& add(bool v) {
+    m_values.emplace_back(std::string(v ? "true" : "false"));
+    return *this;
+  }
+  Params& null() {
+    m_values.emplace_back(std::nullopt);
+    return *this;
+  }
   template <class T>
   Params& add(const std::optional<T>& v) {
     if (v) return add(*v);

@@ -31,8 +31,8 @@ struct Kind {
   const char* key;
   const char* region;  // a column, or '' for kinds that are not regional
   const char* at;
-  std::string extra;   // "AND ..." on alias t
-  std::int64_t cutoff; // at < cutoff (leases: at < cutoff where cutoff = now + 1)
+  std::string extra;          // "AND ..." on alias t
+  std::int64_t cutoff;        // at < cutoff (leases: at < cutoff where cutoff = now + 1)
   bool server_clock = false;  // leases: cutoff is the server's now + 1 ms
 };
 
@@ -62,16 +62,15 @@ std::vector<Kind> kinds_for(const RetentionPolicy& p, TimePoint now) {
   if (p.alerts_older_than)
     kinds.push_back({"alerts", "alerts", "key", "''", "sent_at", "", cutoff(p.alerts_older_than)});
   if (p.heartbeats_older_than)
-    kinds.push_back({"heartbeats", "heartbeats", "worker_id", "''", "last_cycle_at", "", cutoff(p.heartbeats_older_than)});
+    kinds.push_back(
+        {"heartbeats", "heartbeats", "worker_id", "''", "last_cycle_at", "", cutoff(p.heartbeats_older_than)});
   Kind leases{"leases", "leases", "name", "''", "expires_at", "", to_epoch_ms(now) + 1};
   if (!lease_now_ms(now)) leases.server_clock = true;
   kinds.push_back(leases);
   return kinds;
 }
 
-std::string cutoff_sql(const Kind& k) {
-  return k.server_clock ? "(" + now_sql(1) + " + 1)" : "$1::bigint";
-}
+std::string cutoff_sql(const Kind& k) { return k.server_clock ? "(" + now_sql(1) + " + 1)" : "$1::bigint"; }
 
 }  // namespace
 
@@ -100,15 +99,15 @@ CleanupReport PgStore::cleanup(const RetentionPolicy& policy, TimePoint now, boo
       std::int64_t scans = 0, opportunities = 0;
       run("cleanup", kind, [&](Tx& tx) {
         scans = opportunities = 0;
-        if (!dry_run)
-          tx.exec("SELECT pg_advisory_xact_lock(hashtext($1))", Params().add(lock_key("scans:" + region)));
+        if (!dry_run) tx.exec("SELECT pg_advisory_xact_lock(hashtext($1))", Params().add(lock_key("scans:" + region)));
         Params p;
         p.add(region).add(scan_cutoff);
         std::string bound;
         if (keep > 0) {
-          auto b = tx.exec("SELECT started_at, scan_id FROM scans WHERE region = $1 "
-                           "ORDER BY started_at DESC, scan_id DESC LIMIT 1 OFFSET $2",
-                           Params().add(region).add(keep - 1));
+          auto b = tx.exec(
+              "SELECT started_at, scan_id FROM scans WHERE region = $1 "
+              "ORDER BY started_at DESC, scan_id DESC LIMIT 1 OFFSET $2",
+              Params().add(region).add(keep - 1));
           if (b.rows() == 0) return;  // no more than `keep` scans
           bound = " AND (s.started_at, s.scan_id) < ($3::bigint, $4::text)";
           p.add(b.i64(0, 0)).add(b.text(0, 1));
@@ -118,8 +117,10 @@ CleanupReport PgStore::cleanup(const RetentionPolicy& policy, TimePoint now, boo
             " AND NOT EXISTS (SELECT 1 FROM latest_good g WHERE g.region = s.region AND g.scan_id = s.scan_id)"
             " ORDER BY s.started_at, s.scan_id";
         if (dry_run) {
-          auto r = tx.exec("WITH v AS (" + victims + ") SELECT (SELECT count(*) FROM v), (SELECT count(*) FROM "
-                           "opportunities o JOIN v ON o.scan_id = v.scan_id AND o.region = v.region)", p);
+          auto r = tx.exec("WITH v AS (" + victims +
+                               ") SELECT (SELECT count(*) FROM v), (SELECT count(*) FROM "
+                               "opportunities o JOIN v ON o.scan_id = v.scan_id AND o.region = v.region)",
+                           p);
           scans = r.i64(0, 0);
           opportunities = r.i64(0, 1);
           return;
@@ -143,8 +144,8 @@ CleanupReport PgStore::cleanup(const RetentionPolicy& policy, TimePoint now, boo
 
   // --- every other kind ---
   for (const Kind& k : kinds_for(policy, now)) {
-    const std::string where = std::string(" FROM ") + k.table + " t WHERE t." + k.at + " < " + cutoff_sql(k) + " " +
-                              k.extra;
+    const std::string where =
+        std::string(" FROM ") + k.table + " t WHERE t." + k.at + " < " + cutoff_sql(k) + " " + k.extra;
     const std::string region = std::string(k.region) == "''" ? "''::text" : std::string("t.") + k.region;
     Params p;
     if (k.server_clock) p.null();
@@ -163,8 +164,7 @@ CleanupReport PgStore::cleanup(const RetentionPolicy& policy, TimePoint now, boo
           pb.add(batch);
           r = tx.exec(std::string("WITH v AS (SELECT t.") + k.key + ", " + region + " AS region" + where +
                           " ORDER BY t." + k.at + ", t." + k.key + " LIMIT $2 FOR UPDATE SKIP LOCKED) DELETE FROM " +
-                          k.table + " x USING v WHERE x." + k.key + " = v." + k.key +
-                          " RETURNING v.region, 1",
+                          k.table + " x USING v WHERE x." + k.key + " = v." + k.key + " RETURNING v.region, 1",
                       pb);
         }
         for (int row = 0; row < r.rows(); ++row) {

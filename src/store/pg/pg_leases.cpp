@@ -67,10 +67,11 @@ LeaseResult PgStore::acquire_lease_from(const std::string& name, const std::stri
   write("take over lease", [&](Tx& tx) {
     taken = LeaseResult{};
     // Only while the dead owner still holds it: a live run that took it meanwhile keeps it.
-    auto r = tx.exec("UPDATE leases SET owner = $2, acquired_at = " + now_sql(4) + ", expires_at = " + now_sql(4) +
-                         " + $5::bigint WHERE name = $1 AND owner = $3 AND owner <> $2 "
-                         "RETURNING name, owner, acquired_at, expires_at",
-                     Params().add(name).add(owner).add(dead_owner).add(now_ms).add(static_cast<std::int64_t>(ttl.count())));
+    auto r =
+        tx.exec("UPDATE leases SET owner = $2, acquired_at = " + now_sql(4) + ", expires_at = " + now_sql(4) +
+                    " + $5::bigint WHERE name = $1 AND owner = $3 AND owner <> $2 "
+                    "RETURNING name, owner, acquired_at, expires_at",
+                Params().add(name).add(owner).add(dead_owner).add(now_ms).add(static_cast<std::int64_t>(ttl.count())));
     if (r.rows() == 1) {
       taken.acquired = true;
       taken.lease = read_lease(r, 0);
@@ -81,9 +82,8 @@ LeaseResult PgStore::acquire_lease_from(const std::string& name, const std::stri
 }
 
 void PgStore::release_lease(const std::string& name, const std::string& owner) {
-  write("release lease", [&](Tx& tx) {
-    tx.exec("DELETE FROM leases WHERE name = $1 AND owner = $2", Params().add(name).add(owner));
-  });
+  write("release lease",
+        [&](Tx& tx) { tx.exec("DELETE FROM leases WHERE name = $1 AND owner = $2", Params().add(name).add(owner)); });
 }
 
 std::vector<Lease> PgStore::list_leases() {
@@ -155,8 +155,7 @@ void PgStore::settle_credits(const CreditHold& hold, std::int64_t charged, const
 }
 
 void PgStore::release_credits(const CreditHold& hold) {
-  write("release credits",
-        [&](Tx& tx) { tx.exec("DELETE FROM credit_holds WHERE id = $1", Params().add(hold.id)); });
+  write("release credits", [&](Tx& tx) { tx.exec("DELETE FROM credit_holds WHERE id = $1", Params().add(hold.id)); });
 }
 
 }  // namespace oddsctl::pg

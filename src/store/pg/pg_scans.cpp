@@ -57,9 +57,10 @@ void add_opportunity(RegionScan& scan, const Result& r, int row, int col, const 
     scan.opportunities.push_back(
         opportunity_from_json(nlohmann::json::parse(r.raw(row, col), r.raw(row, col) + r.length(row, col))));
   } catch (const std::exception& e) {
-    spdlog::warn("{}: scan {} region {}: an opportunity row is skipped, it cannot be read: {} "
-                 "(oddsctl store check lists such rows)",
-                 label, scan.scan_id, scan.region, e.what());
+    spdlog::warn(
+        "{}: scan {} region {}: an opportunity row is skipped, it cannot be read: {} "
+        "(oddsctl store check lists such rows)",
+        label, scan.scan_id, scan.region, e.what());
   }
 }
 
@@ -73,10 +74,11 @@ void load_opportunities(Tx& tx, std::vector<RegionScan>& scans, const std::strin
     regions.push_back(scans[i].region);
     at[{scans[i].scan_id, scans[i].region}] = i;
   }
-  auto r = tx.exec("SELECT o.scan_id, o.region, o.json FROM opportunities o "
-                   "JOIN unnest($1::text[], $2::text[]) AS k(scan_id, region) "
-                   "ON o.scan_id = k.scan_id AND o.region = k.region ORDER BY o.scan_id, o.region, o.idx",
-                   Params().add_array(ids).add_array(regions));
+  auto r = tx.exec(
+      "SELECT o.scan_id, o.region, o.json FROM opportunities o "
+      "JOIN unnest($1::text[], $2::text[]) AS k(scan_id, region) "
+      "ON o.scan_id = k.scan_id AND o.region = k.region ORDER BY o.scan_id, o.region, o.idx",
+      Params().add_array(ids).add_array(regions));
   for (int row = 0; row < r.rows(); ++row) {
     auto it = at.find({r.text(row, 0), r.text(row, 1)});
     if (it != at.end()) add_opportunity(scans[it->second], r, row, 2, label);
@@ -112,12 +114,16 @@ void PgStore::save_scan(const RegionScan& scan) {
   // Six round trips: BEGIN with the region's advisory lock (writers of one region queue on
   // it; cleanup takes the same lock, pg_store_impl.hpp), the old opportunities out, the
   // scan row, its opportunities, the pointer, COMMIT.
-  write("save scan", [&](Tx& tx) {
-    tx.exec("DELETE FROM opportunities WHERE scan_id = $1 AND region = $2",
-            Params().add(scan.scan_id).add(scan.region));
-    tx.exec("INSERT INTO scans (scan_id, region, command, worker, started_at, duration_ms, status, error, "
+  write(
+      "save scan",
+      [&](Tx& tx) {
+        tx.exec("DELETE FROM opportunities WHERE scan_id = $1 AND region = $2",
+                Params().add(scan.scan_id).add(scan.region));
+        tx.exec(
+            "INSERT INTO scans (scan_id, region, command, worker, started_at, duration_ms, status, error, "
             "failed_sports, requests, credits_used, credits_remaining, events, opportunity_count, source, empty) "
-            "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16) ON CONFLICT (scan_id, region) DO UPDATE SET "
+            "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16) ON CONFLICT (scan_id, region) DO UPDATE "
+            "SET "
             "command = excluded.command, worker = excluded.worker, started_at = excluded.started_at, "
             "duration_ms = excluded.duration_ms, status = excluded.status, error = excluded.error, "
             "failed_sports = excluded.failed_sports, requests = excluded.requests, "
@@ -141,8 +147,9 @@ void PgStore::save_scan(const RegionScan& scan) {
                 .add(count)
                 .add(source)
                 .add(to_string(scan.empty)));
-    if (!scan.opportunities.empty())
-      tx.exec("INSERT INTO opportunities (scan_id, region, idx, profit_pct, sport_key, event_id, market, point, json) "
+        if (!scan.opportunities.empty())
+          tx.exec(
+              "INSERT INTO opportunities (scan_id, region, idx, profit_pct, sport_key, event_id, market, point, json) "
               "SELECT $1, $2, * FROM unnest($3::int[], $4::float8[], $5::text[], $6::text[], $7::text[], "
               "$8::float8[], $9::text[])",
               Params()
@@ -155,19 +162,22 @@ void PgStore::save_scan(const RegionScan& scan) {
                   .add_array(market)
                   .add_array(point)
                   .add_array(json));
-    // A scan rewritten under another source is no longer that source's result (`moved`,
-    // other sources' rows only). A good scan moves its source's pointer unless that names a
-    // scan that started later; a scan rewritten as not good drops the pointer naming it.
-    if (scan.good())
-      tx.exec("WITH moved AS (DELETE FROM latest_good WHERE region = $1 AND scan_id = $3 AND source <> $2) "
+        // A scan rewritten under another source is no longer that source's result (`moved`,
+        // other sources' rows only). A good scan moves its source's pointer unless that names a
+        // scan that started later; a scan rewritten as not good drops the pointer naming it.
+        if (scan.good())
+          tx.exec(
+              "WITH moved AS (DELETE FROM latest_good WHERE region = $1 AND scan_id = $3 AND source <> $2) "
               "INSERT INTO latest_good (region, source, scan_id) VALUES ($1, $2, $3) "
               "ON CONFLICT (region, source) DO UPDATE SET scan_id = excluded.scan_id "
               "WHERE coalesce((SELECT s.started_at FROM scans s WHERE s.scan_id = latest_good.scan_id "
               "AND s.region = latest_good.region), $4::bigint) <= $4::bigint",
               Params().add(scan.region).add(source).add(scan.scan_id).add(scan.started_at));
-    else
-      tx.exec("DELETE FROM latest_good WHERE region = $1 AND scan_id = $2", Params().add(scan.region).add(scan.scan_id));
-  }, lock_prelude("scans:" + scan.region));
+        else
+          tx.exec("DELETE FROM latest_good WHERE region = $1 AND scan_id = $2",
+                  Params().add(scan.region).add(scan.scan_id));
+      },
+      lock_prelude("scans:" + scan.region));
 }
 
 std::optional<RegionScan> PgStore::latest_good(const std::string& region, ScanSource source) {
@@ -192,41 +202,46 @@ std::optional<RegionScan> PgStore::latest_good(const std::string& region, ScanSo
 
 std::vector<RegionScan> PgStore::list_scans(const ScanQuery& query) {
   std::vector<RegionScan> out;
-  read("list scans", [&](Tx& tx) {
-    out.clear();
-    std::string sql = std::string("SELECT ") + k_scan_columns + " FROM scans s WHERE true";
-    Params p;
-    int n = 0;
-    if (query.region) sql += " AND s.region = $" + std::to_string(++n), p.add(*query.region);
-    if (query.since) sql += " AND s.started_at >= $" + std::to_string(++n), p.add(*query.since);
-    if (query.source) sql += " AND s.source = $" + std::to_string(++n), p.add(to_string(*query.source));
-    sql += " ORDER BY s.started_at DESC, s.scan_id DESC, s.region";
-    if (query.limit > 0) sql += " LIMIT $" + std::to_string(++n), p.add(query.limit);
-    auto r = tx.exec(sql, p);
-    for (int row = 0; row < r.rows(); ++row) out.push_back(read_scan(r, row));
-    if (query.with_opportunities) load_opportunities(tx, out, m_label);
-  }, TxKind::snapshot);
+  read(
+      "list scans",
+      [&](Tx& tx) {
+        out.clear();
+        std::string sql = std::string("SELECT ") + k_scan_columns + " FROM scans s WHERE true";
+        Params p;
+        int n = 0;
+        if (query.region) sql += " AND s.region = $" + std::to_string(++n), p.add(*query.region);
+        if (query.since) sql += " AND s.started_at >= $" + std::to_string(++n), p.add(*query.since);
+        if (query.source) sql += " AND s.source = $" + std::to_string(++n), p.add(to_string(*query.source));
+        sql += " ORDER BY s.started_at DESC, s.scan_id DESC, s.region";
+        if (query.limit > 0) sql += " LIMIT $" + std::to_string(++n), p.add(query.limit);
+        auto r = tx.exec(sql, p);
+        for (int row = 0; row < r.rows(); ++row) out.push_back(read_scan(r, row));
+        if (query.with_opportunities) load_opportunities(tx, out, m_label);
+      },
+      TxKind::snapshot);
   return out;
 }
 
 std::vector<RegionScan> PgStore::get_scan(const std::string& scan_id) {
   std::vector<RegionScan> out;
-  read("read scan", [&](Tx& tx) {
-    out.clear();
-    auto r = tx.exec(std::string("SELECT ") + k_scan_columns + " FROM scans s WHERE s.scan_id = $1 ORDER BY s.region",
-                     Params().add(scan_id));
-    for (int row = 0; row < r.rows(); ++row) out.push_back(read_scan(r, row));
-    load_opportunities(tx, out, m_label);
-  }, TxKind::snapshot);
+  read(
+      "read scan",
+      [&](Tx& tx) {
+        out.clear();
+        auto r =
+            tx.exec(std::string("SELECT ") + k_scan_columns + " FROM scans s WHERE s.scan_id = $1 ORDER BY s.region",
+                    Params().add(scan_id));
+        for (int row = 0; row < r.rows(); ++row) out.push_back(read_scan(r, row));
+        load_opportunities(tx, out, m_label);
+      },
+      TxKind::snapshot);
   return out;
 }
 
 void PgStore::invalidate(const std::optional<std::string>& region) {
   write("invalidate", [&](Tx& tx) {
-    if (region)
-      tx.exec("DELETE FROM latest_good WHERE region = $1", Params().add(*region));
-    else
-      tx.exec("DELETE FROM latest_good");
+    if (region) tx.exec("DELETE FROM latest_good WHERE region = $1", Params().add(*region));
+    else tx.exec("DELETE FROM latest_good");
   });
 }
 

@@ -81,14 +81,14 @@ const std::vector<std::vector<const char*>> k_migrations = {
     },
 };
 
-const std::vector<const char*> k_tables = {"schema_version", "scans", "opportunities", "latest_good", "leases",
-                                           "ledger", "tracked_events", "snapshots", "meta", "alerts",
-                                           "heartbeats", "credit_keys", "credit_holds"};
+const std::vector<const char*> k_tables = {"schema_version", "scans",          "opportunities", "latest_good", "leases",
+                                           "ledger",         "tracked_events", "snapshots",     "meta",        "alerts",
+                                           "heartbeats",     "credit_keys",    "credit_holds"};
 const std::vector<const char*> k_indexes = {
-    "scans_region_started", "scans_started",    "latest_good_scan", "leases_expires",  "ledger_key_at",
-    "ledger_at",            "tracked_event",    "tracked_sport",    "tracked_commence", "snapshots_event",
-    "snapshots_taken",      "snapshots_sport",  "alerts_sent",      "heartbeats_cycle",
-    "credit_holds_key",     "credit_holds_expires"};
+    "scans_region_started", "scans_started",    "latest_good_scan", "leases_expires",
+    "ledger_key_at",        "ledger_at",        "tracked_event",    "tracked_sport",
+    "tracked_commence",     "snapshots_event",  "snapshots_taken",  "snapshots_sport",
+    "alerts_sent",          "heartbeats_cycle", "credit_holds_key", "credit_holds_expires"};
 
 bool relation_exists(Tx& tx, const std::string& schema, const std::string& name) {
   auto r = tx.exec("SELECT to_regclass($1) IS NOT NULL", Params().add(quote_ident(schema) + "." + quote_ident(name)));
@@ -113,9 +113,10 @@ int current_version(Tx& tx, const std::string& schema) {
 
 std::string foreign_reason(Tx& tx, const std::string& schema) {
   if (relation_exists(tx, schema, "schema_version")) {
-    auto cols = tx.exec("SELECT string_agg(attname, ',' ORDER BY attname) FROM pg_attribute "
-                        "WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped",
-                        Params().add(quote_ident(schema) + ".schema_version"));
+    auto cols = tx.exec(
+        "SELECT string_agg(attname, ',' ORDER BY attname) FROM pg_attribute "
+        "WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped",
+        Params().add(quote_ident(schema) + ".schema_version"));
     if (cols.text(0, 0) != "applied_at,version")
       return "its schema_version table is another program's (columns " + cols.text(0, 0) + ")";
     return "";
@@ -140,9 +141,10 @@ void migrate(Tx& tx, const std::string& schema, const std::string& label) {
                      ", newer than this oddsctl knows (" + std::to_string(known_version()) + "); use a newer oddsctl");
   for (; have < known_version(); ++have) {
     for (const char* sql : k_migrations[static_cast<std::size_t>(have)]) tx.exec(sql);
-    tx.exec("INSERT INTO schema_version (version, applied_at) "
-            "VALUES ($1, (extract(epoch from clock_timestamp()) * 1000)::bigint)",
-            Params().add(have + 1));
+    tx.exec(
+        "INSERT INTO schema_version (version, applied_at) "
+        "VALUES ($1, (extract(epoch from clock_timestamp()) * 1000)::bigint)",
+        Params().add(have + 1));
   }
 }
 
@@ -158,23 +160,27 @@ std::vector<std::string> check(Tx& tx, const std::string& schema) {
   if (!problems.empty()) return problems;
   // An index left invalid by an interrupted CREATE INDEX CONCURRENTLY (by hand) or a failed
   // REINDEX serves no query.
-  auto invalid = tx.exec("SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
-                         "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND NOT i.indisvalid "
-                         "ORDER BY 1",
-                         Params().add(schema));
-  for (int r = 0; r < invalid.rows(); ++r) problems.push_back("index " + invalid.text(r, 0) + " is invalid (REINDEX it)");
-  auto odd = tx.exec("SELECT scan_id, region, source, empty FROM scans "
-                     "WHERE source NOT IN ('live', 'replay', 'demo', 'store') "
-                     "OR empty NOT IN ('none', 'no_events', 'filtered', 'no_snapshots') "
-                     "ORDER BY scan_id, region LIMIT 20");
+  auto invalid = tx.exec(
+      "SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+      "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND NOT i.indisvalid "
+      "ORDER BY 1",
+      Params().add(schema));
+  for (int r = 0; r < invalid.rows(); ++r)
+    problems.push_back("index " + invalid.text(r, 0) + " is invalid (REINDEX it)");
+  auto odd = tx.exec(
+      "SELECT scan_id, region, source, empty FROM scans "
+      "WHERE source NOT IN ('live', 'replay', 'demo', 'store') "
+      "OR empty NOT IN ('none', 'no_events', 'filtered', 'no_snapshots') "
+      "ORDER BY scan_id, region LIMIT 20");
   for (int r = 0; r < odd.rows(); ++r)
-    problems.push_back("scan " + odd.text(r, 0) + " region " + odd.text(r, 1) + ": unknown source '" +
-                       odd.text(r, 2) + "' or empty reason '" + odd.text(r, 3) + "'");
+    problems.push_back("scan " + odd.text(r, 0) + " region " + odd.text(r, 1) + ": unknown source '" + odd.text(r, 2) +
+                       "' or empty reason '" + odd.text(r, 3) + "'");
   // Opportunity rows whose text is not JSON make every read of their scan skip them: name
   // them (the first 20). A cheap test on the server, the text's outer braces: it catches a
   // truncated or foreign text; a reader that meets a subtler one skips it and says so.
-  auto suspicious = tx.exec("SELECT scan_id, region, idx, json FROM opportunities "
-                            "WHERE left(json, 1) <> '{' OR right(json, 1) <> '}' ORDER BY 1, 2, 3 LIMIT 21");
+  auto suspicious = tx.exec(
+      "SELECT scan_id, region, idx, json FROM opportunities "
+      "WHERE left(json, 1) <> '{' OR right(json, 1) <> '}' ORDER BY 1, 2, 3 LIMIT 21");
   for (int r = 0; r < suspicious.rows() && r < 20; ++r)
     problems.push_back("opportunity not valid JSON: scan " + suspicious.text(r, 0) + " region " +
                        suspicious.text(r, 1) + " row " + suspicious.text(r, 2));

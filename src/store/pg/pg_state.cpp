@@ -41,9 +41,10 @@ std::optional<AlertMark> PgStore::get_alert(const std::string& key) {
 
 void PgStore::mark_alert(const AlertMark& mark) {
   write("mark alert", [&](Tx& tx) {
-    tx.exec("INSERT INTO alerts (key, sent_at, profit_pct) VALUES ($1, $2, $3) ON CONFLICT (key) DO UPDATE SET "
-            "sent_at = excluded.sent_at, profit_pct = excluded.profit_pct",
-            Params().add(mark.key).add(mark.sent_at).add(mark.profit_pct));
+    tx.exec(
+        "INSERT INTO alerts (key, sent_at, profit_pct) VALUES ($1, $2, $3) ON CONFLICT (key) DO UPDATE SET "
+        "sent_at = excluded.sent_at, profit_pct = excluded.profit_pct",
+        Params().add(mark.key).add(mark.sent_at).add(mark.profit_pct));
   });
 }
 
@@ -59,19 +60,20 @@ std::vector<AlertMark> PgStore::list_alerts() {
 
 void PgStore::heartbeat(const Heartbeat& hb) {
   write("heartbeat", [&](Tx& tx) {
-    tx.exec("INSERT INTO heartbeats (worker_id, host, pid, command, started_at, last_cycle_at, cycles, last_error) "
-            "VALUES ($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT (worker_id) DO UPDATE SET host = excluded.host, "
-            "pid = excluded.pid, command = excluded.command, started_at = excluded.started_at, "
-            "last_cycle_at = excluded.last_cycle_at, cycles = excluded.cycles, last_error = excluded.last_error",
-            Params()
-                .add(hb.worker_id)
-                .add(hb.host)
-                .add(hb.pid)
-                .add(hb.command)
-                .add(hb.started_at)
-                .add(hb.last_cycle_at)
-                .add(static_cast<std::int64_t>(hb.cycles))
-                .add(hb.last_error));
+    tx.exec(
+        "INSERT INTO heartbeats (worker_id, host, pid, command, started_at, last_cycle_at, cycles, last_error) "
+        "VALUES ($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT (worker_id) DO UPDATE SET host = excluded.host, "
+        "pid = excluded.pid, command = excluded.command, started_at = excluded.started_at, "
+        "last_cycle_at = excluded.last_cycle_at, cycles = excluded.cycles, last_error = excluded.last_error",
+        Params()
+            .add(hb.worker_id)
+            .add(hb.host)
+            .add(hb.pid)
+            .add(hb.command)
+            .add(hb.started_at)
+            .add(hb.last_cycle_at)
+            .add(static_cast<std::int64_t>(hb.cycles))
+            .add(hb.last_error));
   });
 }
 
@@ -79,8 +81,9 @@ std::vector<Heartbeat> PgStore::heartbeats() {
   std::vector<Heartbeat> out;
   read("list heartbeats", [&](Tx& tx) {
     out.clear();
-    auto r = tx.exec("SELECT worker_id, host, pid, command, started_at, last_cycle_at, cycles, last_error "
-                     "FROM heartbeats ORDER BY worker_id");
+    auto r = tx.exec(
+        "SELECT worker_id, host, pid, command, started_at, last_cycle_at, cycles, last_error "
+        "FROM heartbeats ORDER BY worker_id");
     for (int row = 0; row < r.rows(); ++row) {
       Heartbeat hb;
       hb.worker_id = r.text(row, 0);

@@ -109,33 +109,38 @@ void PgStore::open_schema() {
 
 StoreInfo PgStore::info() {
   StoreInfo info;
-  read("info", [&](Tx& tx) {
-    info = StoreInfo{};
-    info.backend = "postgresql";
-    info.location = m_conn.target().redacted;
-    info.schema_version = schema::current_version(tx, m_conn.target().schema);
-    auto r = tx.exec(
-        "SELECT (SELECT count(*) FROM scans), (SELECT count(*) FROM opportunities), (SELECT count(*) FROM snapshots), "
-        "(SELECT count(*) FROM ledger), (SELECT count(*) FROM leases), (SELECT count(*) FROM alerts), "
-        "(SELECT count(*) FROM heartbeats), (SELECT count(*) FROM tracked_events), (SELECT count(*) FROM meta), "
-        "(SELECT count(*) FROM latest_good)");
-    const char* kinds[] = {"scans",      "opportunities", "snapshots", "ledger", "leases",
-                           "alerts",     "heartbeats",    "tracked",   "meta",   "latest_good"};
-    for (int i = 0; i < 10; ++i) info.counts[kinds[i]] = r.i64(0, i);
-    std::int64_t bytes = 0;
-    for (const char* t : schema::tables()) {
-      auto s = tx.exec("SELECT coalesce(pg_total_relation_size(to_regclass($1)), 0)",
-                       Params().add(quote_ident(m_conn.target().schema) + "." + quote_ident(t)));
-      bytes += s.i64(0, 0);
-    }
-    info.size_bytes = bytes;
-  }, TxKind::snapshot);
+  read(
+      "info",
+      [&](Tx& tx) {
+        info = StoreInfo{};
+        info.backend = "postgresql";
+        info.location = m_conn.target().redacted;
+        info.schema_version = schema::current_version(tx, m_conn.target().schema);
+        auto r = tx.exec(
+            "SELECT (SELECT count(*) FROM scans), (SELECT count(*) FROM opportunities), (SELECT count(*) FROM "
+            "snapshots), "
+            "(SELECT count(*) FROM ledger), (SELECT count(*) FROM leases), (SELECT count(*) FROM alerts), "
+            "(SELECT count(*) FROM heartbeats), (SELECT count(*) FROM tracked_events), (SELECT count(*) FROM meta), "
+            "(SELECT count(*) FROM latest_good)");
+        const char* kinds[] = {"scans",  "opportunities", "snapshots", "ledger", "leases",
+                               "alerts", "heartbeats",    "tracked",   "meta",   "latest_good"};
+        for (int i = 0; i < 10; ++i) info.counts[kinds[i]] = r.i64(0, i);
+        std::int64_t bytes = 0;
+        for (const char* t : schema::tables()) {
+          auto s = tx.exec("SELECT coalesce(pg_total_relation_size(to_regclass($1)), 0)",
+                           Params().add(quote_ident(m_conn.target().schema) + "." + quote_ident(t)));
+          bytes += s.i64(0, 0);
+        }
+        info.size_bytes = bytes;
+      },
+      TxKind::snapshot);
   return info;
 }
 
 std::vector<std::string> PgStore::check() {
   std::vector<std::string> problems;
-  read("check", [&](Tx& tx) { problems = schema::check(tx, m_conn.target().schema); }, TxKind::snapshot);
+  read(
+      "check", [&](Tx& tx) { problems = schema::check(tx, m_conn.target().schema); }, TxKind::snapshot);
   return problems;
 }
 

@@ -55,8 +55,7 @@ public:
 
   void upsert_tracked(const std::vector<TrackedEvent>& events) override;
   std::vector<TrackedEvent> list_tracked(const TrackedQuery& query) override;
-  int set_pin(const std::string& event_id, const std::optional<std::string>& region,
-              std::optional<Tier> tier) override;
+  int set_pin(const std::string& event_id, const std::optional<std::string>& region, std::optional<Tier> tier) override;
   void record_sync(const std::vector<SyncOutcome>& outcomes) override;
   std::vector<Snapshot> snapshots(const SnapshotQuery& query) override;
   void import_snapshots(const std::vector<Snapshot>& snapshots) override;
@@ -87,7 +86,8 @@ private:
   void run(const char* op, TxKind kind, F&& fn, const std::string& prelude = "") {
     std::lock_guard<std::mutex> lock(m_mutex);
     try {
-      m_conn.transaction(kind, [&](Tx& tx) { fn(tx); }, prelude);
+      m_conn.transaction(
+          kind, [&](Tx& tx) { fn(tx); }, prelude);
     } catch (const StoreError&) {
       throw;
     } catch (const std::exception& e) {
@@ -102,9 +102,7 @@ private:
   std::string lock_prelude(const std::string& what) const {
     return "SELECT pg_advisory_xact_lock(hashtext(" + quote_literal(lock_key(what)) + "))";
   }
-  void read(const char* op, const std::function<void(Tx&)>& fn, TxKind kind = TxKind::read_only) {
-    run(op, kind, fn);
-  }
+  void read(const char* op, const std::function<void(Tx&)>& fn, TxKind kind = TxKind::read_only) { run(op, kind, fn); }
   StoreError fail(const char* op, const std::string& cause) const;
   void open_schema();
   void migrate_schema();

@@ -62,11 +62,12 @@ void insert_snapshots(Tx& tx, const std::vector<const Snapshot*>& snaps) {
     fp.emplace_back(s->fingerprint);
     json.emplace_back(dump_json(to_json(s->event)));
   }
-  tx.exec("INSERT INTO snapshots (region, event_id, sport_key, taken_at, fingerprint, event_json) "
-          "SELECT region, event_id, sport_key, taken_at, fingerprint, event_json FROM unnest($1::text[], $2::text[], "
-          "$3::text[], $4::bigint[], $5::text[], $6::text[]) WITH ORDINALITY AS "
-          "s(region, event_id, sport_key, taken_at, fingerprint, event_json, n) ORDER BY n",
-          Params().add_array(region).add_array(event).add_array(sport).add_array(taken).add_array(fp).add_array(json));
+  tx.exec(
+      "INSERT INTO snapshots (region, event_id, sport_key, taken_at, fingerprint, event_json) "
+      "SELECT region, event_id, sport_key, taken_at, fingerprint, event_json FROM unnest($1::text[], $2::text[], "
+      "$3::text[], $4::bigint[], $5::text[], $6::text[]) WITH ORDINALITY AS "
+      "s(region, event_id, sport_key, taken_at, fingerprint, event_json, n) ORDER BY n",
+      Params().add_array(region).add_array(event).add_array(sport).add_array(taken).add_array(fp).add_array(json));
 }
 
 }  // namespace
@@ -119,8 +120,7 @@ std::vector<TrackedEvent> PgStore::list_tracked(const TrackedQuery& query) {
   return out;
 }
 
-int PgStore::set_pin(const std::string& event_id, const std::optional<std::string>& region,
-                     std::optional<Tier> tier) {
+int PgStore::set_pin(const std::string& event_id, const std::optional<std::string>& region, std::optional<Tier> tier) {
   int changed = 0;
   write("set pin", [&](Tx& tx) {
     Params p;
@@ -141,19 +141,21 @@ void PgStore::record_sync(const std::vector<SyncOutcome>& outcomes) {
     for (const auto& o : outcomes) {
       if (o.ok) {
         // A stored snapshot means the odds changed, at the moment it was taken.
-        tx.exec("UPDATE tracked_events SET last_synced_at = $1, last_attempt_at = $1, fingerprint = $2, failures = 0, "
-                "last_error = NULL, last_changed_at = coalesce($3::bigint, last_changed_at) "
-                "WHERE region = $4 AND event_id = $5",
-                Params()
-                    .add(o.attempted_at)
-                    .add(o.fingerprint)
-                    .add(o.snapshot ? std::optional<TimePoint>(o.snapshot->taken_at) : std::nullopt)
-                    .add(o.region)
-                    .add(o.event_id));
+        tx.exec(
+            "UPDATE tracked_events SET last_synced_at = $1, last_attempt_at = $1, fingerprint = $2, failures = 0, "
+            "last_error = NULL, last_changed_at = coalesce($3::bigint, last_changed_at) "
+            "WHERE region = $4 AND event_id = $5",
+            Params()
+                .add(o.attempted_at)
+                .add(o.fingerprint)
+                .add(o.snapshot ? std::optional<TimePoint>(o.snapshot->taken_at) : std::nullopt)
+                .add(o.region)
+                .add(o.event_id));
       } else {
-        tx.exec("UPDATE tracked_events SET failures = failures + 1, last_error = $1, last_attempt_at = $2 "
-                "WHERE region = $3 AND event_id = $4",
-                Params().add(o.error.value_or("sync failed")).add(o.attempted_at).add(o.region).add(o.event_id));
+        tx.exec(
+            "UPDATE tracked_events SET failures = failures + 1, last_error = $1, last_attempt_at = $2 "
+            "WHERE region = $3 AND event_id = $4",
+            Params().add(o.error.value_or("sync failed")).add(o.attempted_at).add(o.region).add(o.event_id));
       }
     }
     insert_snapshots(tx, snaps);

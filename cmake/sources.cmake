@@ -1,0 +1,268 @@
+# Every source file of the project, listed (no globbing): a file is built, tested or
+# benchmarked because it is named here. cmake/check_sources.cmake fails the configure step
+# when a file on disk is missing from these lists (or a listed one from the disk).
+
+# The library, oddsctl_core: everything but the command line and the modules.
+set(ODDSCTL_CORE_SOURCES
+  src/alerts/alert_key.cpp
+  src/alerts/exec_sink.cpp
+  src/alerts/run_alerts.cpp
+  src/alerts/webhook.cpp
+  src/api/api_error.cpp
+  src/api/attempt.cpp
+  src/api/base_url.cpp
+  src/api/curl_pool.cpp
+  src/api/http_client.cpp
+  src/api/keys.cpp
+  src/budget/billing.cpp
+  src/budget/budget_guard.cpp
+  src/budget/forecast.cpp
+  src/budget/plan.cpp
+  src/budget/plans.cpp
+  src/budget/refresh.cpp
+  src/budget/status.cpp
+  src/budget/status_json.cpp
+  src/cache/filter.cpp
+  src/cache/get.cpp
+  src/cache/json.cpp
+  src/cache/order.cpp
+  src/cache/rows.cpp
+  src/cache/stake.cpp
+  src/cache/stats.cpp
+  src/cleanup/cleanup.cpp
+  src/clv/bets_file.cpp
+  src/clv/clv.cpp
+  src/engine/arbitrage.cpp
+  src/engine/commission.cpp
+  src/engine/detect.cpp
+  src/engine/devig.cpp
+  src/engine/flags.cpp
+  src/engine/groups.cpp
+  src/engine/lowhold.cpp
+  src/engine/middles.cpp
+  src/engine/odds_json.cpp
+  src/engine/odds_reader.cpp
+  src/engine/opportunity_json.cpp
+  src/engine/stakes.cpp
+  src/engine/value.cpp
+  src/scan/api_options.cpp
+  src/scan/bookmakers.cpp
+  src/scan/history.cpp
+  src/scan/replay.cpp
+  src/scan/scan_json.cpp
+  src/scan/scan_service.cpp
+  src/scan/sports_cache.cpp
+  src/serve/etag.cpp
+  src/serve/http_loader.cpp
+  src/serve/listen.cpp
+  src/serve/metrics.cpp
+  src/serve/server.cpp
+  src/serve/service.cpp
+  src/serve/store_pool.cpp
+  src/serve/triggers.cpp
+  src/settings/settings.cpp
+  src/settings/settings_table.cpp
+  src/store/credit_rules.cpp
+  src/store/leases.cpp
+  src/store/migrate.cpp
+  src/store/mongo_loader.cpp
+  src/store/open_store.cpp
+  src/store/pg_loader.cpp
+  src/store/sqlite_cleanup.cpp
+  src/store/sqlite_cleanup_scans.cpp
+  src/store/sqlite_credits.cpp
+  src/store/sqlite_leases.cpp
+  src/store/sqlite_ledger.cpp
+  src/store/sqlite_scans.cpp
+  src/store/sqlite_schema.cpp
+  src/store/sqlite_state.cpp
+  src/store/sqlite_store.cpp
+  src/store/sqlite_sync.cpp
+  src/store/store_enums.cpp
+  src/store/stored_opportunity.cpp
+  src/sync/batches.cpp
+  src/sync/clients.cpp
+  src/sync/discover.cpp
+  src/sync/fingerprint.cpp
+  src/sync/report.cpp
+  src/sync/sync_run.cpp
+  src/sync/tiers.cpp
+  src/sync/tracked_view.cpp
+  src/util/lazy_crypto.cpp
+  src/util/lazy_curl.cpp
+  src/util/lazy_lib.cpp
+  src/util/modules.cpp
+  src/util/text.cpp
+  src/util/time.cpp
+  src/worker/worker.cpp
+)
+
+# The MongoDB store module (oddsctl-mongo.so).
+set(ODDSCTL_MONGO_SOURCES
+  src/store/mongo/bson_io.cpp
+  src/store/mongo/conn.cpp
+  src/store/mongo/handles.cpp
+  src/store/mongo/mapping.cpp
+  src/store/mongo/module_entry.cpp
+  src/store/mongo/mongo_cleanup.cpp
+  src/store/mongo/mongo_credits.cpp
+  src/store/mongo/mongo_scans.cpp
+  src/store/mongo/mongo_state.cpp
+  src/store/mongo/mongo_store.cpp
+  src/store/mongo/mongo_tracked.cpp
+  src/store/mongo/queries.cpp
+  src/store/mongo/uri.cpp
+)
+
+# The PostgreSQL store module (oddsctl-pg.so).
+set(ODDSCTL_PG_SOURCES
+  src/store/pg/conn.cpp
+  src/store/pg/module_entry.cpp
+  src/store/pg/pg_cleanup.cpp
+  src/store/pg/pg_leases.cpp
+  src/store/pg/pg_scans.cpp
+  src/store/pg/pg_schema.cpp
+  src/store/pg/pg_state.cpp
+  src/store/pg/pg_store.cpp
+  src/store/pg/pg_tracked.cpp
+)
+
+# The HTTP server module of serve (oddsctl-http.so).
+set(ODDSCTL_HTTP_SOURCES
+  src/serve/http/httplib_server.cpp
+)
+
+# The commands (oddsctl_cmd), without main.cpp and options.cpp, which have targets of their own.
+set(ODDSCTL_CMD_SOURCES
+  cmd/alerts.cpp
+  cmd/app.cpp
+  cmd/budget.cpp
+  cmd/cache.cpp
+  cmd/cleanup.cpp
+  cmd/clv.cpp
+  cmd/completion.cpp
+  cmd/config.cpp
+  cmd/progress.cpp
+  cmd/render.cpp
+  cmd/scan.cpp
+  cmd/serve.cpp
+  cmd/store.cpp
+  cmd/sync.cpp
+  cmd/worker_mode.cpp
+)
+
+# Unit tests: one executable each.
+set(ODDSCTL_UNIT_TESTS
+  tests/unit/test_alerts_key.cpp
+  tests/unit/test_alerts_run.cpp
+  tests/unit/test_api_bomb.cpp
+  tests/unit/test_api_logging.cpp
+  tests/unit/test_arbitrage.cpp
+  tests/unit/test_budget_billing.cpp
+  tests/unit/test_budget_guard.cpp
+  tests/unit/test_budget_plan.cpp
+  tests/unit/test_budget_plan_report.cpp
+  tests/unit/test_budget_refresh.cpp
+  tests/unit/test_budget_status.cpp
+  tests/unit/test_cache_cleanup.cpp
+  tests/unit/test_cache_get.cpp
+  tests/unit/test_cache_get_text.cpp
+  tests/unit/test_cache_json_text.cpp
+  tests/unit/test_cache_stats.cpp
+  tests/unit/test_clv.cpp
+  tests/unit/test_cmd_render.cpp
+  tests/unit/test_demo_data.cpp
+  tests/unit/test_devig.cpp
+  tests/unit/test_exec_sink_env.cpp
+  tests/unit/test_flags.cpp
+  tests/unit/test_http_client.cpp
+  tests/unit/test_lease_reclaim.cpp
+  tests/unit/test_links.cpp
+  tests/unit/test_lowhold.cpp
+  tests/unit/test_middles.cpp
+  tests/unit/test_mongo_credits.cpp
+  tests/unit/test_mongo_mapping.cpp
+  tests/unit/test_odds_json.cpp
+  tests/unit/test_odds_reader.cpp
+  tests/unit/test_opportunity_codec.cpp
+  tests/unit/test_real_odds.cpp
+  tests/unit/test_scan_api_options.cpp
+  tests/unit/test_scan_history.cpp
+  tests/unit/test_scan_json.cpp
+  tests/unit/test_scan_service.cpp
+  tests/unit/test_sqlite_cleanup.cpp
+  tests/unit/test_sqlite_opportunity_text.cpp
+  tests/unit/test_sqlite_store.cpp
+  tests/unit/test_stakes.cpp
+  tests/unit/test_store_migrate.cpp
+  tests/unit/test_sync_fingerprint.cpp
+  tests/unit/test_sync_run.cpp
+  tests/unit/test_sync_tiers.cpp
+  tests/unit/test_util_settings.cpp
+  tests/unit/test_util_text.cpp
+  tests/unit/test_util_time.cpp
+  tests/unit/test_value.cpp
+  tests/unit/test_worker.cpp
+)
+
+# The store conformance suite: one executable.
+set(ODDSCTL_STORE_TESTS
+  tests/store/backends.cpp
+  tests/store/fixtures.cpp
+  tests/store/test_alerts.cpp
+  tests/store/test_cleanup.cpp
+  tests/store/test_concurrency.cpp
+  tests/store/test_credits.cpp
+  tests/store/test_heartbeats.cpp
+  tests/store/test_leases.cpp
+  tests/store/test_ledger.cpp
+  tests/store/test_maintenance.cpp
+  tests/store/test_meta.cpp
+  tests/store/test_migrate.cpp
+  tests/store/test_pg.cpp
+  tests/store/test_scans.cpp
+  tests/store/test_tracking.cpp
+)
+
+# End-to-end suites: the real binary against the fake API.
+set(ODDSCTL_E2E_TESTS
+  tests/e2e/test_alerts.py
+  tests/e2e/test_budget.py
+  tests/e2e/test_cache.py
+  tests/e2e/test_cleanup.py
+  tests/e2e/test_cli.py
+  tests/e2e/test_clv.py
+  tests/e2e/test_completions.py
+  tests/e2e/test_config.py
+  tests/e2e/test_credits.py
+  tests/e2e/test_dashboard.py
+  tests/e2e/test_docs.py
+  tests/e2e/test_fake_api.py
+  tests/e2e/test_fault_matrix.py
+  tests/e2e/test_hostile.py
+  tests/e2e/test_leases_faults.py
+  tests/e2e/test_links.py
+  tests/e2e/test_loud.py
+  tests/e2e/test_middles.py
+  tests/e2e/test_mongo_module.py
+  tests/e2e/test_pg_runners.py
+  tests/e2e/test_pg_store_cmd.py
+  tests/e2e/test_readonly.py
+  tests/e2e/test_scan.py
+  tests/e2e/test_serve.py
+  tests/e2e/test_shared_key.py
+  tests/e2e/test_startup.py
+  tests/e2e/test_store_cmd.py
+  tests/e2e/test_sync.py
+  tests/e2e/test_terminal.py
+  tests/e2e/test_trust.py
+  tests/e2e/test_value.py
+  tests/e2e/test_worker.py
+)
+
+# Benchmarks: one executable each (scripts/bench runs them).
+set(ODDSCTL_BENCHES
+  bench/bench_engine.cpp
+  bench/bench_fromfile.cpp
+  bench/bench_pg_runners.cpp
+)
