@@ -12,8 +12,8 @@
 #include <nlohmann/json.hpp>
 
 #include "odds_bodies.hpp"
-#include "oddsctl/arbitrage.hpp"
-#include "oddsctl/detect.hpp"
+#include "oddsctl/engine/arbitrage.hpp"
+#include "oddsctl/engine/detect.hpp"
 
 using namespace oddsctl;
 
@@ -48,7 +48,7 @@ int main() {
   const double rss_input = peak_rss_mb();
 
   // The engine: parse every body and scan it, as a scan of one region does.
-  ArbRules rules;
+  engine::ArbRules rules;
   rules.now = parse_rfc3339("2025-06-01T12:00:00Z");
   std::size_t events = 0, opportunities = 0;
   auto t0 = std::chrono::steady_clock::now();
@@ -76,8 +76,8 @@ int main() {
   // Detection alone on the parsed events: arbitrage vs arbitrage + value bets (betfair_ex_uk
   // is the reference here: the default --sharp list, at effective prices). The best of a few
   // rounds, so a busy neighbour does not decide the ratio.
-  auto detect_cpu = [&](const FindKinds& kinds, std::size_t& found) {
-    DetectRules d;
+  auto detect_cpu = [&](const engine::FindKinds& kinds, std::size_t& found) {
+    engine::DetectRules d;
     d.find = kinds;
     double best = 1e100;
     for (int round = 0; round < 5; ++round) {
@@ -88,8 +88,8 @@ int main() {
     return best;
   };
   std::size_t arb_found = 0, both_found = 0;
-  const double arbs_cpu = detect_cpu(FindKinds{true, false, false, false}, arb_found);
-  const double both_cpu = detect_cpu(FindKinds{true, true, false, false}, both_found);
+  const double arbs_cpu = detect_cpu(engine::FindKinds{true, false, false, false}, arb_found);
+  const double both_cpu = detect_cpu(engine::FindKinds{true, true, false, false}, both_found);
   const std::size_t held_events = all.size();
   all = {};
 

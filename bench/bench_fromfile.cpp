@@ -31,8 +31,8 @@
 #include <vector>
 
 #include "odds_bodies.hpp"
-#include "oddsctl/arbitrage.hpp"
-#include "oddsctl/detect.hpp"
+#include "oddsctl/engine/arbitrage.hpp"
+#include "oddsctl/engine/detect.hpp"
 #include "util/modules.hpp"
 
 extern char** environ;
@@ -148,10 +148,10 @@ SizeResult measure(std::size_t target_mb, const std::string& oddsctl, const std:
   r.mb = bytes / 1048576.0;
 
   // In-process: the region's events parsed from memory, then one detection, as scan does.
-  ArbRules rules;
+  engine::ArbRules rules;
   rules.now = parse_rfc3339("2025-06-01T11:59:00Z");  // what the replay takes as now: the newest quote
-  DetectRules detect;
-  detect.find = FindKinds{true, false, false, false};  // scan's default --find arbs
+  engine::DetectRules detect;
+  detect.find = engine::FindKinds{true, false, false, false};  // scan's default --find arbs
   double best = 1e100;
   for (int round = 0; round < k_rounds; ++round) {
     const double c0 = cpu_seconds();
@@ -194,8 +194,8 @@ int main(int argc, char** argv) {
     std::fclose(f);
     return 0;
   }
-  g_self = argv[0][0] == '/' ? argv[0] : modules::executable_dir() + "/" + fs::path(argv[0]).filename().string();
-  std::string oddsctl = modules::executable_dir() + "/../oddsctl";
+  g_self = argv[0][0] == '/' ? argv[0] : util::executable_dir() + "/" + fs::path(argv[0]).filename().string();
+  std::string oddsctl = util::executable_dir() + "/../oddsctl";
   std::string baseline;
   std::vector<std::size_t> sizes = {25, 100};
   for (int i = 1; i + 1 < argc; i += 2) {

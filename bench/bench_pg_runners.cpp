@@ -126,9 +126,9 @@ void runner(const Args& a, int index, Steady::time_point start, Steady::time_poi
   const int shard = index / 4 % std::max(1, a.shards);
   const std::string sport = "sport_shard_" + std::to_string(shard);
   const std::string owner = "bench-" + std::to_string(getpid()) + "-" + std::to_string(index);
-  std::unique_ptr<Store> store;
+  std::unique_ptr<store::Store> store;
   try {
-    store = open_store(a.store);
+    store = store::open_store(a.store);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "runner %d: %s\n", index, e.what());
     std::lock_guard<std::mutex> l(f.m);
@@ -146,14 +146,14 @@ void runner(const Args& a, int index, Steady::time_point start, Steady::time_poi
     try {
       const TimePoint now = now_utc();
       auto t = Steady::now();
-      LeaseResult lease = store->acquire_lease("scan:" + region + ":" + sport, owner, std::chrono::minutes(2), now);
+      store::LeaseResult lease = store->acquire_lease("scan:" + region + ":" + sport, owner, std::chrono::minutes(2), now);
       f.add(f.lease_ms, ms_since(t));
       if (!lease.acquired) {
         std::lock_guard<std::mutex> l(f.m);
         ++f.skips;
         continue;
       }
-      CreditRequest req;
+      store::CreditRequest req;
       req.key_id = "key-" + region;
       req.owner = owner;
       req.cost = 3;
@@ -162,7 +162,7 @@ void runner(const Args& a, int index, Steady::time_point start, Steady::time_poi
       req.known_at = now;
       req.now = now;
       t = Steady::now();
-      CreditGrant grant = store->reserve_credits(req);
+      store::CreditGrant grant = store->reserve_credits(req);
       if (grant.hold) {
         Credits c;
         c.used = 3;
@@ -172,7 +172,7 @@ void runner(const Args& a, int index, Steady::time_point start, Steady::time_poi
       }
       f.add(f.credit_ms, ms_since(t));
 
-      RegionScan scan;
+      store::RegionScan scan;
       scan.scan_id = owner + "-" + std::to_string(cycle);
       scan.region = region;
       scan.worker = owner;
@@ -228,7 +228,7 @@ int main(int argc, char** argv) {
   const Args a = parse(argc, argv);
   // The schema first, once (the runners would otherwise all race to make it: safe, slower).
   try {
-    open_store(a.store);
+    store::open_store(a.store);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench_pg_runners: %s\n", e.what());
     return 1;

@@ -13,10 +13,10 @@ set(ODDSCTL_CORE_SOURCES
   src/api/base_url.cpp
   src/api/curl_pool.cpp
   src/api/http_client.cpp
-  src/api/keys.cpp
+  src/api/options.cpp
   src/budget/billing.cpp
-  src/budget/budget_guard.cpp
   src/budget/forecast.cpp
+  src/budget/guard.cpp
   src/budget/plan.cpp
   src/budget/plans.cpp
   src/budget/refresh.cpp
@@ -32,6 +32,12 @@ set(ODDSCTL_CORE_SOURCES
   src/cleanup/cleanup.cpp
   src/clv/bets_file.cpp
   src/clv/clv.cpp
+  src/core/keys.cpp
+  src/core/odds_json.cpp
+  src/core/odds_reader.cpp
+  src/core/opportunity.cpp
+  src/core/text.cpp
+  src/core/time.cpp
   src/engine/arbitrage.cpp
   src/engine/commission.cpp
   src/engine/detect.cpp
@@ -40,12 +46,8 @@ set(ODDSCTL_CORE_SOURCES
   src/engine/groups.cpp
   src/engine/lowhold.cpp
   src/engine/middles.cpp
-  src/engine/odds_json.cpp
-  src/engine/odds_reader.cpp
-  src/engine/opportunity_json.cpp
   src/engine/stakes.cpp
   src/engine/value.cpp
-  src/scan/api_options.cpp
   src/scan/bookmakers.cpp
   src/scan/history.cpp
   src/scan/replay.cpp
@@ -92,8 +94,6 @@ set(ODDSCTL_CORE_SOURCES
   src/util/lazy_curl.cpp
   src/util/lazy_lib.cpp
   src/util/modules.cpp
-  src/util/text.cpp
-  src/util/time.cpp
   src/worker/worker.cpp
 )
 

@@ -6,11 +6,11 @@
 #include "app.hpp"
 #include "oddsctl/alerts.hpp"
 #include "oddsctl/cache.hpp"
-#include "oddsctl/leases.hpp"
+#include "oddsctl/store/lease_helpers.hpp"
 #include "oddsctl/scan.hpp"
 #include "render.hpp"
 
-namespace oddsctl::cli {
+namespace oddsctl::cmd {
 
 namespace {
 
@@ -35,7 +35,7 @@ std::string webhook_problem(const std::string& url) {
 
 // --webhook and --exec are exclusive at one precedence level; across levels the stronger
 // source wins (a --exec flag overrides a webhook from the config file).
-SinkKind choose_sink(const Settings& s) {
+SinkKind choose_sink(const settings::Settings& s) {
   auto hook = s.resolve("alerts.webhook");
   auto exec = s.resolve("alerts.exec");
   if (hook && exec) {
@@ -49,28 +49,28 @@ SinkKind choose_sink(const Settings& s) {
   return SinkKind::stdout_lines;
 }
 
-AlertOptions options_from(const App& app, Store& store, bool dry_run) {
-  const Settings& s = app.settings;
-  AlertOptions o;
+alerts::AlertOptions options_from(const App& app, store::Store& store, bool dry_run) {
+  const settings::Settings& s = app.settings;
+  alerts::AlertOptions o;
   std::vector<std::string> asked = s.list("alerts.regions");
   // "all" and region names are resolved and validated the same way `cache get` does it.
-  if (!asked.empty()) o.regions = resolve_cache_regions(store, asked);
+  if (!asked.empty()) o.regions = cache::resolve_cache_regions(store, asked);
   o.min_profit_pct = s.number("alerts.min_profit").value_or(0);
   o.include_flagged = s.boolean("alerts.include_flagged").value_or(false);
   o.window = s.duration("alerts.window").value_or(std::chrono::hours(1));
   o.escalation_step = s.number("alerts.escalation_step").value_or(0.5);
   if (o.escalation_step <= 0) throw UsageError("alerts: --escalation-step must be above 0 percentage points");
   o.max_age = s.duration("alerts.max_age");  // "never" reads as no limit
-  o.source = *scan_source_from_string(s.get_or("read.source", "live"));
+  o.source = *store::scan_source_from_string(s.get_or("read.source", "live"));
   o.dry_run = dry_run;
   o.now = now_utc();
-  o.owner = s.get_or("worker_id", default_worker_id());
+  o.owner = s.get_or("worker_id", store::default_worker_id());
   Millis timeout = s.duration("alerts.timeout").value_or(std::chrono::seconds(10));
   o.lease_ttl = std::max<Millis>(std::chrono::minutes(2), timeout * 3);
   return o;
 }
 
-void print_results(const App& app, const AlertReport& report) {
+void print_results(const App& app, const alerts::AlertReport& report) {
   std::vector<std::string> header{"key", "reason", "profit_pct", "sport", "event", "result"};
   std::vector<std::vector<std::string>> rows;
   for (const auto& a : report.alerts) {
@@ -91,9 +91,9 @@ void print_results(const App& app, const AlertReport& report) {
   }
 }
 
-void summarise(const AlertReport& r) {
+void summarise(const alerts::AlertReport& r) {
   int fresh = 0, escalations = 0;
-  for (const auto& a : r.alerts) (a.reason == AlertReason::fresh ? fresh : escalations)++;
+  for (const auto& a : r.alerts) (a.reason == alerts::AlertReason::fresh ? fresh : escalations)++;
   std::cerr << "alerts: " << r.alerts.size() << (r.dry_run ? " would be sent" : " due") << " (" << fresh << " new, "
             << escalations << " escalation), ";
   if (!r.dry_run) std::cerr << r.delivered() << " delivered, " << r.failed() << " failed, ";
@@ -107,24 +107,24 @@ void run(App& app, const AlertsFlags& flags) {
   if (auto hook = app.settings.resolve("alerts.webhook")) {
     std::string problem = webhook_problem(hook->value);
     if (!problem.empty())
-      throw UsageError((hook->source == SettingSource::flag
+      throw UsageError((hook->source == settings::SettingSource::flag
                             ? std::string("--webhook")
                             : "alerts.webhook (" + std::string(to_string(hook->source)) + ")") +
                        ": " + problem);
   }
   auto store = app.open_store();
-  AlertOptions options = options_from(app, *store, flags.dry_run);
+  alerts::AlertOptions options = options_from(app, *store, flags.dry_run);
   SinkKind kind = choose_sink(app.settings);
   Millis timeout = app.settings.duration("alerts.timeout").value_or(std::chrono::seconds(10));
   // Without a sink the alerts ARE the output: JSON lines on stdout, or, with --json, the
   // payloads inside the one summary document.
   bool lines_on_stdout = kind == SinkKind::stdout_lines && !app.json() && !flags.dry_run;
-  AlertSink sink;
+  alerts::AlertSink sink;
   switch (kind) {
-    case SinkKind::webhook: sink = webhook_sink(*app.settings.get("alerts.webhook"), timeout); break;
-    case SinkKind::exec: sink = exec_sink(*app.settings.get("alerts.exec"), timeout); break;
+    case SinkKind::webhook: sink = alerts::webhook_sink(*app.settings.get("alerts.webhook"), timeout); break;
+    case SinkKind::exec: sink = alerts::exec_sink(*app.settings.get("alerts.exec"), timeout); break;
     case SinkKind::stdout_lines:
-      sink = [lines_on_stdout](const nlohmann::json& payload) -> Delivery {
+      sink = [lines_on_stdout](const nlohmann::json& payload) -> alerts::Delivery {
         if (!lines_on_stdout) return {true, ""};
         say(payload.dump(), "\n");
         if (!flush_stdout()) return {false, "stdout: write failed"};
@@ -133,7 +133,7 @@ void run(App& app, const AlertsFlags& flags) {
       break;
   }
 
-  AlertReport report = run_alerts(*store, options, sink);
+  alerts::AlertReport report = run_alerts(*store, options, sink);
   if (!lines_on_stdout) print_results(app, report);
   if (!app.quiet && !app.json()) {
     if (report.skipped_busy) std::cerr << "alerts: another alerts run holds the lease; nothing sent\n";
@@ -162,4 +162,4 @@ void register_alerts(CLI::App& root, App& app) {
   cmd->callback([&app, flags] { run(app, *flags); });
 }
 
-}  // namespace oddsctl::cli
+}  // namespace oddsctl::cmd

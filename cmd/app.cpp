@@ -13,7 +13,7 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
-namespace oddsctl::cli {
+namespace oddsctl::cmd {
 
 namespace {
 
@@ -124,53 +124,53 @@ std::string App::store_uri() const {
   auto db = settings.resolve("db");
   // A flag beats an env var whichever of the two names it uses.
   if (store && db) {
-    if (db->source == SettingSource::flag && store->source != SettingSource::flag) return db->value;
-    if (store->source == SettingSource::flag && db->source == SettingSource::flag)
+    if (db->source == settings::SettingSource::flag && store->source != settings::SettingSource::flag) return db->value;
+    if (store->source == settings::SettingSource::flag && db->source == settings::SettingSource::flag)
       throw UsageError("--store and --db both given: use one");
     return store->value;
   }
   if (store) return store->value;
   if (db) return db->value;
-  return default_store_path();
+  return store::default_store_path();
 }
 
 bool App::store_given() const { return settings.resolve("store") || settings.resolve("db"); }
 
-std::unique_ptr<Store> App::open_store(OpenMode mode) const { return oddsctl::open_store(store_uri(), mode); }
+std::unique_ptr<store::Store> App::open_store(store::OpenMode mode) const { return oddsctl::store::open_store(store_uri(), mode); }
 
 namespace {
 
-const SettingSpec& spec_of(const std::string& key) {
-  const SettingSpec* spec = find_setting(key);
+const settings::SettingSpec& spec_of(const std::string& key) {
+  const settings::SettingSpec* spec = settings::find_setting(key);
   if (!spec) throw std::logic_error("cmd: setting '" + key + "' is not declared in settings_table.cpp");
   return *spec;
 }
 
 // "per request attempt (default 10s) [env: X]": what --help, the man pages and the
 // completions show, all from the table.
-std::string help_text(const SettingSpec& spec, const std::string& help) {
+std::string help_text(const settings::SettingSpec& spec, const std::string& help) {
   std::string out = help.empty() ? spec.help : help;
-  if (!spec.default_value.empty() && spec.type != SettingType::boolean) out += " (default " + spec.default_value + ")";
+  if (!spec.default_value.empty() && spec.type != settings::SettingType::boolean) out += " (default " + spec.default_value + ")";
   if (spec.repeatable) out += " (repeatable)";
-  if (spec.settable_from(setting_from::env)) out += " [env: " + spec.env + "]";
+  if (spec.settable_from(settings::setting_from::env)) out += " [env: " + spec.env + "]";
   return out;
 }
 
-std::map<const CLI::Option*, const SettingSpec*>& option_settings() {
-  static std::map<const CLI::Option*, const SettingSpec*> map;
+std::map<const CLI::Option*, const settings::SettingSpec*>& option_settings() {
+  static std::map<const CLI::Option*, const settings::SettingSpec*> map;
   return map;
 }
 
 }  // namespace
 
-const SettingSpec* setting_of(const CLI::Option* opt) {
+const settings::SettingSpec* setting_of(const CLI::Option* opt) {
   auto it = option_settings().find(opt);
   return it == option_settings().end() ? nullptr : it->second;
 }
 
 namespace {
 
-CLI::Option* remember(CLI::Option* opt, const SettingSpec& spec) {
+CLI::Option* remember(CLI::Option* opt, const settings::SettingSpec& spec) {
   option_settings()[opt] = &spec;
   return opt;
 }
@@ -178,8 +178,8 @@ CLI::Option* remember(CLI::Option* opt, const SettingSpec& spec) {
 }  // namespace
 
 CLI::Option* setting_option(CLI::App* cmd, App& app, const std::string& key, const std::string& help) {
-  const SettingSpec& spec = spec_of(key);
-  Settings* settings = &app.settings;
+  const settings::SettingSpec& spec = spec_of(key);
+  settings::Settings* settings = &app.settings;
   const bool repeatable = spec.repeatable;
   auto* opt = cmd->add_option_function<std::vector<std::string>>(
       spec.flag,
@@ -192,7 +192,7 @@ CLI::Option* setting_option(CLI::App* cmd, App& app, const std::string& key, con
       help_text(spec, help));
   opt->multi_option_policy(repeatable ? CLI::MultiOptionPolicy::TakeAll : CLI::MultiOptionPolicy::TakeLast);
   opt->expected(1);
-  opt->type_name(spec.type == SettingType::choice ? [&] {
+  opt->type_name(spec.type == settings::SettingType::choice ? [&] {
     std::string c;
     for (const auto& x : spec.choices) c += (c.empty() ? "" : "|") + x;
     return c;
@@ -201,8 +201,8 @@ CLI::Option* setting_option(CLI::App* cmd, App& app, const std::string& key, con
 }
 
 CLI::Option* setting_flag(CLI::App* cmd, App& app, const std::string& key, const std::string& help) {
-  const SettingSpec& spec = spec_of(key);
-  Settings* settings = &app.settings;
+  const settings::SettingSpec& spec = spec_of(key);
+  settings::Settings* settings = &app.settings;
   return remember(cmd->add_flag_callback(
                       spec.flag, [settings, key] { settings->set_flag(key, "true"); }, help_text(spec, help)),
                   spec);
@@ -256,4 +256,4 @@ void add_api_options(CLI::App* cmd, App& app) {
     setting_option(cmd, app, key);
 }
 
-}  // namespace oddsctl::cli
+}  // namespace oddsctl::cmd

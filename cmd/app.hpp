@@ -14,7 +14,7 @@
 #include "oddsctl/store.hpp"
 #include "options.hpp"
 
-namespace oddsctl::cli {
+namespace oddsctl::cmd {
 
 enum class Format { table, json, jsonl, csv };
 
@@ -22,7 +22,7 @@ class App {
 public:
   App();
 
-  Settings settings;
+  settings::Settings settings;
   std::optional<std::string> config_flag;  // --config
   bool json_flag = false;                  // --json
   std::optional<std::string> format_flag;  // --format
@@ -59,7 +59,7 @@ public:
   // --store, --db or their env vars (or the config file) name a store: not the default one.
   bool store_given() const;
   // read_only for commands that only read (never creates a store; see oddsctl/store.hpp).
-  std::unique_ptr<Store> open_store(OpenMode mode = OpenMode::read_write) const;
+  std::unique_ptr<store::Store> open_store(store::OpenMode mode = store::OpenMode::read_write) const;
 
 private:
   bool m_stdout_tty = false;
@@ -75,7 +75,7 @@ CLI::Option* setting_flag(CLI::App* cmd, App& app, const std::string& key, const
 
 // The setting an option was registered for by setting_option/setting_flag (help and
 // completions read its type and choices); nullptr for other options.
-const SettingSpec* setting_of(const CLI::Option* opt);
+const settings::SettingSpec* setting_of(const CLI::Option* opt);
 
 // The completion script for `shell` (bash, zsh, fish) of the whole command tree under root.
 std::string completion_script(const CLI::App& root, const std::string& shell);
@@ -109,4 +109,4 @@ void register_serve(CLI::App& root, App& app);
 std::shared_ptr<void> start_health_listener(const App& app, const std::vector<std::string>& regions, bool worker);
 void register_completion(CLI::App& root, App& app);
 
-}  // namespace oddsctl::cli
+}  // namespace oddsctl::cmd

@@ -5,12 +5,12 @@
 
 #include "app.hpp"
 #include "oddsctl/budget.hpp"
-#include "oddsctl/budget_plan.hpp"
+#include "oddsctl/budget/plan.hpp"
 #include "oddsctl/keys.hpp"
 #include "options.hpp"
 #include "render.hpp"
 
-namespace oddsctl::cli {
+namespace oddsctl::cmd {
 
 namespace {
 
@@ -45,7 +45,7 @@ void print_breakdown(const char* title, const std::map<std::string, std::int64_t
   t.print();
 }
 
-void print_status_table(const App& app, const BudgetStatus& status) {
+void print_status_table(const App& app, const budget::BudgetStatus& status) {
   if (status.keys.empty()) {
     print_lines({"No credits recorded yet: the ledger is empty and no ODDS_API_KEY* is set."});
     return;
@@ -76,8 +76,8 @@ void print_status_table(const App& app, const BudgetStatus& status) {
 }
 
 void run_status(App& app) {
-  auto store = app.open_store(OpenMode::read_only);
-  BudgetStatus status = budget_status(*store, configured_keys(app.settings.env()), now_for(app));
+  auto store = app.open_store(store::OpenMode::read_only);
+  budget::BudgetStatus status = budget_status(*store, budget::configured_keys(app.settings.env()), now_for(app));
   status.keys = filter_regions(status.keys, flat_regions(app));
   switch (app.format()) {
     case Format::json: print_json(status_json(status), app.stdout_tty()); break;
@@ -110,20 +110,20 @@ void run_check(App& app) {
   auto min = app.settings.integer("budget.min_remaining");
   if (!min) throw UsageError("budget check: --min-remaining N is required (or budget.min_remaining in the config)");
   if (*min < 0) throw UsageError("--min-remaining: " + std::to_string(*min) + " is negative");
-  auto store = app.open_store(OpenMode::read_only);
+  auto store = app.open_store(store::OpenMode::read_only);
   auto regions = flat_regions(app);
   for (const auto& r : regions)
     if (r.empty()) throw UsageError("--region: empty region");
-  BudgetStatus status = budget_status(*store, configured_keys(app.settings.env()), now_for(app));
+  budget::BudgetStatus status = budget_status(*store, budget::configured_keys(app.settings.env()), now_for(app));
   auto keys = filter_regions(status.keys, regions);
-  CheckResult result = check_budget(keys, *min);
-  if (result.outcome == CheckResult::Outcome::unknown && keys.empty() && !regions.empty())
+  budget::CheckResult result = check_budget(keys, *min);
+  if (result.outcome == budget::CheckResult::Outcome::unknown && keys.empty() && !regions.empty())
     result.reason = "no key known for region " + joined(regions) + ": nothing in the ledger and no key set";
-  const char* outcome = result.outcome == CheckResult::Outcome::ok    ? "ok"
-                        : result.outcome == CheckResult::Outcome::low ? "low"
+  const char* outcome = result.outcome == budget::CheckResult::Outcome::ok    ? "ok"
+                        : result.outcome == budget::CheckResult::Outcome::low ? "low"
                                                                       : "unknown";
   if (app.format() == Format::json || app.format() == Format::jsonl) {
-    nlohmann::json doc = {{"ok", result.outcome == CheckResult::Outcome::ok},
+    nlohmann::json doc = {{"ok", result.outcome == budget::CheckResult::Outcome::ok},
                           {"outcome", outcome},
                           {"min_remaining", *min},
                           {"reason", result.reason},
@@ -131,24 +131,24 @@ void run_check(App& app) {
     for (const auto& k : keys) doc["keys"].push_back(key_json(k));
     if (app.format() == Format::json) print_json(doc, app.stdout_tty());
     else print_jsonl({doc});
-  } else if (result.outcome == CheckResult::Outcome::ok) {
+  } else if (result.outcome == budget::CheckResult::Outcome::ok) {
     std::string line = "ok: " + result.reason + " (";
     for (std::size_t i = 0; i < keys.size(); ++i)
       line += (i ? ", " : "") + keys[i].key_hint + " " + joined(keys[i].regions) + ": " +
               std::to_string(*keys[i].remaining);
     print_lines({line + ")"});
   }
-  if (result.outcome == CheckResult::Outcome::low) throw BudgetError("budget check: " + result.reason);
-  if (result.outcome == CheckResult::Outcome::unknown) throw Error(ExitCode::runtime, "budget check: " + result.reason);
+  if (result.outcome == budget::CheckResult::Outcome::low) throw BudgetError("budget check: " + result.reason);
+  if (result.outcome == budget::CheckResult::Outcome::unknown) throw Error(ExitCode::runtime, "budget check: " + result.reason);
 }
 
-std::string price_text(const Plan* p) {
+std::string price_text(const budget::Plan* p) {
   if (!p) return "none fits";
   return p->name + " ($" + fmt_number(p->price_usd, 2) + "/month)";
 }
 
-void print_plan_table(const App& app, const PlanReport& rep) {
-  const Schedule& s = rep.schedule;
+void print_plan_table(const App& app, const budget::PlanReport& rep) {
+  const budget::Schedule& s = rep.schedule;
   const bool per_region = rep.per_region_keys;
   std::vector<std::string> out;
   out.push_back("Schedule: " + plural(s.sports, "sport", "sports") + " x " + plural(s.regions, "region", "regions") +
@@ -192,7 +192,7 @@ void print_plan_table(const App& app, const PlanReport& rep) {
     out.insert(out.end(), notes.begin(), notes.end());
   }
   if (rep.target) {
-    const Plan& target = *rep.target;
+    const budget::Plan& target = *rep.target;
     std::string line = "Plan " + target.name + " (" + std::to_string(target.credits) + " credits/month, $" +
                        fmt_number(target.price_usd, 2) + "): ";
     const std::string unit = per_region ? " credits/month per key" : " credits/month";
@@ -215,10 +215,10 @@ void print_plan_table(const App& app, const PlanReport& rep) {
 
 void run_budget_plan(App& app) {
   app.allow_formats({Format::table, Format::json, Format::jsonl}, "budget plan");
-  PlanOptions options = plan_options_from_settings(app.settings);
-  std::unique_ptr<Store> store;
-  if (options.from_ledger) store = app.open_store(OpenMode::read_only);
-  PlanReport report = plan_budget(options, store.get(), now_utc());
+  budget::PlanOptions options = plan_options_from_settings(app.settings);
+  std::unique_ptr<store::Store> store;
+  if (options.from_ledger) store = app.open_store(store::OpenMode::read_only);
+  budget::PlanReport report = plan_budget(options, store.get(), now_utc());
   if (app.format() == Format::json) print_json(plan_report_json(report), app.stdout_tty());
   else if (app.format() == Format::jsonl) print_jsonl({plan_report_json(report)});
   else print_plan_table(app, report);
@@ -261,4 +261,4 @@ void register_budget(CLI::App& root, App& app) {
   });
 }
 
-}  // namespace oddsctl::cli
+}  // namespace oddsctl::cmd

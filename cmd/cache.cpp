@@ -6,10 +6,10 @@
 
 #include "app.hpp"
 #include "oddsctl/cache.hpp"
-#include "oddsctl/detect.hpp"
+#include "oddsctl/engine/detect.hpp"
 #include "render.hpp"
 
-namespace oddsctl::cli {
+namespace oddsctl::cmd {
 
 namespace {
 
@@ -21,19 +21,19 @@ std::string opt_text(const json& v) {
 }
 
 // One region for list/stats/export; "all" or nothing means no filter.
-std::optional<std::string> one_region(const App& app, Store& store) {
+std::optional<std::string> one_region(const App& app, store::Store& store) {
   auto r = app.settings.get("cache.region");
   if (!r || *r == "all") return std::nullopt;
-  auto regions = resolve_cache_regions(store, {*r});
+  auto regions = cache::resolve_cache_regions(store, {*r});
   if (regions.size() != 1) throw UsageError("--region: give one region here (got '" + *r + "')");
   return regions.front();
 }
 
 // --source on a listing filters by it; without the flag every source is listed.
-std::optional<ScanSource> filter_source(const App& app) {
+std::optional<store::ScanSource> filter_source(const App& app) {
   auto r = app.settings.resolve("read.source");
-  if (!r || r->source == SettingSource::default_value) return std::nullopt;
-  return scan_source_from_string(r->value);
+  if (!r || r->source == settings::SettingSource::default_value) return std::nullopt;
+  return store::scan_source_from_string(r->value);
 }
 
 void print_opportunities(App& app, const std::vector<Opportunity>& opps, const std::vector<std::string>& lines,
@@ -42,7 +42,7 @@ void print_opportunities(App& app, const std::vector<Opportunity>& opps, const s
     case Format::json: print_json(doc, app.stdout_tty()); break;
     case Format::jsonl: {
       std::vector<json> rows;
-      for (const auto& o : opps) rows.push_back(opportunity_json(o));
+      for (const auto& o : opps) rows.push_back(scan::opportunity_json(o));
       print_jsonl(rows);
       break;
     }
@@ -62,23 +62,23 @@ void run_get(App& app) {
   const auto& s = app.settings;
   // Every flag is checked before the store is opened: a bad one is a usage error (exit 2)
   // whether or not there is a store.
-  const auto asked = parse_cache_regions([&] {
+  const auto asked = cache::parse_cache_regions([&] {
     auto r = s.list("cache.region");
     if (r.empty()) r = s.list("api.regions");  // --regions / ODDSCTL_REGIONS / config api.regions
     return r.empty() ? std::vector<std::string>{"all"} : r;
   }());
-  CacheGetOptions options;
+  cache::CacheGetOptions options;
   options.max_age = s.duration("cache.max_age").value_or(std::chrono::minutes(15));
-  options.source = *scan_source_from_string(s.get_or("read.source", "live"));
+  options.source = *store::scan_source_from_string(s.get_or("read.source", "live"));
   options.strict = s.boolean("cache.strict").value_or(false);
   options.filter.sports = s.list("cache.sport");
   options.filter.markets = s.list("cache.market");
   options.filter.events = s.list("cache.event");
   options.filter.min_profit_pct = s.number("cache.min_profit");
-  options.filter.kinds = parse_opportunity_kinds(s.list("cache.kind"), "--kind");
+  options.filter.kinds = engine::parse_opportunity_kinds(s.list("cache.kind"), "--kind");
   const auto stake = s.number("scan.stake");
   const bool fallback_scan = s.boolean("cache.fallback_scan").value_or(false);
-  std::optional<ScanOptions> scan_options;
+  std::optional<scan::ScanOptions> scan_options;
   if (fallback_scan) {
     // Validated before anything is read, so a bad API flag is a usage error, not a stale answer.
     scan_options = scan_options_from_settings(s);
@@ -90,20 +90,20 @@ void run_get(App& app) {
   const bool as_text = app.format() == Format::json && !app.stdout_tty();
   options.as_text = as_text && !stake;
 
-  auto store = app.open_store(fallback_scan ? OpenMode::read_write : OpenMode::read_only);
-  options.regions = resolve_cache_regions(*store, asked);
+  auto store = app.open_store(fallback_scan ? store::OpenMode::read_write : store::OpenMode::read_only);
+  options.regions = cache::resolve_cache_regions(*store, asked);
   options.now = now_utc();
-  FallbackScan fallback;
+  cache::FallbackScan fallback;
   if (scan_options) {
     fallback = [&, scan_options = *scan_options](const std::vector<std::string>& regions) mutable {
       scan_options.regions = regions;
-      return run_scan(scan_options, store.get(), http_api_factory(s.env()), s.env());
+      return run_scan(scan_options, store.get(), api::http_api_factory(s.env()), s.env());
     };
   }
-  CacheResult result = cache_get(*store, options, fallback);
+  cache::CacheResult result = cache_get(*store, options, fallback);
   if (stake)
     for (auto& region : result.regions)
-      if (region.scan) restake_opportunities(region.scan->opportunities, *stake);
+      if (region.scan) cache::restake_opportunities(region.scan->opportunities, *stake);
   if (as_text) {
     std::string text = cache_get_json_text(result);
     text += '\n';
@@ -122,13 +122,13 @@ void run_get(App& app) {
 void run_list(App& app) {
   const auto limit = app.settings.integer("cache.limit").value_or(20);
   if (limit < 0) throw UsageError("--limit: must be 0 (no limit) or more");
-  auto store = app.open_store(OpenMode::read_only);
-  ScanQuery q;
+  auto store = app.open_store(store::OpenMode::read_only);
+  store::ScanQuery q;
   q.region = one_region(app, *store);
   q.limit = static_cast<int>(limit);
   q.source = filter_source(app);
   std::vector<json> rows;
-  for (const auto& scan : store->list_scans(q)) rows.push_back(scan_row_json(scan));
+  for (const auto& scan : store->list_scans(q)) rows.push_back(cache::scan_row_json(scan));
   const std::vector<std::string> header = {"scanned_at",    "region",       "status",  "duration_ms",
                                            "opportunities", "credits_used", "scan_id", "source",
                                            "command",       "scanned_by",   "error"};
@@ -160,10 +160,10 @@ void run_list(App& app) {
 }
 
 void run_stats(App& app) {
-  auto store = app.open_store(OpenMode::read_only);
+  auto store = app.open_store(store::OpenMode::read_only);
   const auto region = one_region(app, *store);
   json doc = cache_stats_json(
-      cache_stats(*store, now_utc(), region, *scan_source_from_string(app.settings.get_or("read.source", "live"))));
+      cache::cache_stats(*store, now_utc(), region, *store::scan_source_from_string(app.settings.get_or("read.source", "live"))));
   const std::vector<std::string> header = {
       "region",         "scans",          "success_rate",     "last_success", "age_s",     "latency_last_ms",
       "latency_p50_ms", "latency_p95_ms", "credits_per_scan", "last_failure", "last_error"};
@@ -172,7 +172,7 @@ void run_stats(App& app) {
     cells.push_back({r["region"], std::to_string(r["scans"].get<std::int64_t>()),
                      fmt_number(r["success_rate"].get<double>() * 100, 1) + "%",
                      r["last_success"].is_null() ? "" : opt_text(r["last_success"]["at"]),
-                     r["age_s"].is_null() ? "" : format_age(std::chrono::seconds(r["age_s"].get<std::int64_t>())),
+                     r["age_s"].is_null() ? "" : cache::format_age(std::chrono::seconds(r["age_s"].get<std::int64_t>())),
                      opt_text(r["latency_ms"]["last"]), opt_text(r["latency_ms"]["p50"]),
                      opt_text(r["latency_ms"]["p95"]),
                      r["credits_per_scan"].is_null() ? "" : fmt_number(r["credits_per_scan"].get<double>(), 1),
@@ -196,7 +196,7 @@ void run_stats(App& app) {
         Table w{{"WORKER", "COMMAND", "LAST CYCLE", "CYCLES", "LAST ERROR"}, {}, {false, false, false, true, false}};
         for (const auto& h : doc["workers"])
           w.rows.push_back({h["worker_id"], h["command"],
-                            format_age(std::chrono::seconds(h["last_cycle_age_s"].get<std::int64_t>())) + " ago",
+                            cache::format_age(std::chrono::seconds(h["last_cycle_age_s"].get<std::int64_t>())) + " ago",
                             std::to_string(h["cycles"].get<std::int64_t>()), opt_text(h["last_error"])});
         std::cout << "\n";
         w.print(app.color_stdout());
@@ -210,7 +210,7 @@ void run_invalidate(App& app) {
   auto region_flag = app.settings.get("cache.region");
   if (all == region_flag.has_value()) throw UsageError("cache invalidate: give --region R or --all (one of them)");
   auto store = app.open_store();
-  std::vector<std::string> regions = all ? known_regions() : resolve_cache_regions(*store, {*region_flag});
+  std::vector<std::string> regions = all ? known_regions() : cache::resolve_cache_regions(*store, {*region_flag});
   std::vector<std::string> dropped;
   for (const auto& r : regions)
     if (store->latest_good(r)) dropped.push_back(r);
@@ -234,8 +234,8 @@ void run_invalidate(App& app) {
 }
 
 void run_show(App& app, const std::string& scan_id) {
-  auto store = app.open_store(OpenMode::read_only);
-  json doc = cache_show_json(*store, scan_id);
+  auto store = app.open_store(store::OpenMode::read_only);
+  json doc = cache::cache_show_json(*store, scan_id);
   std::vector<Opportunity> opps;
   std::vector<std::string> lines;
   for (const auto& r : doc["regions"]) {
@@ -256,7 +256,7 @@ void run_show(App& app, const std::string& scan_id) {
 
 void run_export(App& app) {
   app.allow_formats({Format::jsonl, Format::json}, "cache export");
-  auto store = app.open_store(OpenMode::read_only);
+  auto store = app.open_store(store::OpenMode::read_only);
   std::optional<TimePoint> since;
   if (auto text = app.settings.get("cache.since")) {
     // A duration back from now, or an RFC 3339 time.
@@ -264,7 +264,7 @@ void run_export(App& app) {
     else since = now_utc() - parse_duration(*text, "--since");
   }
   const auto region = one_region(app, *store);
-  auto rows = cache_export_rows(*store, since, region, filter_source(app));
+  auto rows = cache::cache_export_rows(*store, since, region, filter_source(app));
   // JSON lines are the point of an export; --json asks for one document instead.
   if (app.json()) print_json({{"scans", rows}}, app.stdout_tty());
   else print_jsonl(rows);
@@ -321,4 +321,4 @@ void register_cache(CLI::App& root, App& app) {
   exp->callback([&app] { run_export(app); });
 }
 
-}  // namespace oddsctl::cli
+}  // namespace oddsctl::cmd

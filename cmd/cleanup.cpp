@@ -8,7 +8,7 @@
 #include "oddsctl/cleanup.hpp"
 #include "render.hpp"
 
-namespace oddsctl::cli {
+namespace oddsctl::cmd {
 
 namespace {
 
@@ -26,9 +26,9 @@ std::string human_bytes(std::int64_t n) {
 void run(App& app) {
   const bool dry_run = app.settings.boolean("cleanup.dry_run").value_or(false);
   const bool vacuum = app.settings.boolean("cleanup.vacuum").value_or(false);
-  RetentionPolicy policy = retention_policy_from_settings(app.settings);  // usage errors before opening
+  store::RetentionPolicy policy = retention_policy_from_settings(app.settings);  // usage errors before opening
   auto store = app.open_store();
-  CleanupResult result = run_cleanup(*store, policy, now_utc(), dry_run, vacuum);
+  cleanup::CleanupResult result = cleanup::run_cleanup(*store, policy, now_utc(), dry_run, vacuum);
   auto rows = cleanup_report_rows(result);
   switch (app.format()) {
     case Format::json: print_json(cleanup_report_json(result), app.stdout_tty()); break;
@@ -47,12 +47,12 @@ void run(App& app) {
 void register_cleanup(CLI::App& root, App& app) {
   CLI::App* cmd = root.add_subcommand(
       "cleanup", "Remove old scans, snapshots, ledger rows, expired leases; keep each region's latest good scan");
-  setting_option(cmd, app, k_retention_keep_last);
-  setting_option(cmd, app, k_retention_older_than);
-  setting_option(cmd, app, k_retention_batch_size);
+  setting_option(cmd, app, cleanup::k_retention_keep_last);
+  setting_option(cmd, app, cleanup::k_retention_older_than);
+  setting_option(cmd, app, cleanup::k_retention_batch_size);
   setting_flag(cmd, app, "cleanup.dry_run");
   setting_flag(cmd, app, "cleanup.vacuum");
   cmd->callback([&app] { run(app); });
 }
 
-}  // namespace oddsctl::cli
+}  // namespace oddsctl::cmd

@@ -7,30 +7,30 @@
 #include "oddsctl/clv.hpp"
 #include "render.hpp"
 
-namespace oddsctl::cli {
+namespace oddsctl::cmd {
 
 namespace {
 
-ClvOptions options_from(const App& app, Store& store) {
-  const Settings& s = app.settings;
-  ClvOptions o;
+clv::ClvOptions options_from(const App& app, store::Store& store) {
+  const settings::Settings& s = app.settings;
+  clv::ClvOptions o;
   std::vector<std::string> asked = s.list("clv.regions");
-  if (!asked.empty()) o.regions = resolve_cache_regions(store, asked);
-  o.source = *scan_source_from_string(s.get_or("read.source", "live"));
+  if (!asked.empty()) o.regions = cache::resolve_cache_regions(store, asked);
+  o.source = *store::scan_source_from_string(s.get_or("read.source", "live"));
   if (auto sharp = s.list("scan.sharp"); !sharp.empty()) o.value.sharp = sharp;
-  if (auto m = s.get("scan.devig")) o.value.devig = devig_method_from_string(*m).value_or(DevigMethod::power);
+  if (auto m = s.get("scan.devig")) o.value.devig = engine::devig_method_from_string(*m).value_or(engine::DevigMethod::power);
   o.value.min_books = static_cast<int>(s.integer("scan.min_books").value_or(4));
   for (const auto& [book, rate] : s.file_table("commission")) o.commissions.set_from_text(book + "=" + rate);
   for (const auto& item : s.list("scan.commission")) o.commissions.set_from_text(item);
   o.stored_bets = !s.boolean("clv.no_stored").value_or(false);
-  if (auto path = s.get("clv.bets")) o.bets = read_placed_bets(*path);
+  if (auto path = s.get("clv.bets")) o.bets = clv::read_placed_bets(*path);
   o.now = s.get("clv.as_of") ? parse_rfc3339(*s.get("clv.as_of"), "--as-of") : now_utc();
   return o;
 }
 
 std::string pct(const std::optional<double>& v) { return v ? fmt_number(*v, 2, 2) + "%" : "-"; }
 
-void print_table(const App& app, const ClvReport& r) {
+void print_table(const App& app, const clv::ClvReport& r) {
   if (r.bets.empty()) {
     say("No bets: no value bets are stored (scan --find value) and no --bets file was given.\n");
     return;
@@ -47,7 +47,7 @@ void print_table(const App& app, const ClvReport& r) {
     return *r.bets[row].clv_pct > 0 ? Tone::good : Tone::bad;
   };
   t.print(app.color_stdout());
-  auto line = [](const ClvSummary& s) {
+  auto line = [](const clv::ClvSummary& s) {
     say("  ", s.name, ": ", s.bets, " bets, ", s.with_close, " with a close, mean CLV ", pct(s.mean_clv_pct),
         ", beat the close ", (s.beat_close_share ? fmt_number(*s.beat_close_share * 100, 1, 1) + "%" : "-"), "\n");
   };
@@ -61,8 +61,8 @@ void print_table(const App& app, const ClvReport& r) {
 
 void run(App& app) {
   app.allow_formats({Format::table, Format::json, Format::jsonl}, "clv");
-  auto store = app.open_store(OpenMode::read_only);
-  ClvReport report = run_clv(*store, options_from(app, *store));
+  auto store = app.open_store(store::OpenMode::read_only);
+  clv::ClvReport report = run_clv(*store, options_from(app, *store));
   auto doc = clv_report_json(report);
   switch (app.format()) {
     case Format::json: print_json(doc, app.stdout_tty()); break;
@@ -92,4 +92,4 @@ void register_clv(CLI::App& root, App& app) {
   cmd->callback([&app] { run(app); });
 }
 
-}  // namespace oddsctl::cli
+}  // namespace oddsctl::cmd

@@ -12,7 +12,7 @@
 #include "oddsctl/settings.hpp"
 #include "render.hpp"
 
-namespace oddsctl::cli {
+namespace oddsctl::cmd {
 
 namespace {
 
@@ -67,7 +67,7 @@ std::vector<std::string> region_words() {
 }
 
 std::vector<std::string> market_words() {
-  const SettingSpec* markets = find_setting("api.markets");
+  const settings::SettingSpec* markets = settings::find_setting("api.markets");
   return markets ? split(markets->default_value, ',') : std::vector<std::string>{};
 }
 
@@ -76,14 +76,14 @@ std::vector<std::string> market_words() {
 Values values_of(const CLI::Option* opt, const std::string& name) {
   Values v;
   const std::string type = opt->get_type_name();
-  const SettingSpec* spec = setting_of(opt);
+  const settings::SettingSpec* spec = setting_of(opt);
   if (type.find('|') != std::string::npos) {
     v.kind = Values::words;
     v.items = split(type, '|');
-  } else if (spec && spec->type == SettingType::regions) {
+  } else if (spec && spec->type == settings::SettingType::regions) {
     v.kind = Values::list;
     v.items = region_words();
-  } else if (spec && spec->type == SettingType::list && !spec->choices.empty()) {
+  } else if (spec && spec->type == settings::SettingType::list && !spec->choices.empty()) {
     v.kind = Values::list;
     v.items = spec->choices;
   } else if (name == "--region" || name == "--regions") {
@@ -92,7 +92,7 @@ Values values_of(const CLI::Option* opt, const std::string& name) {
   } else if (name == "--market" || name == "--markets") {
     v.kind = Values::list;
     v.items = market_words();
-  } else if ((spec && spec->type == SettingType::path) || name == "--config" || name == "--output") {
+  } else if ((spec && spec->type == settings::SettingType::path) || name == "--config" || name == "--output") {
     v.kind = Values::files;
   }
   return v;
@@ -453,4 +453,4 @@ void register_completion(CLI::App& root, App& app) {
   });
 }
 
-}  // namespace oddsctl::cli
+}  // namespace oddsctl::cmd

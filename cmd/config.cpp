@@ -10,7 +10,7 @@
 #include "oddsctl/keys.hpp"
 #include "render.hpp"
 
-namespace oddsctl::cli {
+namespace oddsctl::cmd {
 
 namespace {
 
@@ -22,7 +22,7 @@ struct ConfigPath {
 
 // Mirrors Settings::load_default_file: --config, ODDSCTL_CONFIG, then the XDG default.
 ConfigPath config_path(const App& app) {
-  const Settings& s = app.settings;
+  const settings::Settings& s = app.settings;
   if (s.file()) {
     // CLI11 fills --config from ODDSCTL_CONFIG too: the same text means it came from there.
     std::string source = "default";
@@ -40,9 +40,9 @@ ConfigPath config_path(const App& app) {
 }
 
 // Settings::all() masks keys that look secret; values that may embed one are masked here.
-std::string shown_value(const ResolvedSetting& r) {
-  if (r.key == "store" || r.key == "db") return redact_store_uri(r.value);
-  if (r.key.size() >= 7 && r.key.compare(r.key.size() - 7, 7, "webhook") == 0) return redact_url(r.value);
+std::string shown_value(const settings::ResolvedSetting& r) {
+  if (r.key == "store" || r.key == "db") return store::redact_store_uri(r.value);
+  if (r.key.size() >= 7 && r.key.compare(r.key.size() - 7, 7, "webhook") == 0) return alerts::redact_url(r.value);
   return r.value;
 }
 
@@ -53,21 +53,21 @@ struct Row {
   std::string origin;
 };
 
-std::vector<Row> setting_rows(const Settings& s) {
+std::vector<Row> setting_rows(const settings::Settings& s) {
   std::vector<Row> rows;
   for (const auto& r : s.all()) rows.push_back({r.key, shown_value(r), to_string(r.source), s.origin(r)});
   // Known settings with no value anywhere are listed too, so the table shows every key.
-  for (const auto& spec : setting_specs()) {
+  for (const auto& spec : settings::setting_specs()) {
     bool listed = false;
     for (const auto& row : rows) listed = listed || row.key == spec.key;
-    if (!listed && spec.type != SettingType::table && spec.from != setting_from::flag)
+    if (!listed && spec.type != settings::SettingType::table && spec.from != settings::setting_from::flag)
       rows.push_back({spec.key, std::nullopt, "unset", spec.env.empty() ? "" : "env " + spec.env});
   }
   std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.key < b.key; });
   return rows;
 }
 
-nlohmann::json keys_json(const Settings& s) {
+nlohmann::json keys_json(const settings::Settings& s) {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& region : known_regions()) {
     auto key = resolve_key(region, s.env());
@@ -87,11 +87,11 @@ nlohmann::json keys_json(const Settings& s) {
 }
 
 void run_show(App& app) {
-  const Settings& s = app.settings;
+  const settings::Settings& s = app.settings;
   ConfigPath file = config_path(app);
   std::vector<Row> rows = setting_rows(s);
   nlohmann::json keys = keys_json(s);
-  std::string store = redact_store_uri(app.store_uri());
+  std::string store = store::redact_store_uri(app.store_uri());
 
   nlohmann::json settings = nlohmann::json::array();
   for (const auto& r : rows)
@@ -140,7 +140,7 @@ void run_check(App& app, const std::string& file_arg) {
   if (!file_arg.empty()) path = file_arg;
   else path = app.settings.default_file(app.config_flag);
   if (!path) throw UsageError("config check: no config file to check (give FILE, --config or ODDSCTL_CONFIG)");
-  std::vector<ConfigProblem> problems = Settings::check_file(*path);
+  std::vector<settings::ConfigProblem> problems = settings::Settings::check_file(*path);
   if (app.json()) {
     nlohmann::json list = nlohmann::json::array();
     for (const auto& p : problems) list.push_back({{"line", p.line}, {"message", p.message}});
@@ -156,9 +156,9 @@ void run_check(App& app, const std::string& file_arg) {
                    (problems.size() == 1 ? " problem" : " problems") + " in " + path->string());
 }
 
-const char* sources_text(const SettingSpec& spec) {
-  const bool f = spec.settable_from(setting_from::flag), e = spec.settable_from(setting_from::env),
-             c = spec.settable_from(setting_from::file);
+const char* sources_text(const settings::SettingSpec& spec) {
+  const bool f = spec.settable_from(settings::setting_from::flag), e = spec.settable_from(settings::setting_from::env),
+             c = spec.settable_from(settings::setting_from::file);
   if (f && e && c) return "flag, env, file";
   if (f && c) return "flag, file";
   if (e && c) return "env, file";
@@ -172,7 +172,7 @@ const char* sources_text(const SettingSpec& spec) {
 void run_keys(App& app) {
   nlohmann::json list = nlohmann::json::array();
   std::vector<std::vector<std::string>> rows;
-  for (const auto& spec : setting_specs()) {
+  for (const auto& spec : settings::setting_specs()) {
     list.push_back(
         {{"key", spec.key},
          {"type", type_placeholder(spec.type)},
@@ -228,4 +228,4 @@ void register_config(CLI::App& root, App& app) {
   keys->callback([&app] { run_keys(app); });
 }
 
-}  // namespace oddsctl::cli
+}  // namespace oddsctl::cmd

@@ -22,11 +22,11 @@
 namespace {
 
 using oddsctl::ExitCode;
-using oddsctl::cli::App;
+using oddsctl::cmd::App;
 
 std::string version_text() {
   std::string stores;
-  for (const auto& s : oddsctl::built_in_stores()) stores += (stores.empty() ? "" : ", ") + s;
+  for (const auto& s : oddsctl::store::built_in_stores()) stores += (stores.empty() ? "" : ", ") + s;
   return std::string("oddsctl ") + ODDSCTL_VERSION + "\nstores: " + stores + "\ncommit: " + ODDSCTL_GIT_COMMIT;
 }
 
@@ -80,7 +80,7 @@ int main(int argc, char** argv) {
       "oddsctl: find arbitrage across bookmakers, cache scans per region, keep tracked\n"
       "events fresh on tiers, clean up, and keep The Odds API's credits under control."};
   root.name("oddsctl");
-  root.formatter(oddsctl::cli::help_formatter());
+  root.formatter(oddsctl::cmd::help_formatter());
   root.fallthrough();  // global options work after the subcommand name too
   root.require_subcommand(1);
   // A callback: listing the stores looks for the Mongo module on disk, only for --version.
@@ -89,7 +89,7 @@ int main(int argc, char** argv) {
       "Exit codes: 0 ok, 1 runtime failure, 2 usage, 3 partial, 4 not fresh, 5 budget guard, 75 busy.\n"
       "See oddsctl(1) and oddsctl-<command>(1).");
 
-  using oddsctl::cli::setting_option;
+  using oddsctl::cmd::setting_option;
   setting_option(&root, app, "store");
   setting_option(&root, app, "db");
   setting_option(&root, app, "log_level");
@@ -110,17 +110,17 @@ int main(int argc, char** argv) {
     app.finish_setup(!checking);
   });
 
-  oddsctl::cli::register_scan(root, app);
-  oddsctl::cli::register_cache(root, app);
-  oddsctl::cli::register_cleanup(root, app);
-  oddsctl::cli::register_sync(root, app);
-  oddsctl::cli::register_budget(root, app);
-  oddsctl::cli::register_store(root, app);
-  oddsctl::cli::register_alerts(root, app);
-  oddsctl::cli::register_clv(root, app);
-  oddsctl::cli::register_config(root, app);
-  oddsctl::cli::register_serve(root, app);
-  oddsctl::cli::register_completion(root, app);
+  oddsctl::cmd::register_scan(root, app);
+  oddsctl::cmd::register_cache(root, app);
+  oddsctl::cmd::register_cleanup(root, app);
+  oddsctl::cmd::register_sync(root, app);
+  oddsctl::cmd::register_budget(root, app);
+  oddsctl::cmd::register_store(root, app);
+  oddsctl::cmd::register_alerts(root, app);
+  oddsctl::cmd::register_clv(root, app);
+  oddsctl::cmd::register_config(root, app);
+  oddsctl::cmd::register_serve(root, app);
+  oddsctl::cmd::register_completion(root, app);
 
   // The JSON error form depends on --json, which may be unparsed when parsing fails.
   bool json_requested = false;
@@ -162,7 +162,7 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     return report_error(app, json_requested, ExitCode::runtime, first_line(e.what()));
   }
-  if (!oddsctl::cli::flush_stdout())
+  if (!oddsctl::cmd::flush_stdout())
     return report_error(app, json_requested, ExitCode::runtime, "could not write to stdout");
   // A run that failed without throwing (a region failed, a guard stopped it) still tells a
   // pipeline why; 4 (not fresh) is an answer, not a failure.

@@ -11,16 +11,16 @@
 #include <filesystem>
 #include <set>
 
-#include "oddsctl/budget_plan.hpp"
+#include "oddsctl/budget/plan.hpp"
 #include "oddsctl/errors.hpp"
 #include "oddsctl/keys.hpp"
-#include "oddsctl/leases.hpp"
+#include "oddsctl/store/lease_helpers.hpp"
 
-namespace oddsctl {
+namespace oddsctl::cmd {
 
 namespace {
 
-Millis positive_duration(const Settings& s, const std::string& key, Millis fallback, bool allow_zero = false) {
+Millis positive_duration(const settings::Settings& s, const std::string& key, Millis fallback, bool allow_zero = false) {
   auto d = s.duration(key);
   if (!d) return fallback;
   if (*d < Millis(0) || (!allow_zero && *d == Millis(0)))
@@ -29,7 +29,7 @@ Millis positive_duration(const Settings& s, const std::string& key, Millis fallb
   return *d;
 }
 
-int int_setting(const Settings& s, const std::string& key, int fallback, int min_value) {
+int int_setting(const settings::Settings& s, const std::string& key, int fallback, int min_value) {
   auto v = s.integer(key);
   if (!v) return fallback;
   if (*v < min_value || *v > 1000000)
@@ -43,7 +43,7 @@ std::optional<Millis> age_value(const std::string& key, const std::string& text)
   return parse_duration(text, key);
 }
 
-std::optional<Millis>* policy_field(RetentionPolicy& p, const std::string& kind) {
+std::optional<Millis>* policy_field(store::RetentionPolicy& p, const std::string& kind) {
   if (kind == "scans") return &p.scans_older_than;
   if (kind == "snapshots") return &p.snapshots_older_than;
   if (kind == "ledger") return &p.ledger_older_than;
@@ -54,12 +54,12 @@ std::optional<Millis>* policy_field(RetentionPolicy& p, const std::string& kind)
 
 }  // namespace
 
-ApiOptions api_options_from_settings(const Settings& s) {
-  ApiOptions o;
-  o.regions = canonical_regions(s.list("api.regions"));
+api::ApiOptions api_options_from_settings(const settings::Settings& s) {
+  api::ApiOptions o;
+  o.regions = api::canonical_regions(s.list("api.regions"));
   o.sports = s.list("api.sports");
   o.markets = s.list("api.markets");
-  check_markets(o.markets);
+  api::check_markets(o.markets);
   o.bookmakers = s.list("api.bookmakers");
   o.concurrency = static_cast<int>(s.integer("api.concurrency").value_or(o.concurrency));
   o.timeout = s.duration("api.timeout").value_or(o.timeout);
@@ -70,13 +70,13 @@ ApiOptions api_options_from_settings(const Settings& s) {
   o.reserve = s.integer("budget.reserve");  // bounds (>= 0) are the table's
   o.max_credits = s.integer("budget.max_credits");
   auto base = s.resolve("api.base_url");
-  o.base_url = checked_base_url(base ? base->value : o.base_url);
+  o.base_url = api::checked_base_url(base ? base->value : o.base_url);
   return o;
 }
 
-ScanOptions scan_options_from_settings(const Settings& s) {
-  ScanOptions o;
-  static_cast<ApiOptions&>(o) = api_options_from_settings(s);
+scan::ScanOptions scan_options_from_settings(const settings::Settings& s) {
+  scan::ScanOptions o;
+  static_cast<api::ApiOptions&>(o) = api_options_from_settings(s);
   o.rules.markets = o.markets;
   o.rules.bookmakers = o.bookmakers;
 
@@ -84,11 +84,11 @@ ScanOptions scan_options_from_settings(const Settings& s) {
   o.rules.max_quote_age = s.duration("scan.max_quote_age").value_or(std::chrono::hours(1));
   o.rules.include_live = s.boolean("scan.include_live").value_or(false);
   o.rules.stake = s.number("scan.stake");
-  o.detect.find = parse_find_kinds(s.list("scan.find"));
+  o.detect.find = engine::parse_find_kinds(s.list("scan.find"));
   o.detect.flags.min_books = static_cast<int>(s.integer("scan.min_books").value_or(4));
   // value bets (--find value)
   if (auto sharp = s.list("scan.sharp"); !sharp.empty()) o.detect.value.sharp = sharp;
-  if (auto m = s.get("scan.devig")) o.detect.value.devig = devig_method_from_string(*m).value_or(DevigMethod::power);
+  if (auto m = s.get("scan.devig")) o.detect.value.devig = engine::devig_method_from_string(*m).value_or(engine::DevigMethod::power);
   o.detect.value.min_ev_pct = s.number("scan.min_ev").value_or(1.0);
   o.detect.value.min_books = o.detect.flags.min_books;
   o.detect.value.bankroll = s.number("scan.bankroll");
@@ -96,7 +96,7 @@ ScanOptions scan_options_from_settings(const Settings& s) {
   o.detect.value.max_stake_pct = s.number("scan.max_stake_pct").value_or(5.0);
   // middles, low hold, flags, placeable stakes
   o.detect.middle.min_middle_ev_pct = s.number("scan.min_middle_ev").value_or(0.0);
-  o.detect.middle.model_dir = data_dir() / "middles";
+  o.detect.middle.model_dir = scan::data_dir() / "middles";
   o.detect.lowhold.max_hold_pct = s.number("scan.max_hold").value_or(2.0);
   o.detect.flags.outlier_pct = s.number("scan.outlier_pct").value_or(25.0);
   o.detect.flags.verify_above_pct = s.number("scan.verify_above").value_or(5.0);
@@ -115,23 +115,23 @@ ScanOptions scan_options_from_settings(const Settings& s) {
 
   if (auto f = s.get("scan.from_file")) {
     o.from_file = std::filesystem::path(*f);
-    o.source = ScanSource::replay;
+    o.source = store::ScanSource::replay;
   }
   if (s.boolean("scan.demo").value_or(false)) {
     if (o.from_file) throw UsageError("--demo and --from-file: use one");
-    o.from_file = data_dir() / "demo";
-    o.source = ScanSource::demo;
+    o.from_file = scan::data_dir() / "demo";
+    o.source = store::ScanSource::demo;
   }
   o.from_store = s.boolean("scan.from_store").value_or(false);
   if (o.from_store && o.from_file) throw UsageError("--from-store and --from-file/--demo: use one");
   if (o.from_store) {
     o.command = "scan-from-store";
-    o.source = ScanSource::store;
+    o.source = store::ScanSource::store;
   }
   if (auto as_of = s.get("scan.as_of")) {
     // On live odds "now" is the clock: an earlier --as-of would count started events as
     // pre-match and store the result as if it were current.
-    if (o.source == ScanSource::live)
+    if (o.source == store::ScanSource::live)
       throw UsageError("--as-of only goes with --from-file, --demo or --from-store (a live scan is evaluated now)");
     o.as_of = parse_rfc3339(*as_of, "--as-of");
   }
@@ -149,18 +149,18 @@ ScanOptions scan_options_from_settings(const Settings& s) {
   o.store_results = !s.boolean("scan.no_store").value_or(false);
   o.lease_ttl = s.duration("scan.lease_ttl").value_or(Millis(120000));
   o.wait_lock = s.duration("scan.wait_lock");
-  o.worker = s.get_or("worker_id", default_worker_id());
+  o.worker = s.get_or("worker_id", store::default_worker_id());
   return o;
 }
 
-TierPolicy tier_policy_from_settings(const Settings& s) {
-  TierPolicy p;
+sync::TierPolicy tier_policy_from_settings(const settings::Settings& s) {
+  sync::TierPolicy p;
   p.hot_within = positive_duration(s, "tiers.hot.within", p.hot_within, true);
   p.warm_within = positive_duration(s, "tiers.warm.within", p.warm_within, true);
   if (p.warm_within < p.hot_within)
     throw UsageError("tiers.warm.within (" + format_duration(p.warm_within) + ") is shorter than tiers.hot.within (" +
                      format_duration(p.hot_within) + ")");
-  for (Tier t : k_all_tiers) {
+  for (store::Tier t : sync::k_all_tiers) {
     std::string name = to_string(t);
     p.max_age[t] = positive_duration(s, "tiers." + name + ".max_age", p.max_age[t], true);
     p.limit[t] = int_setting(s, "tiers." + name + ".limit", p.limit[t], 0);
@@ -171,9 +171,9 @@ TierPolicy tier_policy_from_settings(const Settings& s) {
   return p;
 }
 
-SyncOptions sync_options_from_settings(const Settings& s) {
-  SyncOptions o;
-  static_cast<ApiOptions&>(o) = api_options_from_settings(s);
+sync::SyncOptions sync_options_from_settings(const settings::Settings& s) {
+  sync::SyncOptions o;
+  static_cast<api::ApiOptions&>(o) = api_options_from_settings(s);
   o.policy = tier_policy_from_settings(s);
   o.event_id = s.get("sync.event");
   if (o.event_id && o.event_id->empty()) throw UsageError("--event: the event id is empty");
@@ -184,7 +184,7 @@ SyncOptions sync_options_from_settings(const Settings& s) {
     throw UsageError("--tier and --event do not go together: --event syncs one event whatever its tier");
   if (o.force && !o.event_id) throw UsageError("--force only applies to --event");
   if (tier_text && *tier_text != "auto") {
-    o.tier = tier_from_string(*tier_text);
+    o.tier = store::tier_from_string(*tier_text);
     if (!o.tier) throw UsageError("--tier: '" + *tier_text + "' is not one of hot, warm, cold, frozen, auto");
   }
   // `sync --discover` alone only discovers; `sync` alone is `sync --tier auto`.
@@ -193,7 +193,7 @@ SyncOptions sync_options_from_settings(const Settings& s) {
     o.discover_every = positive_duration(s, "sync.discover_every", std::chrono::hours(6), true);
   o.batch_size = int_setting(s, "sync.batch_size", o.batch_size, 1);
   o.min_interval = positive_duration(s, "sync.min_interval", o.min_interval, true);
-  for (Tier t : k_auto_tiers) {
+  for (store::Tier t : sync::k_auto_tiers) {
     auto v = s.number(std::string("budget.share.") + to_string(t));
     if (!v) continue;
     if (*v < 0 || *v > 1)
@@ -205,9 +205,9 @@ SyncOptions sync_options_from_settings(const Settings& s) {
   return o;
 }
 
-WorkerOptions worker_options_from_settings(const Settings& settings, Millis every, std::string worker_id,
+worker::WorkerOptions worker_options_from_settings(const settings::Settings& settings, Millis every, std::string worker_id,
                                            std::string command) {
-  WorkerOptions w;
+  worker::WorkerOptions w;
   w.every = every;
   if (w.every < Millis(1000)) throw UsageError("--every: must be at least 1s");
   w.grace = settings.duration("worker.grace").value_or(Millis(10000));
@@ -228,25 +228,25 @@ WorkerOptions worker_options_from_settings(const Settings& settings, Millis ever
   return w;
 }
 
-RetentionPolicy retention_policy_from_settings(const Settings& settings) {
-  RetentionPolicy policy;
-  const auto generic = settings.resolve(k_retention_older_than);
-  for (const auto& kind : retention_kinds()) {
+store::RetentionPolicy retention_policy_from_settings(const settings::Settings& settings) {
+  store::RetentionPolicy policy;
+  const auto generic = settings.resolve(cleanup::k_retention_older_than);
+  for (const auto& kind : cleanup::retention_kinds()) {
     const auto own = settings.resolve(kind.key);
     const bool generic_applies = kind.follows_older_than && generic && !generic->value.empty();
-    std::optional<ResolvedSetting> chosen;
-    if (own && own->source == SettingSource::flag) chosen = own;
-    else if (generic_applies && generic->source == SettingSource::flag) chosen = generic;
-    else if (own && (own->source == SettingSource::env || own->source == SettingSource::file)) chosen = own;
-    else if (generic_applies && generic->source != SettingSource::default_value) chosen = generic;
+    std::optional<settings::ResolvedSetting> chosen;
+    if (own && own->source == settings::SettingSource::flag) chosen = own;
+    else if (generic_applies && generic->source == settings::SettingSource::flag) chosen = generic;
+    else if (own && (own->source == settings::SettingSource::env || own->source == settings::SettingSource::file)) chosen = own;
+    else if (generic_applies && generic->source != settings::SettingSource::default_value) chosen = generic;
     else if (own && !own->value.empty()) chosen = own;  // a built-in default from the settings table
     auto* field = policy_field(policy, kind.kind);
     *field = chosen && !chosen->value.empty() ? age_value(chosen->key, chosen->value) : kind.default_age;
   }
-  const auto keep = settings.integer(k_retention_keep_last).value_or(k_default_keep_last);
+  const auto keep = settings.integer(cleanup::k_retention_keep_last).value_or(cleanup::k_default_keep_last);
   if (keep < 0) throw UsageError("--keep-last: must be 0 or more (got " + std::to_string(keep) + ")");
   policy.keep_last_scans = static_cast<int>(keep);
-  const auto batch = settings.integer(k_retention_batch_size).value_or(k_default_batch_size);
+  const auto batch = settings.integer(cleanup::k_retention_batch_size).value_or(cleanup::k_default_batch_size);
   if (batch < 1) throw UsageError("retention.batch_size: must be 1 or more (got " + std::to_string(batch) + ")");
   policy.batch_size = static_cast<int>(batch);
   return policy;
@@ -259,17 +259,17 @@ namespace {
 
 // The plan table: budget.plans_file, else the first plans.toml on the search path, else the
 // built-in figures; then the config file's `plans` table on top.
-std::vector<Plan> plans_from_settings(const Settings& s, std::string& source) {
-  std::vector<Plan> plans;
+std::vector<budget::Plan> plans_from_settings(const settings::Settings& s, std::string& source) {
+  std::vector<budget::Plan> plans;
   if (auto file = s.get("budget.plans_file")) {
-    plans = load_plans_file(*file);
+    plans = budget::load_plans_file(*file);
     source = *file;
-  } else if (auto found = find_data_file("plans.toml")) {
-    plans = load_plans_file(*found);
+  } else if (auto found = budget::find_data_file("plans.toml")) {
+    plans = budget::load_plans_file(*found);
     source = found->string();
   } else {
     source = "built-in (as of 2026)";
-    plans = builtin_plans();
+    plans = budget::builtin_plans();
   }
   auto table = s.file_table("plans");
   if (!table.empty()) {
@@ -281,7 +281,7 @@ std::vector<Plan> plans_from_settings(const Settings& s, std::string& source) {
 }
 
 // A count ("4"), "all" (= every entry of `all`) or a list (its distinct entries).
-int count_setting(const Settings& s, const std::string& key, const char* flag, const std::vector<std::string>& all) {
+int count_setting(const settings::Settings& s, const std::string& key, const char* flag, const std::vector<std::string>& all) {
   auto values = s.list(key);
   if (values.size() == 1 && values[0] == "all") return static_cast<int>(all.size());
   if (values.size() == 1 && !values[0].empty() && std::all_of(values[0].begin(), values[0].end(), ::isdigit)) {
@@ -293,7 +293,7 @@ int count_setting(const Settings& s, const std::string& key, const char* flag, c
 }
 
 // The names of a list setting, none when it is a count or "all" (then `all` when given).
-std::vector<std::string> names_setting(const Settings& s, const std::string& key, const std::vector<std::string>& all) {
+std::vector<std::string> names_setting(const settings::Settings& s, const std::string& key, const std::vector<std::string>& all) {
   auto values = s.list(key);
   if (values.size() == 1 && values[0] == "all") return all;
   if (values.size() == 1 && !values[0].empty() && std::all_of(values[0].begin(), values[0].end(), ::isdigit)) return {};
@@ -303,21 +303,21 @@ std::vector<std::string> names_setting(const Settings& s, const std::string& key
   return out;
 }
 
-bool given_as_flag(const Settings& s, const std::string& key) {
+bool given_as_flag(const settings::Settings& s, const std::string& key) {
   auto r = s.resolve(key);
-  return r && r->source == SettingSource::flag;
+  return r && r->source == settings::SettingSource::flag;
 }
 
 }  // namespace
 
-RefreshIntervals refresh_intervals_from_settings(const Settings& s) {
-  if (auto file = s.get("budget.refresh_file")) return load_refresh_file(*file);
-  if (auto found = find_data_file("refresh_intervals.toml")) return load_refresh_file(*found);
-  return RefreshIntervals{};
+budget::RefreshIntervals refresh_intervals_from_settings(const settings::Settings& s) {
+  if (auto file = s.get("budget.refresh_file")) return budget::load_refresh_file(*file);
+  if (auto found = budget::find_data_file("refresh_intervals.toml")) return budget::load_refresh_file(*found);
+  return budget::RefreshIntervals{};
 }
 
-PlanOptions plan_options_from_settings(const Settings& s) {
-  PlanOptions o;
+budget::PlanOptions plan_options_from_settings(const settings::Settings& s) {
+  budget::PlanOptions o;
   const auto& all_regions = known_regions();
   o.plans = plans_from_settings(s, o.plans_source);
   o.refresh = refresh_intervals_from_settings(s);
@@ -345,7 +345,7 @@ PlanOptions plan_options_from_settings(const Settings& s) {
     for (auto& r : o.region_names)
       std::transform(r.begin(), r.end(), r.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     if (o.regions == 0) {
-      o.region_names = canonical_regions(s.list("api.regions"));
+      o.region_names = api::canonical_regions(s.list("api.regions"));
       o.regions = static_cast<int>(o.region_names.size());
     }
     if (o.regions == 0) {
@@ -365,9 +365,9 @@ PlanOptions plan_options_from_settings(const Settings& s) {
     }
     if (o.markets <= 0) throw UsageError("budget plan: at least one region and one market are needed");
   }
-  for (const auto& tier : default_tier_intervals())
+  for (const auto& tier : budget::default_tier_intervals())
     o.sync_tiers.push_back({tier.tier, s.duration("tiers." + tier.tier + ".max_age").value_or(tier.interval)});
   return o;
 }
 
-}  // namespace oddsctl
+}  // namespace oddsctl::cmd

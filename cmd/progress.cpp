@@ -7,7 +7,7 @@
 
 #include "render.hpp"
 
-namespace oddsctl::cli {
+namespace oddsctl::cmd {
 
 std::string progress_text(const std::string& label, const Progress& p, double elapsed_s) {
   std::string out = label + ":";
@@ -57,4 +57,4 @@ void ProgressLine::run(std::chrono::milliseconds delay) {
   if (m_drawn) (void)!::write(STDERR_FILENO, "\r\033[K", 4);
 }
 
-}  // namespace oddsctl::cli
+}  // namespace oddsctl::cmd

@@ -11,7 +11,7 @@
 
 #include "oddsctl/progress.hpp"
 
-namespace oddsctl::cli {
+namespace oddsctl::cmd {
 
 // "scan: 2/4 regions, 12/40 sports, 3 in flight, 24 credits, 2.1s" (sync: events done of selected).
 std::string progress_text(const std::string& label, const Progress& p, double elapsed_s);
@@ -37,4 +37,4 @@ private:
   std::thread m_thread;
 };
 
-}  // namespace oddsctl::cli
+}  // namespace oddsctl::cmd

@@ -8,7 +8,7 @@
 
 #include "oddsctl/time.hpp"
 
-namespace oddsctl::cli {
+namespace oddsctl::cmd {
 
 void print_text(std::string_view text) { std::cout << text; }
 
@@ -299,4 +299,4 @@ void print_opportunities_csv(const std::vector<Opportunity>& opps) {
             rows);
 }
 
-}  // namespace oddsctl::cli
+}  // namespace oddsctl::cmd

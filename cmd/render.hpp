@@ -10,9 +10,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "oddsctl/arbitrage.hpp"
+#include "oddsctl/engine/arbitrage.hpp"
 
-namespace oddsctl::cli {
+namespace oddsctl::cmd {
 
 // Text on stdout: the messages and summaries around tables and documents. The parts are
 // printed as an std::ostream prints them.
@@ -83,4 +83,4 @@ std::string fmt_point(const std::optional<double>& point);  // "" for none, "+1.
 void print_opportunities_table(const std::vector<Opportunity>& opps);
 void print_opportunities_csv(const std::vector<Opportunity>& opps);
 
-}  // namespace oddsctl::cli
+}  // namespace oddsctl::cmd

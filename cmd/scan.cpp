@@ -11,14 +11,14 @@
 #include "render.hpp"
 #include "worker_mode.hpp"
 
-namespace oddsctl::cli {
+namespace oddsctl::cmd {
 
 namespace {
 
-bool failed(const RegionScan& r) { return r.status == RegionStatus::failed || r.status == RegionStatus::partial; }
+bool failed(const store::RegionScan& r) { return r.status == store::RegionStatus::failed || r.status == store::RegionStatus::partial; }
 
 // One line per region on stderr; with --quiet only the failures (cron mails what is printed).
-void print_region_summary(const ScanReport& report, bool failures_only, bool color = false) {
+void print_region_summary(const scan::ScanReport& report, bool failures_only, bool color = false) {
   for (const auto& r : report.regions) {
     if (failures_only && !failed(r)) continue;
     std::cerr << r.region << ": " << paint(to_string(r.status), failed(r) ? Tone::bad : Tone::none, color) << ", "
@@ -28,15 +28,15 @@ void print_region_summary(const ScanReport& report, bool failures_only, bool col
     if (r.credits_used) std::cerr << ", " << *r.credits_used << " credits";
     if (r.credits_remaining) std::cerr << " (" << *r.credits_remaining << " left)";
     std::cerr << ", " << r.duration_ms << " ms";
-    if (r.source != ScanSource::live) std::cerr << " (" << to_string(r.source) << ")";
+    if (r.source != store::ScanSource::live) std::cerr << " (" << to_string(r.source) << ")";
     if (r.error) std::cerr << ": " << *r.error;
-    else if (r.empty != EmptyReason::none) std::cerr << ": " << empty_note(r.empty);
+    else if (r.empty != store::EmptyReason::none) std::cerr << ": " << scan::empty_note(r.empty);
     std::cerr << "\n";
   }
 }
 
 // What went wrong, naming each failed region and why: the message of the error object.
-std::string failure_text(const ScanReport& report) {
+std::string failure_text(const scan::ScanReport& report) {
   std::string out;
   for (const auto& r : report.regions)
     if (failed(r))
@@ -46,14 +46,14 @@ std::string failure_text(const ScanReport& report) {
   return out;
 }
 
-void print_report(App& app, const ScanReport& report, bool worker) {
+void print_report(App& app, const scan::ScanReport& report, bool worker) {
   std::vector<Opportunity> opps = report.all_opportunities();
   switch (app.format()) {
     // A worker emits one compact document per cycle: JSON Lines for long runs.
     case Format::json: print_json(scan_report_json(report), app.stdout_tty() && !worker); break;
     case Format::jsonl: {
       std::vector<nlohmann::json> rows;
-      for (const auto& o : opps) rows.push_back(opportunity_json(o));
+      for (const auto& o : opps) rows.push_back(scan::opportunity_json(o));
       print_jsonl(rows);
       break;
     }
@@ -90,22 +90,22 @@ void print_report(App& app, const ScanReport& report, bool worker) {
 }
 
 void run(App& app) {
-  ScanOptions options = scan_options_from_settings(app.settings);
+  scan::ScanOptions options = scan_options_from_settings(app.settings);
   std::optional<Millis> every = app.settings.duration("scan.every");
   // A first-time `scan --demo` must not leave sample data in the default store: without an
   // explicit --store/--db it stores nothing (the demo's results are printed, not kept).
-  if (options.source == ScanSource::demo && !app.store_given()) options.store_results = false;
-  std::unique_ptr<Store> store;
+  if (options.source == store::ScanSource::demo && !app.store_given()) options.store_results = false;
+  std::unique_ptr<store::Store> store;
   if (options.store_results || options.reserve || options.max_credits || options.wait_lock || options.from_store ||
-      (every && options.source != ScanSource::demo))
+      (every && options.source != store::ScanSource::demo))
     store = app.open_store();
-  ApiFactory factory = http_api_factory(app.settings.env());
+  api::ApiFactory factory = api::http_api_factory(app.settings.env());
   auto health = start_health_listener(app, options.regions, every.has_value());  // --listen (serve.cpp)
 
   if (!every) {
     Progress progress;
     options.progress = &progress;
-    ScanReport report = [&] {
+    scan::ScanReport report = [&] {
       ProgressLine line(app.decorate_stderr(), "scan", progress);  // erased before the report
       return run_scan(options, store.get(), factory, app.settings.env());
     }();
@@ -115,21 +115,21 @@ void run(App& app) {
   }
 
   WorkerMode mode = start_worker_mode(app, *every, options.worker, "scan");
-  if (options.source == ScanSource::live) {  // once, before the first cycle (a warning: -q drops it)
-    const RefreshIntervals refresh = refresh_intervals_from_settings(app.settings);
+  if (options.source == store::ScanSource::live) {  // once, before the first cycle (a warning: -q drops it)
+    const budget::RefreshIntervals refresh = refresh_intervals_from_settings(app.settings);
     const Millis interval = refresh_for(refresh, options.markets, options.bookmakers, options.rules.include_live);
     if (auto note = polling_warning("scan", *every, interval, refresh)) spdlog::warn("{}", *note);
   }
   options.stop = mode.stop;
-  app.exit_code = run_worker_mode(app, mode, store.get(), [&]() -> CycleResult {
-    ScanReport report = run_scan(options, store.get(), factory, app.settings.env());
+  app.exit_code = run_worker_mode(app, mode, store.get(), [&]() -> worker::CycleResult {
+    scan::ScanReport report = run_scan(options, store.get(), factory, app.settings.env());
     print_report(app, report, true);
-    CycleResult r{report.exit_code(), std::nullopt};
+    worker::CycleResult r{report.exit_code(), std::nullopt};
     r.all_skipped =
         !report.regions.empty() && std::all_of(report.regions.begin(), report.regions.end(),
-                                               [](const RegionScan& x) { return x.status == RegionStatus::skipped; });
+                                               [](const store::RegionScan& x) { return x.status == store::RegionStatus::skipped; });
     for (const auto& region : report.regions)
-      if (region.error && region.status != RegionStatus::skipped && !r.error) r.error = region.error;
+      if (region.error && region.status != store::RegionStatus::skipped && !r.error) r.error = region.error;
     return r;
   });
 }
@@ -175,4 +175,4 @@ void register_scan(CLI::App& root, App& app) {
   cmd->callback([&app] { run(app); });
 }
 
-}  // namespace oddsctl::cli
+}  // namespace oddsctl::cmd

@@ -11,18 +11,18 @@
 #include "oddsctl/worker.hpp"
 #include "render.hpp"
 
-namespace oddsctl::cli {
+namespace oddsctl::cmd {
 
 namespace {
 
 // The options every server shares (limits, timeouts, the store), from settings.
 serve::ServeOptions base_options(const App& app, const std::string& listen_key) {
-  const Settings& s = app.settings;
+  const settings::Settings& s = app.settings;
   serve::ServeOptions o;
   o.listen = serve::parse_listen(s.get_or(listen_key, "127.0.0.1:8080"), "--listen");
   for (const auto& r : s.list("api.regions"))
     if (r != "all") o.regions.push_back(checked_region(r, "--regions"));
-  o.source = *scan_source_from_string(s.get_or("read.source", "live"));
+  o.source = *store::scan_source_from_string(s.get_or("read.source", "live"));
   o.max_age = s.duration("serve.max_age").value_or(std::chrono::minutes(15));
   o.threads = static_cast<std::size_t>(s.integer("serve.threads").value_or(8));
   o.max_body = static_cast<std::size_t>(s.integer("serve.max_body").value_or(65536));
@@ -35,7 +35,7 @@ serve::ServeOptions base_options(const App& app, const std::string& listen_key) 
 }
 
 void run(App& app) {
-  const Settings& s = app.settings;
+  const settings::Settings& s = app.settings;
   serve::ServeOptions o = base_options(app, "serve.listen");
   if (auto cors = s.get("serve.cors")) {
     if (cors->empty() || cors->find_first_of("\r\n ") != std::string::npos)
@@ -45,16 +45,16 @@ void run(App& app) {
   // The token is a secret: from the environment only (never a flag, never the config file).
   if (auto token = s.env()("ODDSCTL_SERVE_TOKEN"); token && !token->empty()) o.token = *token;
   const Millis grace = s.duration("serve.grace").value_or(Millis(10000));
-  const std::atomic<bool>& stop = install_stop_signals(grace);
+  const std::atomic<bool>& stop = worker::install_stop_signals(grace);
   if (o.token) {
     o.scan = scan_options_from_settings(s);
     o.scan.stop = &stop;
     o.sync = sync_options_from_settings(s);
     o.sync.stop = &stop;
-    o.api_factory = http_api_factory(s.env());
+    o.api_factory = api::http_api_factory(s.env());
   }
   // Read-only unless a trigger may write.
-  const OpenMode mode = o.token ? OpenMode::read_write : OpenMode::read_only;
+  const store::OpenMode mode = o.token ? store::OpenMode::read_write : store::OpenMode::read_only;
   o.open_store = [&app, mode] { return app.open_store(mode); };
   const bool triggers = o.token.has_value();
 
@@ -80,7 +80,7 @@ std::shared_ptr<void> start_health_listener(const App& app, const std::vector<st
   o.health_only = true;
   o.regions = regions;
   o.threads = 2;
-  o.open_store = [&app] { return app.open_store(OpenMode::read_only); };
+  o.open_store = [&app] { return app.open_store(store::OpenMode::read_only); };
   std::shared_ptr<serve::Server> server = serve::start_server(std::move(o));
   if (!app.quiet) std::cerr << "oddsctl: health and metrics on http://" << server->address() << "\n";
   return server;
@@ -106,4 +106,4 @@ void register_serve(CLI::App& root, App& app) {
   cmd->callback([&app] { run(app); });
 }
 
-}  // namespace oddsctl::cli
+}  // namespace oddsctl::cmd

@@ -4,10 +4,10 @@
 #include <nlohmann/json.hpp>
 
 #include "app.hpp"
-#include "oddsctl/migrate.hpp"
+#include "oddsctl/store/migrate.hpp"
 #include "render.hpp"
 
-namespace oddsctl::cli {
+namespace oddsctl::cmd {
 
 namespace {
 
@@ -41,12 +41,12 @@ void print_counts(App& app, const nlohmann::json& doc, const std::map<std::strin
 void run_migrate(App& app, const MigrateFlags& flags) {
   std::string from_uri = flags.from.value_or(app.store_uri());
   if (from_uri == flags.to) throw UsageError("store migrate: --from and --to name the same store");
-  auto from = open_store(from_uri, OpenMode::read_only);
-  auto to = open_store(flags.to);
-  MigrateOptions options;
+  auto from = open_store(from_uri, store::OpenMode::read_only);
+  auto to = store::open_store(flags.to);
+  store::MigrateOptions options;
   options.dry_run = flags.dry_run;
   options.force = flags.force;
-  MigrateReport report = migrate_store(*from, *to, options);
+  store::MigrateReport report = migrate_store(*from, *to, options);
   print_counts(app, to_json(report), report.copied);
   if (!app.quiet && !app.json()) {
     std::cerr << (report.dry_run ? "would copy " : "copied ") << report.from << " -> " << report.to << "\n";
@@ -58,9 +58,9 @@ void run_migrate(App& app, const MigrateFlags& flags) {
 }
 
 void run_check(App& app) {
-  auto store = app.open_store(OpenMode::read_only);
+  auto store = app.open_store(store::OpenMode::read_only);
   std::vector<std::string> problems = store->check();
-  StoreInfo info = store->info();
+  store::StoreInfo info = store->info();
   nlohmann::json doc = {
       {"store", info.location},       {"backend", info.backend}, {"schema_version", info.schema_version},
       {"ok", problems.empty()},       {"problems", problems},    {"counts", info.counts},
@@ -93,4 +93,4 @@ void register_store(CLI::App& root, App& app) {
   check->callback([&app] { run_check(app); });
 }
 
-}  // namespace oddsctl::cli
+}  // namespace oddsctl::cmd

@@ -12,7 +12,7 @@
 #include "render.hpp"
 #include "worker_mode.hpp"
 
-namespace oddsctl::cli {
+namespace oddsctl::cmd {
 
 namespace {
 
@@ -23,7 +23,7 @@ std::string ago(TimePoint then, TimePoint now) {
   return format_duration(std::chrono::duration_cast<Millis>(secs)) + " ago";
 }
 
-std::vector<std::string> counts_row(const std::string& name, const SyncCounts& c) {
+std::vector<std::string> counts_row(const std::string& name, const sync::SyncCounts& c) {
   return {name,
           std::to_string(c.selected),
           std::to_string(c.synced),
@@ -47,7 +47,7 @@ struct FailureGroup {
   std::vector<std::string> events;  // region/event_id
 };
 
-std::vector<FailureGroup> group_failures(const std::vector<SyncFailure>& failures) {
+std::vector<FailureGroup> group_failures(const std::vector<sync::SyncFailure>& failures) {
   std::vector<FailureGroup> out;
   for (const auto& f : failures) {
     auto it = std::find_if(out.begin(), out.end(), [&](const FailureGroup& g) { return g.error == f.error; });
@@ -67,7 +67,7 @@ std::string group_line(const FailureGroup& g) {
 }
 
 // The error object's message: how many failed, the first reason, discovery errors, the guard.
-std::string failure_text(const SyncReport& r) {
+std::string failure_text(const sync::SyncReport& r) {
   std::string out;
   if (!r.failures.empty())
     out = std::to_string(r.failures.size()) + (r.failures.size() == 1 ? " event failed" : " events failed") +
@@ -77,7 +77,7 @@ std::string failure_text(const SyncReport& r) {
   return out;
 }
 
-void print_report(App& app, const SyncReport& r) {
+void print_report(App& app, const sync::SyncReport& r) {
   app.failure = failure_text(r);
   std::vector<std::vector<std::string>> rows;
   for (const auto& [tier, c] : r.tiers) rows.push_back(counts_row(to_string(tier), c));
@@ -140,14 +140,14 @@ void print_report(App& app, const SyncReport& r) {
 }
 
 void run(App& app) {
-  SyncOptions options = sync_options_from_settings(app.settings);
+  sync::SyncOptions options = sync_options_from_settings(app.settings);
   auto store = app.open_store();
-  ApiFactory factory = http_api_factory(app.settings.env());
+  api::ApiFactory factory = api::http_api_factory(app.settings.env());
   std::optional<Millis> every = app.settings.duration("sync.every");
   if (!every) {
     Progress progress;
     options.progress = &progress;
-    SyncReport report = [&] {
+    sync::SyncReport report = [&] {
       ProgressLine line(app.decorate_stderr(), "sync", progress);  // erased before the report
       return run_sync(options, *store, factory, app.settings.env());
     }();
@@ -158,19 +158,19 @@ void run(App& app) {
   // Worker mode: the same run on a fixed schedule (see oddsctl/worker.hpp).
   WorkerMode mode = start_worker_mode(app, *every, options.worker, "sync");
   options.stop = mode.stop;
-  app.exit_code = run_worker_mode(app, mode, store.get(), [&]() -> CycleResult {
-    SyncReport report = run_sync(options, *store, factory, app.settings.env());
+  app.exit_code = run_worker_mode(app, mode, store.get(), [&]() -> worker::CycleResult {
+    sync::SyncReport report = run_sync(options, *store, factory, app.settings.env());
     print_report(app, report);
     flush_stdout();
-    CycleResult r{report.exit_code(), std::nullopt};
+    worker::CycleResult r{report.exit_code(), std::nullopt};
     r.all_skipped = report.all_leases_held;
     if (!report.failures.empty()) r.error = report.failures.front().event_id + ": " + report.failures.front().error;
     return r;
   });
 }
 
-Tier parse_tier(const std::string& text, bool allow_auto = false) {
-  auto t = tier_from_string(text);
+store::Tier parse_tier(const std::string& text, bool allow_auto = false) {
+  auto t = store::tier_from_string(text);
   if (!t)
     throw UsageError("--tier: '" + text + "' is not one of hot, warm, cold, frozen" + (allow_auto ? ", auto" : ""));
   return *t;
@@ -183,7 +183,7 @@ struct PinArgs {
 };
 
 void run_pin(App& app, const PinArgs& a, bool pin) {
-  std::optional<Tier> tier;
+  std::optional<store::Tier> tier;
   if (pin) tier = parse_tier(a.tier);
   std::optional<std::string> region;
   if (a.region) region = checked_region(*a.region, "--region");
@@ -213,16 +213,16 @@ struct ListArgs {
 };
 
 void run_list(App& app, const ListArgs& a) {
-  ListFilter f;
+  sync::ListFilter f;
   if (a.tier) f.tier = parse_tier(*a.tier);
   if (a.region) f.region = checked_region(*a.region, "--region");
   f.sport_key = a.sport;
   f.include_retired = a.all;
-  TierPolicy policy = tier_policy_from_settings(app.settings);
+  sync::TierPolicy policy = tier_policy_from_settings(app.settings);
   TimePoint now = now_utc();
-  auto store = app.open_store(OpenMode::read_only);
+  auto store = app.open_store(store::OpenMode::read_only);
   auto rows = list_tracked_rows(*store, f, policy, now);
-  if (a.due) std::erase_if(rows, [&](const TrackedRow& r) { return !r.next_due || *r.next_due > now; });
+  if (a.due) std::erase_if(rows, [&](const sync::TrackedRow& r) { return !r.next_due || *r.next_due > now; });
   std::vector<nlohmann::json> docs;
   for (const auto& r : rows) docs.push_back(tracked_row_json(r, now));
   switch (app.format()) {
@@ -278,7 +278,7 @@ void register_sync(CLI::App& root, App& app) {
   pin_cmd->add_option("event", pin->event, "event id")->required();
   // The table's tiers but auto, which is not a tier an event can be pinned to.
   std::string pin_tiers;
-  for (const auto& t : find_setting("sync.tier")->choices)
+  for (const auto& t : settings::find_setting("sync.tier")->choices)
     if (t != "auto") pin_tiers += (pin_tiers.empty() ? "" : "|") + t;
   pin_cmd->add_option("--tier", pin->tier, "hot, warm, cold or frozen")->required()->type_name(pin_tiers);
   pin_cmd->add_option("--region", pin->region, "only in this region (default: every region tracking it)");
@@ -305,4 +305,4 @@ void register_sync(CLI::App& root, App& app) {
   });
 }
 
-}  // namespace oddsctl::cli
+}  // namespace oddsctl::cmd

@@ -4,7 +4,7 @@
 
 #include "options.hpp"
 
-namespace oddsctl::cli {
+namespace oddsctl::cmd {
 
 void add_worker_options(CLI::App* cmd, App& app, bool with_listen) {
   setting_option(cmd, app, "worker.grace");
@@ -16,14 +16,14 @@ void add_worker_options(CLI::App* cmd, App& app, bool with_listen) {
 WorkerMode start_worker_mode(const App& app, Millis every, const std::string& worker_id, const std::string& command) {
   WorkerMode mode;
   mode.options = worker_options_from_settings(app.settings, every, worker_id, command);
-  mode.stop = &install_stop_signals(mode.options.grace);
+  mode.stop = &worker::install_stop_signals(mode.options.grace);
   return mode;
 }
 
-ExitCode run_worker_mode(App& app, const WorkerMode& mode, Store* store, const std::function<CycleResult()>& cycle) {
+ExitCode run_worker_mode(App& app, const WorkerMode& mode, store::Store* store, const std::function<worker::CycleResult()>& cycle) {
   return run_worker(mode.options, store, *mode.stop, cycle, [&app](const std::string& note) {
     if (!app.quiet) std::cerr << "oddsctl: " << note << "\n";
   });
 }
 
-}  // namespace oddsctl::cli
+}  // namespace oddsctl::cmd

@@ -9,13 +9,13 @@
 #include "app.hpp"
 #include "oddsctl/worker.hpp"
 
-namespace oddsctl::cli {
+namespace oddsctl::cmd {
 
 // The worker.* flags (--grace, --health-file, --max-cycles; --listen for scan).
 void add_worker_options(CLI::App* cmd, App& app, bool with_listen);
 
 struct WorkerMode {
-  WorkerOptions options;
+  worker::WorkerOptions options;
   const std::atomic<bool>* stop = nullptr;  // set by SIGTERM/SIGINT: give it to the runs
 };
 
@@ -23,6 +23,6 @@ struct WorkerMode {
 WorkerMode start_worker_mode(const App& app, Millis every, const std::string& worker_id, const std::string& command);
 
 // Runs `cycle` on the schedule until stopped; returns the worker's exit code.
-ExitCode run_worker_mode(App& app, const WorkerMode& mode, Store* store, const std::function<CycleResult()>& cycle);
+ExitCode run_worker_mode(App& app, const WorkerMode& mode, store::Store* store, const std::function<worker::CycleResult()>& cycle);
 
-}  // namespace oddsctl::cli
+}  // namespace oddsctl::cmd

@@ -11,12 +11,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "oddsctl/arbitrage.hpp"
+#include "oddsctl/engine/arbitrage.hpp"
 #include "oddsctl/errors.hpp"
 #include "oddsctl/store.hpp"
 #include "oddsctl/time.hpp"
 
-namespace oddsctl {
+namespace oddsctl::alerts {
 
 // The dedupe key "{region}:{event_id}:{market}:{point}". The point is written in its
 // shortest exact decimal form ("-0.5", "220.5", "3"); h2h has no point and writes "null"
@@ -34,7 +34,7 @@ const char* to_string(AlertReason r);  // "new", "escalation"
 // - sent within the window and profit_pct >= mark.profit_pct + escalation_step: escalation;
 // - otherwise nullopt (suppressed). A tiny tolerance keeps 2.5 -> 3.0 with step 0.5 due
 //   despite floating point.
-std::optional<AlertReason> alert_due(const std::optional<AlertMark>& mark, double profit_pct, TimePoint now,
+std::optional<AlertReason> alert_due(const std::optional<store::AlertMark>& mark, double profit_pct, TimePoint now,
                                      Millis window, double escalation_step);
 
 // What a delivery did. `error` is one line and never holds the webhook's path or query
@@ -61,7 +61,7 @@ std::string redact_url(const std::string& url);
 
 struct AlertOptions {
   std::vector<std::string> regions;      // resolved; empty: every region with a cached result
-  ScanSource source = ScanSource::live;  // whose latest good results are alerted on
+  store::ScanSource source = store::ScanSource::live;  // whose latest good results are alerted on
   double min_profit_pct = 0;
   bool include_flagged = false;  // --include-flagged: alert on flagged opportunities too
   Millis window = std::chrono::hours(1);
@@ -114,11 +114,11 @@ struct AlertReport {
 // left unmarked so the next run retries it). Holds the store lease "alerts" for the run so
 // that two overlapping runs do not both send; when it is held elsewhere nothing is sent and
 // skipped_busy is set. A store failure while marking throws StoreError after the delivery.
-AlertReport run_alerts(Store& store, const AlertOptions& options, const AlertSink& sink);
+AlertReport run_alerts(store::Store& store, const AlertOptions& options, const AlertSink& sink);
 
 // {"generated_at", "dry_run", "skipped_busy", "considered", "due", "delivered", "failed",
 //  "suppressed", "regions": [...], "alerts": [{"alert_key", "reason", "region", "event_id",
 //  "market", "point", "profit_pct", "delivered", "error", "payload"}]}
 nlohmann::json alert_report_json(const AlertReport& report);
 
-}  // namespace oddsctl
+}  // namespace oddsctl::alerts

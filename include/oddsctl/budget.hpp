@@ -16,9 +16,12 @@
 #include "oddsctl/ledger.hpp"
 #include "oddsctl/time.hpp"
 
-namespace oddsctl {
-
+namespace oddsctl::store {
 class LedgerStore;
+}  // namespace oddsctl::store
+
+namespace oddsctl::budget {
+
 
 // ---------------------------------------------------------------------------------------
 // Status
@@ -93,17 +96,17 @@ constexpr Millis k_report_span{5 * 60 * 1000};
 // The key's remaining credits for a budget guard to start from: the lowest report within
 // k_report_span of its newest one (not merely the newest row, which can carry an older
 // figure and let a run spend past its reserve). nullopt when never reported.
-std::optional<std::int64_t> last_known_remaining(LedgerStore& store, const std::string& key_id);
+std::optional<std::int64_t> last_known_remaining(store::LedgerStore& store, const std::string& key_id);
 // The same figure with the time of the newest report (for the store's credit reservations,
 // which keep the newer of two figures).
 struct KnownRemaining {
   std::int64_t remaining = 0;
   TimePoint reported_at{};
 };
-std::optional<KnownRemaining> last_known_report(LedgerStore& store, const std::string& key_id);
+std::optional<KnownRemaining> last_known_report(store::LedgerStore& store, const std::string& key_id);
 
 // Reads the ledger of the last 30 d (plus the newest known figures per key) from the store.
-BudgetStatus budget_status(LedgerStore& store, const std::vector<ConfiguredKey>& configured, TimePoint now);
+BudgetStatus budget_status(store::LedgerStore& store, const std::vector<ConfiguredKey>& configured, TimePoint now);
 
 // Keys that serve at least one of `regions` (all keys when empty).
 std::vector<KeyBudget> filter_regions(const std::vector<KeyBudget>& keys, const std::vector<std::string>& regions);
@@ -197,4 +200,4 @@ std::vector<TierInterval> default_tier_intervals();
 // asks one region, so its cost is its market count).
 Schedule schedule_from_ledger(const std::vector<LedgerEntry>& rows, const std::string& command, TimePoint since);
 
-}  // namespace oddsctl
+}  // namespace oddsctl::budget

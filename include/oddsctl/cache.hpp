@@ -11,11 +11,11 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "oddsctl/errors.hpp"
-#include "oddsctl/middles.hpp"
+#include "oddsctl/engine/middles.hpp"
 #include "oddsctl/scan.hpp"
 #include "oddsctl/store.hpp"
 
-namespace oddsctl {
+namespace oddsctl::cache {
 
 // Which opportunities of a cached scan are served. Empty lists match everything.
 struct OpportunityFilter {
@@ -25,7 +25,7 @@ struct OpportunityFilter {
   std::optional<double> min_profit_pct;  // on opportunity_score: profit, or EV for value bets and middles
   std::vector<OpportunityKind> kinds;    // empty: every kind
   bool matches(const Opportunity& o) const;
-  bool matches(const StoredOpportunity& o) const;  // on its fields alone: the text is not read
+  bool matches(const store::StoredOpportunity& o) const;  // on its fields alone: the text is not read
   bool empty() const;
 };
 
@@ -36,11 +36,11 @@ std::vector<std::string> parse_cache_regions(const std::vector<std::string>& ask
 // "au", "au,uk" or "all". "all" means every known region that has at least one stored scan
 // (so a region never scanned does not make `cache get --region all` fail), or every known
 // region when the store holds no scan at all. UsageError for an unknown region.
-std::vector<std::string> resolve_cache_regions(ScanStore& store, const std::vector<std::string>& asked);
+std::vector<std::string> resolve_cache_regions(store::ScanStore& store, const std::vector<std::string>& asked);
 
 struct CacheGetOptions {
   std::vector<std::string> regions;      // resolved (no "all")
-  ScanSource source = ScanSource::live;  // whose latest good result is served
+  store::ScanSource source = store::ScanSource::live;  // whose latest good result is served
   Millis max_age = std::chrono::minutes(15);
   // Stale regions are still reported (age, status) but their opportunities are withheld.
   bool strict = false;
@@ -55,15 +55,15 @@ struct CacheGetOptions {
 // One asked region as served.
 struct CachedRegion {
   std::string region;
-  std::optional<RegionScan> scan;         // the latest good scan; opportunities already filtered
-  std::vector<StoredOpportunity> stored;  // with as_text: the opportunities served, filtered
+  std::optional<store::RegionScan> scan;         // the latest good scan; opportunities already filtered
+  std::vector<store::StoredOpportunity> stored;  // with as_text: the opportunities served, filtered
   int stored_opportunities = 0;           // before filters
   std::optional<Millis> age;              // now - started_at, never negative; nullopt when missing
   bool fresh = false;                     // present and age <= max_age
   bool withheld = false;                  // strict and not fresh: opportunities not served
   // When a fallback scan ran for this region: its scan id, status and error.
   std::optional<std::string> fallback_scan_id;
-  std::optional<RegionStatus> fallback_status;
+  std::optional<store::RegionStatus> fallback_status;
   std::optional<std::string> fallback_error;
 
   // How many are served: scan->opportunities, or stored with as_text.
@@ -71,7 +71,7 @@ struct CachedRegion {
 };
 
 struct CacheResult {
-  ScanSource source = ScanSource::live;
+  store::ScanSource source = store::ScanSource::live;
   TimePoint now{};
   Millis max_age{};
   std::vector<CachedRegion> regions;  // in the order asked
@@ -84,13 +84,13 @@ struct CacheResult {
 };
 
 // Runs a live scan of the given regions and stores it (command "cache-fallback").
-using FallbackScan = std::function<ScanReport(const std::vector<std::string>& regions)>;
+using FallbackScan = std::function<scan::ScanReport(const std::vector<std::string>& regions)>;
 
 // Reads each asked region's latest good scan. With `fallback`, the regions not fresh are
 // scanned first (one run for all of them) and then read back from the store, so what is
 // served is always what the store holds. A fallback that throws leaves the regions as they
 // were and records the message in fallback_error.
-CacheResult cache_get(ScanStore& store, const CacheGetOptions& options, const FallbackScan& fallback = {});
+CacheResult cache_get(store::ScanStore& store, const CacheGetOptions& options, const FallbackScan& fallback = {});
 
 // The `cache get --json` document: the `scan --json` shape for the regions asked, each region
 // entry adding scan_id, scanned_at, scanned_by, command, age_s, fresh (and the fallback
@@ -103,7 +103,7 @@ nlohmann::json cache_get_json(const CacheResult& result);
 std::string cache_get_json_text(const CacheResult& result);
 // `cache get --stake`: split `stake` across each opportunity's legs as scan does (equal
 // payouts, then the placeable-stake rules); replaces the stakes stored with the scan.
-void restake_opportunities(std::vector<Opportunity>& opportunities, double stake, const StakeRules& rules = {});
+void restake_opportunities(std::vector<Opportunity>& opportunities, double stake, const engine::StakeRules& rules = {});
 
 // "AU: 5 opportunities, updated 42 s ago", one per asked region.
 std::vector<std::string> cache_status_lines(const CacheResult& result);
@@ -113,22 +113,22 @@ std::string format_age(Millis age);
 
 // One stored region scan as a `scan --json` region entry plus scan_id, scanned_at (its
 // started_at), scanned_by (the worker) and command. "opportunities" is the count.
-nlohmann::json scan_row_json(const RegionScan& scan);
+nlohmann::json scan_row_json(const store::RegionScan& scan);
 
 // Region scans as one `scan --json` document: scan_id (null when they come from several
 // runs), started_at (the earliest), duration_ms (the longest region's), regions (entries of
 // scan_row_json, in the given order), opportunities (best first).
-nlohmann::json scan_document_json(const std::vector<RegionScan>& scans);
+nlohmann::json scan_document_json(const std::vector<store::RegionScan>& scans);
 
 // `cache show SCAN_ID`: scan_document_json of every region of one run.
 // Throws Error(runtime) "unknown scan id" when the store has no such run.
-nlohmann::json cache_show_json(ScanStore& store, const std::string& scan_id);
+nlohmann::json cache_show_json(store::ScanStore& store, const std::string& scan_id);
 
 // `cache export`: stored region scans started at or after `since` (all when nullopt), oldest
 // first, each as its own one-region scan_document_json (so every line parses like scan --json).
-std::vector<nlohmann::json> cache_export_rows(ScanStore& store, std::optional<TimePoint> since,
+std::vector<nlohmann::json> cache_export_rows(store::ScanStore& store, std::optional<TimePoint> since,
                                               const std::optional<std::string>& region,
-                                              std::optional<ScanSource> source = std::nullopt);
+                                              std::optional<store::ScanSource> source = std::nullopt);
 
 // `cache stats`: one entry per region with stored scans.
 struct RegionStats {
@@ -137,8 +137,8 @@ struct RegionStats {
   std::int64_t ok = 0;
   std::int64_t partial = 0;
   std::int64_t failed = 0;
-  std::optional<RegionScan> last_success;  // newest ok/partial (no opportunities)
-  std::optional<RegionScan> last_failure;  // newest failed
+  std::optional<store::RegionScan> last_success;  // newest ok/partial (no opportunities)
+  std::optional<store::RegionScan> last_failure;  // newest failed
   bool cached = false;                     // a latest good result is served (not invalidated)
   std::optional<Millis> age;               // of last_success
   std::optional<std::int64_t> latency_last_ms, latency_p50_ms, latency_p95_ms;
@@ -148,16 +148,16 @@ struct RegionStats {
 
 struct CacheStats {
   TimePoint now{};
-  ScanSource source = ScanSource::live;  // the scans counted are of this source only
+  store::ScanSource source = store::ScanSource::live;  // the scans counted are of this source only
   std::vector<RegionStats> regions;      // in known_regions() order, then others by name
-  std::vector<Heartbeat> workers;
+  std::vector<store::Heartbeat> workers;
 };
 
-CacheStats cache_stats(Store& store, TimePoint now, const std::optional<std::string>& region,
-                       ScanSource source = ScanSource::live);
+CacheStats cache_stats(store::Store& store, TimePoint now, const std::optional<std::string>& region,
+                       store::ScanSource source = store::ScanSource::live);
 nlohmann::json cache_stats_json(const CacheStats& stats);
 
 // Nearest-rank percentile (p in (0, 100]) of unsorted values; nullopt when empty.
 std::optional<std::int64_t> percentile(std::vector<std::int64_t> values, double p);
 
-}  // namespace oddsctl
+}  // namespace oddsctl::cache

@@ -12,7 +12,7 @@
 #include "oddsctl/errors.hpp"
 #include "oddsctl/store.hpp"
 
-namespace oddsctl {
+namespace oddsctl::cleanup {
 
 // The settings keys of the retention policy (config file [retention] table).
 inline constexpr const char* k_retention_keep_last = "retention.keep_last";
@@ -34,14 +34,14 @@ struct RetentionKind {
 const std::vector<RetentionKind>& retention_kinds();
 
 struct CleanupResult {
-  RetentionPolicy policy;
-  CleanupReport report;
+  store::RetentionPolicy policy;
+  store::CleanupReport report;
   bool vacuumed = false;
   std::int64_t total_removed() const;
 };
 
 // Runs the store's cleanup, then compacts when `vacuum` (never on a dry run).
-CleanupResult run_cleanup(StoreMaintenance& store, const RetentionPolicy& policy, TimePoint now, bool dry_run,
+CleanupResult run_cleanup(store::StoreMaintenance& store, const store::RetentionPolicy& policy, TimePoint now, bool dry_run,
                           bool vacuum);
 
 // {"dry_run", "vacuumed", "removed": {kind: {region: n}}, "totals": {kind: n}, "total",
@@ -50,4 +50,4 @@ nlohmann::json cleanup_report_json(const CleanupResult& result);
 // Table rows: kind, region, count (sorted by kind, then region).
 std::vector<std::vector<std::string>> cleanup_report_rows(const CleanupResult& result);
 
-}  // namespace oddsctl
+}  // namespace oddsctl::cleanup

@@ -16,11 +16,11 @@
 
 #include <nlohmann/json_fwd.hpp>
 
-#include "oddsctl/arbitrage.hpp"
+#include "oddsctl/engine/arbitrage.hpp"
 #include "oddsctl/store.hpp"
-#include "oddsctl/value.hpp"
+#include "oddsctl/engine/value.hpp"
 
-namespace oddsctl {
+namespace oddsctl::clv {
 
 struct PlacedBet {
   std::string region;  // may be empty (file bets): any region
@@ -43,11 +43,11 @@ std::vector<PlacedBet> read_placed_bets(const std::filesystem::path& path);
 
 struct ClvOptions {
   std::vector<std::string> regions;      // empty: every region
-  ScanSource source = ScanSource::live;  // whose stored scans are read
+  store::ScanSource source = store::ScanSource::live;  // whose stored scans are read
   bool stored_bets = true;               // the stored value bets (--no-stored: only --bets)
   std::vector<PlacedBet> bets;           // --bets
-  ValueRules value;                      // reference books and method for snapshots
-  CommissionTable commissions = CommissionTable::defaults();
+  engine::ValueRules value;                      // reference books and method for snapshots
+  engine::CommissionTable commissions = engine::CommissionTable::defaults();
   TimePoint now{};  // events starting after this have no close yet
 };
 
@@ -82,7 +82,7 @@ struct ClvReport {
   std::vector<ClvSummary> by_sport;
 };
 
-ClvReport run_clv(Store& store, const ClvOptions& options);
+ClvReport run_clv(store::Store& store, const ClvOptions& options);
 nlohmann::json clv_report_json(const ClvReport& report);
 
-}  // namespace oddsctl
+}  // namespace oddsctl::clv

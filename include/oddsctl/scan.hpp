@@ -13,19 +13,26 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "oddsctl/api.hpp"
-#include "oddsctl/api_options.hpp"
+#include "oddsctl/api/options.hpp"
 #include "oddsctl/progress.hpp"
-#include "oddsctl/arbitrage.hpp"
-#include "oddsctl/detect.hpp"
+#include "oddsctl/engine/arbitrage.hpp"
+#include "oddsctl/engine/detect.hpp"
 #include "oddsctl/store.hpp"
 
-namespace oddsctl {
+namespace oddsctl::scan {
 
-struct ScanOptions : ApiOptions {
+// seen_since and previous_price of every leg's first book, from the region's stored scans and
+// synced snapshots of the last `lookback` before `now` (src/scan/history.cpp). Best effort:
+// a store error leaves the legs unchanged.
+void annotate_history(store::Store& store, const std::string& region, std::vector<Opportunity>& found, TimePoint now,
+                      Millis lookback = std::chrono::hours(24));
+
+
+struct ScanOptions : api::ApiOptions {
   // regions empty: every region with a key (replay: every region folder).
-  ArbRules rules;                        // rules.markets are the markets asked for
-  DetectRules detect;                    // the kinds asked for (--find) and their rules
-  ScanSource source = ScanSource::live;  // replay with from_file, demo with --demo, store with from_store
+  engine::ArbRules rules;                        // rules.markets are the markets asked for
+  engine::DetectRules detect;                    // the kinds asked for (--find) and their rules
+  store::ScanSource source = store::ScanSource::live;  // replay with from_file, demo with --demo, store with from_store
   std::optional<TimePoint> as_of;        // overrides "now" (replay and from_store only)
   bool store_results = true;             // false with --no-store
   bool links = false;                    // --links: ask for bet-slip links (and sids), same cost
@@ -50,7 +57,7 @@ struct ScanReport {
   std::string scan_id;
   TimePoint started_at{};
   std::int64_t duration_ms = 0;
-  std::vector<RegionScan> regions;  // in the order asked; opportunities inside
+  std::vector<store::RegionScan> regions;  // in the order asked; opportunities inside
   bool budget_stopped = false;      // a guard refused a call: exit 5
   bool busy = false;                // --wait-lock ran out on a held lease: exit 75
 
@@ -60,7 +67,7 @@ struct ScanReport {
 
 // `env` resolves each region's key. Regions with no key fail with a message naming
 // the env var. With from_file set, no key and no network are needed.
-ScanReport run_scan(const ScanOptions& options, Store* store, const ApiFactory& api_factory, const EnvLookup& env);
+ScanReport run_scan(const ScanOptions& options, store::Store* store, const api::ApiFactory& api_factory, const EnvLookup& env);
 
 // Replay: the events of each region in a file or folder of saved /odds responses.
 // Files under a folder named after a region belong to it; other files belong to the single
@@ -74,7 +81,7 @@ std::filesystem::path data_dir();
 
 // The JSON documents of the contract.
 nlohmann::json scan_report_json(const ScanReport& report);
-nlohmann::json region_json(const RegionScan& region);
+nlohmann::json region_json(const store::RegionScan& region);
 // to_json(Opportunity) with stakes rounded to the cent, as every command prints them.
 nlohmann::json opportunity_json(const Opportunity& o);
 
@@ -85,8 +92,8 @@ const std::vector<std::string>& known_bookmakers(const std::string& region);
 void warn_unknown_bookmakers(const std::vector<std::string>& bookmakers, const std::vector<std::string>& regions);
 
 // What an empty result means, for people: "" for none.
-const char* empty_note(EmptyReason r);
+const char* empty_note(store::EmptyReason r);
 
 std::string new_scan_id();  // time-ordered, unique across hosts
 
-}  // namespace oddsctl
+}  // namespace oddsctl::scan

@@ -34,7 +34,7 @@ struct ServeOptions {
   // The regions served: /readyz checks them, the dashboard shows them, and they are the
   // default of ?region=. Empty: every region with a stored scan (cache get --region all).
   std::vector<std::string> regions;
-  ScanSource source = ScanSource::live;       // whose latest result is served unless ?source=
+  store::ScanSource source = store::ScanSource::live;       // whose latest result is served unless ?source=
   Millis max_age = std::chrono::minutes(15);  // fresher than this is ready (and fresh)
   std::optional<std::string> cors_origin;     // Access-Control-Allow-Origin; none by default
   std::size_t threads = 8;                    // the bounded pool of request threads
@@ -49,14 +49,14 @@ struct ServeOptions {
   // Triggers (POST /v1/scan/{region}, POST /v1/sync/event/{id}) exist only with a token;
   // it comes from ODDSCTL_SERVE_TOKEN and is compared in constant time.
   std::optional<std::string> token;
-  ScanOptions scan;  // the template of a triggered scan (regions replaced)
-  SyncOptions sync;  // the template of a triggered sync (event_id set)
-  ApiFactory api_factory;
+  scan::ScanOptions scan;  // the template of a triggered scan (regions replaced)
+  sync::SyncOptions sync;  // the template of a triggered sync (event_id set)
+  api::ApiFactory api_factory;
   EnvLookup env = process_env();  // API keys (budget's configured keys, scans)
 
   // Opens one store connection: the server keeps a small pool of them (one per request
   // thread) and reopens a connection that failed. Read-only unless a token is set.
-  std::function<std::unique_ptr<Store>()> open_store;
+  std::function<std::unique_ptr<store::Store>()> open_store;
 };
 
 // A started server.

@@ -19,7 +19,7 @@
 #include "oddsctl/keys.hpp"
 #include "oddsctl/time.hpp"
 
-namespace oddsctl {
+namespace oddsctl::settings {
 
 enum class SettingSource { flag, env, file, default_value };
 const char* to_string(SettingSource s);
@@ -141,4 +141,4 @@ private:
 // "a, b,,c" -> {"a","b","c"}
 std::vector<std::string> split_list(const std::string& text);
 
-}  // namespace oddsctl
+}  // namespace oddsctl::settings

@@ -25,7 +25,7 @@
 #include "oddsctl/store/scans.hpp"
 #include "oddsctl/store/tracking.hpp"
 
-namespace oddsctl {
+namespace oddsctl::store {
 
 class Store : public ScanStore,
               public LeaseStore,
@@ -64,4 +64,4 @@ std::string default_store_path();
 // A URI or path with any password removed, for messages.
 std::string redact_store_uri(const std::string& uri);
 
-}  // namespace oddsctl
+}  // namespace oddsctl::store

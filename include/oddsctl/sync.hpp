@@ -18,29 +18,29 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "oddsctl/api.hpp"
-#include "oddsctl/api_options.hpp"
+#include "oddsctl/api/options.hpp"
 #include "oddsctl/progress.hpp"
 #include "oddsctl/keys.hpp"
-#include "oddsctl/leases.hpp"
+#include "oddsctl/store/lease_helpers.hpp"
 #include "oddsctl/store.hpp"
 
-namespace oddsctl {
+namespace oddsctl::sync {
 
-constexpr std::array<Tier, 4> k_all_tiers{Tier::hot, Tier::warm, Tier::cold, Tier::frozen};
+constexpr std::array<store::Tier, 4> k_all_tiers{store::Tier::hot, store::Tier::warm, store::Tier::cold, store::Tier::frozen};
 // The tiers `--tier auto` walks, in priority order: frozen is only synced on demand.
-constexpr std::array<Tier, 3> k_auto_tiers{Tier::hot, Tier::warm, Tier::cold};
+constexpr std::array<store::Tier, 3> k_auto_tiers{store::Tier::hot, store::Tier::warm, store::Tier::cold};
 
 // When an event is due. Every value is a config key (see tier_policy_from_settings).
 struct TierPolicy {
   Millis hot_within = std::chrono::hours(2);    // tiers.hot.within: started or starting within
   Millis warm_within = std::chrono::hours(24);  // tiers.warm.within
   // tiers.<tier>.max_age. frozen 0: due whenever it is asked for.
-  std::map<Tier, Millis> max_age{{Tier::hot, std::chrono::seconds(30)},
-                                 {Tier::warm, std::chrono::minutes(2)},
-                                 {Tier::cold, std::chrono::minutes(15)},
-                                 {Tier::frozen, Millis(0)}};
+  std::map<store::Tier, Millis> max_age{{store::Tier::hot, std::chrono::seconds(30)},
+                                 {store::Tier::warm, std::chrono::minutes(2)},
+                                 {store::Tier::cold, std::chrono::minutes(15)},
+                                 {store::Tier::frozen, Millis(0)}};
   // tiers.<tier>.limit: events per tier per run (<= 0: no limit).
-  std::map<Tier, int> limit{{Tier::hot, 200}, {Tier::warm, 500}, {Tier::cold, 1000}, {Tier::frozen, 1000}};
+  std::map<store::Tier, int> limit{{store::Tier::hot, 200}, {store::Tier::warm, 500}, {store::Tier::cold, 1000}, {store::Tier::frozen, 1000}};
   // sync.forget_after: events that started longer ago than this are over; no tier selects them.
   Millis forget_after = std::chrono::hours(6);
   // sync.backoff_cap: after k consecutive failures an event waits max_age * 2^(k-1), at most this.
@@ -50,18 +50,18 @@ struct TierPolicy {
   int give_up_after = 10;
 
   // The pinned tier, else by time to start.
-  Tier tier_of(const TrackedEvent& event, TimePoint now) const;
+  store::Tier tier_of(const store::TrackedEvent& event, TimePoint now) const;
   // True when no tier run selects the event any more (long over, or given up).
-  bool retired(const TrackedEvent& event, TimePoint now) const;
+  bool retired(const store::TrackedEvent& event, TimePoint now) const;
   // When the event is next due in its tier; nullopt for "never by itself" (frozen, retired).
   // A time <= now means due now; an event never attempted is due at its discovery time.
-  std::optional<TimePoint> next_due(const TrackedEvent& event, TimePoint now) const;
-  bool due(const TrackedEvent& event, Tier tier, TimePoint now) const;
+  std::optional<TimePoint> next_due(const store::TrackedEvent& event, TimePoint now) const;
+  bool due(const store::TrackedEvent& event, store::Tier tier, TimePoint now) const;
 };
 
 // Events of `tier` that are due: never synced first, then the oldest last sync first (ties by
 // commence time, then id), at most the tier's limit.
-std::vector<TrackedEvent> select_due(const std::vector<TrackedEvent>& events, Tier tier, const TierPolicy& policy,
+std::vector<store::TrackedEvent> select_due(const std::vector<store::TrackedEvent>& events, store::Tier tier, const TierPolicy& policy,
                                      TimePoint now);
 
 // SHA-256 (hex) of a canonical form of the event's bookmakers' markets, outcomes, prices and
@@ -69,10 +69,10 @@ std::vector<TrackedEvent> select_due(const std::vector<TrackedEvent>& events, Ti
 // titles. Equal fingerprints mean the same lines and prices.
 std::string odds_fingerprint(const Event& event);
 
-struct SyncOptions : ApiOptions {
+struct SyncOptions : api::ApiOptions {
   // regions empty: every region with tracked events (sync) / with a key (discovery).
   // Which events: one tier, every auto tier (tier empty and !event_id), or one event.
-  std::optional<Tier> tier;              // nullopt with no event_id: auto
+  std::optional<store::Tier> tier;              // nullopt with no event_id: auto
   std::optional<std::string> event_id;   // `--event ID`
   bool force = false;                    // `--event` even within min_interval
   bool sync = true;                      // false: `--discover` alone
@@ -82,7 +82,7 @@ struct SyncOptions : ApiOptions {
   int batch_size = 50;         // event ids per /odds call
   Millis min_interval{10000};  // `--event`: not again within this unless force
   // Share of max_credits per tier in auto runs (budget.share.<tier>): hot .6, warm .3, cold .1.
-  std::map<Tier, double> budget_share{{Tier::hot, 0.6}, {Tier::warm, 0.3}, {Tier::cold, 0.1}};
+  std::map<store::Tier, double> budget_share{{store::Tier::hot, 0.6}, {store::Tier::warm, 0.3}, {store::Tier::cold, 0.1}};
   std::string worker;                       // lease owner
   const std::atomic<bool>* stop = nullptr;  // set (e.g. on SIGTERM): no new call starts
   Progress* progress = nullptr;             // events done of selected, calls, credits, for a caller to show
@@ -126,7 +126,7 @@ struct SyncReport {
   TimePoint started_at{};
   std::int64_t duration_ms = 0;
   SyncCounts totals;
-  std::map<Tier, SyncCounts> tiers;  // the tiers that took part
+  std::map<store::Tier, SyncCounts> tiers;  // the tiers that took part
   int requests = 0;                  // every HTTP request, discovery included
   std::vector<SyncFailure> failures;
   DiscoveryReport discovery;
@@ -142,32 +142,32 @@ struct SyncReport {
 };
 
 // One run. `api_factory` builds each region's client (tests inject a fake).
-SyncReport run_sync(const SyncOptions& options, Store& store, const ApiFactory& api_factory, const EnvLookup& env);
+SyncReport run_sync(const SyncOptions& options, store::Store& store, const api::ApiFactory& api_factory, const EnvLookup& env);
 
 // The contract's `sync --json` document (plus extra fields).
 nlohmann::json sync_report_json(const SyncReport& report);
 
 // `sync list`: tracked events with their tier and due time.
 struct TrackedRow {
-  TrackedEvent event;
-  Tier tier = Tier::cold;
+  store::TrackedEvent event;
+  store::Tier tier = store::Tier::cold;
   bool pinned = false;
   bool retired = false;
   std::optional<TimePoint> next_due;
 };
 struct ListFilter {
-  std::optional<Tier> tier;
+  std::optional<store::Tier> tier;
   std::optional<std::string> region;
   std::optional<std::string> sport_key;
   bool include_retired = false;
 };
 // Sorted by next due time (due first; never-due last), then region and id.
-std::vector<TrackedRow> list_tracked_rows(TrackingStore& store, const ListFilter& filter, const TierPolicy& policy,
+std::vector<TrackedRow> list_tracked_rows(store::TrackingStore& store, const ListFilter& filter, const TierPolicy& policy,
                                           TimePoint now);
 nlohmann::json tracked_row_json(const TrackedRow& row, TimePoint now);
 
 // `scan --from-store`: the latest snapshot of every event of `region` synced within max_age
 // (freshness is the last sync, which confirms an unchanged snapshot), costing no credits.
-std::vector<Event> freshest_events(TrackingStore& store, const std::string& region, Millis max_age, TimePoint now);
+std::vector<Event> freshest_events(store::TrackingStore& store, const std::string& region, Millis max_age, TimePoint now);
 
-}  // namespace oddsctl
+}  // namespace oddsctl::sync

@@ -12,7 +12,7 @@
 #include "oddsctl/store.hpp"
 #include "oddsctl/time.hpp"
 
-namespace oddsctl {
+namespace oddsctl::worker {
 
 struct WorkerOptions {
   Millis every{15000};
@@ -37,7 +37,7 @@ struct CycleResult {
 // (SIGTERM/SIGINT) no new cycle starts and the current one should start no new call.
 // After each cycle a heartbeat goes to the store. Returns ExitCode::ok when stopped by
 // `stop` or max_cycles; runtime errors inside a cycle are recorded, not fatal.
-ExitCode run_worker(const WorkerOptions& options, Store* store, const std::atomic<bool>& stop,
+ExitCode run_worker(const WorkerOptions& options, store::Store* store, const std::atomic<bool>& stop,
                     const std::function<CycleResult()>& cycle, const std::function<void(const std::string&)>& on_note);
 
 // Installs SIGTERM/SIGINT handlers: the first sets the returned flag, and after `grace`
@@ -45,4 +45,4 @@ ExitCode run_worker(const WorkerOptions& options, Store* store, const std::atomi
 // write is a transaction); a second signal exits at once with 128+signal.
 const std::atomic<bool>& install_stop_signals(Millis grace);
 
-}  // namespace oddsctl
+}  // namespace oddsctl::worker

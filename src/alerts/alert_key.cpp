@@ -4,7 +4,7 @@
 
 #include "oddsctl/alerts.hpp"
 
-namespace oddsctl {
+namespace oddsctl::alerts {
 
 const char* to_string(AlertReason r) {
   switch (r) {
@@ -42,7 +42,7 @@ std::string alert_key(const Opportunity& o) {
   return key;
 }
 
-std::optional<AlertReason> alert_due(const std::optional<AlertMark>& mark, double profit_pct, TimePoint now,
+std::optional<AlertReason> alert_due(const std::optional<store::AlertMark>& mark, double profit_pct, TimePoint now,
                                      Millis window, double escalation_step) {
   if (!mark) return AlertReason::fresh;
   if (mark->sent_at + window <= now) return AlertReason::fresh;
@@ -52,4 +52,4 @@ std::optional<AlertReason> alert_due(const std::optional<AlertMark>& mark, doubl
   return std::nullopt;
 }
 
-}  // namespace oddsctl
+}  // namespace oddsctl::alerts

@@ -14,7 +14,7 @@
 
 extern char** environ;
 
-namespace oddsctl {
+namespace oddsctl::alerts {
 
 namespace {
 
@@ -146,4 +146,4 @@ AlertSink exec_sink(const std::string& command, Millis timeout) {
   };
 }
 
-}  // namespace oddsctl
+}  // namespace oddsctl::alerts

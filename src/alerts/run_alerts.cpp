@@ -8,7 +8,7 @@
 #include "oddsctl/cache.hpp"
 #include "oddsctl/scan.hpp"
 
-namespace oddsctl {
+namespace oddsctl::alerts {
 
 namespace {
 
@@ -24,7 +24,7 @@ bool better(const Opportunity& a, const Opportunity& b) {
 // Releases the run's lease however the run ends.
 class LeaseGuard {
 public:
-  LeaseGuard(Store& store, std::string owner) : m_store(store), m_owner(std::move(owner)) {}
+  LeaseGuard(store::Store& store, std::string owner) : m_store(store), m_owner(std::move(owner)) {}
   ~LeaseGuard() {
     try {
       m_store.release_lease(k_lease, m_owner);
@@ -36,14 +36,14 @@ public:
   LeaseGuard& operator=(const LeaseGuard&) = delete;
 
 private:
-  Store& m_store;
+  store::Store& m_store;
   std::string m_owner;
 };
 
 // The cached opportunities of each asked region that is present and fresh enough.
-std::vector<Opportunity> collect(Store& store, const AlertOptions& o, AlertReport& report) {
+std::vector<Opportunity> collect(store::Store& store, const AlertOptions& o, AlertReport& report) {
   std::vector<std::string> regions = o.regions;
-  if (regions.empty()) regions = resolve_cache_regions(store, {"all"});
+  if (regions.empty()) regions = cache::resolve_cache_regions(store, {"all"});
   std::vector<Opportunity> out;
   for (const auto& name : regions) {
     AlertRegion r{name, "missing", std::nullopt, std::nullopt, 0};
@@ -87,14 +87,14 @@ ExitCode AlertReport::exit_code() const {
   return delivered() == 0 ? ExitCode::runtime : ExitCode::partial;
 }
 
-AlertReport run_alerts(Store& store, const AlertOptions& options, const AlertSink& sink) {
+AlertReport run_alerts(store::Store& store, const AlertOptions& options, const AlertSink& sink) {
   AlertReport report;
   report.now = options.now;
   report.dry_run = options.dry_run;
 
   std::optional<LeaseGuard> guard;
   if (!options.dry_run) {
-    LeaseResult lease = store.acquire_lease(k_lease, options.owner, options.lease_ttl, options.now);
+    store::LeaseResult lease = store.acquire_lease(k_lease, options.owner, options.lease_ttl, options.now);
     if (!lease.acquired) {
       spdlog::warn("alerts: another run ({}) holds the alerts lease until {}; nothing sent", lease.lease.owner,
                    format_rfc3339(lease.lease.expires_at));
@@ -119,7 +119,7 @@ AlertReport run_alerts(Store& store, const AlertOptions& options, const AlertSin
     AlertResult result;
     result.key = key;
     result.reason = *reason;
-    result.payload = opportunity_json(opp);
+    result.payload = scan::opportunity_json(opp);
     result.payload["alert_key"] = key;
     result.payload["reason"] = to_string(*reason);
     result.opportunity = std::move(opp);
@@ -138,7 +138,7 @@ AlertReport run_alerts(Store& store, const AlertOptions& options, const AlertSin
     a.delivered = d.ok;
     a.error = d.error;
     if (d.ok) {
-      store.mark_alert(AlertMark{a.key, options.now, opportunity_score(a.opportunity)});
+      store.mark_alert(store::AlertMark{a.key, options.now, opportunity_score(a.opportunity)});
     } else {
       spdlog::warn("alerts: {} not delivered (retried next run): {}", a.key, d.error);
     }
@@ -184,4 +184,4 @@ nlohmann::json alert_report_json(const AlertReport& report) {
           {"alerts", alerts}};
 }
 
-}  // namespace oddsctl
+}  // namespace oddsctl::alerts

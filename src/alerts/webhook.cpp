@@ -7,7 +7,7 @@
 
 #include "oddsctl/alerts.hpp"
 
-namespace oddsctl {
+namespace oddsctl::alerts {
 
 namespace {
 
@@ -99,4 +99,4 @@ AlertSink webhook_sink(const std::string& url, Millis timeout) {
   };
 }
 
-}  // namespace oddsctl
+}  // namespace oddsctl::alerts

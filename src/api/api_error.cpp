@@ -1,7 +1,7 @@
 // Names of API error kinds, as shown in logs and JSON failure reports.
 #include "oddsctl/api.hpp"
 
-namespace oddsctl {
+namespace oddsctl::api {
 
 const char* to_string(ApiErrorKind kind) {
   switch (kind) {
@@ -20,4 +20,4 @@ const char* to_string(ApiErrorKind kind) {
   return "unknown";
 }
 
-}  // namespace oddsctl
+}  // namespace oddsctl::api

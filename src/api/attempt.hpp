@@ -11,6 +11,7 @@
 
 #include "api/curl_pool.hpp"
 #include "oddsctl/api.hpp"
+#include "oddsctl/budget/guard.hpp"
 #include "oddsctl/ledger.hpp"
 
 namespace oddsctl::api {

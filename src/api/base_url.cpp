@@ -6,7 +6,7 @@
 #include "oddsctl/api.hpp"
 #include "oddsctl/text.hpp"
 
-namespace oddsctl {
+namespace oddsctl::api {
 namespace {
 
 // The URL as it may be shown: without any user:password@ part, printable, bounded.
@@ -78,4 +78,4 @@ std::string checked_base_url(const std::string& url) {
   return out;
 }
 
-}  // namespace oddsctl
+}  // namespace oddsctl::api

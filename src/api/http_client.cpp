@@ -13,10 +13,11 @@
 #include "api/attempt.hpp"
 #include "api/curl_pool.hpp"
 #include "oddsctl/api.hpp"
-#include "oddsctl/budget_billing.hpp"
+#include "oddsctl/budget/guard.hpp"
+#include "oddsctl/budget/billing.hpp"
 #include "oddsctl/text.hpp"
 
-namespace oddsctl {
+namespace oddsctl::api {
 namespace {
 
 using api::AttemptFailure;
@@ -77,7 +78,7 @@ public:
     // x 1 region, or with `bookmakers` (which the API puts before `regions`) x each started
     // group of 10 books (budget_billing.hpp).
     call.cost = static_cast<std::int64_t>(markets.size()) *
-                (m_options.bookmakers.empty() ? 1 : bookmaker_units(m_options.bookmakers.size()));
+                (m_options.bookmakers.empty() ? 1 : budget::bookmaker_units(m_options.bookmakers.size()));
 
     auto done = run(call, [](const std::string& body) { return parse_events_json(body, OddsFormat::decimal); });
     if (m_options.save_responses_dir) save_body(request, done.body);
@@ -286,4 +287,12 @@ std::unique_ptr<OddsApi> make_http_client(ApiKey key, ClientOptions options) {
   return std::make_unique<HttpOddsApi>(std::move(key), std::move(options));
 }
 
-}  // namespace oddsctl
+ApiFactory http_api_factory(const EnvLookup& env) {
+  return [env](const std::string& region, ClientOptions options) -> std::unique_ptr<OddsApi> {
+    std::optional<ApiKey> key = resolve_key(region, env);
+    if (!key) throw UsageError("region " + region + ": no API key: set " + key_env_var(region) + " (or ODDS_API_KEY)");
+    return make_http_client(*key, std::move(options));
+  };
+}
+
+}  // namespace oddsctl::api

@@ -1,12 +1,12 @@
 // Billing of an /odds call's books (see budget_billing.hpp for the API's rule and its source).
-#include "oddsctl/budget_billing.hpp"
+#include "oddsctl/budget/billing.hpp"
 
 #include <algorithm>
 
 #include "oddsctl/keys.hpp"
 #include "oddsctl/scan.hpp"  // known_bookmakers
 
-namespace oddsctl {
+namespace oddsctl::budget {
 
 namespace {
 
@@ -16,7 +16,7 @@ bool has(const std::vector<std::string>& v, const std::string& s) {
 
 bool known_anywhere(const std::string& book) {
   for (const auto& r : known_regions())
-    if (has(known_bookmakers(r), book)) return true;
+    if (has(scan::known_bookmakers(r), book)) return true;
   return false;
 }
 
@@ -27,7 +27,7 @@ std::int64_t bookmaker_units(std::size_t books) {
 }
 
 std::vector<std::string> region_books(const std::string& region, const std::vector<std::string>& asked) {
-  const auto& own = known_bookmakers(region);
+  const auto& own = scan::known_bookmakers(region);
   std::vector<std::string> out;
   for (const auto& b : asked)
     if (!has(out, b) && (has(own, b) || !known_anywhere(b))) out.push_back(b);
@@ -44,11 +44,11 @@ BookRequest plan_books(const std::string& region, const std::vector<std::string>
     r.by_bookmakers = true;
     return r;
   }
-  const auto& own = known_bookmakers(region);
+  const auto& own = scan::known_bookmakers(region);
   const bool all_own = std::all_of(r.books.begin(), r.books.end(), [&](const std::string& b) { return has(own, b); });
   r.by_bookmakers = !(all_own && r.units_by_region < r.units_by_bookmakers);
   r.units = r.by_bookmakers ? r.units_by_bookmakers : r.units_by_region;
   return r;
 }
 
-}  // namespace oddsctl
+}  // namespace oddsctl::budget

@@ -11,7 +11,7 @@
 #include "oddsctl/budget.hpp"
 #include "oddsctl/errors.hpp"
 
-namespace oddsctl {
+namespace oddsctl::budget {
 
 std::int64_t credits_per_run(const Schedule& s) {
   return static_cast<std::int64_t>(s.sports) * s.region_units.value_or(s.regions) * s.markets;
@@ -67,4 +67,4 @@ Schedule schedule_from_ledger(const std::vector<LedgerEntry>& rows, const std::s
   return s;
 }
 
-}  // namespace oddsctl
+}  // namespace oddsctl::budget

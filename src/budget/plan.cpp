@@ -3,14 +3,14 @@
 #include <algorithm>
 #include <set>
 
-#include "oddsctl/budget_billing.hpp"
-#include "oddsctl/budget_plan.hpp"
+#include "oddsctl/budget/billing.hpp"
+#include "oddsctl/budget/plan.hpp"
 #include "oddsctl/errors.hpp"
 #include "oddsctl/keys.hpp"
 #include "oddsctl/store.hpp"
 #include "oddsctl/text.hpp"
 
-namespace oddsctl {
+namespace oddsctl::budget {
 
 namespace {
 
@@ -48,11 +48,11 @@ std::int64_t PlanReport::billed(std::int64_t credits) const {
   return per_region_keys ? (credits + n - 1) / n : credits;
 }
 
-std::optional<Millis> interval_from_scans(Store& store, TimePoint since) {
-  ScanQuery q;
+std::optional<Millis> interval_from_scans(store::Store& store, TimePoint since) {
+  store::ScanQuery q;
   q.since = since;
   q.limit = 0;
-  q.source = ScanSource::live;  // demo and replay runs spend nothing: they are no schedule
+  q.source = store::ScanSource::live;  // demo and replay runs spend nothing: they are no schedule
   std::set<std::string> seen;
   std::vector<TimePoint> starts;
   for (const auto& s : store.list_scans(q))
@@ -67,7 +67,7 @@ std::optional<Millis> interval_from_scans(Store& store, TimePoint since) {
   return Millis(std::max<std::int64_t>(1, (median.count() + 500) / 1000) * 1000);
 }
 
-PlanReport plan_budget(const PlanOptions& o, Store* store, TimePoint now) {
+PlanReport plan_budget(const PlanOptions& o, store::Store* store, TimePoint now) {
   PlanReport rep;
   rep.plans = o.plans;
   rep.plans_source = o.plans_source;
@@ -79,7 +79,7 @@ PlanReport plan_budget(const PlanOptions& o, Store* store, TimePoint now) {
   if (o.from_ledger) {
     if (!store) throw UsageError("--from-ledger needs a store");
     TimePoint since = now - o.window;
-    LedgerQuery q;
+    store::LedgerQuery q;
     q.since = since;
     s = schedule_from_ledger(store->ledger(q), "", since);
     if (s.sports == 0)
@@ -252,4 +252,4 @@ std::vector<std::string> plan_report_notes(const PlanReport& rep) {
   return out;
 }
 
-}  // namespace oddsctl
+}  // namespace oddsctl::budget

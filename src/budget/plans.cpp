@@ -11,7 +11,7 @@
 #include "oddsctl/errors.hpp"
 #include "budget/toml_file.hpp"
 
-namespace oddsctl {
+namespace oddsctl::budget {
 
 namespace {
 
@@ -41,7 +41,7 @@ void upsert(std::vector<Plan>& plans, Plan plan) {
 }  // namespace
 
 std::vector<Plan> parse_plans_toml(const std::string& text, const std::string& origin) {
-  toml::table root = budget_files::parse_toml(text, origin);
+  toml::table root = toml_file::parse_toml(text, origin);
   const toml::table* table = root["plans"].as_table();
   if (!table || table->empty()) throw UsageError(origin + ": no [plans.<name>] table");
   std::vector<Plan> plans;
@@ -137,4 +137,4 @@ const Plan* cheapest_fit(const std::vector<Plan>& plans, std::int64_t credits_pe
   return best;
 }
 
-}  // namespace oddsctl
+}  // namespace oddsctl::budget

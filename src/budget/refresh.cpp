@@ -5,12 +5,12 @@
 
 #include <toml++/toml.h>
 
-#include "oddsctl/budget_plan.hpp"
+#include "oddsctl/budget/plan.hpp"
 #include "oddsctl/errors.hpp"
 #include "budget/toml_file.hpp"
 #include "util/modules.hpp"
 
-namespace oddsctl {
+namespace oddsctl::budget {
 
 namespace {
 
@@ -36,7 +36,7 @@ Millis read_interval(const toml::table& t, const std::string& table, const char*
 }  // namespace
 
 RefreshIntervals parse_refresh_toml(const std::string& text, const std::string& origin) {
-  toml::table root = budget_files::parse_toml(text, origin);
+  toml::table root = toml_file::parse_toml(text, origin);
   RefreshIntervals r;
   r.source = origin;
   if (auto ref = root["source"].value<std::string>()) r.reference = *ref;
@@ -75,7 +75,7 @@ std::vector<std::filesystem::path> refresh_search_path(const std::filesystem::pa
 }
 
 std::optional<std::filesystem::path> find_data_file(const std::string& name) {
-  const std::filesystem::path dir = modules::executable_dir();
+  const std::filesystem::path dir = util::executable_dir();
   if (dir.empty()) return std::nullopt;
   for (const auto& p :
        {dir / ".." / "share" / "oddsctl" / name, dir / ".." / "data" / name, dir / ".." / ".." / "data" / name}) {
@@ -114,4 +114,4 @@ std::optional<std::string> polling_warning(const std::string& command, Millis ev
          "% of the calls' credits buy data the API has not refreshed yet";
 }
 
-}  // namespace oddsctl
+}  // namespace oddsctl::budget

@@ -7,7 +7,7 @@
 #include "oddsctl/keys.hpp"
 #include "oddsctl/store.hpp"
 
-namespace oddsctl {
+namespace oddsctl::budget {
 
 namespace {
 
@@ -164,8 +164,8 @@ BudgetStatus compute_status(const std::vector<LedgerEntry>& rows, const std::vec
   return status;
 }
 
-BudgetStatus budget_status(LedgerStore& store, const std::vector<ConfiguredKey>& configured, TimePoint now) {
-  LedgerQuery q;
+BudgetStatus budget_status(store::LedgerStore& store, const std::vector<ConfiguredKey>& configured, TimePoint now) {
+  store::LedgerQuery q;
   q.since = now - k_30d;
   std::vector<LedgerEntry> rows = store.ledger(q);  // oldest first
   // The newest known figures may be older than 30 days: put them first so that remaining
@@ -177,19 +177,19 @@ BudgetStatus budget_status(LedgerStore& store, const std::vector<ConfiguredKey>&
   return compute_status(all, configured, now);
 }
 
-std::optional<std::int64_t> last_known_remaining(LedgerStore& store, const std::string& key_id) {
+std::optional<std::int64_t> last_known_remaining(store::LedgerStore& store, const std::string& key_id) {
   auto known = last_known_report(store, key_id);
   if (!known) return std::nullopt;
   return known->remaining;
 }
 
-std::optional<KnownRemaining> last_known_report(LedgerStore& store, const std::string& key_id) {
+std::optional<KnownRemaining> last_known_report(store::LedgerStore& store, const std::string& key_id) {
   std::optional<LedgerEntry> newest;
   for (auto& e : store.latest_per_key())
     if (e.key_id == key_id) newest = std::move(e);
   if (!newest || !newest->credits.remaining) return std::nullopt;
   std::int64_t lowest = *newest->credits.remaining;
-  LedgerQuery q;
+  store::LedgerQuery q;
   q.key_id = key_id;
   q.since = newest->at - k_report_span;
   for (const auto& e : store.ledger(q))
@@ -231,4 +231,4 @@ CheckResult check_budget(const std::vector<KeyBudget>& keys, std::int64_t min_re
   return {CheckResult::Outcome::ok, "every key has at least " + std::to_string(min_remaining) + " credits remaining"};
 }
 
-}  // namespace oddsctl
+}  // namespace oddsctl::budget

@@ -3,7 +3,7 @@
 
 #include "oddsctl/budget.hpp"
 
-namespace oddsctl {
+namespace oddsctl::budget {
 
 namespace {
 
@@ -66,4 +66,4 @@ nlohmann::json status_json(const BudgetStatus& status) {
   return doc;
 }
 
-}  // namespace oddsctl
+}  // namespace oddsctl::budget

@@ -9,7 +9,7 @@
 
 #include "oddsctl/errors.hpp"
 
-namespace oddsctl::budget_files {
+namespace oddsctl::budget::toml_file {
 
 inline toml::table parse_toml(const std::string& text, const std::string& origin) {
   try {
@@ -21,4 +21,4 @@ inline toml::table parse_toml(const std::string& text, const std::string& origin
   }
 }
 
-}  // namespace oddsctl::budget_files
+}  // namespace oddsctl::budget::toml_file

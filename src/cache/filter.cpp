@@ -7,7 +7,7 @@
 #include "oddsctl/cache.hpp"
 #include "oddsctl/keys.hpp"
 
-namespace oddsctl {
+namespace oddsctl::cache {
 
 namespace {
 
@@ -50,7 +50,7 @@ bool OpportunityFilter::matches(const Opportunity& o) const {
   return matches_fields(*this, o.sport_key, o.market, o.event_id, opportunity_score(o), o.kind);
 }
 
-bool OpportunityFilter::matches(const StoredOpportunity& o) const {
+bool OpportunityFilter::matches(const store::StoredOpportunity& o) const {
   return matches_fields(*this, o.sport_key, o.market, o.event_id, o.score, o.kind);
 }
 
@@ -58,7 +58,7 @@ std::vector<std::string> parse_cache_regions(const std::vector<std::string>& ask
   std::vector<std::string> out;
   std::set<std::string> seen;
   for (const auto& item : asked) {
-    for (const auto& raw : split_list(item)) {
+    for (const auto& raw : settings::split_list(item)) {
       const std::string r = lower(raw);
       if (r != "all" && !is_known_region(r)) {
         std::string known;
@@ -72,7 +72,7 @@ std::vector<std::string> parse_cache_regions(const std::vector<std::string>& ask
   return out;
 }
 
-std::vector<std::string> resolve_cache_regions(ScanStore& store, const std::vector<std::string>& asked) {
+std::vector<std::string> resolve_cache_regions(store::ScanStore& store, const std::vector<std::string>& asked) {
   std::vector<std::string> out;
   std::set<std::string> seen;
   auto add = [&](const std::string& r) {
@@ -85,7 +85,7 @@ std::vector<std::string> resolve_cache_regions(ScanStore& store, const std::vect
     }
     std::vector<std::string> stored;
     for (const auto& known : known_regions()) {
-      ScanQuery q;
+      store::ScanQuery q;
       q.region = known;
       q.limit = 1;
       if (!store.list_scans(q).empty()) stored.push_back(known);
@@ -95,4 +95,4 @@ std::vector<std::string> resolve_cache_regions(ScanStore& store, const std::vect
   return out;
 }
 
-}  // namespace oddsctl
+}  // namespace oddsctl::cache

@@ -7,7 +7,7 @@
 #include "cache/order.hpp"
 #include "oddsctl/cache.hpp"
 
-namespace oddsctl {
+namespace oddsctl::cache {
 
 namespace {
 
@@ -27,7 +27,7 @@ void keep_matching(std::vector<T>& opps, const CacheGetOptions& options, bool wi
                opps.end());
 }
 
-CachedRegion read_region(ScanStore& store, const std::string& region, const CacheGetOptions& options) {
+CachedRegion read_region(store::ScanStore& store, const std::string& region, const CacheGetOptions& options) {
   CachedRegion c;
   c.region = region;
   if (options.as_text) {
@@ -69,7 +69,7 @@ std::vector<Opportunity> CacheResult::opportunities() const {
 
 ExitCode CacheResult::exit_code() const { return all_fresh() ? ExitCode::ok : ExitCode::not_fresh; }
 
-CacheResult cache_get(ScanStore& store, const CacheGetOptions& options, const FallbackScan& fallback) {
+CacheResult cache_get(store::ScanStore& store, const CacheGetOptions& options, const FallbackScan& fallback) {
   CacheResult result;
   result.now = options.now;
   result.max_age = options.max_age;
@@ -80,7 +80,7 @@ CacheResult cache_get(ScanStore& store, const CacheGetOptions& options, const Fa
   std::vector<std::string> stale;
   for (const auto& r : result.regions)
     if (!r.fresh) stale.push_back(r.region);
-  std::optional<ScanReport> report;
+  std::optional<scan::ScanReport> report;
   std::string error;
   try {
     report = fallback(stale);
@@ -106,4 +106,4 @@ CacheResult cache_get(ScanStore& store, const CacheGetOptions& options, const Fa
   return result;
 }
 
-}  // namespace oddsctl
+}  // namespace oddsctl::cache

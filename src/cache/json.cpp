@@ -12,7 +12,7 @@
 #include "oddsctl/cache.hpp"
 #include "oddsctl/scan.hpp"  // opportunity_json
 
-namespace oddsctl {
+namespace oddsctl::cache {
 
 namespace {
 
@@ -25,7 +25,7 @@ std::string upper(std::string s) {
   return s;
 }
 
-json region_entry(const CachedRegion& r, ScanSource source) {
+json region_entry(const CachedRegion& r, store::ScanSource source) {
   json j;
   if (r.scan) {
     j = scan_row_json(*r.scan);
@@ -145,7 +145,7 @@ std::string format_age(Millis age) {
 json cache_get_json(const CacheResult& result) {
   json doc = cache_get_head(result);
   json opps = json::array();
-  for (const auto& o : result.opportunities()) opps.push_back(opportunity_json(o));
+  for (const auto& o : result.opportunities()) opps.push_back(scan::opportunity_json(o));
   doc["opportunities"] = std::move(opps);
   return doc;
 }
@@ -176,7 +176,7 @@ std::string cache_get_json_text(const CacheResult& result) {
   for (std::size_t i = 0; i < opps.size(); ++i) {
     if (i) out += ',';
     if (opps[i].text) append_served(out, *opps[i].text);
-    else out += dump_text(opportunity_json(*opps[i].whole));
+    else out += dump_text(scan::opportunity_json(*opps[i].whole));
   }
   out += ']';
   const std::string rest = dump_text(after);
@@ -203,7 +203,7 @@ std::vector<std::string> cache_status_lines(const CacheResult& result) {
         line += ", updated " + format_age(*r.age) + " ago";
         if (!r.fresh) line += " (stale: max age " + format_duration(result.max_age) + ")";
       }
-      if (r.scan->status == RegionStatus::partial) {
+      if (r.scan->status == store::RegionStatus::partial) {
         std::string failed;
         for (const auto& s : r.scan->failed_sports) failed += (failed.empty() ? "" : ", ") + s;
         line += " [partial" + (failed.empty() ? std::string() : ": failed " + failed) + "]";
@@ -215,4 +215,4 @@ std::vector<std::string> cache_status_lines(const CacheResult& result) {
   return lines;
 }
 
-}  // namespace oddsctl
+}  // namespace oddsctl::cache

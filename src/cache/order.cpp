@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace oddsctl {
+namespace oddsctl::cache {
 
 namespace {
 const std::string k_none;
@@ -19,7 +19,7 @@ ServedKey served_key(const Opportunity& o) {
           o.value ? &o.value->bookmaker : &k_none};
 }
 
-ServedKey served_key(const StoredOpportunity& o) {
+ServedKey served_key(const store::StoredOpportunity& o) {
   return {o.score, &o.region, &o.event_id, &o.market, &o.point, o.kind, &o.value_outcome, &o.value_bookmaker};
 }
 
@@ -46,4 +46,4 @@ void sort_best_first(std::vector<const Opportunity*>& opps) {
                    [](const Opportunity* a, const Opportunity* b) { return served_before(*a, *b); });
 }
 
-}  // namespace oddsctl
+}  // namespace oddsctl::cache

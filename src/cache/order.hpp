@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "oddsctl/arbitrage.hpp"
+#include "oddsctl/engine/arbitrage.hpp"
 #include "oddsctl/store.hpp"
 
-namespace oddsctl {
+namespace oddsctl::cache {
 
 // What the served order reads of one opportunity (views into it: keep it alive).
 struct ServedKey {
@@ -24,7 +24,7 @@ struct ServedKey {
   const std::string* bookmaker = nullptr;  // a value bet's, else empty
 };
 ServedKey served_key(const Opportunity& o);
-ServedKey served_key(const StoredOpportunity& o);
+ServedKey served_key(const store::StoredOpportunity& o);
 
 // Best first: score descending, then region, event id, market, point (null first), kind, and
 // a value bet's outcome and book: opportunity_before's order within a region.
@@ -34,4 +34,4 @@ void sort_best_first(std::vector<Opportunity>& opps);
 // The same order without copying the opportunities (stable, like the above).
 void sort_best_first(std::vector<const Opportunity*>& opps);
 
-}  // namespace oddsctl
+}  // namespace oddsctl::cache

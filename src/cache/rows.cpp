@@ -7,12 +7,12 @@
 #include "cache/order.hpp"
 #include "oddsctl/cache.hpp"
 
-namespace oddsctl {
+namespace oddsctl::cache {
 
 using nlohmann::json;
 
-json scan_row_json(const RegionScan& scan) {
-  json j = region_json(scan);
+json scan_row_json(const store::RegionScan& scan) {
+  json j = scan::region_json(scan);
   // Loaded scans carry their opportunities; listed ones only the count.
   j["opportunities"] =
       scan.opportunities.empty() ? scan.opportunity_count : static_cast<int>(scan.opportunities.size());
@@ -23,7 +23,7 @@ json scan_row_json(const RegionScan& scan) {
   return j;
 }
 
-json scan_document_json(const std::vector<RegionScan>& scans) {
+json scan_document_json(const std::vector<store::RegionScan>& scans) {
   json doc;
   std::set<std::string> ids;
   std::optional<TimePoint> earliest;
@@ -43,20 +43,20 @@ json scan_document_json(const std::vector<RegionScan>& scans) {
   doc["duration_ms"] = longest;
   doc["regions"] = std::move(regions);
   json list = json::array();
-  for (const auto& o : opps) list.push_back(opportunity_json(o));
+  for (const auto& o : opps) list.push_back(scan::opportunity_json(o));
   doc["opportunities"] = std::move(list);
   return doc;
 }
 
-json cache_show_json(ScanStore& store, const std::string& scan_id) {
+json cache_show_json(store::ScanStore& store, const std::string& scan_id) {
   auto scans = store.get_scan(scan_id);
   if (scans.empty()) throw Error(ExitCode::runtime, "cache show: unknown scan id '" + scan_id + "'");
   return scan_document_json(scans);
 }
 
-std::vector<json> cache_export_rows(ScanStore& store, std::optional<TimePoint> since,
-                                    const std::optional<std::string>& region, std::optional<ScanSource> source) {
-  ScanQuery q;
+std::vector<json> cache_export_rows(store::ScanStore& store, std::optional<TimePoint> since,
+                                    const std::optional<std::string>& region, std::optional<store::ScanSource> source) {
+  store::ScanQuery q;
   q.source = source;
   q.region = region;
   q.since = since;
@@ -70,4 +70,4 @@ std::vector<json> cache_export_rows(ScanStore& store, std::optional<TimePoint> s
   return rows;
 }
 
-}  // namespace oddsctl
+}  // namespace oddsctl::cache

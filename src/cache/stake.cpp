@@ -2,9 +2,9 @@
 #include "engine/detectors.hpp"
 #include "oddsctl/cache.hpp"
 
-namespace oddsctl {
+namespace oddsctl::cache {
 
-void restake_opportunities(std::vector<Opportunity>& opportunities, double stake, const StakeRules& rules) {
+void restake_opportunities(std::vector<Opportunity>& opportunities, double stake, const engine::StakeRules& rules) {
   for (auto& o : opportunities) {
     if (o.kind == OpportunityKind::value) continue;  // one bet at a fair price: not split
     // As find_arbitrage: stake_i = stake * (1/eff_i) / implied_sum, equal payouts on every leg.
@@ -17,9 +17,9 @@ void restake_opportunities(std::vector<Opportunity>& opportunities, double stake
                       : std::nullopt;
     o.stake_plan.reset();
   }
-  ArbRules arb;
+  engine::ArbRules arb;
   arb.stake = stake;
   engine::place_stakes(opportunities, arb, rules);  // rounding and limits, as scan applies them
 }
 
-}  // namespace oddsctl
+}  // namespace oddsctl::cache

@@ -8,7 +8,7 @@
 #include "oddsctl/cache.hpp"
 #include "oddsctl/keys.hpp"
 
-namespace oddsctl {
+namespace oddsctl::cache {
 
 using nlohmann::json;
 
@@ -23,8 +23,8 @@ std::optional<std::int64_t> percentile(std::vector<std::int64_t> values, double 
 
 namespace {
 
-RegionStats region_stats(Store& store, const std::string& region, const std::vector<RegionScan>& scans, TimePoint now,
-                         ScanSource source) {
+RegionStats region_stats(store::Store& store, const std::string& region, const std::vector<store::RegionScan>& scans, TimePoint now,
+                         store::ScanSource source) {
   // `scans` is newest first.
   RegionStats st;
   st.region = region;
@@ -33,11 +33,11 @@ RegionStats region_stats(Store& store, const std::string& region, const std::vec
   for (const auto& s : scans) {
     ++st.scans;
     const bool good = s.good();  // an empty, filtered answer is no success
-    if (s.status == RegionStatus::ok) ++st.ok;
-    if (s.status == RegionStatus::partial) ++st.partial;
-    if (s.status == RegionStatus::failed) ++st.failed;
+    if (s.status == store::RegionStatus::ok) ++st.ok;
+    if (s.status == store::RegionStatus::partial) ++st.partial;
+    if (s.status == store::RegionStatus::failed) ++st.failed;
     if (good && !st.last_success) st.last_success = s;
-    if (s.status == RegionStatus::failed && !st.last_failure) st.last_failure = s;
+    if (s.status == store::RegionStatus::failed && !st.last_failure) st.last_failure = s;
     // Latency of scans that produced something: fast failures (a bad key) would hide slowness.
     if (good) latencies.push_back(s.duration_ms);
     if (s.credits_used) {
@@ -63,12 +63,12 @@ std::int64_t seconds_of(Millis m) { return std::chrono::duration_cast<std::chron
 
 }  // namespace
 
-CacheStats cache_stats(Store& store, TimePoint now, const std::optional<std::string>& region, ScanSource source) {
-  ScanQuery q;
+CacheStats cache_stats(store::Store& store, TimePoint now, const std::optional<std::string>& region, store::ScanSource source) {
+  store::ScanQuery q;
   q.region = region;
   q.source = source;
   q.limit = 0;
-  std::map<std::string, std::vector<RegionScan>> by_region;
+  std::map<std::string, std::vector<store::RegionScan>> by_region;
   for (auto& s : store.list_scans(q)) by_region[s.region].push_back(std::move(s));
 
   CacheStats stats;
@@ -128,4 +128,4 @@ json cache_stats_json(const CacheStats& stats) {
       {"generated_at", format_rfc3339(stats.now)}, {"regions", std::move(regions)}, {"workers", std::move(workers)}};
 }
 
-}  // namespace oddsctl
+}  // namespace oddsctl::cache

@@ -6,7 +6,7 @@
 #include "oddsctl/cleanup.hpp"
 #include "oddsctl/errors.hpp"
 
-namespace oddsctl {
+namespace oddsctl::cleanup {
 
 using nlohmann::json;
 
@@ -41,7 +41,7 @@ std::int64_t CleanupResult::total_removed() const {
   return n;
 }
 
-CleanupResult run_cleanup(StoreMaintenance& store, const RetentionPolicy& policy, TimePoint now, bool dry_run,
+CleanupResult run_cleanup(store::StoreMaintenance& store, const store::RetentionPolicy& policy, TimePoint now, bool dry_run,
                           bool vacuum) {
   CleanupResult result;
   result.policy = policy;
@@ -104,4 +104,4 @@ std::vector<std::vector<std::string>> cleanup_report_rows(const CleanupResult& r
   return rows;
 }
 
-}  // namespace oddsctl
+}  // namespace oddsctl::cleanup

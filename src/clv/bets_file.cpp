@@ -12,7 +12,7 @@
 #include "oddsctl/errors.hpp"
 #include "oddsctl/text.hpp"
 
-namespace oddsctl {
+namespace oddsctl::clv {
 
 namespace {
 
@@ -158,4 +158,4 @@ std::vector<PlacedBet> read_placed_bets(const std::filesystem::path& path) {
   return out;
 }
 
-}  // namespace oddsctl
+}  // namespace oddsctl::clv

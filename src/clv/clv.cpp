@@ -8,7 +8,7 @@
 
 #include "oddsctl/clv.hpp"
 
-namespace oddsctl {
+namespace oddsctl::clv {
 
 namespace {
 
@@ -38,18 +38,18 @@ struct Seen {
 
 // What the stored scans say: every value opportunity, oldest scan first.
 struct ScanHistory {
-  std::vector<RegionScan> scans;  // owns the opportunities the Seen point into
+  std::vector<store::RegionScan> scans;  // owns the opportunities the Seen point into
   std::vector<Seen> value_bets;   // every value opportunity, oldest first
 };
 
-ScanHistory load_scans(Store& store, const ClvOptions& o) {
+ScanHistory load_scans(store::Store& store, const ClvOptions& o) {
   ScanHistory h;
-  ScanQuery q;
+  store::ScanQuery q;
   q.source = o.source;
   q.limit = 0;
   q.with_opportunities = true;
   h.scans = store.list_scans(q);
-  std::erase_if(h.scans, [&](const RegionScan& s) { return !region_asked(o, s.region); });
+  std::erase_if(h.scans, [&](const store::RegionScan& s) { return !region_asked(o, s.region); });
   std::reverse(h.scans.begin(), h.scans.end());  // oldest first
   for (const auto& s : h.scans)
     for (const auto& opp : s.opportunities)
@@ -103,7 +103,7 @@ struct EventFacts {
   std::string sport_key;
 };
 
-EventFacts facts_of(Store& store, const PlacedBet& b, const ScanHistory& h, const std::vector<Snapshot>& snaps) {
+EventFacts facts_of(store::Store& store, const PlacedBet& b, const ScanHistory& h, const std::vector<store::Snapshot>& snaps) {
   EventFacts f;
   for (const auto& s : snaps) f = {s.event.commence_time, s.sport_key};
   if (!f.commence)
@@ -111,7 +111,7 @@ EventFacts facts_of(Store& store, const PlacedBet& b, const ScanHistory& h, cons
       for (const auto& o : s.opportunities)
         if (o.event_id == b.event_id && (b.region.empty() || o.region == b.region)) f = {o.commence_time, o.sport_key};
   if (!f.commence) {
-    TrackedQuery q;
+    store::TrackedQuery q;
     q.event_id = b.event_id;
     if (!b.region.empty()) q.region = b.region;
     for (const auto& t : store.list_tracked(q)) f = {t.commence_time, t.sport_key};
@@ -119,13 +119,13 @@ EventFacts facts_of(Store& store, const PlacedBet& b, const ScanHistory& h, cons
   return f;
 }
 
-std::optional<Close> close_from_snapshots(const PlacedBet& b, const std::vector<Snapshot>& snaps, TimePoint start,
+std::optional<Close> close_from_snapshots(const PlacedBet& b, const std::vector<store::Snapshot>& snaps, TimePoint start,
                                           const ClvOptions& o) {
-  const Snapshot* last = nullptr;
+  const store::Snapshot* last = nullptr;
   for (const auto& s : snaps)
     if (s.taken_at < start && (!last || s.taken_at > last->taken_at)) last = &s;
   if (!last) return std::nullopt;
-  ArbRules rules;
+  engine::ArbRules rules;
   rules.now = last->taken_at;
   rules.max_quote_age = k_closing_quote_age;
   rules.commissions = o.commissions;
@@ -189,7 +189,7 @@ nlohmann::json summary_json(const ClvSummary& s) {
 
 }  // namespace
 
-ClvReport run_clv(Store& store, const ClvOptions& o) {
+ClvReport run_clv(store::Store& store, const ClvOptions& o) {
   ClvReport report;
   report.now = o.now;
   const ScanHistory history = load_scans(store, o);
@@ -197,16 +197,16 @@ ClvReport run_clv(Store& store, const ClvOptions& o) {
   for (const auto& b : o.bets)
     if (b.region.empty() || region_asked(o, b.region)) bets.push_back(b);
 
-  std::map<std::pair<std::string, std::string>, std::vector<Snapshot>> snapshot_cache;
+  std::map<std::pair<std::string, std::string>, std::vector<store::Snapshot>> snapshot_cache;
   for (auto& bet : bets) {
     auto& snaps = snapshot_cache[{bet.region, bet.event_id}];
     if (snaps.empty()) {
-      SnapshotQuery q;
+      store::SnapshotQuery q;
       q.event_id = bet.event_id;
       if (!bet.region.empty()) q.region = bet.region;
       q.latest_only = false;
       snaps = store.snapshots(q);
-      std::erase_if(snaps, [&](const Snapshot& s) { return !region_asked(o, s.region); });
+      std::erase_if(snaps, [&](const store::Snapshot& s) { return !region_asked(o, s.region); });
     }
     ClvBet c;
     const EventFacts facts = facts_of(store, bet, history, snaps);
@@ -290,4 +290,4 @@ nlohmann::json clv_report_json(const ClvReport& r) {
           {"by_sport", std::move(by_sport)}};
 }
 
-}  // namespace oddsctl
+}  // namespace oddsctl::clv

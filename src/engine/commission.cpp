@@ -3,10 +3,10 @@
 #include <cctype>
 #include <charconv>
 
-#include "oddsctl/arbitrage.hpp"
+#include "oddsctl/engine/arbitrage.hpp"
 #include "oddsctl/errors.hpp"
 
-namespace oddsctl {
+namespace oddsctl::engine {
 
 CommissionTable CommissionTable::defaults() {
   CommissionTable t;
@@ -66,4 +66,4 @@ void CommissionTable::set_from_text(const std::string& text) {
   set(book, percent ? rate / 100.0 : rate);
 }
 
-}  // namespace oddsctl
+}  // namespace oddsctl::engine

@@ -7,7 +7,7 @@
 #include "oddsctl/settings.hpp"  // split_list
 #include "oddsctl/text.hpp"
 
-namespace oddsctl {
+namespace oddsctl::engine {
 
 namespace {
 // Kinds whose detector is in this build (each flips when its detector lands).
@@ -25,7 +25,7 @@ FindKinds parse_find_kinds(const std::vector<std::string>& items) {
   FindKinds k{false, false, false, false};
   bool any = false;
   for (const auto& item : items) {
-    for (std::string word : split_list(item)) {
+    for (std::string word : settings::split_list(item)) {
       for (auto& c : word) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       any = true;
       if (word == "all") k = FindKinds{true, true, true, true};
@@ -64,7 +64,7 @@ std::vector<OpportunityKind> parse_opportunity_kinds(const std::vector<std::stri
     if (std::find(out.begin(), out.end(), k) == out.end()) out.push_back(k);
   };
   for (const auto& item : items)
-    for (std::string word : split_list(item)) {
+    for (std::string word : settings::split_list(item)) {
       for (auto& c : word) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       if (word == "arbs") word = "arb";
       if (word == "middles") word = "middle";
@@ -98,4 +98,4 @@ std::vector<Opportunity> find_opportunities(const std::string& region, const std
   return out;
 }
 
-}  // namespace oddsctl
+}  // namespace oddsctl::engine

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "engine/groups.hpp"
-#include "oddsctl/detect.hpp"
+#include "oddsctl/engine/detect.hpp"
 
 namespace oddsctl::engine {
 

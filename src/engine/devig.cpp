@@ -2,9 +2,9 @@
 #include <algorithm>
 #include <cmath>
 
-#include "oddsctl/value.hpp"
+#include "oddsctl/engine/value.hpp"
 
-namespace oddsctl {
+namespace oddsctl::engine {
 
 namespace {
 
@@ -214,4 +214,4 @@ const std::vector<std::string>& default_sharp_books() {
   return books;
 }
 
-}  // namespace oddsctl
+}  // namespace oddsctl::engine

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "oddsctl/arbitrage.hpp"
+#include "oddsctl/engine/arbitrage.hpp"
 
 namespace oddsctl::engine {
 

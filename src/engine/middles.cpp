@@ -13,7 +13,7 @@
 #include "oddsctl/errors.hpp"
 #include "oddsctl/scan.hpp"  // data_dir
 
-namespace oddsctl {
+namespace oddsctl::engine {
 
 namespace {
 
@@ -148,7 +148,6 @@ MiddleOdds middle_odds(const ResultModel& m, double low, double high, double e_l
   return out;
 }
 
-namespace engine {
 
 namespace {
 
@@ -168,7 +167,7 @@ std::optional<Leg> best_leg(const MarketGroup& g, const Side& side) {
 // middle is two books' disagreement). Sports without a model are not reported.
 std::vector<Opportunity> middles_in(const std::string& region, const std::vector<MarketGroup>& groups, const ArbRules&,
                                     const MiddleRules& rules) {
-  const std::filesystem::path dir = rules.model_dir.empty() ? data_dir() / "middles" : rules.model_dir;
+  const std::filesystem::path dir = rules.model_dir.empty() ? scan::data_dir() / "middles" : rules.model_dir;
   // The groups of one (event, market), in the order market_groups gives them.
   std::map<std::pair<const Event*, std::string>, std::vector<const MarketGroup*>> lines;
   for (const auto& g : groups)
@@ -217,6 +216,5 @@ std::vector<Opportunity> middles_in(const std::string& region, const std::vector
   return out;
 }
 
-}  // namespace engine
 
-}  // namespace oddsctl
+}  // namespace oddsctl::engine

@@ -10,7 +10,7 @@
 #include "oddsctl/errors.hpp"
 #include "oddsctl/text.hpp"
 
-namespace oddsctl {
+namespace oddsctl::engine {
 
 namespace {
 
@@ -156,13 +156,11 @@ void stake_opportunity(Opportunity& o, double total, const StakeRules& rules) {
   }
 }
 
-namespace engine {
 
 void place_stakes(std::vector<Opportunity>& found, const ArbRules& rules, const StakeRules& stakes) {
   if (!rules.stake) return;
   for (auto& o : found) stake_opportunity(o, *rules.stake, stakes);
 }
 
-}  // namespace engine
 
-}  // namespace oddsctl
+}  // namespace oddsctl::engine

@@ -190,7 +190,7 @@ std::vector<Opportunity> value_bets_in(const std::string& region, const std::vec
 
 }  // namespace oddsctl::engine
 
-namespace oddsctl {
+namespace oddsctl::engine {
 
 std::optional<FairPrice> fair_price_of(const Event& event, const std::string& market, const std::string& outcome,
                                        std::optional<double> point, const ArbRules& rules, const ValueRules& value) {
@@ -217,4 +217,4 @@ std::optional<FairPrice> fair_price_of(const Event& event, const std::string& ma
   return std::nullopt;
 }
 
-}  // namespace oddsctl
+}  // namespace oddsctl::engine

@@ -7,7 +7,7 @@
 
 #include "oddsctl/scan.hpp"
 
-namespace oddsctl {
+namespace oddsctl::scan {
 
 const std::vector<std::string>& known_bookmakers(const std::string& region) {
   static const std::map<std::string, std::vector<std::string>> books = {
@@ -45,4 +45,4 @@ void warn_unknown_bookmakers(const std::vector<std::string>& bookmakers, const s
   }
 }
 
-}  // namespace oddsctl
+}  // namespace oddsctl::scan

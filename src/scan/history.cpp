@@ -18,10 +18,10 @@
 
 #include <spdlog/spdlog.h>
 
-#include "oddsctl/middles.hpp"
+#include "oddsctl/engine/middles.hpp"
 #include "oddsctl/store.hpp"
 
-namespace oddsctl {
+namespace oddsctl::scan {
 
 namespace {
 
@@ -43,7 +43,7 @@ struct Seen {
 
 }  // namespace
 
-void annotate_history(Store& store, const std::string& region, std::vector<Opportunity>& found, TimePoint now,
+void annotate_history(store::Store& store, const std::string& region, std::vector<Opportunity>& found, TimePoint now,
                       Millis lookback) {
   if (found.empty()) return;
   std::set<QuoteKey> wanted;
@@ -60,7 +60,7 @@ void annotate_history(Store& store, const std::string& region, std::vector<Oppor
     seen[k].push_back(Seen{at, price});
   };
   try {
-    ScanQuery q;
+    store::ScanQuery q;
     q.region = region;
     q.since = now - lookback;
     q.limit = k_max_scans;
@@ -71,7 +71,7 @@ void annotate_history(Store& store, const std::string& region, std::vector<Oppor
           for (const auto& b : l.bookmakers)
             note(quote_key(b, o.event_id, o.market, l.outcome, l.point), scan.started_at, l.price);
     for (const auto& id : events) {
-      SnapshotQuery sq;
+      store::SnapshotQuery sq;
       sq.region = region;
       sq.event_id = id;
       sq.since = now - lookback;
@@ -110,4 +110,4 @@ void annotate_history(Store& store, const std::string& region, std::vector<Oppor
     }
 }
 
-}  // namespace oddsctl
+}  // namespace oddsctl::scan

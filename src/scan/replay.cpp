@@ -5,8 +5,8 @@
 #include <system_error>
 #include <unordered_map>
 
-#include "engine/odds_reader.hpp"
-#include "engine/price.hpp"
+#include "core/odds_reader.hpp"
+#include "core/price.hpp"
 #include "oddsctl/errors.hpp"
 #include "oddsctl/keys.hpp"
 #include "oddsctl/scan.hpp"
@@ -14,7 +14,7 @@
 
 namespace fs = std::filesystem;
 
-namespace oddsctl {
+namespace oddsctl::scan {
 
 namespace {
 
@@ -29,7 +29,7 @@ std::optional<std::string> region_of(const fs::path& file, const fs::path& root)
 }
 
 // Reads one file with the reader; every failure is a UsageError naming the file.
-bool read_replay_file(engine::EventReader& reader, const fs::path& file, const std::function<void(Event&)>& sink) {
+bool read_replay_file(EventReader& reader, const fs::path& file, const std::function<void(Event&)>& sink) {
   try {
     return reader.read_file(file, sink);
   } catch (const Error&) {
@@ -59,7 +59,7 @@ ReplayPlan plan_replay(const fs::path& path, const std::vector<std::string>& reg
   }
 
   ReplayPlan out;
-  engine::EventReader reader;
+  EventReader reader;
   std::map<std::string, std::unordered_map<std::string, std::size_t>> ids;  // per region: event id -> file
   for (std::size_t index = 0; index < files.size(); ++index) {
     const fs::path& file = files[index];
@@ -109,7 +109,7 @@ std::optional<TimePoint> replay_newest(const ReplayRegion& region, const std::ve
 
 void for_each_replay_chunk(const ReplayRegion& region, const std::function<void(std::vector<Event>&)>& fn,
                            std::uintmax_t chunk_bytes) {
-  engine::EventReader reader;
+  EventReader reader;
   std::vector<Event> chunk, file_events;
   std::uintmax_t bytes = 0;
   for (const auto& f : region.files) {
@@ -147,7 +147,7 @@ fs::path data_dir() {
   // Only places relative to the binary, so that an installed tree can move: installed
   // (bin/../share/oddsctl), then a build folder's (CMake links <build>/share/oddsctl to the
   // source tree's data/).
-  const std::string exe_dir = modules::executable_dir();
+  const std::string exe_dir = util::executable_dir();
   if (exe_dir.empty()) return "/usr/share/oddsctl";  // no /proc: the usual place
   const fs::path installed = fs::path(exe_dir).parent_path() / "share" / "oddsctl";
   std::error_code ec;
@@ -156,4 +156,4 @@ fs::path data_dir() {
   return installed;  // missing: the caller's error names where it looked
 }
 
-}  // namespace oddsctl
+}  // namespace oddsctl::scan

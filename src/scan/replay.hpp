@@ -15,7 +15,7 @@
 
 #include "oddsctl/odds.hpp"
 
-namespace oddsctl {
+namespace oddsctl::scan {
 
 struct ReplayFile {
   std::filesystem::path path;
@@ -46,4 +46,4 @@ inline constexpr std::uintmax_t k_replay_chunk_bytes = 4u << 20;  // ~11 MB of e
 void for_each_replay_chunk(const ReplayRegion& region, const std::function<void(std::vector<Event>&)>& fn,
                            std::uintmax_t chunk_bytes = k_replay_chunk_bytes);
 
-}  // namespace oddsctl
+}  // namespace oddsctl::scan

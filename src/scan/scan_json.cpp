@@ -5,7 +5,7 @@
 
 #include "oddsctl/scan.hpp"
 
-namespace oddsctl {
+namespace oddsctl::scan {
 
 namespace {
 
@@ -25,11 +25,11 @@ nlohmann::json opportunity_json(const Opportunity& o) {
   return j;
 }
 
-nlohmann::json region_json(const RegionScan& r) {
+nlohmann::json region_json(const store::RegionScan& r) {
   return {{"region", r.region},
           {"status", to_string(r.status)},
           {"source", to_string(r.source)},
-          {"empty", r.empty == EmptyReason::none ? nlohmann::json(nullptr) : nlohmann::json(to_string(r.empty))},
+          {"empty", r.empty == store::EmptyReason::none ? nlohmann::json(nullptr) : nlohmann::json(to_string(r.empty))},
           {"good", r.good()},
           {"error", opt(r.error)},
           {"failed_sports", r.failed_sports},
@@ -55,4 +55,4 @@ nlohmann::json scan_report_json(const ScanReport& report) {
           {"opportunities", opps}};
 }
 
-}  // namespace oddsctl
+}  // namespace oddsctl::scan

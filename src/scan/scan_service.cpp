@@ -12,16 +12,17 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "oddsctl/budget/guard.hpp"
 #include "oddsctl/budget.hpp"
-#include "oddsctl/budget_billing.hpp"
+#include "oddsctl/budget/billing.hpp"
 #include "oddsctl/errors.hpp"
-#include "oddsctl/leases.hpp"
+#include "oddsctl/store/lease_helpers.hpp"
 #include "oddsctl/scan.hpp"
 #include "oddsctl/sync.hpp"
 #include "scan/replay.hpp"
 #include "scan/sports_cache.hpp"
 
-namespace oddsctl {
+namespace oddsctl::scan {
 
 namespace {
 
@@ -33,7 +34,7 @@ std::int64_t elapsed_ms(SteadyClock::time_point since) {
 
 // What one region's work produced, before it is written to the store.
 struct RegionWork {
-  RegionScan scan;
+  store::RegionScan scan;
   std::vector<LedgerEntry> ledger;
   bool budget_stopped = false;
   bool busy = false;
@@ -46,7 +47,7 @@ struct RegionWork {
 // worker's grace exit releases it too.
 class LeaseKeeper {
 public:
-  LeaseKeeper(Store* store, std::string name, std::string owner, Millis ttl)
+  LeaseKeeper(store::Store* store, std::string name, std::string owner, Millis ttl)
       : m_store(store), m_name(std::move(name)), m_owner(std::move(owner)), m_ttl(ttl), m_last(SteadyClock::now()) {
     if (m_store) note_lease_held(*m_store, m_name, m_owner);
   }
@@ -62,7 +63,7 @@ public:
   void release() {
     std::lock_guard lock(m_mutex);
     if (!m_store) return;
-    Store* store = std::exchange(m_store, nullptr);
+    store::Store* store = std::exchange(m_store, nullptr);
     note_lease_released(*store, m_name, m_owner);
     try {
       store->release_lease(m_name, m_owner);
@@ -73,7 +74,7 @@ public:
 
 private:
   std::mutex m_mutex;
-  Store* m_store;
+  store::Store* m_store;
   std::string m_name, m_owner;
   Millis m_ttl;
   SteadyClock::time_point m_last;
@@ -81,11 +82,11 @@ private:
 
 // Waits for the region lease; false with the holder's description when it stays held. A
 // holder on this host whose process is gone is taken over at once (leases.hpp).
-bool take_lease(const ScanOptions& o, Store* store, const std::string& region, std::string& holder) {
+bool take_lease(const ScanOptions& o, store::Store* store, const std::string& region, std::string& holder) {
   const std::string name = "scan:" + region;
   auto deadline = SteadyClock::now() + o.wait_lock.value_or(Millis(0));
   for (;;) {
-    LeaseResult r = acquire_or_reclaim_lease(*store, name, o.worker, o.lease_ttl, now_utc());
+    store::LeaseResult r = acquire_or_reclaim_lease(*store, name, o.worker, o.lease_ttl, now_utc());
     if (r.acquired) return true;
     holder = r.lease.owner + " until " + format_rfc3339(r.lease.expires_at);
     if (SteadyClock::now() >= deadline || (o.stop && o.stop->load())) return false;
@@ -101,14 +102,14 @@ std::string store_cause(const std::exception& e, const std::string& op) {
   return at == std::string::npos ? what : what.substr(at + op.size() + 4);
 }
 
-void finish_status(RegionScan& scan, std::size_t sports_total, const std::string& first_error) {
+void finish_status(store::RegionScan& scan, std::size_t sports_total, const std::string& first_error) {
   if (scan.failed_sports.empty()) {
-    scan.status = RegionStatus::ok;
+    scan.status = store::RegionStatus::ok;
   } else if (scan.failed_sports.size() < sports_total) {
-    scan.status = RegionStatus::partial;
+    scan.status = store::RegionStatus::partial;
     scan.error = first_error;
   } else {
-    scan.status = RegionStatus::failed;
+    scan.status = store::RegionStatus::failed;
     scan.error = first_error;
   }
 }
@@ -118,19 +119,19 @@ void finish_status(RegionScan& scan, std::size_t sports_total, const std::string
 // store (when there is one), so that other processes sharing the key see them.
 class RunBudget {
 public:
-  RunBudget(const ScanOptions& o, Store* store)
-      : m_options(o), m_store(store), m_cap(std::make_shared<RunCreditCap>(o.max_credits)) {}
+  RunBudget(const ScanOptions& o, store::Store* store)
+      : m_options(o), m_store(store), m_cap(std::make_shared<budget::RunCreditCap>(o.max_credits)) {}
 
-  std::shared_ptr<BudgetGuard> guard_for(const ApiKey& key) {
+  std::shared_ptr<budget::BudgetGuard> guard_for(const ApiKey& key) {
     std::lock_guard lock(m_mutex);
     auto& guard = m_guards[key.id()];
     if (guard) return guard;
-    BudgetGuard::Options g;
+    budget::BudgetGuard::Options g;
     g.reserve = m_options.reserve;
     g.cap = m_cap;
     if (m_store && (m_options.reserve || m_options.max_credits)) {
       // Not just the newest row: see budget.hpp.
-      if (auto known = last_known_report(*m_store, key.id())) {
+      if (auto known = budget::last_known_report(*m_store, key.id())) {
         g.known_remaining = known->remaining;
         g.known_at = known->reported_at;
       }
@@ -140,32 +141,32 @@ public:
     if (m_options.reserve) g.reservations = m_store;
     g.key_id = key.id();
     g.owner = m_options.worker;
-    g.hold_ttl = credit_hold_ttl(m_options.timeout);
-    guard = std::make_shared<BudgetGuard>(std::move(g));
+    g.hold_ttl = budget::credit_hold_ttl(m_options.timeout);
+    guard = std::make_shared<budget::BudgetGuard>(std::move(g));
     return guard;
   }
 
 private:
   const ScanOptions& m_options;
-  Store* m_store;
-  std::shared_ptr<RunCreditCap> m_cap;
+  store::Store* m_store;
+  std::shared_ptr<budget::RunCreditCap> m_cap;
   std::mutex m_mutex;
-  std::map<std::string, std::shared_ptr<BudgetGuard>> m_guards;
+  std::map<std::string, std::shared_ptr<budget::BudgetGuard>> m_guards;
 };
 
-void fetch_live(const ScanOptions& o, const std::string& region, const ApiFactory& factory, const EnvLookup& env,
-                Store* store, RunBudget& budget, LeaseKeeper* lease, RegionWork& work, std::vector<Event>& events) {
-  RegionScan& scan = work.scan;
+void fetch_live(const ScanOptions& o, const std::string& region, const api::ApiFactory& factory, const EnvLookup& env,
+                store::Store* store, RunBudget& budget, LeaseKeeper* lease, RegionWork& work, std::vector<Event>& events) {
+  store::RegionScan& scan = work.scan;
   std::optional<ApiKey> key = resolve_key(region, env);
   if (!key) {
-    scan.status = RegionStatus::failed;
+    scan.status = store::RegionStatus::failed;
     scan.error = "region " + region + ": no API key: set " + key_env_var(region) + " (or ODDS_API_KEY)";
     return;
   }
   // The run's guard for this key, shared with the other regions using it.
-  std::shared_ptr<BudgetGuard> guard = budget.guard_for(*key);
+  std::shared_ptr<budget::BudgetGuard> guard = budget.guard_for(*key);
   std::mutex ledger_mutex;
-  ClientOptions co = client_options(o, region, o.command);
+  api::ClientOptions co = client_options(o, region, o.command);
   co.deadline = o.deadline ? Deadline(*o.deadline) : Deadline::never();
   co.guard = guard;
   co.on_ledger = [&](const LedgerEntry& e) {
@@ -174,9 +175,9 @@ void fetch_live(const ScanOptions& o, const std::string& region, const ApiFactor
     work.ledger.push_back(e);
   };
   if (o.save_responses) co.save_responses_dir = *o.save_responses;
-  std::unique_ptr<OddsApi> api = factory(region, co);
+  std::unique_ptr<api::OddsApi> api = factory(region, co);
 
-  if (plan_books(region, o.bookmakers).units == 0) {
+  if (budget::plan_books(region, o.bookmakers).units == 0) {
     // No book of --bookmakers belongs to this region: any call would buy nothing (the
     // result is the filtered empty answer, as if the API had been asked).
     spdlog::info("region {}: none of --bookmakers is a book of this region: no call", region);
@@ -188,8 +189,8 @@ void fetch_live(const ScanOptions& o, const std::string& region, const ApiFactor
       // Kept in the store for api.sports_ttl: a worker's later cycles make only /odds calls.
       for (const auto& s : sports_list(store, o.sports_ttl, *api))
         if (s.active && !s.has_outrights) sports.push_back(s.key);
-    } catch (const ApiError& e) {
-      scan.status = RegionStatus::failed;
+    } catch (const api::ApiError& e) {
+      scan.status = store::RegionStatus::failed;
       scan.error = e.what();
       scan.requests = api->requests();
       return;
@@ -222,21 +223,21 @@ void fetch_live(const ScanOptions& o, const std::string& region, const ApiFactor
         try {
           if (lease) lease->renew_if_due();
           InFlight in_flight(o.progress);
-          OddsRequest request{sport, o.rules.markets, {}};
+          api::OddsRequest request{sport, o.rules.markets, {}};
           request.include_links = request.include_sids = o.links;
           request.include_bet_limits = o.bet_limits;
-          OddsResponse r = api->odds(request);
+          api::OddsResponse r = api->odds(request);
           std::lock_guard lock(mutex);
           events.insert(events.end(), std::make_move_iterator(r.events.begin()),
                         std::make_move_iterator(r.events.end()));
           continue;
-        } catch (const ApiError& e) {
+        } catch (const api::ApiError& e) {
           error = e.what();
-          if (e.kind() == ApiErrorKind::budget) {
+          if (e.kind() == api::ApiErrorKind::budget) {
             work.budget_stopped = true;
             abort_region = true;
           }
-          if (e.kind() == ApiErrorKind::invalid_key || e.kind() == ApiErrorKind::out_of_credits) abort_region = true;
+          if (e.kind() == api::ApiErrorKind::invalid_key || e.kind() == api::ApiErrorKind::out_of_credits) abort_region = true;
         } catch (const std::exception& e) {
           error = "region " + region + ": " + sport + ": " + e.what();
         }
@@ -266,11 +267,11 @@ bool any_quoted(const std::vector<Event>& events) {
   return std::any_of(events.begin(), events.end(), [](const Event& e) { return !e.bookmakers.empty(); });
 }
 
-EmptyReason empty_reason(const ScanOptions& o, bool replay, bool quoted) {
-  if (quoted) return EmptyReason::none;
-  if (o.from_store) return EmptyReason::filtered;  // snapshots there, but not of the sports asked
-  if (replay) return !o.sports.empty() ? EmptyReason::filtered : EmptyReason::no_events;
-  return o.bookmakers.empty() ? EmptyReason::no_events : EmptyReason::filtered;
+store::EmptyReason empty_reason(const ScanOptions& o, bool replay, bool quoted) {
+  if (quoted) return store::EmptyReason::none;
+  if (o.from_store) return store::EmptyReason::filtered;  // snapshots there, but not of the sports asked
+  if (replay) return !o.sports.empty() ? store::EmptyReason::filtered : store::EmptyReason::no_events;
+  return o.bookmakers.empty() ? store::EmptyReason::no_events : store::EmptyReason::filtered;
 }
 
 void credits_from_ledger(RegionWork& work) {
@@ -299,7 +300,7 @@ struct Replayed {
 // region's opportunities are each chunk's, in the order find_opportunities gives them.
 Replayed replay_region(const ScanOptions& o, const std::string& region, const ReplayRegion& files) {
   Replayed out;
-  ArbRules rules = o.rules;
+  engine::ArbRules rules = o.rules;
   rules.now = o.as_of ? *o.as_of : replay_newest(files, o.sports).value_or(now_utc());
   out.now = rules.now;
   for_each_replay_chunk(files, [&](std::vector<Event>& events) {
@@ -318,10 +319,10 @@ Replayed replay_region(const ScanOptions& o, const std::string& region, const Re
 }
 
 RegionWork scan_region(const ScanOptions& o, const std::string& region, const std::string& scan_id, TimePoint started,
-                       Store* store, const ApiFactory& factory, const EnvLookup& env, const ReplayPlan* replay,
+                       store::Store* store, const api::ApiFactory& factory, const EnvLookup& env, const ReplayPlan* replay,
                        RunBudget& budget) {
   RegionWork work;
-  RegionScan& scan = work.scan;
+  store::RegionScan& scan = work.scan;
   scan.scan_id = scan_id;
   scan.region = region;
   scan.command = o.command;
@@ -337,14 +338,14 @@ RegionWork scan_region(const ScanOptions& o, const std::string& region, const st
     try {
       taken = take_lease(o, store, region, holder);
     } catch (const std::exception& e) {
-      scan.status = RegionStatus::failed;
+      scan.status = store::RegionStatus::failed;
       scan.error = "store: take lease scan:" + region + ": " + store_cause(e, "acquire lease");
       spdlog::error("region {}: {}", region, *scan.error);
       scan.duration_ms = elapsed_ms(t0);
       return work;
     }
     if (!taken) {
-      scan.status = RegionStatus::skipped;
+      scan.status = store::RegionStatus::skipped;
       scan.error = "region " + region + ": another run holds its lease (" + holder + ")";
       spdlog::info("{}", *scan.error);
       work.busy = o.wait_lock.has_value();
@@ -363,7 +364,7 @@ RegionWork scan_region(const ScanOptions& o, const std::string& region, const st
       auto it = replay->find(region);
       replayed = replay_region(o, region, it != replay->end() ? it->second : no_files);
     } else if (o.from_store) {
-      events = freshest_events(*store, region, o.rules.max_quote_age, o.as_of.value_or(now_utc()));
+      events = sync::freshest_events(*store, region, o.rules.max_quote_age, o.as_of.value_or(now_utc()));
       nothing_synced = events.empty();
       if (!o.sports.empty())
         std::erase_if(events, [&](const Event& e) {
@@ -376,30 +377,30 @@ RegionWork scan_region(const ScanOptions& o, const std::string& region, const st
     // anything came back is skipped (not stored); one with answers keeps them (partial, the
     // sports not fetched named). fetch_live prefers a real error over "not fetched", so an
     // error naming the stop means the stop was the only cause.
-    const bool cut_by_stop = o.stop && o.stop->load() && scan.status != RegionStatus::ok && scan.error &&
+    const bool cut_by_stop = o.stop && o.stop->load() && scan.status != store::RegionStatus::ok && scan.error &&
                              scan.error->find("(run stopped)") != std::string::npos;
     if (cut_by_stop && events.empty()) {
-      scan.status = RegionStatus::skipped;
+      scan.status = store::RegionStatus::skipped;
       scan.error = "region " + region + ": run stopped before its calls were made (nothing stored)";
       scan.failed_sports.clear();
     }
-    if (scan.status != RegionStatus::failed && scan.status != RegionStatus::skipped) {
+    if (scan.status != store::RegionStatus::failed && scan.status != store::RegionStatus::skipped) {
       const bool quoted = replayed ? replayed->quoted : any_quoted(events);
-      scan.empty = nothing_synced ? EmptyReason::no_snapshots : empty_reason(o, replay != nullptr, quoted);
+      scan.empty = nothing_synced ? store::EmptyReason::no_snapshots : empty_reason(o, replay != nullptr, quoted);
       if (!scan.good()) spdlog::warn("region {}: {}", region, empty_note(scan.empty));
       TimePoint now = o.as_of ? *o.as_of : now_utc();
       if (replayed) {
         now = replayed->now;
         scan.opportunities = std::move(replayed->opportunities);
       } else {
-        ArbRules rules = o.rules;
+        engine::ArbRules rules = o.rules;
         rules.now = now;
         scan.opportunities = find_opportunities(region, events, rules, o.detect);
       }
       if (store) annotate_history(*store, region, scan.opportunities, now);  // seen_since, previous_price
     }
   } catch (const std::exception& e) {
-    scan.status = RegionStatus::failed;
+    scan.status = store::RegionStatus::failed;
     scan.error = "region " + region + ": " + e.what();
   }
   scan.events = static_cast<int>(replayed ? replayed->events : events.size());
@@ -431,7 +432,7 @@ RegionWork scan_region(const ScanOptions& o, const std::string& region, const st
         spdlog::error("region {}: {} ({} of {} ledger rows kept)", region, *store_error, kept, work.ledger.size());
       }
     }
-    if (o.store_results && scan.status != RegionStatus::skipped) {
+    if (o.store_results && scan.status != store::RegionStatus::skipped) {
       try {
         store->save_scan(scan);
       } catch (const std::exception& e) {
@@ -442,7 +443,7 @@ RegionWork scan_region(const ScanOptions& o, const std::string& region, const st
     }
     lease->release();
     if (store_error) {
-      scan.status = RegionStatus::failed;
+      scan.status = store::RegionStatus::failed;
       scan.error = *store_error;
     }
   }
@@ -459,8 +460,8 @@ std::optional<std::string> ordered_first_keyed(const std::vector<std::string>& r
 // Unknown sport keys are a usage error before any credit is spent: the free /v4/sports list
 // is the reference, kept in the store for api.sports_ttl (default 1h) so that a cron scan
 // every minute does not pay a round trip for it.
-void check_sports(const ScanOptions& o, const std::optional<std::string>& region, Store* store,
-                  const ApiFactory& factory) {
+void check_sports(const ScanOptions& o, const std::optional<std::string>& region, store::Store* store,
+                  const api::ApiFactory& factory) {
   if (!region) return;  // no key anywhere: each region fails with its own message
   auto known_from_store = [&]() -> std::vector<std::string> {
     std::vector<std::string> keys;
@@ -477,14 +478,14 @@ void check_sports(const ScanOptions& o, const std::optional<std::string>& region
   std::vector<std::string> known = known_from_store();
   if (!known.empty() && unknown_in(known).empty()) return;
 
-  ClientOptions co = client_options(o, *region, o.command);
+  api::ClientOptions co = client_options(o, *region, o.command);
   co.deadline = o.deadline ? Deadline(*o.deadline) : Deadline::never();
   std::vector<LedgerEntry> ledger;
   co.on_ledger = [&](const LedgerEntry& e) { ledger.push_back(e); };
   std::vector<Sport> sports;
   try {
     sports = factory(*region, co)->sports();
-  } catch (const ApiError& e) {
+  } catch (const api::ApiError& e) {
     // Not a verdict on the sports: let the scan run and report the API's failure per region.
     spdlog::warn("could not check --sports against /v4/sports: {}", e.what());
     return;
@@ -504,22 +505,22 @@ void check_sports(const ScanOptions& o, const std::optional<std::string>& region
 
 }  // namespace
 
-const char* empty_note(EmptyReason r) {
+const char* empty_note(store::EmptyReason r) {
   switch (r) {
-    case EmptyReason::none: return "";
-    case EmptyReason::no_events:
+    case store::EmptyReason::none: return "";
+    case store::EmptyReason::no_events:
       return "the API has no events on the board for the sports asked (stored: a real empty answer)";
-    case EmptyReason::filtered:
+    case store::EmptyReason::filtered:
       return "every answer came back empty because of the request's own filters (--bookmakers, --sports): "
              "nothing usable, not kept as the latest good result";
-    case EmptyReason::no_snapshots:
+    case store::EmptyReason::no_snapshots:
       return "no synced snapshots in the store: run `oddsctl sync --discover` first; not kept as the latest good "
              "result";
   }
   return "";
 }
 
-ScanReport run_scan(const ScanOptions& options, Store* store, const ApiFactory& factory, const EnvLookup& env) {
+ScanReport run_scan(const ScanOptions& options, store::Store* store, const api::ApiFactory& factory, const EnvLookup& env) {
   ScanOptions o = options;
   ScanReport report;
   report.scan_id = new_scan_id();
@@ -592,14 +593,6 @@ ScanReport run_scan(const ScanOptions& options, Store* store, const ApiFactory& 
   return report;
 }
 
-ApiFactory http_api_factory(const EnvLookup& env) {
-  return [env](const std::string& region, ClientOptions options) -> std::unique_ptr<OddsApi> {
-    std::optional<ApiKey> key = resolve_key(region, env);
-    if (!key) throw UsageError("region " + region + ": no API key: set " + key_env_var(region) + " (or ODDS_API_KEY)");
-    return make_http_client(*key, std::move(options));
-  };
-}
-
 std::vector<Opportunity> ScanReport::all_opportunities() const {
   std::vector<Opportunity> all;
   for (const auto& r : regions) all.insert(all.end(), r.opportunities.begin(), r.opportunities.end());
@@ -612,8 +605,8 @@ ExitCode ScanReport::exit_code() const {
   if (budget_stopped) return ExitCode::budget;
   bool any_bad = false, any_good = false;
   for (const auto& r : regions) {
-    if (r.status == RegionStatus::ok || r.status == RegionStatus::partial) any_good = true;
-    if (r.status == RegionStatus::failed || r.status == RegionStatus::partial) any_bad = true;
+    if (r.status == store::RegionStatus::ok || r.status == store::RegionStatus::partial) any_good = true;
+    if (r.status == store::RegionStatus::failed || r.status == store::RegionStatus::partial) any_bad = true;
   }
   if (!any_bad) return ExitCode::ok;
   return any_good ? ExitCode::partial : ExitCode::runtime;
@@ -632,4 +625,4 @@ std::string new_scan_id() {
   return compact.substr(0, 8) + "-" + compact.substr(8) + "-" + suffix;
 }
 
-}  // namespace oddsctl
+}  // namespace oddsctl::scan

@@ -6,7 +6,7 @@
 
 #include "oddsctl/store.hpp"
 
-namespace oddsctl {
+namespace oddsctl::scan {
 
 namespace {
 
@@ -14,7 +14,7 @@ const char* const k_meta_key = "api.sports_list";
 
 }  // namespace
 
-std::optional<std::vector<Sport>> stored_sports(Store* store, Millis ttl, TimePoint now) {
+std::optional<std::vector<Sport>> stored_sports(store::Store* store, Millis ttl, TimePoint now) {
   if (!store || ttl.count() <= 0) return std::nullopt;
   try {
     auto text = store->get_meta(k_meta_key);
@@ -41,7 +41,7 @@ std::optional<std::vector<Sport>> stored_sports(Store* store, Millis ttl, TimePo
   }
 }
 
-void keep_sports(Store* store, const std::vector<Sport>& sports, TimePoint now) {
+void keep_sports(store::Store* store, const std::vector<Sport>& sports, TimePoint now) {
   if (!store) return;
   nlohmann::json keys = nlohmann::json::array(), list = nlohmann::json::array();
   for (const auto& s : sports) {
@@ -59,7 +59,7 @@ void keep_sports(Store* store, const std::vector<Sport>& sports, TimePoint now) 
   }
 }
 
-std::vector<Sport> sports_list(Store* store, Millis ttl, OddsApi& api) {
+std::vector<Sport> sports_list(store::Store* store, Millis ttl, api::OddsApi& api) {
   if (auto kept = stored_sports(store, ttl, now_utc())) {
     spdlog::debug("sports: {} from the store (younger than api.sports_ttl {}): no /v4/sports call", kept->size(),
                   format_duration(ttl));
@@ -70,4 +70,4 @@ std::vector<Sport> sports_list(Store* store, Millis ttl, OddsApi& api) {
   return sports;
 }
 
-}  // namespace oddsctl
+}  // namespace oddsctl::scan

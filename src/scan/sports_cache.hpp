@@ -10,17 +10,19 @@
 #include "oddsctl/odds.hpp"
 #include "oddsctl/time.hpp"
 
-namespace oddsctl {
-
+namespace oddsctl::store {
 class Store;
+}  // namespace oddsctl::store
+
+namespace oddsctl::scan {
 
 // The stored list when it is younger than `ttl` (and `ttl` is positive), else nullopt. A
 // list kept in the older form (sport keys only) or unreadable counts as absent. Never throws:
 // a store that cannot be read only costs a free call.
-std::optional<std::vector<Sport>> stored_sports(Store* store, Millis ttl, TimePoint now);
+std::optional<std::vector<Sport>> stored_sports(store::Store* store, Millis ttl, TimePoint now);
 // Keeps `sports` with the time `now`. A failed write is logged at debug level, never thrown.
-void keep_sports(Store* store, const std::vector<Sport>& sports, TimePoint now);
+void keep_sports(store::Store* store, const std::vector<Sport>& sports, TimePoint now);
 // The stored list when fresh, else api.sports() (which may throw ApiError), kept.
-std::vector<Sport> sports_list(Store* store, Millis ttl, OddsApi& api);
+std::vector<Sport> sports_list(store::Store* store, Millis ttl, api::OddsApi& api);
 
-}  // namespace oddsctl
+}  // namespace oddsctl::scan

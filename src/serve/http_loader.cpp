@@ -32,13 +32,13 @@ using StartFn = HttpServer* (*)(const HttpServerOptions*, const HttpHandler*, ch
 }  // namespace
 
 std::vector<std::string> http_module_paths() {
-  return modules::candidate_paths(k_http_module_file, ODDSCTL_MODULE_DIR);
+  return util::candidate_paths(k_http_module_file, ODDSCTL_MODULE_DIR);
 }
 
 std::unique_ptr<HttpServer> start_http_server(const HttpServerOptions& options, const HttpHandler& handler) {
   // The interface tag stands for the oddsctl version: only std types cross this boundary.
   const auto& loaded =
-      modules::load({"the HTTP server module", k_http_module_file, ODDSCTL_MODULE_DIR, "oddsctl_http_interface",
+      util::load({"the HTTP server module", k_http_module_file, ODDSCTL_MODULE_DIR, "oddsctl_http_interface",
                      k_http_interface, "oddsctl_http_start", "; build with libcpp-httplib-dev installed"});
   if (!loaded.entry) throw Error(ExitCode::runtime, loaded.error);
   char error[512] = {0};

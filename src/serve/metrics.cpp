@@ -74,7 +74,7 @@ const std::vector<double> k_buckets{0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120};
 
 }  // namespace
 
-std::string metrics_text(Store* store, const MetricsInput& in, const EnvLookup& env) {
+std::string metrics_text(store::Store* store, const MetricsInput& in, const EnvLookup& env) {
   Writer w;
   w.family("oddsctl_up", "gauge", "1 when the store could be read for this scrape");
   w.sample("oddsctl_up", {}, store && in.store_up ? 1 : 0);
@@ -89,13 +89,13 @@ std::string metrics_text(Store* store, const MetricsInput& in, const EnvLookup& 
   const std::string source = to_string(in.source);
 
   // Scans by region and status, and the latest result's age and freshness.
-  CacheStats stats = cache_stats(*store, in.now, std::nullopt, in.source);
-  std::map<std::string, const RegionStats*> by_region;
+  cache::CacheStats stats = cache::cache_stats(*store, in.now, std::nullopt, in.source);
+  std::map<std::string, const cache::RegionStats*> by_region;
   for (const auto& r : stats.regions) by_region[r.region] = &r;
   w.family("oddsctl_scans", "gauge", "stored (retained) scans by region and status");
   for (const auto& region : in.regions) {
     auto it = by_region.find(region);
-    const RegionStats* r = it == by_region.end() ? nullptr : it->second;
+    const cache::RegionStats* r = it == by_region.end() ? nullptr : it->second;
     for (const char* status : {"ok", "partial", "failed"}) {
       double n = !r                                 ? 0
                  : std::string(status) == "ok"      ? r->ok
@@ -118,7 +118,7 @@ std::string metrics_text(Store* store, const MetricsInput& in, const EnvLookup& 
   // Scan durations of the retained scans (the newest 1000 per region).
   w.family("oddsctl_scan_duration_seconds", "histogram", "duration of stored scans, by region");
   for (const auto& region : in.regions) {
-    ScanQuery q;
+    store::ScanQuery q;
     q.region = region;
     q.source = in.source;
     q.limit = 1000;
@@ -141,12 +141,12 @@ std::string metrics_text(Store* store, const MetricsInput& in, const EnvLookup& 
   }
 
   // The latest result served per region: its age, freshness and opportunities by kind.
-  CacheGetOptions o;
+  cache::CacheGetOptions o;
   o.regions = in.regions;
   o.source = in.source;
   o.max_age = in.max_age;
   o.now = in.now;
-  CacheResult latest = cache_get(*store, o);
+  cache::CacheResult latest = cache_get(*store, o);
   w.family("oddsctl_cache_age_seconds", "gauge", "age of the latest good result, by region");
   for (const auto& c : latest.regions)
     if (c.age)
@@ -163,8 +163,8 @@ std::string metrics_text(Store* store, const MetricsInput& in, const EnvLookup& 
   }
 
   // Credits per key (its last 4 characters only) and region.
-  std::vector<ConfiguredKey> configured = configured_keys(env);
-  BudgetStatus budget = budget_status(*store, configured, in.now);
+  std::vector<budget::ConfiguredKey> configured = budget::configured_keys(env);
+  budget::BudgetStatus budget = budget_status(*store, configured, in.now);
   w.family("oddsctl_credits_remaining", "gauge", "credits left as last reported by the API, by key suffix and region");
   for (const auto& k : budget.keys)
     if (k.remaining)
@@ -179,7 +179,7 @@ std::string metrics_text(Store* store, const MetricsInput& in, const EnvLookup& 
         w.sample("oddsctl_credits_spent", {{"key", key_suffix(k.key_hint)}, {"region", region}, {"window", window}},
                  static_cast<double>(n));
   // Calls to The Odds API in the last 24 h, by region and HTTP status (from the ledger).
-  LedgerQuery lq;
+  store::LedgerQuery lq;
   lq.since = in.now - std::chrono::hours(24);
   std::map<std::pair<std::string, int>, int> calls;
   for (const auto& row : store->ledger(lq)) ++calls[{row.region, row.http_status}];

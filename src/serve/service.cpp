@@ -74,7 +74,7 @@ std::string canonical_query(const HttpRequest& r) {
 }
 
 // Weak ETag of a cache_get result: which scan each region serves and whether it is fresh.
-std::string cache_etag(const HttpRequest& r, const CacheResult& result, const std::string& extra = "") {
+std::string cache_etag(const HttpRequest& r, const cache::CacheResult& result, const std::string& extra = "") {
   std::string key = canonical_query(r) + "|" + extra + "|" + to_string(result.source);
   for (const auto& c : result.regions)
     key += "|" + c.region + ":" + (c.scan ? c.scan->scan_id : "-") + ":" + (c.fresh ? "1" : "0") + ":" +
@@ -192,22 +192,22 @@ HttpResponse Service::json_with_etag(const HttpRequest& request, std::string bod
   return r;
 }
 
-std::vector<std::string> Service::served_regions(Store& store, const HttpRequest* request) const {
+std::vector<std::string> Service::served_regions(store::Store& store, const HttpRequest* request) const {
   std::vector<std::string> asked;
   if (request) asked = param_list(*request, "region");
   if (asked.empty()) asked = m_options.regions;
   if (asked.empty()) asked = {"all"};
   try {
-    return resolve_cache_regions(store, asked);
+    return cache::resolve_cache_regions(store, asked);
   } catch (const UsageError& e) {
     throw UsageError(std::string("?region: ") + e.what());
   }
 }
 
-ScanSource Service::source_of(const HttpRequest& request) const {
+store::ScanSource Service::source_of(const HttpRequest& request) const {
   const std::string* s = request.param("source");
   if (!s) return m_options.source;
-  auto src = scan_source_from_string(*s);
+  auto src = store::scan_source_from_string(*s);
   if (!src) throw UsageError("?source=" + *s + ": not one of live, replay, demo, store");
   return *src;
 }
@@ -226,13 +226,13 @@ HttpResponse Service::readyz() {
   try {
     auto store = m_pool.acquire();
     try {
-      CacheGetOptions o;
+      cache::CacheGetOptions o;
       o.regions = served_regions(*store, nullptr);
       o.source = m_options.source;
       o.max_age = m_options.max_age;
       o.now = now_utc();
       o.strict = true;  // opportunities are not needed here
-      CacheResult result = cache_get(*store, o);
+      cache::CacheResult result = cache_get(*store, o);
       json stale = json::array(), regions = json::array();
       for (const auto& c : result.regions) {
         regions.push_back(c.region);
@@ -262,7 +262,7 @@ HttpResponse Service::readyz() {
 HttpResponse Service::scans_latest(const HttpRequest& request) {
   auto store = m_pool.acquire();
   try {
-    CacheGetOptions o;
+    cache::CacheGetOptions o;
     o.regions = served_regions(*store, &request);
     o.source = source_of(request);
     o.max_age = m_options.max_age;
@@ -272,9 +272,9 @@ HttpResponse Service::scans_latest(const HttpRequest& request) {
     o.filter.events = param_list(request, "event");
     o.filter.min_profit_pct = param_number(request, "min_profit");
     o.now = now_utc();
-    CacheResult result = cache_get(*store, o);
+    cache::CacheResult result = cache_get(*store, o);
     const bool none = std::none_of(result.regions.begin(), result.regions.end(),
-                                   [](const CachedRegion& c) { return c.scan.has_value(); });
+                                   [](const cache::CachedRegion& c) { return c.scan.has_value(); });
     if (none) {
       std::string names;
       for (const auto& c : result.regions) names += (names.empty() ? "" : ", ") + c.region;
@@ -292,7 +292,7 @@ HttpResponse Service::scans_latest(const HttpRequest& request) {
 HttpResponse Service::opportunities(const HttpRequest& request) {
   auto store = m_pool.acquire();
   try {
-    CacheGetOptions o;
+    cache::CacheGetOptions o;
     o.regions = served_regions(*store, &request);
     o.source = source_of(request);
     o.max_age = m_options.max_age;
@@ -309,12 +309,12 @@ HttpResponse Service::opportunities(const HttpRequest& request) {
     }
     // The score is profit_pct for arbitrage and low hold, ev_pct for value bets and middles.
     const auto min_profit = param_number(request, "min_profit");
-    CacheResult result = cache_get(*store, o);
+    cache::CacheResult result = cache_get(*store, o);
     json list = json::array();
     for (const auto& opp : result.opportunities()) {
       if (!kinds.empty() && std::find(kinds.begin(), kinds.end(), opp.kind) == kinds.end()) continue;
       if (min_profit && opportunity_score(opp) < *min_profit) continue;
-      list.push_back(opportunity_json(opp));
+      list.push_back(scan::opportunity_json(opp));
     }
     const std::string etag = cache_etag(request, result);
     if (etag_matches(request.header("If-None-Match"), etag)) return json_with_etag(request, "", etag);
@@ -331,11 +331,11 @@ HttpResponse Service::stats(const HttpRequest& request) {
     std::optional<std::string> region;
     auto asked = param_list(request, "region");
     if (!asked.empty() && !(asked.size() == 1 && asked[0] == "all")) {
-      auto regions = resolve_cache_regions(*store, asked);
+      auto regions = cache::resolve_cache_regions(*store, asked);
       if (regions.size() != 1) throw UsageError("?region: give one region here");
       region = regions.front();
     }
-    json doc = cache_stats_json(cache_stats(*store, now_utc(), region, source_of(request)));
+    json doc = cache_stats_json(cache::cache_stats(*store, now_utc(), region, source_of(request)));
     return json_with_etag(request, doc.dump(), weak_etag(stable_hash(doc, fnv1a(canonical_query(request)))));
   } catch (const StoreError&) {
     store.broken();
@@ -352,7 +352,7 @@ HttpResponse Service::budget(const HttpRequest& request) {
       if (!is_known_region(r)) throw UsageError("?region=" + r + ": unknown region (au, uk, us, eu)");
       regions.push_back(r);
     }
-    BudgetStatus status = budget_status(*store, configured_keys(m_options.env), now_utc());
+    budget::BudgetStatus status = budget_status(*store, budget::configured_keys(m_options.env), now_utc());
     status.keys = filter_regions(status.keys, regions);
     json doc = status_json(status);
     return json_with_etag(request, doc.dump(), weak_etag(stable_hash(doc, fnv1a(canonical_query(request)))));

@@ -44,8 +44,8 @@ private:
   std::optional<HttpResponse> unauthorized(const HttpRequest& request) const;
   // A JSON answer with an ETag, or 304 when If-None-Match has it.
   HttpResponse json_with_etag(const HttpRequest& request, std::string body, const std::string& etag) const;
-  std::vector<std::string> served_regions(Store& store, const HttpRequest* request) const;
-  ScanSource source_of(const HttpRequest& request) const;
+  std::vector<std::string> served_regions(store::Store& store, const HttpRequest* request) const;
+  store::ScanSource source_of(const HttpRequest& request) const;
 
   ServeOptions m_options;
   StorePool m_pool;
@@ -64,14 +64,14 @@ HttpResponse error_response(int status, const std::string& message, int exit_cod
 // The Prometheus text for /metrics (serve/metrics.cpp).
 struct MetricsInput {
   std::vector<std::string> regions;
-  ScanSource source = ScanSource::live;
+  store::ScanSource source = store::ScanSource::live;
   Millis max_age{};
   TimePoint now{};
   std::map<int, std::uint64_t> responses;
   bool store_up = true;
   std::string store_error;
 };
-std::string metrics_text(Store* store, const MetricsInput& in, const EnvLookup& env);
+std::string metrics_text(store::Store* store, const MetricsInput& in, const EnvLookup& env);
 
 // configured_keys(env): oddsctl/budget.hpp (one definition for budget and serve).
 

@@ -35,7 +35,7 @@ StorePool::Lease StorePool::acquire() {
   }
 }
 
-void StorePool::give_back(std::unique_ptr<Store> store, bool broken) {
+void StorePool::give_back(std::unique_ptr<store::Store> store, bool broken) {
   std::lock_guard lock(m_mutex);
   if (broken) {
     store.reset();

@@ -17,24 +17,24 @@ namespace oddsctl::serve {
 
 class StorePool {
 public:
-  using Open = std::function<std::unique_ptr<Store>()>;
+  using Open = std::function<std::unique_ptr<store::Store>()>;
   StorePool(Open open, std::size_t max_connections);
 
   // Borrows a connection; the destructor gives it back.
   class Lease {
   public:
-    Lease(StorePool& pool, std::unique_ptr<Store> store) : m_pool(&pool), m_store(std::move(store)) {}
+    Lease(StorePool& pool, std::unique_ptr<store::Store> store) : m_pool(&pool), m_store(std::move(store)) {}
     Lease(Lease&& o) noexcept : m_pool(o.m_pool), m_store(std::move(o.m_store)), m_broken(o.m_broken) {}
     Lease(const Lease&) = delete;
     ~Lease();
-    Store& operator*() const { return *m_store; }
-    Store* operator->() const { return m_store.get(); }
-    Store* get() const { return m_store.get(); }
+    store::Store& operator*() const { return *m_store; }
+    store::Store* operator->() const { return m_store.get(); }
+    store::Store* get() const { return m_store.get(); }
     void broken() { m_broken = true; }  // closes it instead of giving it back
 
   private:
     StorePool* m_pool;
-    std::unique_ptr<Store> m_store;
+    std::unique_ptr<store::Store> m_store;
     bool m_broken = false;
   };
 
@@ -42,13 +42,13 @@ public:
   Lease acquire();
 
 private:
-  void give_back(std::unique_ptr<Store> store, bool broken);
+  void give_back(std::unique_ptr<store::Store> store, bool broken);
 
   Open m_open;
   std::size_t m_max;
   std::mutex m_mutex;
   std::condition_variable m_cv;
-  std::vector<std::unique_ptr<Store>> m_idle;
+  std::vector<std::unique_ptr<store::Store>> m_idle;
   std::size_t m_open_count = 0;  // idle + lent
 };
 

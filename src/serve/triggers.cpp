@@ -73,12 +73,12 @@ HttpResponse Service::trigger_scan(const HttpRequest& request, const std::string
   Busy busy(m_mutex, m_scanning, region);
   if (!busy.acquired) return error_response(409, "a scan of " + region + " is already running (started here)", 75);
 
-  ScanOptions o = m_options.scan;
+  scan::ScanOptions o = m_options.scan;
   o.regions = {region};
   o.command = "serve";
   o.store_results = true;
   auto store = m_pool.acquire();
-  ScanReport report;
+  scan::ScanReport report;
   try {
     report = run_scan(o, store.get(), m_options.api_factory, m_options.env);
   } catch (const StoreError&) {
@@ -86,9 +86,9 @@ HttpResponse Service::trigger_scan(const HttpRequest& request, const std::string
     throw;
   }
   nlohmann::json doc = scan_report_json(report);
-  const RegionScan* r = report.regions.empty() ? nullptr : &report.regions.front();
+  const store::RegionScan* r = report.regions.empty() ? nullptr : &report.regions.front();
   int status = 200;
-  if (r && r->status == RegionStatus::skipped) {
+  if (r && r->status == store::RegionStatus::skipped) {
     doc["error"] = {
         {"exit_code", 75},
         {"message", "region " + region + " is being scanned by another run: " + r->error.value_or("its lease is held")},
@@ -96,7 +96,7 @@ HttpResponse Service::trigger_scan(const HttpRequest& request, const std::string
     status = 409;
   } else if (report.budget_stopped) {
     status = 503;
-  } else if (r && r->status == RegionStatus::failed) {
+  } else if (r && r->status == store::RegionStatus::failed) {
     status = 502;  // the upstream answered nothing usable; the body says why
   }
   spdlog::info("serve: triggered scan of {}: {} ({} ms)", region, r ? to_string(r->status) : "?", report.duration_ms);
@@ -120,7 +120,7 @@ HttpResponse Service::trigger_sync(const HttpRequest& request, const std::string
   try {
     // The minimum-interval guard, before any credit is spent: when every region of the
     // event was synced (or tried) within sync.min_interval, say when it may be asked again.
-    TrackedQuery q;
+    store::TrackedQuery q;
     q.event_id = event_id;
     auto tracked = store->list_tracked(q);
     if (tracked.empty())
@@ -141,14 +141,14 @@ HttpResponse Service::trigger_sync(const HttpRequest& request, const std::string
       return retry_after(*soonest, "event " + event_id + " was synced less than sync.min_interval (" +
                                        format_duration(interval) + ") ago");
 
-    SyncOptions o = m_options.sync;
+    sync::SyncOptions o = m_options.sync;
     o.event_id = event_id;
     o.tier.reset();
     o.force = false;
     o.sync = true;
     o.discover = false;
     o.discover_every.reset();
-    SyncReport report = run_sync(o, *store, m_options.api_factory, m_options.env);
+    sync::SyncReport report = run_sync(o, *store, m_options.api_factory, m_options.env);
     nlohmann::json doc = sync_report_json(report);
     int status = 200;
     if (report.totals.synced == 0 && report.skipped_recent > 0)

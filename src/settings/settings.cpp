@@ -8,7 +8,7 @@
 
 #include "oddsctl/errors.hpp"
 
-namespace oddsctl {
+namespace oddsctl::settings {
 
 const char* to_string(SettingSource s) {
   switch (s) {
@@ -524,4 +524,4 @@ std::vector<std::string> split_list(const std::string& text) {
   return out;
 }
 
-}  // namespace oddsctl
+}  // namespace oddsctl::settings

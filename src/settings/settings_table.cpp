@@ -5,7 +5,7 @@
 #include "oddsctl/settings.hpp"
 #include "oddsctl/text.hpp"
 
-namespace oddsctl {
+namespace oddsctl::settings {
 
 namespace {
 
@@ -434,4 +434,4 @@ std::string nearest_setting(const std::string& key) {
   return nearest_word(key, keys, std::max<std::size_t>(2, key.size() / 3));
 }
 
-}  // namespace oddsctl
+}  // namespace oddsctl::settings

@@ -4,7 +4,7 @@
 
 #include "oddsctl/budget.hpp"
 
-namespace oddsctl::credit_rules {
+namespace oddsctl::store::credit_rules {
 
 KeyFigure merge(const KeyFigure& stored, std::optional<std::int64_t> known, std::optional<TimePoint> known_at) {
   if (!known) return stored;
@@ -12,7 +12,7 @@ KeyFigure merge(const KeyFigure& stored, std::optional<std::int64_t> known, std:
   if (!known_at) return stored;
   if (!stored.reported_at) return KeyFigure{known, known_at};
   const auto gap = *known_at > *stored.reported_at ? *known_at - *stored.reported_at : *stored.reported_at - *known_at;
-  if (gap <= k_report_span) {
+  if (gap <= budget::k_report_span) {
     if (*known < *stored.remaining) return KeyFigure{known, std::max(*known_at, *stored.reported_at)};
     return KeyFigure{stored.remaining, std::max(*known_at, *stored.reported_at)};
   }
@@ -40,4 +40,4 @@ std::string new_hold_id() {
   return buf;
 }
 
-}  // namespace oddsctl::credit_rules
+}  // namespace oddsctl::store::credit_rules

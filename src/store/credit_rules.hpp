@@ -10,7 +10,7 @@
 #include "oddsctl/store.hpp"
 #include "oddsctl/time.hpp"
 
-namespace oddsctl::credit_rules {
+namespace oddsctl::store::credit_rules {
 
 // A key's remaining credits as the store knows them.
 struct KeyFigure {
@@ -34,4 +34,4 @@ KeyFigure settled(const KeyFigure& stored, std::int64_t charged, const Credits& 
 // A fresh reservation id (random, 16 hex digits).
 std::string new_hold_id();
 
-}  // namespace oddsctl::credit_rules
+}  // namespace oddsctl::store::credit_rules

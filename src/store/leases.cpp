@@ -1,5 +1,5 @@
 // Reclaiming leases of dead local holders, and the record of leases this process holds.
-#include "oddsctl/leases.hpp"
+#include "oddsctl/store/lease_helpers.hpp"
 
 #include <signal.h>
 #include <unistd.h>
@@ -12,7 +12,7 @@
 
 #include <spdlog/spdlog.h>
 
-namespace oddsctl {
+namespace oddsctl::store {
 
 namespace {
 
@@ -97,4 +97,4 @@ std::string default_worker_id() {
   return std::string(host) + ":" + std::to_string(::getpid());
 }
 
-}  // namespace oddsctl
+}  // namespace oddsctl::store

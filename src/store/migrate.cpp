@@ -1,6 +1,6 @@
 // Copying one store into another through the Store interface (see migrate.hpp for the
 // order and the rules on a non-empty target).
-#include "oddsctl/migrate.hpp"
+#include "oddsctl/store/migrate.hpp"
 
 #include <algorithm>
 #include <set>
@@ -9,7 +9,7 @@
 
 #include "oddsctl/errors.hpp"
 
-namespace oddsctl {
+namespace oddsctl::store {
 
 namespace {
 
@@ -164,4 +164,4 @@ nlohmann::json to_json(const MigrateReport& report) {
                         {"warnings", report.warnings}};
 }
 
-}  // namespace oddsctl
+}  // namespace oddsctl::store

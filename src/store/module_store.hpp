@@ -12,7 +12,7 @@
 #include "oddsctl/errors.hpp"
 #include "oddsctl/store.hpp"
 
-namespace oddsctl {
+namespace oddsctl::store {
 
 using StoreOpenFn = Store* (*)(const char* uri, int mode, int* exit_code, char* message, std::size_t message_len);
 
@@ -51,4 +51,4 @@ inline std::unique_ptr<Store> open_module_store(StoreOpenFn open_fn, const std::
   throw Error(static_cast<ExitCode>(code), message);
 }
 
-}  // namespace oddsctl
+}  // namespace oddsctl::store

@@ -22,15 +22,15 @@ extern "C" {
 // version, whose Store vtable may differ.
 const char* oddsctl_mongo_version();
 
-// Opens a MongoDB store (what make_mongo_store does); `mode` is an oddsctl::OpenMode as int
+// Opens a MongoDB store (what make_mongo_store does); `mode` is an oddsctl::store::OpenMode as int
 // (0 read_write, 1 read_only). On success returns a Store the caller owns (delete it). On
 // failure returns nullptr, sets *exit_code to the oddsctl::Error's exit code (2 usage,
 // 1 runtime) and writes its message, NUL-terminated and truncated to message_len, to
 // `message`: the loader rethrows the same error kind with the same text.
-oddsctl::Store* oddsctl_mongo_open(const char* uri, int mode, int* exit_code, char* message, std::size_t message_len);
+oddsctl::store::Store* oddsctl_mongo_open(const char* uri, int mode, int* exit_code, char* message, std::size_t message_len);
 }
 
-namespace oddsctl::mongo_module {
+namespace oddsctl::store::mongo_module {
 
 inline constexpr const char* k_file_name = "oddsctl-mongo.so";
 
@@ -47,4 +47,4 @@ Availability availability();
 // cannot be loaded, otherwise what the backend throws.
 std::unique_ptr<Store> open(const std::string& uri, OpenMode mode = OpenMode::read_write);
 
-}  // namespace oddsctl::mongo_module
+}  // namespace oddsctl::store::mongo_module

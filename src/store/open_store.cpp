@@ -23,7 +23,7 @@
 #include "store/pg_module.hpp"
 #endif
 
-namespace oddsctl {
+namespace oddsctl::store {
 
 namespace {
 
@@ -147,4 +147,4 @@ std::string redact_store_uri(const std::string& text) {
   return uri.substr(0, colon) + ":***" + uri.substr(at);
 }
 
-}  // namespace oddsctl
+}  // namespace oddsctl::store

@@ -33,7 +33,7 @@
 #include "store/sqlite_store.hpp"
 #include "store/sqlite_util.hpp"
 
-namespace oddsctl {
+namespace oddsctl::store {
 
 using namespace sqlite_util;
 
@@ -315,4 +315,4 @@ StoreInfo SqliteStore::info() {
   });
 }
 
-}  // namespace oddsctl
+}  // namespace oddsctl::store

@@ -11,7 +11,7 @@
 
 #include <SQLiteCpp/Statement.h>
 
-namespace oddsctl::sqlite_cleanup {
+namespace oddsctl::store::sqlite_cleanup {
 
 namespace {
 
@@ -194,4 +194,4 @@ void remove_scans(SQLite::Database& db, const ScanRule& rule, const std::vector<
   }
 }
 
-}  // namespace oddsctl::sqlite_cleanup
+}  // namespace oddsctl::store::sqlite_cleanup

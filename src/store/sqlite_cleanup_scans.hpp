@@ -13,7 +13,7 @@
 
 #include "oddsctl/store.hpp"
 
-namespace oddsctl::sqlite_cleanup {
+namespace oddsctl::store::sqlite_cleanup {
 
 // Scans beyond the newest `keep` of their region and started before `cutoff` go; never a
 // region's latest good scan.
@@ -69,4 +69,4 @@ std::int64_t delete_oldest_scans(SQLite::Database& db, const ScanRule& rule,
 void remove_scans(SQLite::Database& db, const ScanRule& rule, const std::vector<ScanVictim>& victims, bool dry_run,
                   CleanupReport& report);
 
-}  // namespace oddsctl::sqlite_cleanup
+}  // namespace oddsctl::store::sqlite_cleanup

@@ -7,7 +7,7 @@
 #include "store/sqlite_store.hpp"
 #include "store/sqlite_util.hpp"
 
-namespace oddsctl {
+namespace oddsctl::store {
 
 using namespace sqlite_util;
 
@@ -98,4 +98,4 @@ void SqliteStore::release_credits(const CreditHold& hold) {
   });
 }
 
-}  // namespace oddsctl
+}  // namespace oddsctl::store

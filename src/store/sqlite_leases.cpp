@@ -5,7 +5,7 @@
 #include "store/sqlite_store.hpp"
 #include "store/sqlite_util.hpp"
 
-namespace oddsctl {
+namespace oddsctl::store {
 
 using namespace sqlite_util;
 
@@ -110,4 +110,4 @@ std::vector<Lease> SqliteStore::list_leases() {
   });
 }
 
-}  // namespace oddsctl
+}  // namespace oddsctl::store

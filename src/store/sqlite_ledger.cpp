@@ -4,7 +4,7 @@
 #include "store/sqlite_store.hpp"
 #include "store/sqlite_util.hpp"
 
-namespace oddsctl {
+namespace oddsctl::store {
 
 using namespace sqlite_util;
 
@@ -86,4 +86,4 @@ std::vector<LedgerEntry> SqliteStore::latest_per_key() {
   });
 }
 
-}  // namespace oddsctl
+}  // namespace oddsctl::store

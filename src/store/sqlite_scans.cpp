@@ -10,7 +10,7 @@
 #include "store/sqlite_store.hpp"
 #include "store/sqlite_util.hpp"
 
-namespace oddsctl {
+namespace oddsctl::store {
 
 using namespace sqlite_util;
 
@@ -360,4 +360,4 @@ void SqliteStore::invalidate(const std::optional<std::string>& region) {
   });
 }
 
-}  // namespace oddsctl
+}  // namespace oddsctl::store

@@ -12,7 +12,7 @@
 
 #include "oddsctl/errors.hpp"
 
-namespace oddsctl::sqlite_schema {
+namespace oddsctl::store::sqlite_schema {
 
 namespace {
 
@@ -237,4 +237,4 @@ std::vector<std::string> check(SQLite::Database& db) {
   return problems;
 }
 
-}  // namespace oddsctl::sqlite_schema
+}  // namespace oddsctl::store::sqlite_schema

@@ -6,7 +6,7 @@
 
 #include <SQLiteCpp/Database.h>
 
-namespace oddsctl::sqlite_schema {
+namespace oddsctl::store::sqlite_schema {
 
 // The newest schema version this binary knows.
 int known_version();
@@ -21,4 +21,4 @@ void migrate_to(SQLite::Database& db, const std::string& path, int version);
 // Missing tables or indexes and PRAGMA quick_check / foreign_key_check findings.
 std::vector<std::string> check(SQLite::Database& db);
 
-}  // namespace oddsctl::sqlite_schema
+}  // namespace oddsctl::store::sqlite_schema

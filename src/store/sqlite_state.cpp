@@ -4,7 +4,7 @@
 #include "store/sqlite_store.hpp"
 #include "store/sqlite_util.hpp"
 
-namespace oddsctl {
+namespace oddsctl::store {
 
 using namespace sqlite_util;
 
@@ -127,4 +127,4 @@ std::vector<Heartbeat> SqliteStore::heartbeats() {
   });
 }
 
-}  // namespace oddsctl
+}  // namespace oddsctl::store

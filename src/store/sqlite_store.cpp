@@ -23,7 +23,7 @@
 
 #include "store/sqlite_schema.hpp"
 
-namespace oddsctl {
+namespace oddsctl::store {
 
 namespace {
 
@@ -267,4 +267,4 @@ std::vector<std::string> SqliteStore::check() {
   return locked("check", [&](SQLite::Database& db) { return sqlite_schema::check(db); });
 }
 
-}  // namespace oddsctl
+}  // namespace oddsctl::store

@@ -18,7 +18,7 @@
 #include "oddsctl/errors.hpp"
 #include "oddsctl/store.hpp"
 
-namespace oddsctl {
+namespace oddsctl::store {
 
 class SqliteStore final : public Store {
 public:
@@ -105,4 +105,4 @@ private:
   std::unique_ptr<SQLite::Database> m_db;
 };
 
-}  // namespace oddsctl
+}  // namespace oddsctl::store

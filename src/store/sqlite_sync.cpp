@@ -5,7 +5,7 @@
 #include "store/sqlite_store.hpp"
 #include "store/sqlite_util.hpp"
 
-namespace oddsctl {
+namespace oddsctl::store {
 
 using namespace sqlite_util;
 
@@ -213,4 +213,4 @@ void SqliteStore::import_snapshots(const std::vector<Snapshot>& snapshots) {
   });
 }
 
-}  // namespace oddsctl
+}  // namespace oddsctl::store

@@ -13,7 +13,7 @@
 
 #include "oddsctl/time.hpp"
 
-namespace oddsctl::sqlite_util {
+namespace oddsctl::store::sqlite_util {
 
 inline void bind_time(SQLite::Statement& st, int i, TimePoint t) { st.bind(i, static_cast<int64_t>(to_epoch_ms(t))); }
 
@@ -59,4 +59,4 @@ inline SQLite::Transaction write_txn(SQLite::Database& db) {
   return SQLite::Transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
 }
 
-}  // namespace oddsctl::sqlite_util
+}  // namespace oddsctl::store::sqlite_util

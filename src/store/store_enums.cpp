@@ -2,7 +2,7 @@
 #include "oddsctl/errors.hpp"
 #include "oddsctl/store.hpp"
 
-namespace oddsctl {
+namespace oddsctl::store {
 
 const char* to_string(RegionStatus s) {
   switch (s) {
@@ -79,4 +79,4 @@ std::optional<Tier> tier_from_string(const std::string& s) {
   return std::nullopt;
 }
 
-}  // namespace oddsctl
+}  // namespace oddsctl::store

@@ -2,7 +2,7 @@
 // backends that do not hand their texts over (they read and give every opportunity whole).
 #include "oddsctl/store.hpp"
 
-namespace oddsctl {
+namespace oddsctl::store {
 
 StoredOpportunity stored_opportunity(Opportunity o) {
   StoredOpportunity s;
@@ -32,4 +32,4 @@ std::optional<StoredScan> ScanStore::latest_good_stored(const std::string& regio
   return out;
 }
 
-}  // namespace oddsctl
+}  // namespace oddsctl::store

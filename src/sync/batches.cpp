@@ -11,16 +11,16 @@
 
 #include "sync/sync_internal.hpp"
 
-namespace oddsctl::sync_detail {
+namespace oddsctl::sync::detail {
 
 namespace {
 
-int priority(Tier t) {
+int priority(store::Tier t) {
   switch (t) {
-    case Tier::hot: return 0;
-    case Tier::warm: return 1;
-    case Tier::cold: return 2;
-    case Tier::frozen: return 3;
+    case store::Tier::hot: return 0;
+    case store::Tier::warm: return 1;
+    case store::Tier::cold: return 2;
+    case store::Tier::frozen: return 3;
   }
   return 4;
 }
@@ -29,24 +29,24 @@ int priority(Tier t) {
 struct RunState {
   std::mutex mutex;
   SyncReport& report;
-  std::map<Tier, std::int64_t> share_left;  // auto runs with max_credits only
+  std::map<store::Tier, std::int64_t> share_left;  // auto runs with max_credits only
   std::set<std::string> stopped_groups;     // a guard refused: no more calls on that key
   explicit RunState(SyncReport& r) : report(r) {}
 };
 
 void count_skipped(RunState& st, const Batch& b, bool deadline) {
   std::lock_guard lock(st.mutex);
-  for (Tier t : b.tiers) {
+  for (store::Tier t : b.tiers) {
     if (deadline) st.report.tiers[t].skipped_deadline += 1;
     else st.report.tiers[t].skipped_budget += 1;
   }
   if (deadline) st.report.deadline_hit = true;
 }
 
-void fail_all(RunState& st, Store& store, const Batch& b, const std::string& error, TimePoint at) {
-  std::vector<SyncOutcome> outcomes;
+void fail_all(RunState& st, store::Store& store, const Batch& b, const std::string& error, TimePoint at) {
+  std::vector<store::SyncOutcome> outcomes;
   for (const auto& e : b.events) {
-    SyncOutcome o;
+    store::SyncOutcome o;
     o.region = e.region;
     o.event_id = e.event_id;
     o.attempted_at = at;
@@ -69,7 +69,7 @@ void fail_all(RunState& st, Store& store, const Batch& b, const std::string& err
     spdlog::warn("sync: could not record failures for {}/{}: {}", b.region, b.sport, store_error);
 }
 
-void fetch_one(const Batch& b, const SyncOptions& options, Store& store, ClientSet& clients, LedgerSink& ledger,
+void fetch_one(const Batch& b, const SyncOptions& options, store::Store& store, ClientSet& clients, LedgerSink& ledger,
                const Deadline& deadline, RunState& st) {
   const bool stopping = options.stop && options.stop->load();
   if (stopping || deadline.expired()) return count_skipped(st, b, true);
@@ -103,23 +103,23 @@ void fetch_one(const Batch& b, const SyncOptions& options, Store& store, ClientS
     return fail_all(st, store, b, *rc.error, at);
   }
 
-  OddsRequest req;
+  api::OddsRequest req;
   req.sport = b.sport;
   req.markets = options.markets;
   for (const auto& e : b.events) req.event_ids.push_back(e.event_id);
-  OddsResponse resp;
+  api::OddsResponse resp;
   try {
     InFlight in_flight(options.progress);
     resp = rc.api->odds(req);
-  } catch (const ApiError& e) {
+  } catch (const api::ApiError& e) {
     give_back(estimate);
     {
       std::lock_guard lock(st.mutex);
       st.report.tiers[b.lead_tier].requests += 1;
     }
     ledger.flush(store);
-    if (e.kind() == ApiErrorKind::deadline) return count_skipped(st, b, true);
-    if (e.kind() == ApiErrorKind::budget) {
+    if (e.kind() == api::ApiErrorKind::deadline) return count_skipped(st, b, true);
+    if (e.kind() == api::ApiErrorKind::budget) {
       {
         std::lock_guard lock(st.mutex);
         st.stopped_groups.insert(rc.key_group);
@@ -128,7 +128,7 @@ void fetch_one(const Batch& b, const SyncOptions& options, Store& store, ClientS
       return count_skipped(st, b, false);
     }
     // Out of credits: the key is spent, so no other call on it can succeed either.
-    if (e.kind() == ApiErrorKind::out_of_credits || e.kind() == ApiErrorKind::invalid_key) {
+    if (e.kind() == api::ApiErrorKind::out_of_credits || e.kind() == api::ApiErrorKind::invalid_key) {
       std::lock_guard lock(st.mutex);
       st.stopped_groups.insert(rc.key_group);
     }
@@ -145,10 +145,10 @@ void fetch_one(const Batch& b, const SyncOptions& options, Store& store, ClientS
   std::int64_t cost = resp.credits.last.value_or(resp.events.empty() ? 0 : estimate);
   give_back(estimate - cost);
   TimePoint taken = now_utc();
-  std::vector<SyncOutcome> outcomes;
+  std::vector<store::SyncOutcome> outcomes;
   std::vector<int> kind;  // 0 unchanged, 1 changed, 2 not returned
   for (const auto& tracked : b.events) {
-    SyncOutcome o;
+    store::SyncOutcome o;
     o.region = tracked.region;
     o.event_id = tracked.event_id;
     o.attempted_at = taken;
@@ -160,7 +160,7 @@ void fetch_one(const Batch& b, const SyncOptions& options, Store& store, ClientS
     } else {
       o.fingerprint = odds_fingerprint(*it->second);
       if (o.fingerprint != tracked.fingerprint) {
-        Snapshot snap;
+        store::Snapshot snap;
         snap.region = tracked.region;
         snap.event_id = tracked.event_id;
         snap.sport_key = tracked.sport_key;
@@ -202,7 +202,7 @@ void fetch_one(const Batch& b, const SyncOptions& options, Store& store, ClientS
 
 }  // namespace
 
-std::vector<Batch> make_batches(const std::vector<std::pair<TrackedEvent, Tier>>& events, int batch_size) {
+std::vector<Batch> make_batches(const std::vector<std::pair<store::TrackedEvent, store::Tier>>& events, int batch_size) {
   // Per (region, sport), in the order given (priority order), then cut into chunks.
   std::vector<std::pair<std::string, std::string>> order;
   std::map<std::pair<std::string, std::string>, std::vector<std::size_t>> groups;
@@ -225,7 +225,7 @@ std::vector<Batch> make_batches(const std::vector<std::pair<TrackedEvent, Tier>>
         b.tiers.push_back(events[idx[j]].second);
       }
       b.lead_tier =
-          *std::min_element(b.tiers.begin(), b.tiers.end(), [](Tier a, Tier c) { return priority(a) < priority(c); });
+          *std::min_element(b.tiers.begin(), b.tiers.end(), [](store::Tier a, store::Tier c) { return priority(a) < priority(c); });
       batches.push_back(std::move(b));
     }
   }
@@ -234,11 +234,11 @@ std::vector<Batch> make_batches(const std::vector<std::pair<TrackedEvent, Tier>>
   return batches;
 }
 
-void fetch_batches(const std::vector<Batch>& batches, const SyncOptions& options, Store& store, ClientSet& clients,
+void fetch_batches(const std::vector<Batch>& batches, const SyncOptions& options, store::Store& store, ClientSet& clients,
                    LedgerSink& ledger, const Deadline& deadline, bool auto_shares, SyncReport& report) {
   RunState st(report);
   if (auto_shares && options.max_credits) {
-    for (Tier t : k_auto_tiers) {
+    for (store::Tier t : k_auto_tiers) {
       auto it = options.budget_share.find(t);
       double share = it == options.budget_share.end() ? 0.0 : it->second;
       st.share_left[t] =
@@ -271,4 +271,4 @@ void fetch_batches(const std::vector<Batch>& batches, const SyncOptions& options
   for (auto& t : groups) t.join();
 }
 
-}  // namespace oddsctl::sync_detail
+}  // namespace oddsctl::sync::detail

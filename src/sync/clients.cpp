@@ -5,17 +5,17 @@
 #include <spdlog/spdlog.h>
 
 #include "oddsctl/budget.hpp"
-#include "oddsctl/leases.hpp"
+#include "oddsctl/store/lease_helpers.hpp"
 #include "sync/sync_internal.hpp"
 
-namespace oddsctl::sync_detail {
+namespace oddsctl::sync::detail {
 
 void LedgerSink::add(const LedgerEntry& entry) {
   std::lock_guard lock(m_mutex);
   m_pending.push_back(entry);
 }
 
-void LedgerSink::flush(LedgerStore& store) {
+void LedgerSink::flush(store::LedgerStore& store) {
   std::vector<LedgerEntry> batch;
   {
     std::lock_guard lock(m_mutex);
@@ -29,7 +29,7 @@ void LedgerSink::flush(LedgerStore& store) {
   }
 }
 
-ClientSet::ClientSet(const SyncOptions& options, const ApiFactory& factory, const EnvLookup& env, Store& store,
+ClientSet::ClientSet(const SyncOptions& options, const api::ApiFactory& factory, const EnvLookup& env, store::Store& store,
                      LedgerSink& ledger, Deadline deadline, std::string command)
     : m_options(options),
       m_factory(factory),
@@ -38,7 +38,7 @@ ClientSet::ClientSet(const SyncOptions& options, const ApiFactory& factory, cons
       m_ledger(ledger),
       m_deadline(deadline),
       m_command(std::move(command)),
-      m_cap(std::make_shared<RunCreditCap>(options.max_credits)) {}
+      m_cap(std::make_shared<budget::RunCreditCap>(options.max_credits)) {}
 
 RegionClient& ClientSet::get(const std::string& region) {
   auto it = m_clients.find(region);
@@ -52,12 +52,12 @@ RegionClient& ClientSet::get(const std::string& region) {
   // the whole run; paid calls are reserved in the store, so other processes see them.
   auto& guard = m_guards[rc.key_group];
   if (!guard) {
-    BudgetGuard::Options g;
+    budget::BudgetGuard::Options g;
     g.reserve = m_options.reserve;
     g.cap = m_cap;
     if (key && (m_options.reserve || m_options.max_credits)) {
       try {
-        if (auto known = last_known_report(m_store, key->id())) {  // not just the newest row: see budget.hpp
+        if (auto known = budget::last_known_report(m_store, key->id())) {  // not just the newest row: see budget.hpp
           g.known_remaining = known->remaining;
           g.known_at = known->reported_at;
         }
@@ -68,12 +68,12 @@ RegionClient& ClientSet::get(const std::string& region) {
     if (key) {
       if (m_options.reserve) g.reservations = &m_store;  // only a reserve needs other runs' holds
       g.key_id = key->id();
-      g.owner = m_options.worker.empty() ? default_worker_id() : m_options.worker;
-      g.hold_ttl = credit_hold_ttl(m_options.timeout);
+      g.owner = m_options.worker.empty() ? store::default_worker_id() : m_options.worker;
+      g.hold_ttl = budget::credit_hold_ttl(m_options.timeout);
     }
-    guard = std::make_shared<BudgetGuard>(std::move(g));
+    guard = std::make_shared<budget::BudgetGuard>(std::move(g));
   }
-  ClientOptions co = client_options(m_options, region, m_command);
+  api::ClientOptions co = client_options(m_options, region, m_command);
   co.deadline = m_deadline;
   co.guard = guard;
   LedgerSink* ledger = &m_ledger;
@@ -121,4 +121,4 @@ void run_parallel(std::size_t n, int concurrency, const std::function<void(std::
   for (auto& t : pool) t.join();
 }
 
-}  // namespace oddsctl::sync_detail
+}  // namespace oddsctl::sync::detail

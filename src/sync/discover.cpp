@@ -6,7 +6,7 @@
 
 #include "sync/sync_internal.hpp"
 
-namespace oddsctl::sync_detail {
+namespace oddsctl::sync::detail {
 
 namespace {
 
@@ -15,7 +15,7 @@ std::string stamp_key(const std::string& region, const std::optional<std::string
   return "sync.discovered_at." + region + (sport ? "." + *sport : "");
 }
 
-bool stale(Store& store, const std::string& key, Millis every, TimePoint now) {
+bool stale(store::Store& store, const std::string& key, Millis every, TimePoint now) {
   auto value = store.get_meta(key);
   if (!value) return true;
   auto at = try_parse_rfc3339(*value);
@@ -23,7 +23,7 @@ bool stale(Store& store, const std::string& key, Millis every, TimePoint now) {
 }
 
 // Sports whose events are matches: outrights (futures) have no h2h events to track.
-std::vector<std::string> active_sports(OddsApi& api) {
+std::vector<std::string> active_sports(api::OddsApi& api) {
   std::vector<std::string> keys;
   for (const auto& s : api.sports())
     if (s.active && !s.has_outrights) keys.push_back(s.key);
@@ -32,7 +32,7 @@ std::vector<std::string> active_sports(OddsApi& api) {
 
 }  // namespace
 
-DiscoveryReport discover(const SyncOptions& options, Store& store, ClientSet& clients, const EnvLookup& env,
+DiscoveryReport discover(const SyncOptions& options, store::Store& store, ClientSet& clients, const EnvLookup& env,
                          TimePoint now, bool only_stale) {
   DiscoveryReport report;
   std::vector<std::string> regions = options.regions;
@@ -90,10 +90,10 @@ DiscoveryReport discover(const SyncOptions& options, Store& store, ClientSet& cl
                  const Item& item = items[i];
                  RegionClient& rc = clients.get(item.region);  // made above: lookup only
                  try {
-                   std::vector<TrackedEvent> tracked;
+                   std::vector<store::TrackedEvent> tracked;
                    for (const auto& e : rc.api->events(item.sport)) {
                      if (e.commence_time + options.policy.forget_after < now) continue;  // already over
-                     TrackedEvent t;
+                     store::TrackedEvent t;
                      t.region = item.region;
                      t.event_id = e.id;
                      t.sport_key = e.sport_key.empty() ? item.sport : e.sport_key;
@@ -132,4 +132,4 @@ DiscoveryReport discover(const SyncOptions& options, Store& store, ClientSet& cl
   return report;
 }
 
-}  // namespace oddsctl::sync_detail
+}  // namespace oddsctl::sync::detail

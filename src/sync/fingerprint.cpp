@@ -11,7 +11,7 @@
 
 #include "oddsctl/sync.hpp"
 
-namespace oddsctl {
+namespace oddsctl::sync {
 
 namespace {
 
@@ -60,4 +60,4 @@ std::string odds_fingerprint(const Event& event) {
   return sha256_hex(canonical);
 }
 
-}  // namespace oddsctl
+}  // namespace oddsctl::sync

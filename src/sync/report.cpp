@@ -3,7 +3,7 @@
 
 #include "oddsctl/sync.hpp"
 
-namespace oddsctl {
+namespace oddsctl::sync {
 
 SyncCounts& SyncCounts::operator+=(const SyncCounts& o) {
   selected += o.selected;
@@ -77,4 +77,4 @@ nlohmann::json sync_report_json(const SyncReport& r) {
   return j;
 }
 
-}  // namespace oddsctl
+}  // namespace oddsctl::sync

@@ -6,20 +6,20 @@
 #include <spdlog/spdlog.h>
 
 #include "oddsctl/keys.hpp"
-#include "oddsctl/leases.hpp"
+#include "oddsctl/store/lease_helpers.hpp"
 
 #include "sync/sync_internal.hpp"
 
-namespace oddsctl {
+namespace oddsctl::sync {
 
-using sync_detail::Batch;
-using sync_detail::ClientSet;
-using sync_detail::LedgerSink;
+using detail::Batch;
+using detail::ClientSet;
+using detail::LedgerSink;
 
 namespace {
 
 std::string owner_of(const SyncOptions& options) {
-  return options.worker.empty() ? default_worker_id() : options.worker;
+  return options.worker.empty() ? store::default_worker_id() : options.worker;
 }
 
 bool wanted(const std::vector<std::string>& filter, const std::string& value) {
@@ -36,11 +36,11 @@ Millis lease_ttl(const SyncOptions& options) {
 
 // `--event ID`: every region it is tracked in (or those asked), unless synced too recently.
 // Without --regions, only the regions that have a key: the others could only fail.
-std::vector<std::pair<TrackedEvent, Tier>> select_event(const SyncOptions& options, Store& store, TimePoint now,
+std::vector<std::pair<store::TrackedEvent, store::Tier>> select_event(const SyncOptions& options, store::Store& store, TimePoint now,
                                                         const EnvLookup& env, SyncReport& report) {
-  TrackedQuery q;
+  store::TrackedQuery q;
   q.event_id = options.event_id;
-  std::vector<std::pair<TrackedEvent, Tier>> picked;
+  std::vector<std::pair<store::TrackedEvent, store::Tier>> picked;
   bool known = false;
   std::vector<std::string> keyless;
   for (auto& e : store.list_tracked(q)) {
@@ -57,7 +57,7 @@ std::vector<std::pair<TrackedEvent, Tier>> select_event(const SyncOptions& optio
       report.skipped_recent += 1;
       continue;
     }
-    Tier t = options.policy.tier_of(e, now);
+    store::Tier t = options.policy.tier_of(e, now);
     picked.emplace_back(std::move(e), t);
   }
   if (!known)
@@ -81,7 +81,7 @@ std::vector<std::pair<TrackedEvent, Tier>> select_event(const SyncOptions& optio
 // grace exit.
 class HeldLeases {
 public:
-  HeldLeases(Store& store, std::string owner) : m_store(store), m_owner(std::move(owner)) {}
+  HeldLeases(store::Store& store, std::string owner) : m_store(store), m_owner(std::move(owner)) {}
   HeldLeases(const HeldLeases&) = delete;
   HeldLeases& operator=(const HeldLeases&) = delete;
   ~HeldLeases() { release(); }
@@ -103,14 +103,14 @@ public:
   }
 
 private:
-  Store& m_store;
+  store::Store& m_store;
   std::string m_owner;
   std::vector<std::string> m_names;
 };
 
 }  // namespace
 
-SyncReport run_sync(const SyncOptions& options, Store& store, const ApiFactory& api_factory, const EnvLookup& env) {
+SyncReport run_sync(const SyncOptions& options, store::Store& store, const api::ApiFactory& api_factory, const EnvLookup& env) {
   SyncReport report;
   report.started_at = now_utc();
   auto t0 = std::chrono::steady_clock::now();
@@ -131,7 +131,7 @@ SyncReport run_sync(const SyncOptions& options, Store& store, const ApiFactory& 
   };
 
   if (options.discover || (auto_run && options.discover_every)) {
-    report.discovery = sync_detail::discover(options, store, clients, env, now, !options.discover);
+    report.discovery = detail::discover(options, store, clients, env, now, !options.discover);
     ledger.flush(store);
   }
   if (!options.sync) {
@@ -139,22 +139,22 @@ SyncReport run_sync(const SyncOptions& options, Store& store, const ApiFactory& 
     return report;
   }
 
-  std::vector<std::pair<TrackedEvent, Tier>> selected;
+  std::vector<std::pair<store::TrackedEvent, store::Tier>> selected;
   const std::string owner = owner_of(options);
   HeldLeases leases(store, owner);
   int leases_held_elsewhere = 0;
   if (options.event_id) {
     selected = select_event(options, store, now, env, report);
   } else {
-    std::map<std::string, std::vector<TrackedEvent>> per_region;
+    std::map<std::string, std::vector<store::TrackedEvent>> per_region;
     for (auto& e : store.list_tracked({}))
       if (wanted(options.regions, e.region) && wanted(options.sports, e.sport_key))
         per_region[e.region].push_back(std::move(e));
-    std::vector<Tier> tiers;
+    std::vector<store::Tier> tiers;
     if (options.tier) tiers.push_back(*options.tier);
     else tiers.assign(k_auto_tiers.begin(), k_auto_tiers.end());
     // Tier-major so that the priority order survives into the batches.
-    for (Tier tier : tiers) {
+    for (store::Tier tier : tiers) {
       for (const auto& [region, events] : per_region) {
         std::string name = "sync:" + region + ":" + to_string(tier);
         // A holder on this host whose process is gone is taken over at once.
@@ -174,14 +174,14 @@ SyncReport run_sync(const SyncOptions& options, Store& store, const ApiFactory& 
   for (const auto& [event, tier] : selected) report.tiers[tier].selected += 1;
   if (options.progress) options.progress->events_total += static_cast<int>(selected.size());
 
-  std::vector<Batch> batches = sync_detail::make_batches(selected, options.batch_size);
+  std::vector<Batch> batches = detail::make_batches(selected, options.batch_size);
   for (const auto& b : batches) clients.get(b.region);  // made here, before any thread
   spdlog::info("sync {}: {} events selected, {} calls", report.tier, selected.size(), batches.size());
   report.all_leases_held = leases_held_elsewhere > 0 && leases.size() == 0;
-  sync_detail::fetch_batches(batches, options, store, clients, ledger, deadline, auto_run, report);
+  detail::fetch_batches(batches, options, store, clients, ledger, deadline, auto_run, report);
   leases.release();
   finish();
   return report;
 }
 
-}  // namespace oddsctl
+}  // namespace oddsctl::sync

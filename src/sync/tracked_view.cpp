@@ -6,11 +6,11 @@
 
 #include "oddsctl/sync.hpp"
 
-namespace oddsctl {
+namespace oddsctl::sync {
 
-std::vector<TrackedRow> list_tracked_rows(TrackingStore& store, const ListFilter& filter, const TierPolicy& policy,
+std::vector<TrackedRow> list_tracked_rows(store::TrackingStore& store, const ListFilter& filter, const TierPolicy& policy,
                                           TimePoint now) {
-  TrackedQuery q;
+  store::TrackedQuery q;
   q.region = filter.region;
   q.sport_key = filter.sport_key;
   std::vector<TrackedRow> rows;
@@ -22,7 +22,7 @@ std::vector<TrackedRow> list_tracked_rows(TrackingStore& store, const ListFilter
     if (filter.tier && row.tier != *filter.tier) continue;
     if (row.retired && !filter.include_retired) continue;
     // Frozen events are never due by themselves: they wait for `--tier frozen` or `--event`.
-    row.next_due = row.tier == Tier::frozen ? std::nullopt : policy.next_due(e, now);
+    row.next_due = row.tier == store::Tier::frozen ? std::nullopt : policy.next_due(e, now);
     row.event = std::move(e);
     rows.push_back(std::move(row));
   }
@@ -36,7 +36,7 @@ std::vector<TrackedRow> list_tracked_rows(TrackingStore& store, const ListFilter
 }
 
 nlohmann::json tracked_row_json(const TrackedRow& row, TimePoint now) {
-  const TrackedEvent& e = row.event;
+  const store::TrackedEvent& e = row.event;
   auto opt_time = [](const std::optional<TimePoint>& t) {
     return t ? nlohmann::json(format_rfc3339(*t)) : nlohmann::json(nullptr);
   };
@@ -58,14 +58,14 @@ nlohmann::json tracked_row_json(const TrackedRow& row, TimePoint now) {
           {"last_error", e.last_error ? nlohmann::json(*e.last_error) : nlohmann::json(nullptr)}};
 }
 
-std::vector<Event> freshest_events(TrackingStore& store, const std::string& region, Millis max_age, TimePoint now) {
-  TrackedQuery tq;
+std::vector<Event> freshest_events(store::TrackingStore& store, const std::string& region, Millis max_age, TimePoint now) {
+  store::TrackedQuery tq;
   tq.region = region;
   std::unordered_map<std::string, bool> fresh;
   for (const auto& e : store.list_tracked(tq))
     if (e.last_synced_at && *e.last_synced_at + max_age >= now) fresh[e.event_id] = true;
   if (fresh.empty()) return {};
-  SnapshotQuery sq;
+  store::SnapshotQuery sq;
   sq.region = region;
   sq.latest_only = true;
   std::vector<Event> events;
@@ -77,4 +77,4 @@ std::vector<Event> freshest_events(TrackingStore& store, const std::string& regi
   return events;
 }
 
-}  // namespace oddsctl
+}  // namespace oddsctl::sync

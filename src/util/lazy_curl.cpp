@@ -17,7 +17,7 @@ namespace {
 
 template <class F>
 F curl_fn(const char* name) {
-  return oddsctl::lazy_lib::function<F>(ODDSCTL_LAZY_CURL, name);
+  return oddsctl::util::function<F>(ODDSCTL_LAZY_CURL, name);
 }
 
 }  // namespace

@@ -8,7 +8,7 @@
 
 #include "oddsctl/errors.hpp"
 
-namespace oddsctl::lazy_lib {
+namespace oddsctl::util {
 
 void* symbol(const char* soname, const char* name) {
   static std::mutex mutex;
@@ -33,4 +33,4 @@ void* symbol(const char* soname, const char* name) {
   return fn;
 }
 
-}  // namespace oddsctl::lazy_lib
+}  // namespace oddsctl::util

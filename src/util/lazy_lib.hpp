@@ -4,7 +4,7 @@
 // functions oddsctl uses, each forwarding to the real one found here. Internal to src/.
 #pragma once
 
-namespace oddsctl::lazy_lib {
+namespace oddsctl::util {
 
 // The address of `name` in the library `soname` (dlopen-ed once, RTLD_NOW, never closed).
 // Throws oddsctl::Error (exit 1) naming the library and the loader's reason when it cannot
@@ -17,7 +17,7 @@ F function(const char* soname, const char* name) {
   return reinterpret_cast<F>(symbol(soname, name));
 }
 
-}  // namespace oddsctl::lazy_lib
+}  // namespace oddsctl::util
 
 // Defines the C function `ret name params` (a parameter list with names) as a forwarder to
 // the function of the same name in the library `soname`, resolved on its first call. `args`
@@ -26,6 +26,6 @@ F function(const char* soname, const char* name) {
 // Variadic functions (curl_easy_setopt) cannot be forwarded this way: they are written out.
 #define ODDSCTL_LAZY_FORWARD(soname, ret, name, params, args)                           \
   ret name params {                                                                     \
-    static const auto fn = ::oddsctl::lazy_lib::function<ret(*) params>(soname, #name); \
+    static const auto fn = ::oddsctl::util::function<ret(*) params>(soname, #name); \
     return fn args;                                                                     \
   }

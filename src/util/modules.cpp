@@ -7,7 +7,7 @@
 #include <mutex>
 #include <unistd.h>
 
-namespace oddsctl::modules {
+namespace oddsctl::util {
 
 std::string executable_dir() {
   char buf[PATH_MAX];
@@ -78,4 +78,4 @@ const Loaded& load(const ModuleSpec& spec) {
   return it->second;
 }
 
-}  // namespace oddsctl::modules
+}  // namespace oddsctl::util

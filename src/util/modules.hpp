@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace oddsctl::modules {
+namespace oddsctl::util {
 
 // The folder of the running executable, "" when /proc/self/exe cannot be read.
 std::string executable_dir();
@@ -40,4 +40,4 @@ struct Loaded {
 };
 const Loaded& load(const ModuleSpec& spec);
 
-}  // namespace oddsctl::modules
+}  // namespace oddsctl::util

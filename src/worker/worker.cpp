@@ -12,10 +12,10 @@
 
 #include <spdlog/spdlog.h>
 
-#include "oddsctl/leases.hpp"
+#include "oddsctl/store/lease_helpers.hpp"
 #include "oddsctl/settings.hpp"
 
-namespace oddsctl {
+namespace oddsctl::worker {
 
 namespace {
 
@@ -67,7 +67,7 @@ const std::atomic<bool>& install_stop_signals(Millis grace) {
     spdlog::warn("grace period over: exiting with calls still in flight; releasing the leases held");
     auto done = std::make_shared<std::atomic<bool>>(false);
     std::thread([done] {
-      int n = release_noted_leases();
+      int n = store::release_noted_leases();
       if (n > 0) spdlog::info("released {} {} at the grace exit", n, n == 1 ? "lease" : "leases");
       done->store(true);
     }).detach();
@@ -79,9 +79,9 @@ const std::atomic<bool>& install_stop_signals(Millis grace) {
   return g_stop;
 }
 
-ExitCode run_worker(const WorkerOptions& o, Store* store, const std::atomic<bool>& stop,
+ExitCode run_worker(const WorkerOptions& o, store::Store* store, const std::atomic<bool>& stop,
                     const std::function<CycleResult()>& cycle, const std::function<void(const std::string&)>& on_note) {
-  Heartbeat hb;
+  store::Heartbeat hb;
   hb.worker_id = o.worker_id;
   hb.host = host_name();
   hb.pid = static_cast<int>(::getpid());
@@ -142,4 +142,4 @@ ExitCode run_worker(const WorkerOptions& o, Store* store, const std::atomic<bool
   return ExitCode::ok;
 }
 
-}  // namespace oddsctl
+}  // namespace oddsctl::worker

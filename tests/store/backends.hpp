@@ -37,7 +37,7 @@ void for_each_backend(F&& body) {
   for (const auto& backend : backends()) {
     std::string uri = backend.fresh_uri();
     INFO("backend " << backend.name << ", store " << uri);
-    std::unique_ptr<Store> store = open_store(uri);
+    std::unique_ptr<store::Store> store = store::open_store(uri);
     body(*store, uri, backend.name);
   }
 }

@@ -52,9 +52,9 @@ Opportunity make_opportunity(const std::string& region, const std::string& event
   return o;
 }
 
-RegionScan make_scan(const std::string& scan_id, const std::string& region, TimePoint started_at, RegionStatus status,
+store::RegionScan make_scan(const std::string& scan_id, const std::string& region, TimePoint started_at, store::RegionStatus status,
                      int opportunities) {
-  RegionScan s;
+  store::RegionScan s;
   s.scan_id = scan_id;
   s.region = region;
   s.command = "scan";
@@ -62,11 +62,11 @@ RegionScan make_scan(const std::string& scan_id, const std::string& region, Time
   s.started_at = started_at;
   s.duration_ms = 812;
   s.status = status;
-  if (status == RegionStatus::failed) s.error = "HTTP 500 from /v4/sports";
-  if (status == RegionStatus::partial) s.failed_sports = {"tennis_atp", "cricket_ipl"};
+  if (status == store::RegionStatus::failed) s.error = "HTTP 500 from /v4/sports";
+  if (status == store::RegionStatus::partial) s.failed_sports = {"tennis_atp", "cricket_ipl"};
   s.requests = 7;
   s.credits_used = 18;
-  s.credits_remaining = status == RegionStatus::failed ? std::nullopt : std::optional<std::int64_t>(99982);
+  s.credits_remaining = status == store::RegionStatus::failed ? std::nullopt : std::optional<std::int64_t>(99982);
   s.events = 72;
   const char* markets[] = {"h2h", "spreads", "totals"};
   for (int i = 0; i < opportunities; ++i) {
@@ -78,8 +78,8 @@ RegionScan make_scan(const std::string& scan_id, const std::string& region, Time
   return s;
 }
 
-TrackedEvent make_tracked(const std::string& region, const std::string& event_id, TimePoint commence) {
-  TrackedEvent e;
+store::TrackedEvent make_tracked(const std::string& region, const std::string& event_id, TimePoint commence) {
+  store::TrackedEvent e;
   e.region = region;
   e.event_id = event_id;
   e.sport_key = "soccer_epl";
@@ -91,9 +91,9 @@ TrackedEvent make_tracked(const std::string& region, const std::string& event_id
   return e;
 }
 
-Snapshot make_snapshot(const std::string& region, const std::string& event_id, TimePoint taken_at,
+store::Snapshot make_snapshot(const std::string& region, const std::string& event_id, TimePoint taken_at,
                        const std::string& fingerprint) {
-  Snapshot s;
+  store::Snapshot s;
   s.region = region;
   s.event_id = event_id;
   s.sport_key = "soccer_epl";
@@ -120,7 +120,7 @@ LedgerEntry make_ledger(const std::string& key_id, TimePoint at, std::optional<s
   return e;
 }
 
-std::int64_t removed(const CleanupReport& r, const std::string& kind) {
+std::int64_t removed(const store::CleanupReport& r, const std::string& kind) {
   auto it = r.removed.find(kind);
   if (it == r.removed.end()) return 0;
   std::int64_t n = 0;
@@ -128,7 +128,7 @@ std::int64_t removed(const CleanupReport& r, const std::string& kind) {
   return n;
 }
 
-std::int64_t removed(const CleanupReport& r, const std::string& kind, const std::string& region) {
+std::int64_t removed(const store::CleanupReport& r, const std::string& kind, const std::string& region) {
   auto it = r.removed.find(kind);
   if (it == r.removed.end()) return 0;
   auto jt = it->second.find(region);

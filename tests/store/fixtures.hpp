@@ -17,16 +17,16 @@ Event make_event(const std::string& id, const std::string& sport_key = "soccer_e
 Opportunity make_opportunity(const std::string& region, const std::string& event_id, const std::string& market,
                              std::optional<double> point, double profit_pct);
 // A region scan with `opportunities` opportunities (mixed markets, points, stakes, ties).
-RegionScan make_scan(const std::string& scan_id, const std::string& region, TimePoint started_at,
-                     RegionStatus status = RegionStatus::ok, int opportunities = 3);
-TrackedEvent make_tracked(const std::string& region, const std::string& event_id, TimePoint commence);
-Snapshot make_snapshot(const std::string& region, const std::string& event_id, TimePoint taken_at,
+store::RegionScan make_scan(const std::string& scan_id, const std::string& region, TimePoint started_at,
+                     store::RegionStatus status = store::RegionStatus::ok, int opportunities = 3);
+store::TrackedEvent make_tracked(const std::string& region, const std::string& event_id, TimePoint commence);
+store::Snapshot make_snapshot(const std::string& region, const std::string& event_id, TimePoint taken_at,
                        const std::string& fingerprint);
 LedgerEntry make_ledger(const std::string& key_id, TimePoint at, std::optional<std::int64_t> remaining,
                         const std::string& region = "au");
 
 // Sum over regions of one kind in a cleanup report (0 when absent).
-std::int64_t removed(const CleanupReport& r, const std::string& kind);
-std::int64_t removed(const CleanupReport& r, const std::string& kind, const std::string& region);
+std::int64_t removed(const store::CleanupReport& r, const std::string& kind);
+std::int64_t removed(const store::CleanupReport& r, const std::string& kind, const std::string& region);
 
 }  // namespace oddsctl::test

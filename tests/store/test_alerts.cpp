@@ -6,7 +6,7 @@ using namespace oddsctl;
 using namespace oddsctl::test;
 
 TEST_CASE("alerts: mark, read back, re-mark, list sorted by key") {
-  for_each_backend([](Store& store, const std::string&, const std::string&) {
+  for_each_backend([](store::Store& store, const std::string&, const std::string&) {
     CHECK_FALSE(store.get_alert("au:e1:h2h:").has_value());
     store.mark_alert({"au:e1:h2h:", at_s(0), 2.5});
     store.mark_alert({"au:e0:spreads:-0.5", at_s(1), 1.25});

@@ -12,17 +12,17 @@ using std::chrono::seconds;
 namespace {
 
 // au: 6 good scans (the newest is latest good); uk: an old good scan then three failed ones.
-void seed_scans(Store& store) {
+void seed_scans(store::Store& store) {
   for (int i = 0; i < 6; ++i)
-    store.save_scan(make_scan("au" + std::to_string(i), "au", at_s(i * 60), RegionStatus::ok, 3));
-  store.save_scan(make_scan("uk0", "uk", at_s(0), RegionStatus::ok, 2));
-  store.save_scan(make_scan("uk1", "uk", at_s(60), RegionStatus::failed, 0));
-  store.save_scan(make_scan("uk2", "uk", at_s(120), RegionStatus::failed, 0));
-  store.save_scan(make_scan("uk3", "uk", at_s(180), RegionStatus::failed, 0));
+    store.save_scan(make_scan("au" + std::to_string(i), "au", at_s(i * 60), store::RegionStatus::ok, 3));
+  store.save_scan(make_scan("uk0", "uk", at_s(0), store::RegionStatus::ok, 2));
+  store.save_scan(make_scan("uk1", "uk", at_s(60), store::RegionStatus::failed, 0));
+  store.save_scan(make_scan("uk2", "uk", at_s(120), store::RegionStatus::failed, 0));
+  store.save_scan(make_scan("uk3", "uk", at_s(180), store::RegionStatus::failed, 0));
 }
 
 // Every kind, some old and some new, relative to now = at_s(10 * 3600).
-void seed_rest(Store& store) {
+void seed_rest(store::Store& store) {
   store.import_snapshots({make_snapshot("au", "e1", at_s(0), "1"), make_snapshot("au", "e1", at_s(60), "2"),
                           make_snapshot("au", "e1", at_s(9 * 3600 + 1800), "3"),
                           make_snapshot("au", "e2", at_s(0), "only"),  // old, but the newest of e2
@@ -39,8 +39,8 @@ void seed_rest(Store& store) {
   store.acquire_lease("held", "b", seconds(60), now - seconds(1));
 }
 
-RetentionPolicy policy(int batch) {
-  RetentionPolicy p;
+store::RetentionPolicy policy(int batch) {
+  store::RetentionPolicy p;
   p.keep_last_scans = 2;
   p.snapshots_older_than = hours(1);
   p.ledger_older_than = hours(1);
@@ -50,7 +50,7 @@ RetentionPolicy policy(int batch) {
   return p;
 }
 
-void check_report(const CleanupReport& r) {
+void check_report(const store::CleanupReport& r) {
   CHECK(removed(r, "scans") == 5);
   CHECK(removed(r, "scans", "au") == 4);  // au0..au3; au4, au5 kept
   CHECK(removed(r, "scans", "uk") == 1);  // uk1 only: uk0 is latest good
@@ -66,7 +66,7 @@ void check_report(const CleanupReport& r) {
   CHECK(removed(r, "leases") == 2);
 }
 
-void check_after(Store& store) {
+void check_after(store::Store& store) {
   auto au = store.list_scans({.region = std::string("au"), .limit = 0});
   REQUIRE(au.size() == 2);
   CHECK(au[0].scan_id == "au5");
@@ -97,7 +97,7 @@ void check_after(Store& store) {
 }  // namespace
 
 TEST_CASE("cleanup: dry run counts exactly what the real run removes and changes nothing") {
-  for_each_backend([](Store& store, const std::string&, const std::string&) {
+  for_each_backend([](store::Store& store, const std::string&, const std::string&) {
     seed_scans(store);
     seed_rest(store);
     const TimePoint now = at_s(10 * 3600);
@@ -121,7 +121,7 @@ TEST_CASE("cleanup: dry run counts exactly what the real run removes and changes
 }
 
 TEST_CASE("cleanup: small batches remove the same rows") {
-  for_each_backend([](Store& store, const std::string&, const std::string&) {
+  for_each_backend([](store::Store& store, const std::string&, const std::string&) {
     seed_scans(store);
     seed_rest(store);
     auto r = store.cleanup(policy(1), at_s(10 * 3600), false);
@@ -131,9 +131,9 @@ TEST_CASE("cleanup: small batches remove the same rows") {
 }
 
 TEST_CASE("cleanup: scans beyond keep_last go only when also older than scans_older_than") {
-  for_each_backend([](Store& store, const std::string&, const std::string&) {
+  for_each_backend([](store::Store& store, const std::string&, const std::string&) {
     seed_scans(store);
-    RetentionPolicy p;
+    store::RetentionPolicy p;
     p.keep_last_scans = 0;
     p.scans_older_than = seconds(3600);
     auto r = store.cleanup(p, at_s(3600 + 150), false);  // cutoff at_s(150): au0..au2; uk1, uk2 (uk0 is latest good)
@@ -142,7 +142,7 @@ TEST_CASE("cleanup: scans beyond keep_last go only when also older than scans_ol
     CHECK(store.list_scans({.region = std::string("au"), .limit = 0}).size() == 3);
     CHECK(store.latest_good("uk")->scan_id == "uk0");
     // Without an age limit and keep_last 0, only latest good scans survive.
-    RetentionPolicy all;
+    store::RetentionPolicy all;
     all.keep_last_scans = 0;
     store.cleanup(all, at_s(3600 + 150), false);
     auto left = store.list_scans({.limit = 0});
@@ -152,9 +152,9 @@ TEST_CASE("cleanup: scans beyond keep_last go only when also older than scans_ol
 }
 
 TEST_CASE("cleanup: without age limits only scans and expired leases are touched; bytes are reported") {
-  for_each_backend([](Store& store, const std::string&, const std::string&) {
+  for_each_backend([](store::Store& store, const std::string&, const std::string&) {
     seed_rest(store);
-    RetentionPolicy p;  // keep_last 100, no age limits
+    store::RetentionPolicy p;  // keep_last 100, no age limits
     auto r = store.cleanup(p, at_s(10 * 3600), false);
     CHECK(removed(r, "snapshots") == 0);
     CHECK(removed(r, "ledger") == 0);
@@ -170,23 +170,23 @@ TEST_CASE("cleanup: without age limits only scans and expired leases are touched
 }
 
 TEST_CASE("cleanup: every source's latest good scan is kept, however old") {
-  for_each_backend([](Store& store, const std::string&, const std::string&) {
+  for_each_backend([](store::Store& store, const std::string&, const std::string&) {
     // The oldest scans of au are the latest good of each source; newer live scans failed.
-    const ScanSource sources[] = {ScanSource::live, ScanSource::replay, ScanSource::demo, ScanSource::store};
+    const store::ScanSource sources[] = {store::ScanSource::live, store::ScanSource::replay, store::ScanSource::demo, store::ScanSource::store};
     int i = 0;
-    for (ScanSource source : sources) {
-      auto s = make_scan(std::string("good-") + to_string(source), "au", at_s(i++), RegionStatus::ok, 2);
+    for (store::ScanSource source : sources) {
+      auto s = make_scan(std::string("good-") + to_string(source), "au", at_s(i++), store::RegionStatus::ok, 2);
       s.source = source;
       store.save_scan(s);
     }
     // Not good, so never pointed at: cleanup may take them.
-    auto filtered = make_scan("filtered", "au", at_s(10), RegionStatus::ok, 0);
-    filtered.empty = EmptyReason::filtered;
+    auto filtered = make_scan("filtered", "au", at_s(10), store::RegionStatus::ok, 0);
+    filtered.empty = store::EmptyReason::filtered;
     store.save_scan(filtered);
     for (int k = 0; k < 4; ++k)
-      store.save_scan(make_scan("failed" + std::to_string(k), "au", at_s(60 + k), RegionStatus::failed, 0));
+      store.save_scan(make_scan("failed" + std::to_string(k), "au", at_s(60 + k), store::RegionStatus::failed, 0));
 
-    RetentionPolicy p;
+    store::RetentionPolicy p;
     p.keep_last_scans = 0;
     p.batch_size = 2;
     auto dry = store.cleanup(p, at_s(3600), true);
@@ -197,7 +197,7 @@ TEST_CASE("cleanup: every source's latest good scan is kept, however old") {
     std::set<std::string> ids;
     for (const auto& s : left) ids.insert(s.scan_id);
     CHECK(ids == std::set<std::string>{"good-live", "good-replay", "good-demo", "good-store"});
-    for (ScanSource source : sources) {
+    for (store::ScanSource source : sources) {
       INFO("source " << to_string(source));
       auto got = store.latest_good("au", source);
       REQUIRE(got.has_value());
@@ -209,14 +209,14 @@ TEST_CASE("cleanup: every source's latest good scan is kept, however old") {
 }
 
 TEST_CASE("cleanup: each key keeps its newest ledger row and its newest known remaining, however old") {
-  for_each_backend([](Store& store, const std::string&, const std::string&) {
+  for_each_backend([](store::Store& store, const std::string&, const std::string&) {
     // a: three old rows with figures; b: an old row with figures, then a newer one without
     // (a failed call); c: one recent row.
     store.append_ledger({make_ledger("a", at_s(0), 10), make_ledger("a", at_s(10), 9),
                          make_ledger("a", at_s(20), 8, "uk"), make_ledger("b", at_s(0), 50),
                          make_ledger("b", at_s(5), 40), make_ledger("b", at_s(30), std::nullopt),
                          make_ledger("c", at_s(10 * 3600 - 1), 7)});
-    RetentionPolicy p;
+    store::RetentionPolicy p;
     p.ledger_older_than = seconds(1);  // everything but c's row is older
     const TimePoint now = at_s(10 * 3600);
     auto dry = store.cleanup(p, now, true);

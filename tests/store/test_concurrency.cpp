@@ -12,16 +12,16 @@ namespace {
 constexpr int k_per_thread = 25;
 
 // Thread `t` saves k_per_thread scans of `region`, started_at interleaved with the other thread's.
-void save_many(Store& store, int t, const std::string& region) {
+void save_many(store::Store& store, int t, const std::string& region) {
   for (int i = 0; i < k_per_thread; ++i)
     store.save_scan(
-        make_scan("t" + std::to_string(t) + "-" + std::to_string(i), region, at_s(i * 2 + t), RegionStatus::ok, 2));
+        make_scan("t" + std::to_string(t) + "-" + std::to_string(i), region, at_s(i * 2 + t), store::RegionStatus::ok, 2));
 }
 }  // namespace
 
 TEST_CASE("concurrent writers on two Store objects, different regions: nothing lost") {
-  for_each_backend([](Store& store, const std::string& uri, const std::string&) {
-    auto other = open_store(uri);
+  for_each_backend([](store::Store& store, const std::string& uri, const std::string&) {
+    auto other = store::open_store(uri);
     std::thread a([&] { save_many(store, 0, "au"); });
     std::thread b([&] { save_many(*other, 1, "uk"); });
     a.join();
@@ -34,8 +34,8 @@ TEST_CASE("concurrent writers on two Store objects, different regions: nothing l
 }
 
 TEST_CASE("concurrent writers on two Store objects, same region: nothing lost, pointer is the newest") {
-  for_each_backend([](Store& store, const std::string& uri, const std::string&) {
-    auto other = open_store(uri);
+  for_each_backend([](store::Store& store, const std::string& uri, const std::string&) {
+    auto other = store::open_store(uri);
     std::thread a([&] { save_many(store, 0, "au"); });
     std::thread b([&] { save_many(*other, 1, "au"); });
     a.join();
@@ -50,7 +50,7 @@ TEST_CASE("concurrent writers on two Store objects, same region: nothing lost, p
 }
 
 TEST_CASE("one Store object shared by threads: ledger appends and leases stay consistent") {
-  for_each_backend([](Store& store, const std::string&, const std::string&) {
+  for_each_backend([](store::Store& store, const std::string&, const std::string&) {
     std::vector<std::thread> threads;
     std::atomic<int> won{0};
     for (int t = 0; t < 4; ++t)

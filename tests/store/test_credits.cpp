@@ -14,9 +14,9 @@ using std::chrono::seconds;
 
 namespace {
 
-CreditRequest ask(std::int64_t cost, std::optional<std::int64_t> reserve, std::optional<std::int64_t> known,
+store::CreditRequest ask(std::int64_t cost, std::optional<std::int64_t> reserve, std::optional<std::int64_t> known,
                   TimePoint now, std::optional<TimePoint> known_at = std::nullopt, const std::string& key = "k1") {
-  CreditRequest r;
+  store::CreditRequest r;
   r.key_id = key;
   r.owner = "host:1";
   r.cost = cost;
@@ -38,7 +38,7 @@ Credits reported(std::int64_t remaining, std::int64_t last) {
 }  // namespace
 
 TEST_CASE("credits: live reservations count against the reserve; settle and release give them back") {
-  for_each_backend([](Store& store, const std::string&, const std::string&) {
+  for_each_backend([](store::Store& store, const std::string&, const std::string&) {
     auto a = store.reserve_credits(ask(3, 50, 56, at_s(0)));
     REQUIRE(a.granted());
     CHECK(a.remaining == 56);
@@ -76,7 +76,7 @@ TEST_CASE("credits: live reservations count against the reserve; settle and rele
 }
 
 TEST_CASE("credits: a reservation expires, so a killed process blocks nobody for long") {
-  for_each_backend([](Store& store, const std::string&, const std::string&) {
+  for_each_backend([](store::Store& store, const std::string&, const std::string&) {
     auto a = store.reserve_credits(ask(3, 50, 55, at_s(0)));  // ttl 60 s, never settled
     REQUIRE(a.granted());
     CHECK_FALSE(store.reserve_credits(ask(3, 50, 55, at_s(59))).granted());
@@ -93,7 +93,7 @@ TEST_CASE("credits: a reservation expires, so a killed process blocks nobody for
 }
 
 TEST_CASE("credits: the newer figure wins; within five minutes the lower one") {
-  for_each_backend([](Store& store, const std::string&, const std::string&) {
+  for_each_backend([](store::Store& store, const std::string&, const std::string&) {
     auto first = store.reserve_credits(ask(1, std::nullopt, 100, at_s(0)));
     REQUIRE(first.granted());
     store.release_credits(*first.hold);
@@ -103,7 +103,7 @@ TEST_CASE("credits: the newer figure wins; within five minutes the lower one") {
     CHECK(store.reserve_credits(ask(1, std::nullopt, 5000, at_s(3600))).remaining == 5000);
     // An older figure, or one without a time: the store's stays.
     CHECK(store.reserve_credits(ask(1, std::nullopt, 7, at_s(3601), at_s(10))).remaining == 5000);
-    CreditRequest untimed = ask(1, std::nullopt, 7, at_s(3602));
+    store::CreditRequest untimed = ask(1, std::nullopt, 7, at_s(3602));
     untimed.known_at.reset();
     CHECK(store.reserve_credits(untimed).remaining == 5000);
     // Settling without a remaining header takes the charge off the figure.
@@ -116,12 +116,12 @@ TEST_CASE("credits: the newer figure wins; within five minutes the lower one") {
 }
 
 TEST_CASE("credits: threads of two processes never pass the reserve together") {
-  for_each_backend([](Store& store, const std::string& uri, const std::string&) {
-    std::unique_ptr<Store> other = open_store(uri);
+  for_each_backend([](store::Store& store, const std::string& uri, const std::string&) {
+    std::unique_ptr<store::Store> other = store::open_store(uri);
     std::atomic<int> granted{0};
     std::vector<std::thread> threads;
     for (int t = 0; t < 8; ++t) {
-      Store* s = t % 2 ? other.get() : &store;
+      store::Store* s = t % 2 ? other.get() : &store;
       threads.emplace_back([&, s] {
         for (int i = 0; i < 10; ++i)
           if (s->reserve_credits(ask(3, 50, 100, t0())).granted()) ++granted;

@@ -6,9 +6,9 @@ using namespace oddsctl;
 using namespace oddsctl::test;
 
 TEST_CASE("heartbeats: upsert by worker id, sorted by worker id") {
-  for_each_backend([](Store& store, const std::string&, const std::string&) {
+  for_each_backend([](store::Store& store, const std::string&, const std::string&) {
     CHECK(store.heartbeats().empty());
-    Heartbeat hb{"w2", "host-b", 42, "sync --tier hot --loop", at_s(0), at_s(30), 1, std::nullopt};
+    store::Heartbeat hb{"w2", "host-b", 42, "sync --tier hot --loop", at_s(0), at_s(30), 1, std::nullopt};
     store.heartbeat(hb);
     store.heartbeat({"w1", "host-a", 7, "scan --loop", at_s(0), at_s(5), 3, std::string("HTTP 500")});
     hb.last_cycle_at = at_s(90);

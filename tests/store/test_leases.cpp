@@ -7,7 +7,7 @@ using namespace oddsctl::test;
 using std::chrono::seconds;
 
 TEST_CASE("lease: acquire when free, holder returned while held, ours extended") {
-  for_each_backend([](Store& store, const std::string&, const std::string&) {
+  for_each_backend([](store::Store& store, const std::string&, const std::string&) {
     auto a = store.acquire_lease("scan:au", "host-a:1", seconds(60), at_s(0));
     CHECK(a.acquired);
     CHECK(a.lease.name == "scan:au");
@@ -36,7 +36,7 @@ TEST_CASE("lease: acquire when free, holder returned while held, ours extended")
 }
 
 TEST_CASE("lease: expiry lets another owner take over; the old owner can no longer renew") {
-  for_each_backend([](Store& store, const std::string&, const std::string&) {
+  for_each_backend([](store::Store& store, const std::string&, const std::string&) {
     REQUIRE(store.acquire_lease("sync:hot", "a", seconds(10), at_s(0)).acquired);
     CHECK_FALSE(store.acquire_lease("sync:hot", "b", seconds(10), at_s(9)).acquired);
     auto b = store.acquire_lease("sync:hot", "b", seconds(10), at_s(10));  // expires_at <= now: free
@@ -50,7 +50,7 @@ TEST_CASE("lease: expiry lets another owner take over; the old owner can no long
 }
 
 TEST_CASE("lease: renew extends ours; release by the owner frees it, by another does nothing") {
-  for_each_backend([](Store& store, const std::string&, const std::string&) {
+  for_each_backend([](store::Store& store, const std::string&, const std::string&) {
     REQUIRE(store.acquire_lease("scan:au", "a", seconds(10), at_s(0)).acquired);
     CHECK(store.renew_lease("scan:au", "a", seconds(30), at_s(5)));
     CHECK(store.list_leases().at(0).expires_at == at_s(35));
@@ -69,7 +69,7 @@ TEST_CASE("lease: renew extends ours; release by the owner frees it, by another 
 }
 
 TEST_CASE("lease: acquire_lease_from takes over from the named dead owner at once, from no one else") {
-  for_each_backend([](Store& store, const std::string&, const std::string&) {
+  for_each_backend([](store::Store& store, const std::string&, const std::string&) {
     REQUIRE(store.acquire_lease("scan:au", "host-a:1", seconds(120), at_s(0)).acquired);
     // Still valid for 110 s: acquire_lease refuses, a takeover from the dead holder succeeds.
     CHECK_FALSE(store.acquire_lease("scan:au", "host-b:2", seconds(60), at_s(10)).acquired);
@@ -98,7 +98,7 @@ TEST_CASE("lease: acquire_lease_from takes over from the named dead owner at onc
 }
 
 TEST_CASE("lease: acquire_lease_from on a free, expired or own lease behaves as acquire_lease") {
-  for_each_backend([](Store& store, const std::string&, const std::string&) {
+  for_each_backend([](store::Store& store, const std::string&, const std::string&) {
     // Free (never taken, or released meanwhile).
     auto a = store.acquire_lease_from("sync:au:hot", "b", "a", seconds(10), at_s(0));
     CHECK(a.acquired);

@@ -6,7 +6,7 @@ using namespace oddsctl;
 using namespace oddsctl::test;
 
 TEST_CASE("ledger: oldest first without a limit, newest first with one, filters by key and time") {
-  for_each_backend([](Store& store, const std::string&, const std::string&) {
+  for_each_backend([](store::Store& store, const std::string&, const std::string&) {
     CHECK(store.ledger({}).empty());
     std::vector<LedgerEntry> rows;
     for (int i = 0; i < 6; ++i) rows.push_back(make_ledger(i % 2 ? "key-bbbb" : "key-aaaa", at_s(i * 10), 1000 - i));
@@ -19,7 +19,7 @@ TEST_CASE("ledger: oldest first without a limit, newest first with one, filters 
     REQUIRE(all.size() == 6);
     for (std::size_t i = 0; i < all.size(); ++i) check_same(all[i], rows[i]);
 
-    LedgerQuery q;
+    store::LedgerQuery q;
     q.limit = 2;
     auto newest = store.ledger(q);
     REQUIRE(newest.size() == 2);
@@ -45,21 +45,21 @@ TEST_CASE("ledger: oldest first without a limit, newest first with one, filters 
 }
 
 TEST_CASE("ledger: rows of the same millisecond keep their insertion order") {
-  for_each_backend([](Store& store, const std::string&, const std::string&) {
+  for_each_backend([](store::Store& store, const std::string&, const std::string&) {
     std::vector<LedgerEntry> rows;
     for (int i = 0; i < 4; ++i) rows.push_back(make_ledger("k", at_s(0), 900 - i));
     store.append_ledger(rows);
     auto all = store.ledger({});
     REQUIRE(all.size() == 4);
     for (int i = 0; i < 4; ++i) CHECK(all[i].credits.remaining == 900 - i);
-    LedgerQuery q;
+    store::LedgerQuery q;
     q.limit = 1;
     CHECK(store.ledger(q).at(0).credits.remaining == 897);
   });
 }
 
 TEST_CASE("latest_per_key: the newest entry whose remaining is known, one per key") {
-  for_each_backend([](Store& store, const std::string&, const std::string&) {
+  for_each_backend([](store::Store& store, const std::string&, const std::string&) {
     CHECK(store.latest_per_key().empty());
     store.append_ledger({make_ledger("key-aaaa", at_s(0), 500), make_ledger("key-aaaa", at_s(10), 490),
                          make_ledger("key-aaaa", at_s(20), std::nullopt),  // newer, but unknown

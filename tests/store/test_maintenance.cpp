@@ -7,15 +7,15 @@ using namespace oddsctl;
 using namespace oddsctl::test;
 
 TEST_CASE("info counts every kind; check is empty on a fresh store and after use") {
-  for_each_backend([](Store& store, const std::string&, const std::string& backend) {
+  for_each_backend([](store::Store& store, const std::string&, const std::string& backend) {
     CHECK(store.check().empty());
     auto fresh = store.info();
     CHECK(fresh.backend == backend);
     CHECK(fresh.schema_version >= 1);
     CHECK(fresh.counts["scans"] == 0);
 
-    store.save_scan(make_scan("r1", "au", at_s(0), RegionStatus::ok, 3));
-    store.save_scan(make_scan("r1", "uk", at_s(0), RegionStatus::ok, 2));
+    store.save_scan(make_scan("r1", "au", at_s(0), store::RegionStatus::ok, 3));
+    store.save_scan(make_scan("r1", "uk", at_s(0), store::RegionStatus::ok, 2));
     store.append_ledger({make_ledger("k", at_s(0), 10)});
     store.import_snapshots({make_snapshot("au", "e1", at_s(0), "f")});
     store.upsert_tracked({make_tracked("au", "e1", at_s(10))});
@@ -38,10 +38,10 @@ TEST_CASE("info counts every kind; check is empty on a fresh store and after use
 }
 
 TEST_CASE("a second Store object on the same store sees the data") {
-  for_each_backend([](Store& store, const std::string& uri, const std::string&) {
+  for_each_backend([](store::Store& store, const std::string& uri, const std::string&) {
     store.save_scan(make_scan("r1", "au", at_s(0)));
     store.set_meta("k", "v");
-    auto other = open_store(uri);
+    auto other = store::open_store(uri);
     REQUIRE(other->latest_good("au").has_value());
     check_same(*other->latest_good("au"), make_scan("r1", "au", at_s(0)));
     CHECK(other->get_meta("k") == std::optional<std::string>("v"));

@@ -6,7 +6,7 @@ using namespace oddsctl;
 using namespace oddsctl::test;
 
 TEST_CASE("meta: missing, set, overwrite, list") {
-  for_each_backend([](Store& store, const std::string&, const std::string&) {
+  for_each_backend([](store::Store& store, const std::string&, const std::string&) {
     CHECK_FALSE(store.get_meta("discovered:au").has_value());
     store.set_meta("discovered:au", "2024-03-27T01:20:00Z");
     CHECK(store.get_meta("discovered:au") == std::optional<std::string>("2024-03-27T01:20:00Z"));

@@ -4,55 +4,55 @@
 
 #include "backends.hpp"
 #include "fixtures.hpp"
-#include "oddsctl/migrate.hpp"
+#include "oddsctl/store/migrate.hpp"
 
 using namespace oddsctl;
 using namespace oddsctl::test;
 
 namespace {
 
-constexpr ScanSource k_sources[] = {ScanSource::live, ScanSource::replay, ScanSource::demo, ScanSource::store};
+constexpr store::ScanSource k_sources[] = {store::ScanSource::live, store::ScanSource::replay, store::ScanSource::demo, store::ScanSource::store};
 
-RegionScan from_source(const std::string& scan_id, const std::string& region, TimePoint started_at, ScanSource source,
-                       EmptyReason empty = EmptyReason::none) {
-  RegionScan s = make_scan(scan_id, region, started_at, RegionStatus::ok, empty == EmptyReason::none ? 2 : 0);
+store::RegionScan from_source(const std::string& scan_id, const std::string& region, TimePoint started_at, store::ScanSource source,
+                       store::EmptyReason empty = store::EmptyReason::none) {
+  store::RegionScan s = make_scan(scan_id, region, started_at, store::RegionStatus::ok, empty == store::EmptyReason::none ? 2 : 0);
   s.source = source;
   s.empty = empty;
   return s;
 }
 
-std::unique_ptr<Store> fresh_store_like(const std::string& backend) {
+std::unique_ptr<store::Store> fresh_store_like(const std::string& backend) {
   for (const auto& b : backends())
-    if (b.name == backend) return open_store(b.fresh_uri());
+    if (b.name == backend) return store::open_store(b.fresh_uri());
   FAIL("no backend " << backend);
   return nullptr;
 }
 
-std::string latest_id(Store& store, const std::string& region, ScanSource source) {
+std::string latest_id(store::Store& store, const std::string& region, store::ScanSource source) {
   auto got = store.latest_good(region, source);
   return got ? got->scan_id : std::string("(none)");
 }
 
 // Pointers that a plain oldest-first copy would get wrong: au's live one names an older scan
 // than its newest good (invalidated, then a late run saved), uk has no live one but a demo one.
-void seed(Store& store) {
-  store.save_scan(from_source("L1", "au", at_s(0), ScanSource::live));
-  store.save_scan(from_source("L2", "au", at_s(60), ScanSource::live));
+void seed(store::Store& store) {
+  store.save_scan(from_source("L1", "au", at_s(0), store::ScanSource::live));
+  store.save_scan(from_source("L2", "au", at_s(60), store::ScanSource::live));
   store.invalidate(std::string("au"));
-  store.save_scan(from_source("L0", "au", at_s(30), ScanSource::live));  // finished late
-  store.save_scan(from_source("D1", "au", at_s(10), ScanSource::demo));
-  store.save_scan(from_source("D2", "au", at_s(90), ScanSource::demo, EmptyReason::filtered));
-  store.save_scan(from_source("S1", "au", at_s(20), ScanSource::store));
-  store.save_scan(from_source("S2", "au", at_s(80), ScanSource::store, EmptyReason::no_snapshots));
-  store.save_scan(from_source("U1", "uk", at_s(0), ScanSource::live));
+  store.save_scan(from_source("L0", "au", at_s(30), store::ScanSource::live));  // finished late
+  store.save_scan(from_source("D1", "au", at_s(10), store::ScanSource::demo));
+  store.save_scan(from_source("D2", "au", at_s(90), store::ScanSource::demo, store::EmptyReason::filtered));
+  store.save_scan(from_source("S1", "au", at_s(20), store::ScanSource::store));
+  store.save_scan(from_source("S2", "au", at_s(80), store::ScanSource::store, store::EmptyReason::no_snapshots));
+  store.save_scan(from_source("U1", "uk", at_s(0), store::ScanSource::live));
   store.invalidate(std::string("uk"));
-  store.save_scan(from_source("UD", "uk", at_s(30), ScanSource::demo));
-  store.save_scan(from_source("E1", "eu", at_s(0), ScanSource::live, EmptyReason::no_events));
+  store.save_scan(from_source("UD", "uk", at_s(30), store::ScanSource::demo));
+  store.save_scan(from_source("E1", "eu", at_s(0), store::ScanSource::live, store::EmptyReason::no_events));
 }
 
-void check_pointers_match(Store& from, Store& to) {
+void check_pointers_match(store::Store& from, store::Store& to) {
   for (const char* region : {"au", "uk", "eu"})
-    for (ScanSource source : k_sources) {
+    for (store::ScanSource source : k_sources) {
       INFO("region " << region << ", source " << to_string(source));
       CHECK(latest_id(to, region, source) == latest_id(from, region, source));
     }
@@ -61,34 +61,34 @@ void check_pointers_match(Store& from, Store& to) {
 }  // namespace
 
 TEST_CASE("migrate copies scans with their source and empty, and each source's latest good") {
-  for_each_backend([](Store& from, const std::string&, const std::string& backend) {
+  for_each_backend([](store::Store& from, const std::string&, const std::string& backend) {
     seed(from);
-    REQUIRE(latest_id(from, "au", ScanSource::live) == "L0");
-    REQUIRE(latest_id(from, "au", ScanSource::demo) == "D1");
+    REQUIRE(latest_id(from, "au", store::ScanSource::live) == "L0");
+    REQUIRE(latest_id(from, "au", store::ScanSource::demo) == "D1");
 
     auto to = fresh_store_like(backend);
-    MigrateOptions dry;
+    store::MigrateOptions dry;
     dry.dry_run = true;
     auto preview = migrate_store(from, *to, dry);
     CHECK(preview.copied["scans"] == 10);
     CHECK(preview.invalidated_regions == std::vector<std::string>{"uk"});
     CHECK(to->list_scans({.limit = 0}).empty());
 
-    auto report = migrate_store(from, *to, MigrateOptions{});
+    auto report = migrate_store(from, *to, store::MigrateOptions{});
     CHECK(report.copied["scans"] == 10);
     CHECK(report.invalidated_regions == std::vector<std::string>{"uk"});
     CHECK(report.warnings.empty());
     check_pointers_match(from, *to);
-    CHECK(latest_id(*to, "au", ScanSource::live) == "L0");
-    CHECK(latest_id(*to, "au", ScanSource::store) == "S1");
-    CHECK(latest_id(*to, "uk", ScanSource::demo) == "UD");
-    CHECK(latest_id(*to, "eu", ScanSource::live) == "E1");
+    CHECK(latest_id(*to, "au", store::ScanSource::live) == "L0");
+    CHECK(latest_id(*to, "au", store::ScanSource::store) == "S1");
+    CHECK(latest_id(*to, "uk", store::ScanSource::demo) == "UD");
+    CHECK(latest_id(*to, "eu", store::ScanSource::live) == "E1");
 
     auto src = from.list_scans({.limit = 0, .with_opportunities = true});
     auto dst = to->list_scans({.limit = 0, .with_opportunities = true});
     REQUIRE(src.size() == dst.size());
-    auto key = [](const RegionScan& s) { return s.scan_id + "/" + s.region; };
-    auto by_key = [&](const RegionScan& a, const RegionScan& b) { return key(a) < key(b); };
+    auto key = [](const store::RegionScan& s) { return s.scan_id + "/" + s.region; };
+    auto by_key = [&](const store::RegionScan& a, const store::RegionScan& b) { return key(a) < key(b); };
     std::sort(src.begin(), src.end(), by_key);
     std::sort(dst.begin(), dst.end(), by_key);
     for (std::size_t i = 0; i < src.size(); ++i) check_same(dst[i], src[i]);
@@ -96,21 +96,21 @@ TEST_CASE("migrate copies scans with their source and empty, and each source's l
 }
 
 TEST_CASE("migrate --force keeps the target's own newer latest good, and says so") {
-  for_each_backend([](Store& from, const std::string&, const std::string& backend) {
+  for_each_backend([](store::Store& from, const std::string&, const std::string& backend) {
     seed(from);
     auto to = fresh_store_like(backend);
-    to->save_scan(from_source("T9", "au", at_s(1000), ScanSource::live));
-    MigrateOptions force;
+    to->save_scan(from_source("T9", "au", at_s(1000), store::ScanSource::live));
+    store::MigrateOptions force;
     force.force = true;
     auto report = migrate_store(from, *to, force);
-    CHECK(latest_id(*to, "au", ScanSource::live) == "T9");
+    CHECK(latest_id(*to, "au", store::ScanSource::live) == "T9");
     REQUIRE(report.warnings.size() == 1);
     CHECK(report.warnings[0].find("T9") != std::string::npos);
     CHECK(report.warnings[0].find("L0") != std::string::npos);
     // The other sources still come out as the source's.
-    CHECK(latest_id(*to, "au", ScanSource::demo) == "D1");
-    CHECK(latest_id(*to, "au", ScanSource::store) == "S1");
-    CHECK(latest_id(*to, "uk", ScanSource::demo) == "UD");
+    CHECK(latest_id(*to, "au", store::ScanSource::demo) == "D1");
+    CHECK(latest_id(*to, "au", store::ScanSource::store) == "S1");
+    CHECK(latest_id(*to, "uk", store::ScanSource::demo) == "UD");
     CHECK_FALSE(to->latest_good("uk").has_value());
   });
 }

@@ -42,7 +42,7 @@ std::string message_of(const std::function<void()>& fn) {
 }  // namespace
 
 TEST_CASE("pg uri: connect_timeout 5 s unless given; oddsctl's own parameters are not libpq's") {
-  auto t = pg::parse_target("postgresql://u:pw@h:5432/db?sslmode=require&schema=s1&statement_timeout=2s");
+  auto t = store::pg::parse_target("postgresql://u:pw@h:5432/db?sslmode=require&schema=s1&statement_timeout=2s");
   CHECK(t.conninfo.find("connect_timeout=5") != std::string::npos);
   CHECK(t.conninfo.find("sslmode=require") != std::string::npos);
   CHECK(t.conninfo.find("schema=") == std::string::npos);
@@ -50,26 +50,26 @@ TEST_CASE("pg uri: connect_timeout 5 s unless given; oddsctl's own parameters ar
   CHECK(t.schema == "s1");
   CHECK(t.statement_timeout == std::chrono::seconds(2));
   CHECK(t.redacted == "postgresql://u:***@h:5432/db?sslmode=require&schema=s1&statement_timeout=2s");
-  auto own = pg::parse_target("postgres://h/db?connect_timeout=17");
+  auto own = store::pg::parse_target("postgres://h/db?connect_timeout=17");
   CHECK(own.conninfo.find("connect_timeout=17") != std::string::npos);
   CHECK(own.conninfo.find("connect_timeout=5") == std::string::npos);
-  CHECK(pg::redact_uri("postgresql://h/db?user=u&password=hunter2&sslpassword=x") ==
+  CHECK(store::pg::redact_uri("postgresql://h/db?user=u&password=hunter2&sslpassword=x") ==
         "postgresql://h/db?user=u&password=***&sslpassword=***");
-  CHECK(redact_store_uri("postgresql://h/db?password=hunter2") == "postgresql://h/db?password=***");
+  CHECK(store::redact_store_uri("postgresql://h/db?password=hunter2") == "postgresql://h/db?password=***");
   // Bad values are usage errors that never show the password.
-  auto bad = message_of([] { pg::parse_target("postgresql://u:hunter2@h/db?statement_timeout=soon"); });
+  auto bad = message_of([] { store::pg::parse_target("postgresql://u:hunter2@h/db?statement_timeout=soon"); });
   CHECK(bad.find("statement_timeout") != std::string::npos);
   CHECK(bad.find("hunter2") == std::string::npos);
-  auto unknown = message_of([] { pg::parse_target("postgresql://u:hunter2@h/db?nonsense=1"); });
+  auto unknown = message_of([] { store::pg::parse_target("postgresql://u:hunter2@h/db?nonsense=1"); });
   CHECK(unknown.find("nonsense") != std::string::npos);
   CHECK(unknown.find("hunter2") == std::string::npos);
-  CHECK_THROWS_AS(pg::parse_target("postgresql://u:hunter2@h/db?nonsense=1"), UsageError);
+  CHECK_THROWS_AS(store::pg::parse_target("postgresql://u:hunter2@h/db?nonsense=1"), UsageError);
 }
 
 TEST_CASE("pg: a closed port fails fast and names no password") {
   // Port 1 on 127.0.0.1: nothing listens there.
   const auto t0 = std::chrono::steady_clock::now();
-  auto msg = message_of([] { open_store("postgresql://oddsctl:hunter2@127.0.0.1:1/oddsctl?connect_timeout=2"); });
+  auto msg = message_of([] { store::open_store("postgresql://oddsctl:hunter2@127.0.0.1:1/oddsctl?connect_timeout=2"); });
   CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(10));
   CHECK(msg.find("cannot connect") != std::string::npos);
   CHECK(msg.find("hunter2") == std::string::npos);
@@ -79,28 +79,28 @@ TEST_CASE("pg: a closed port fails fast and names no password") {
 TEST_CASE("pg server: wrong password, TLS asked of a server without it, read-only on nothing") {
   const std::string base = pg_base();
   if (base.empty()) return;  // the server cases run under tests/pg/cluster.py
-  INFO("store " << redact_store_uri(base));
+  INFO("store " << store::redact_store_uri(base));
   // Wrong password: refused, and the password is not in the message.
   std::string wrong = base;
   auto at = wrong.find('@');
   auto colon = wrong.rfind(':', at);
   REQUIRE(at != std::string::npos);
   wrong = wrong.substr(0, colon + 1) + "not-the-password-42" + wrong.substr(at);
-  auto msg = message_of([&] { open_store(wrong); });
+  auto msg = message_of([&] { store::open_store(wrong); });
   // "password authentication failed" (the server), "SASL authentication failed" (PgBouncer)
   CHECK(msg.find("authentication failed") != std::string::npos);
   CHECK(msg.find("not-the-password-42") == std::string::npos);
   CHECK(msg.find(":***@") != std::string::npos);
   // sslmode goes to libpq: the throwaway server has no TLS, so requiring it fails, saying so.
-  auto tls = message_of([&] { open_store(with_param(base, "sslmode=require")); });
+  auto tls = message_of([&] { store::open_store(with_param(base, "sslmode=require")); });
   CHECK(tls.find("SSL") != std::string::npos);
   // Read-only on a schema without oddsctl's tables: no store, and nothing made.
   const std::string schema = fresh_schema();
-  auto ro = message_of([&] { open_store(with_param(base, "schema=" + schema), OpenMode::read_only); });
+  auto ro = message_of([&] { open_store(with_param(base, "schema=" + schema), store::OpenMode::read_only); });
   CHECK(ro.find("no store at") != std::string::npos);
-  auto rw = open_store(with_param(base, "schema=" + schema));
+  auto rw = store::open_store(with_param(base, "schema=" + schema));
   rw->save_scan(make_scan("r1", "au", at_s(0)));
-  auto reader = open_store(with_param(base, "schema=" + schema), OpenMode::read_only);
+  auto reader = open_store(with_param(base, "schema=" + schema), store::OpenMode::read_only);
   REQUIRE(reader->latest_good("au").has_value());
   CHECK_THROWS_AS(reader->save_scan(make_scan("r2", "au", at_s(1))), StoreError);
   CHECK(reader->check().empty());
@@ -116,7 +116,7 @@ TEST_CASE("pg server: eight runners creating the schema at once: each step appli
   for (int i = 0; i < 8; ++i)
     threads.emplace_back([&] {
       try {
-        auto s = open_store(uri);
+        auto s = store::open_store(uri);
         s->set_meta("k", "v");
         ++opened;
       } catch (const std::exception& e) {
@@ -127,7 +127,7 @@ TEST_CASE("pg server: eight runners creating the schema at once: each step appli
   for (auto& t : threads) t.join();
   CHECK(opened.load() == 8);
   CHECK(failed.load() == 0);
-  auto store = open_store(uri);
+  auto store = store::open_store(uri);
   CHECK(store->check().empty());
   CHECK(store->info().schema_version >= 1);
 }
@@ -135,7 +135,7 @@ TEST_CASE("pg server: eight runners creating the schema at once: each step appli
 TEST_CASE("pg server: leases taken with the runner's present use the server's clock") {
   const std::string base = pg_base();
   if (base.empty()) return;
-  auto store = open_store(with_param(base, "schema=" + fresh_schema()));
+  auto store = store::open_store(with_param(base, "schema=" + fresh_schema()));
   // A runner whose clock is 3 s ahead and one 3 s behind agree: the server decides.
   const auto now = now_utc();
   auto a = store->acquire_lease("scan:au", "fast-clock", std::chrono::seconds(60), now + std::chrono::seconds(3));

@@ -8,11 +8,11 @@ using namespace oddsctl;
 using namespace oddsctl::test;
 
 TEST_CASE("save_scan then latest_good and get_scan return every field") {
-  for_each_backend([](Store& store, const std::string&, const std::string&) {
+  for_each_backend([](store::Store& store, const std::string&, const std::string&) {
     CHECK_FALSE(store.latest_good("au").has_value());
     CHECK(store.get_scan("nope").empty());
-    auto au = make_scan("run1", "au", at_s(0), RegionStatus::ok, 5);
-    auto uk = make_scan("run1", "uk", at_s(0), RegionStatus::partial, 2);
+    auto au = make_scan("run1", "au", at_s(0), store::RegionStatus::ok, 5);
+    auto uk = make_scan("run1", "uk", at_s(0), store::RegionStatus::partial, 2);
     store.save_scan(au);
     store.save_scan(uk);
     auto got = store.latest_good("au");
@@ -26,8 +26,8 @@ TEST_CASE("save_scan then latest_good and get_scan return every field") {
 }
 
 TEST_CASE("a scan with no opportunities and no optional values round-trips") {
-  for_each_backend([](Store& store, const std::string&, const std::string&) {
-    auto s = make_scan("empty", "eu", at_s(5), RegionStatus::ok, 0);
+  for_each_backend([](store::Store& store, const std::string&, const std::string&) {
+    auto s = make_scan("empty", "eu", at_s(5), store::RegionStatus::ok, 0);
     s.credits_used.reset();
     s.credits_remaining.reset();
     store.save_scan(s);
@@ -38,10 +38,10 @@ TEST_CASE("a scan with no opportunities and no optional values round-trips") {
 }
 
 TEST_CASE("list_scans: newest first, filters, limit, opportunities only when asked") {
-  for_each_backend([](Store& store, const std::string&, const std::string&) {
+  for_each_backend([](store::Store& store, const std::string&, const std::string&) {
     for (int i = 0; i < 5; ++i) {
-      store.save_scan(make_scan("r" + std::to_string(i), "au", at_s(i * 60), RegionStatus::ok, 2));
-      store.save_scan(make_scan("r" + std::to_string(i), "uk", at_s(i * 60 + 1), RegionStatus::ok, 1));
+      store.save_scan(make_scan("r" + std::to_string(i), "au", at_s(i * 60), store::RegionStatus::ok, 2));
+      store.save_scan(make_scan("r" + std::to_string(i), "uk", at_s(i * 60 + 1), store::RegionStatus::ok, 1));
     }
     auto all = store.list_scans({});
     REQUIRE(all.size() == 10);
@@ -51,7 +51,7 @@ TEST_CASE("list_scans: newest first, filters, limit, opportunities only when ask
     CHECK(all[0].opportunities.empty());
     CHECK(all[0].opportunity_count == 1);
 
-    ScanQuery q;
+    store::ScanQuery q;
     q.region = "au";
     q.limit = 2;
     auto au = store.list_scans(q);
@@ -69,45 +69,45 @@ TEST_CASE("list_scans: newest first, filters, limit, opportunities only when ask
     q.limit = 1;
     auto with = store.list_scans(q);
     REQUIRE(with.size() == 1);
-    check_same(with[0], make_scan("r4", "au", at_s(240), RegionStatus::ok, 2));
+    check_same(with[0], make_scan("r4", "au", at_s(240), store::RegionStatus::ok, 2));
   });
 }
 
 TEST_CASE("latest-good rule: failed never replaces, partial does, skipped is not stored") {
-  for_each_backend([](Store& store, const std::string&, const std::string&) {
-    store.save_scan(make_scan("ok1", "au", at_s(0), RegionStatus::ok));
-    store.save_scan(make_scan("failed2", "au", at_s(60), RegionStatus::failed, 0));
+  for_each_backend([](store::Store& store, const std::string&, const std::string&) {
+    store.save_scan(make_scan("ok1", "au", at_s(0), store::RegionStatus::ok));
+    store.save_scan(make_scan("failed2", "au", at_s(60), store::RegionStatus::failed, 0));
     REQUIRE(store.latest_good("au").has_value());
     CHECK(store.latest_good("au")->scan_id == "ok1");
     CHECK(store.get_scan("failed2").size() == 1);  // stored, just not good
 
-    store.save_scan(make_scan("partial3", "au", at_s(120), RegionStatus::partial));
+    store.save_scan(make_scan("partial3", "au", at_s(120), store::RegionStatus::partial));
     auto got = store.latest_good("au");
     REQUIRE(got.has_value());
     CHECK(got->scan_id == "partial3");
-    CHECK(got->status == RegionStatus::partial);
+    CHECK(got->status == store::RegionStatus::partial);
     CHECK(got->failed_sports == std::vector<std::string>{"tennis_atp", "cricket_ipl"});
 
-    store.save_scan(make_scan("skipped4", "au", at_s(180), RegionStatus::skipped, 0));
+    store.save_scan(make_scan("skipped4", "au", at_s(180), store::RegionStatus::skipped, 0));
     CHECK(store.get_scan("skipped4").empty());
     CHECK(store.latest_good("au")->scan_id == "partial3");
 
     // A failed scan in a region with no good scan leaves it without one.
-    store.save_scan(make_scan("failed5", "us", at_s(200), RegionStatus::failed, 0));
+    store.save_scan(make_scan("failed5", "us", at_s(200), store::RegionStatus::failed, 0));
     CHECK_FALSE(store.latest_good("us").has_value());
   });
 }
 
 TEST_CASE("latest-good rule: a scan that started earlier does not replace a newer good one") {
-  for_each_backend([](Store& store, const std::string&, const std::string&) {
-    store.save_scan(make_scan("new", "au", at_s(600), RegionStatus::ok));
-    store.save_scan(make_scan("old", "au", at_s(0), RegionStatus::ok));  // finished late
+  for_each_backend([](store::Store& store, const std::string&, const std::string&) {
+    store.save_scan(make_scan("new", "au", at_s(600), store::RegionStatus::ok));
+    store.save_scan(make_scan("old", "au", at_s(0), store::RegionStatus::ok));  // finished late
     CHECK(store.latest_good("au")->scan_id == "new");
   });
 }
 
 TEST_CASE("invalidate drops the pointer only") {
-  for_each_backend([](Store& store, const std::string&, const std::string&) {
+  for_each_backend([](store::Store& store, const std::string&, const std::string&) {
     store.save_scan(make_scan("a", "au", at_s(0)));
     store.save_scan(make_scan("a", "uk", at_s(0)));
     store.save_scan(make_scan("a", "us", at_s(0)));
@@ -130,112 +130,112 @@ TEST_CASE("invalidate drops the pointer only") {
 
 namespace {
 
-RegionScan from_source(const std::string& scan_id, const std::string& region, TimePoint started_at, ScanSource source,
+store::RegionScan from_source(const std::string& scan_id, const std::string& region, TimePoint started_at, store::ScanSource source,
                        int opportunities = 2) {
-  RegionScan s = make_scan(scan_id, region, started_at, RegionStatus::ok, opportunities);
+  store::RegionScan s = make_scan(scan_id, region, started_at, store::RegionStatus::ok, opportunities);
   s.source = source;
-  if (source == ScanSource::store) s.command = "scan-from-store";
+  if (source == store::ScanSource::store) s.command = "scan-from-store";
   return s;
 }
 
 // An ok scan that came back empty for `why`.
-RegionScan empty_scan(const std::string& scan_id, const std::string& region, TimePoint started_at, EmptyReason why,
-                      ScanSource source = ScanSource::live) {
-  RegionScan s = from_source(scan_id, region, started_at, source, 0);
+store::RegionScan empty_scan(const std::string& scan_id, const std::string& region, TimePoint started_at, store::EmptyReason why,
+                      store::ScanSource source = store::ScanSource::live) {
+  store::RegionScan s = from_source(scan_id, region, started_at, source, 0);
   s.empty = why;
   s.events = 0;
   return s;
 }
 
-std::string latest_id(Store& store, const std::string& region, ScanSource source) {
+std::string latest_id(store::Store& store, const std::string& region, store::ScanSource source) {
   auto got = store.latest_good(region, source);
   return got ? got->scan_id : std::string("(none)");
 }
 
-constexpr ScanSource k_others[] = {ScanSource::replay, ScanSource::demo, ScanSource::store};
+constexpr store::ScanSource k_others[] = {store::ScanSource::replay, store::ScanSource::demo, store::ScanSource::store};
 
 }  // namespace
 
 TEST_CASE("provenance: a newer good demo, replay or store scan never replaces the live latest good") {
-  for_each_backend([](Store& store, const std::string&, const std::string&) {
-    store.save_scan(from_source("live1", "au", at_s(0), ScanSource::live));
+  for_each_backend([](store::Store& store, const std::string&, const std::string&) {
+    store.save_scan(from_source("live1", "au", at_s(0), store::ScanSource::live));
     int i = 1;
-    for (ScanSource source : k_others) {
+    for (store::ScanSource source : k_others) {
       INFO("source " << to_string(source));
       store.save_scan(from_source(std::string("other-") + to_string(source), "au", at_s(60 * i++), source));
-      CHECK(latest_id(store, "au", ScanSource::live) == "live1");
+      CHECK(latest_id(store, "au", store::ScanSource::live) == "live1");
       CHECK(store.latest_good("au")->scan_id == "live1");  // the overload without a source is live
     }
     // A region with no live scan gets no live result from the others.
-    for (ScanSource source : k_others)
+    for (store::ScanSource source : k_others)
       store.save_scan(from_source(std::string("us-") + to_string(source), "us", at_s(0), source));
     CHECK_FALSE(store.latest_good("us").has_value());
-    CHECK_FALSE(store.latest_good("us", ScanSource::live).has_value());
+    CHECK_FALSE(store.latest_good("us", store::ScanSource::live).has_value());
   });
 }
 
 TEST_CASE("provenance: each source keeps its own latest good, with every field") {
-  for_each_backend([](Store& store, const std::string&, const std::string&) {
-    for (ScanSource source : {ScanSource::live, ScanSource::replay, ScanSource::demo, ScanSource::store})
+  for_each_backend([](store::Store& store, const std::string&, const std::string&) {
+    for (store::ScanSource source : {store::ScanSource::live, store::ScanSource::replay, store::ScanSource::demo, store::ScanSource::store})
       CHECK_FALSE(store.latest_good("au", source).has_value());
-    auto live = from_source("live1", "au", at_s(0), ScanSource::live, 3);
-    auto replay = from_source("replay1", "au", at_s(10), ScanSource::replay, 1);
-    auto demo = from_source("demo1", "au", at_s(20), ScanSource::demo, 2);
-    auto stored = from_source("store1", "au", at_s(30), ScanSource::store, 4);
+    auto live = from_source("live1", "au", at_s(0), store::ScanSource::live, 3);
+    auto replay = from_source("replay1", "au", at_s(10), store::ScanSource::replay, 1);
+    auto demo = from_source("demo1", "au", at_s(20), store::ScanSource::demo, 2);
+    auto stored = from_source("store1", "au", at_s(30), store::ScanSource::store, 4);
     for (const auto& s : {live, replay, demo, stored}) store.save_scan(s);
-    auto got = store.latest_good("au", ScanSource::replay);
+    auto got = store.latest_good("au", store::ScanSource::replay);
     REQUIRE(got.has_value());
     check_same(*got, replay);
-    got = store.latest_good("au", ScanSource::demo);
+    got = store.latest_good("au", store::ScanSource::demo);
     REQUIRE(got.has_value());
     check_same(*got, demo);
-    got = store.latest_good("au", ScanSource::store);
+    got = store.latest_good("au", store::ScanSource::store);
     REQUIRE(got.has_value());
     check_same(*got, stored);
-    got = store.latest_good("au", ScanSource::live);
+    got = store.latest_good("au", store::ScanSource::live);
     REQUIRE(got.has_value());
     check_same(*got, live);
 
     // Per source, the pointer moves forward only, and a failed scan never moves it.
-    store.save_scan(from_source("demo2", "au", at_s(600), ScanSource::demo));
-    store.save_scan(from_source("demo0", "au", at_s(5), ScanSource::demo));  // finished late
-    auto failed = from_source("demo3", "au", at_s(900), ScanSource::demo, 0);
-    failed.status = RegionStatus::failed;
+    store.save_scan(from_source("demo2", "au", at_s(600), store::ScanSource::demo));
+    store.save_scan(from_source("demo0", "au", at_s(5), store::ScanSource::demo));  // finished late
+    auto failed = from_source("demo3", "au", at_s(900), store::ScanSource::demo, 0);
+    failed.status = store::RegionStatus::failed;
     store.save_scan(failed);
-    CHECK(latest_id(store, "au", ScanSource::demo) == "demo2");
-    CHECK(latest_id(store, "au", ScanSource::live) == "live1");
-    CHECK(latest_id(store, "au", ScanSource::replay) == "replay1");
-    CHECK(latest_id(store, "au", ScanSource::store) == "store1");
+    CHECK(latest_id(store, "au", store::ScanSource::demo) == "demo2");
+    CHECK(latest_id(store, "au", store::ScanSource::live) == "live1");
+    CHECK(latest_id(store, "au", store::ScanSource::replay) == "replay1");
+    CHECK(latest_id(store, "au", store::ScanSource::store) == "store1");
     // A live scan older than the demo one still becomes the live result: sources do not compete.
-    store.save_scan(from_source("live2", "au", at_s(300), ScanSource::live));
-    CHECK(latest_id(store, "au", ScanSource::live) == "live2");
-    CHECK(latest_id(store, "au", ScanSource::demo) == "demo2");
+    store.save_scan(from_source("live2", "au", at_s(300), store::ScanSource::live));
+    CHECK(latest_id(store, "au", store::ScanSource::live) == "live2");
+    CHECK(latest_id(store, "au", store::ScanSource::demo) == "demo2");
   });
 }
 
 TEST_CASE("provenance: a scan rewritten under another source or as not good loses its pointer") {
-  for_each_backend([](Store& store, const std::string&, const std::string&) {
-    store.save_scan(from_source("x", "au", at_s(0), ScanSource::live));
-    REQUIRE(latest_id(store, "au", ScanSource::live) == "x");
-    store.save_scan(from_source("x", "au", at_s(0), ScanSource::demo));  // it was a demo after all
+  for_each_backend([](store::Store& store, const std::string&, const std::string&) {
+    store.save_scan(from_source("x", "au", at_s(0), store::ScanSource::live));
+    REQUIRE(latest_id(store, "au", store::ScanSource::live) == "x");
+    store.save_scan(from_source("x", "au", at_s(0), store::ScanSource::demo));  // it was a demo after all
     CHECK_FALSE(store.latest_good("au").has_value());
-    CHECK(latest_id(store, "au", ScanSource::demo) == "x");
-    store.save_scan(empty_scan("x", "au", at_s(0), EmptyReason::filtered, ScanSource::demo));
-    CHECK_FALSE(store.latest_good("au", ScanSource::demo).has_value());
+    CHECK(latest_id(store, "au", store::ScanSource::demo) == "x");
+    store.save_scan(empty_scan("x", "au", at_s(0), store::EmptyReason::filtered, store::ScanSource::demo));
+    CHECK_FALSE(store.latest_good("au", store::ScanSource::demo).has_value());
     CHECK(store.get_scan("x").size() == 1);
   });
 }
 
 TEST_CASE("provenance: filtered and no_snapshots scans are stored and listed but never the latest good") {
-  for_each_backend([](Store& store, const std::string&, const std::string&) {
-    store.save_scan(from_source("live1", "au", at_s(0), ScanSource::live));
-    store.save_scan(from_source("store1", "au", at_s(0), ScanSource::store));
-    auto filtered = empty_scan("filtered2", "au", at_s(60), EmptyReason::filtered);
-    auto nothing = empty_scan("nosnap2", "au", at_s(60), EmptyReason::no_snapshots, ScanSource::store);
+  for_each_backend([](store::Store& store, const std::string&, const std::string&) {
+    store.save_scan(from_source("live1", "au", at_s(0), store::ScanSource::live));
+    store.save_scan(from_source("store1", "au", at_s(0), store::ScanSource::store));
+    auto filtered = empty_scan("filtered2", "au", at_s(60), store::EmptyReason::filtered);
+    auto nothing = empty_scan("nosnap2", "au", at_s(60), store::EmptyReason::no_snapshots, store::ScanSource::store);
     store.save_scan(filtered);
     store.save_scan(nothing);
-    CHECK(latest_id(store, "au", ScanSource::live) == "live1");
-    CHECK(latest_id(store, "au", ScanSource::store) == "store1");
+    CHECK(latest_id(store, "au", store::ScanSource::live) == "live1");
+    CHECK(latest_id(store, "au", store::ScanSource::store) == "store1");
 
     auto run = store.get_scan("filtered2");
     REQUIRE(run.size() == 1);
@@ -247,43 +247,43 @@ TEST_CASE("provenance: filtered and no_snapshots scans are stored and listed but
     REQUIRE(listed.size() == 4);
     CHECK(listed[0].started_at == at_s(60));
     CHECK(listed[1].started_at == at_s(60));
-    std::set<std::pair<std::string, EmptyReason>> newest = {{listed[0].scan_id, listed[0].empty},
+    std::set<std::pair<std::string, store::EmptyReason>> newest = {{listed[0].scan_id, listed[0].empty},
                                                             {listed[1].scan_id, listed[1].empty}};
-    CHECK(newest == std::set<std::pair<std::string, EmptyReason>>{{"filtered2", EmptyReason::filtered},
-                                                                  {"nosnap2", EmptyReason::no_snapshots}});
+    CHECK(newest == std::set<std::pair<std::string, store::EmptyReason>>{{"filtered2", store::EmptyReason::filtered},
+                                                                  {"nosnap2", store::EmptyReason::no_snapshots}});
 
     // Nor in a region that has no good result yet.
-    store.save_scan(empty_scan("filtered3", "uk", at_s(0), EmptyReason::filtered));
-    store.save_scan(empty_scan("nosnap3", "uk", at_s(0), EmptyReason::no_snapshots, ScanSource::store));
-    CHECK_FALSE(store.latest_good("uk", ScanSource::live).has_value());
-    CHECK_FALSE(store.latest_good("uk", ScanSource::store).has_value());
+    store.save_scan(empty_scan("filtered3", "uk", at_s(0), store::EmptyReason::filtered));
+    store.save_scan(empty_scan("nosnap3", "uk", at_s(0), store::EmptyReason::no_snapshots, store::ScanSource::store));
+    CHECK_FALSE(store.latest_good("uk", store::ScanSource::live).has_value());
+    CHECK_FALSE(store.latest_good("uk", store::ScanSource::store).has_value());
     CHECK(store.list_scans({.region = std::string("uk")}).size() == 2);
   });
 }
 
 TEST_CASE("provenance: an empty board (no_events) is a good result and becomes the latest good") {
-  for_each_backend([](Store& store, const std::string&, const std::string&) {
-    store.save_scan(from_source("live1", "au", at_s(0), ScanSource::live));
-    auto board = empty_scan("empty2", "au", at_s(60), EmptyReason::no_events);
+  for_each_backend([](store::Store& store, const std::string&, const std::string&) {
+    store.save_scan(from_source("live1", "au", at_s(0), store::ScanSource::live));
+    auto board = empty_scan("empty2", "au", at_s(60), store::EmptyReason::no_events);
     store.save_scan(board);
     auto got = store.latest_good("au");
     REQUIRE(got.has_value());
     check_same(*got, board);
-    CHECK(got->empty == EmptyReason::no_events);
+    CHECK(got->empty == store::EmptyReason::no_events);
     CHECK(got->opportunities.empty());
   });
 }
 
 TEST_CASE("provenance: list_scans filters by source") {
-  for_each_backend([](Store& store, const std::string&, const std::string&) {
-    store.save_scan(from_source("l0", "au", at_s(0), ScanSource::live));
-    store.save_scan(from_source("d1", "au", at_s(10), ScanSource::demo));
-    store.save_scan(from_source("l2", "uk", at_s(20), ScanSource::live));
-    store.save_scan(from_source("r3", "au", at_s(30), ScanSource::replay));
-    store.save_scan(from_source("s4", "au", at_s(40), ScanSource::store));
-    store.save_scan(from_source("d5", "uk", at_s(50), ScanSource::demo));
-    store.save_scan(from_source("l6", "au", at_s(60), ScanSource::live));
-    auto ids = [&](const ScanQuery& q) {
+  for_each_backend([](store::Store& store, const std::string&, const std::string&) {
+    store.save_scan(from_source("l0", "au", at_s(0), store::ScanSource::live));
+    store.save_scan(from_source("d1", "au", at_s(10), store::ScanSource::demo));
+    store.save_scan(from_source("l2", "uk", at_s(20), store::ScanSource::live));
+    store.save_scan(from_source("r3", "au", at_s(30), store::ScanSource::replay));
+    store.save_scan(from_source("s4", "au", at_s(40), store::ScanSource::store));
+    store.save_scan(from_source("d5", "uk", at_s(50), store::ScanSource::demo));
+    store.save_scan(from_source("l6", "au", at_s(60), store::ScanSource::live));
+    auto ids = [&](const store::ScanQuery& q) {
       std::vector<std::string> out;
       for (const auto& s : store.list_scans(q)) {
         if (q.source) CHECK(s.source == *q.source);
@@ -293,31 +293,31 @@ TEST_CASE("provenance: list_scans filters by source") {
     };
     using V = std::vector<std::string>;
     CHECK(ids({.limit = 0}) == V{"l6", "d5", "s4", "r3", "l2", "d1", "l0"});
-    CHECK(ids({.source = ScanSource::live, .limit = 0}) == V{"l6", "l2", "l0"});
-    CHECK(ids({.source = ScanSource::demo, .limit = 0}) == V{"d5", "d1"});
-    CHECK(ids({.source = ScanSource::replay, .limit = 0}) == V{"r3"});
-    CHECK(ids({.source = ScanSource::store, .limit = 0}) == V{"s4"});
-    CHECK(ids({.region = std::string("au"), .source = ScanSource::live, .limit = 1}) == V{"l6"});
-    CHECK(ids({.region = std::string("uk"), .since = at_s(30), .source = ScanSource::demo, .limit = 0}) == V{"d5"});
-    CHECK(ids({.region = std::string("uk"), .source = ScanSource::store, .limit = 0}).empty());
+    CHECK(ids({.source = store::ScanSource::live, .limit = 0}) == V{"l6", "l2", "l0"});
+    CHECK(ids({.source = store::ScanSource::demo, .limit = 0}) == V{"d5", "d1"});
+    CHECK(ids({.source = store::ScanSource::replay, .limit = 0}) == V{"r3"});
+    CHECK(ids({.source = store::ScanSource::store, .limit = 0}) == V{"s4"});
+    CHECK(ids({.region = std::string("au"), .source = store::ScanSource::live, .limit = 1}) == V{"l6"});
+    CHECK(ids({.region = std::string("uk"), .since = at_s(30), .source = store::ScanSource::demo, .limit = 0}) == V{"d5"});
+    CHECK(ids({.region = std::string("uk"), .source = store::ScanSource::store, .limit = 0}).empty());
   });
 }
 
 TEST_CASE("provenance: invalidate drops every source's pointer of the region, or of all regions") {
-  for_each_backend([](Store& store, const std::string&, const std::string&) {
-    const ScanSource all[] = {ScanSource::live, ScanSource::replay, ScanSource::demo, ScanSource::store};
+  for_each_backend([](store::Store& store, const std::string&, const std::string&) {
+    const store::ScanSource all[] = {store::ScanSource::live, store::ScanSource::replay, store::ScanSource::demo, store::ScanSource::store};
     for (const char* region : {"au", "uk"})
-      for (ScanSource source : all)
+      for (store::ScanSource source : all)
         store.save_scan(from_source(std::string(region) + "-" + to_string(source), region, at_s(0), source));
     store.invalidate(std::string("au"));
-    for (ScanSource source : all) {
+    for (store::ScanSource source : all) {
       INFO("source " << to_string(source));
       CHECK_FALSE(store.latest_good("au", source).has_value());
       CHECK(latest_id(store, "uk", source) == std::string("uk-") + to_string(source));
     }
     CHECK(store.list_scans({.limit = 0}).size() == 8);
     store.invalidate(std::nullopt);
-    for (ScanSource source : all) CHECK_FALSE(store.latest_good("uk", source).has_value());
+    for (store::ScanSource source : all) CHECK_FALSE(store.latest_good("uk", source).has_value());
     CHECK(store.list_scans({.limit = 0}).size() == 8);
   });
 }

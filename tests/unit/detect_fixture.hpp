@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "oddsctl/detect.hpp"
+#include "oddsctl/engine/detect.hpp"
 #include "test_util.hpp"
 
 namespace detect_test {

@@ -36,7 +36,7 @@ TEST_CASE("a gzip bomb stops at the default cap; peak memory stays bounded") {
   fake.control("add_fault", {{"kind", "gzip_bomb"}, {"inflated_mb", 200}});
   fake.control("add_sport", {{"key", "soccer_epl"}});
 
-  ClientOptions o;
+  api::ClientOptions o;
   o.base_url = fake.url();
   o.region = "au";
   o.backoff_base = Millis(10);
@@ -45,14 +45,14 @@ TEST_CASE("a gzip bomb stops at the default cap; peak memory stays bounded") {
   auto api = make_http_client(ApiKey(key, "ODDS_API_KEY_AU"), o);
   const long before_kb = status_kb("VmHWM");
   REQUIRE(before_kb > 0);
-  OddsRequest r;
+  api::OddsRequest r;
   r.sport = "soccer_epl";
   const auto t0 = std::chrono::steady_clock::now();
   try {
     api->odds(r);
     FAIL("a 200 MiB body was accepted");
-  } catch (const ApiError& e) {
-    CHECK(e.kind() == ApiErrorKind::bad_body);
+  } catch (const api::ApiError& e) {
+    CHECK(e.kind() == api::ApiErrorKind::bad_body);
     CHECK(std::string(e.what()).find("response larger than 64 MiB") != std::string::npos);
   }
   const auto took = std::chrono::steady_clock::now() - t0;

@@ -73,13 +73,13 @@ TEST_CASE("debug: one line per request, retries at info, never the key") {
   fake.control("add_fault", {{"kind", "status"}, {"status", 503}, {"times", 1}, {"path", "/odds"}});
 
   CapturedLog log(spdlog::level::debug);
-  ClientOptions o;
+  api::ClientOptions o;
   o.base_url = fake.url();
   o.region = "au";
   o.backoff_base = Millis(10);
   o.backoff_cap = Millis(20);
   auto api = make_http_client(ApiKey(k_key, "ODDS_API_KEY_AU"), o);
-  OddsRequest r;
+  api::OddsRequest r;
   r.sport = "soccer_epl";
   r.markets = {"h2h"};
   CHECK(api->odds(r).events.size() == 1);
@@ -101,7 +101,7 @@ TEST_CASE("at the default level (warn) the client logs nothing for a good call")
   test::FakeApiProcess fake;
   fake.control("add_key", {{"key", k_key}});
   CapturedLog log(spdlog::level::warn);
-  ClientOptions o;
+  api::ClientOptions o;
   o.base_url = fake.url();
   o.region = "au";
   auto api = make_http_client(ApiKey(k_key, "ODDS_API_KEY_AU"), o);

@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "oddsctl/arbitrage.hpp"
+#include "oddsctl/engine/arbitrage.hpp"
 #include "oddsctl/errors.hpp"
 
 using namespace oddsctl;
@@ -39,13 +39,13 @@ Bookmaker& quote(Event& e, const std::string& book, const std::string& market, s
   return *it;
 }
 
-ArbRules rules() {
-  ArbRules r;
+engine::ArbRules rules() {
+  engine::ArbRules r;
   r.now = k_now;
   return r;
 }
 
-std::vector<Opportunity> scan(const std::vector<Event>& events, const ArbRules& r = rules()) {
+std::vector<Opportunity> scan(const std::vector<Event>& events, const engine::ArbRules& r = rules()) {
   return find_arbitrage("us", events, r);
 }
 
@@ -178,7 +178,7 @@ TEST_CASE("a stale quote creating a false arbitrage is ignored") {
   quote(e, "old", "h2h", {{"Home", 3.00, {}}, {"Away", 1.20, {}}}, 2h);
   CHECK(naive_sum(e, "h2h") < 1.0);
   CHECK(scan({e}).empty());
-  ArbRules r = rules();
+  engine::ArbRules r = rules();
   r.max_quote_age = 3h;
   CHECK(scan({e}, r).size() == 1);
 
@@ -206,7 +206,7 @@ TEST_CASE("lay markets are never combined with back prices") {
   quote(e, "betfair", "h2h_lay", {{"Home", 2.60, {}}, {"Away", 2.70, {}}});
   CHECK(naive_sum(e, "h2h") < 1.0);
   CHECK(scan({e}).empty());
-  ArbRules r = rules();
+  engine::ArbRules r = rules();
   r.markets = {"h2h", "h2h_lay"};  // asking for it does not make it usable
   CHECK(scan({e}, r).empty());
 }
@@ -218,7 +218,7 @@ TEST_CASE("an event that already started is skipped unless include_live") {
   CHECK(scan({e}).empty());
   e.commence_time = k_now;  // starting right now is no longer pre-match
   CHECK(scan({e}).empty());
-  ArbRules r = rules();
+  engine::ArbRules r = rules();
   r.include_live = true;
   CHECK(scan({e}, r).size() == 1);
 }
@@ -265,7 +265,7 @@ TEST_CASE("exchange commission can kill an arbitrage") {
   quote(e, "williamhill", "h2h", {{"Home", 1.8, {}}, {"Away", 2.0, {}}});
   CHECK(naive_sum(e, "h2h") < 1.0);  // 0.988 at quoted prices
   CHECK(scan({e}).empty());          // 2.05 nets 1.9975 at 5 %
-  ArbRules r = rules();
+  engine::ArbRules r = rules();
   r.commissions.set("betfair_ex_uk", 0.0);
   auto ops = scan({e}, r);
   REQUIRE(ops.size() == 1);
@@ -294,7 +294,7 @@ TEST_CASE("stakes pay out equally and add up to the stake") {
   Event e = event("s1", "soccer_epl");
   quote(e, "a", "h2h", {{"Home", 2.6, {}}, {"Away", 3.1, {}}, {"Draw", 3.9, {}}});
   quote(e, "smarkets", "h2h", {{"Home", 2.9, {}}, {"Away", 2.8, {}}, {"Draw", 3.4, {}}});
-  ArbRules r = rules();
+  engine::ArbRules r = rules();
   r.stake = 100.0;
   auto ops = scan({e}, r);
   REQUIRE(ops.size() == 1);
@@ -314,7 +314,7 @@ TEST_CASE("min_profit filters; profit must be positive") {
   Event e = event("e1");
   quote(e, "a", "h2h", {{"Home", 2.0, {}}, {"Away", 1.5, {}}});
   quote(e, "b", "h2h", {{"Home", 1.5, {}}, {"Away", 1.0 / 0.48, {}}});  // 2.04 %
-  ArbRules r = rules();
+  engine::ArbRules r = rules();
   r.min_profit_pct = 2.5;
   CHECK(scan({e}, r).empty());
   r.min_profit_pct = 2.0;
@@ -331,7 +331,7 @@ TEST_CASE("bookmaker and market filters") {
   quote(e, "a", "totals", {{"Over", 2.2, 200.5}, {"Under", 1.7, 200.5}});
   quote(e, "b", "totals", {{"Over", 1.7, 200.5}, {"Under", 2.2, 200.5}});
   CHECK(scan({e}).size() == 2);
-  ArbRules r = rules();
+  engine::ArbRules r = rules();
   r.markets = {"totals"};
   auto ops = scan({e}, r);
   REQUIRE(ops.size() == 1);
@@ -361,7 +361,7 @@ TEST_CASE("results are sorted by profit, then event id, market, point") {
 }
 
 TEST_CASE("commission table: defaults, overrides, text") {
-  auto t = CommissionTable::defaults();
+  auto t = engine::CommissionTable::defaults();
   CHECK(t.rate_for("betfair_ex_au") == 0.05);
   CHECK(t.rate_for("betfair") == 0.05);
   CHECK(t.rate_for("matchbook") == 0.02);
@@ -389,7 +389,7 @@ TEST_CASE("Opportunity JSON: the contract's fields, and a round trip") {
   Event e = event("e1");
   quote(e, "a", "spreads", {{"Home", 2.2, -1.5}, {"Away", 1.7, 1.5}});
   quote(e, "matchbook", "spreads", {{"Home", 1.7, -1.5}, {"Away", 2.2, 1.5}});
-  ArbRules r = rules();
+  engine::ArbRules r = rules();
   r.stake = 100;
   auto ops = scan({e}, r);
   REQUIRE(ops.size() == 1);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "oddsctl/api.hpp"
+#include "oddsctl/budget/guard.hpp"
 #include "oddsctl/store.hpp"
 
 using namespace oddsctl;
@@ -22,20 +23,20 @@ Credits reported(std::int64_t remaining, std::int64_t last, std::int64_t used = 
   return c;
 }
 
-ApiErrorKind refusal_kind(BudgetGuard& guard, std::int64_t cost) {
+api::ApiErrorKind refusal_kind(budget::BudgetGuard& guard, std::int64_t cost) {
   try {
     guard.reserve_call(cost, "key …abcd (region au)");
-  } catch (const ApiError& e) {
+  } catch (const api::ApiError& e) {
     return e.kind();
   }
   FAIL("the call was allowed");
-  return ApiErrorKind::network;
+  return api::ApiErrorKind::network;
 }
 
 }  // namespace
 
 TEST_CASE("a call may take remaining down to the reserve, not below") {
-  BudgetGuard guard(100, std::nullopt, 103);
+  budget::BudgetGuard guard(100, std::nullopt, 103);
   guard.reserve_call(3, "key …abcd (region au)");  // 103 - 3 = 100: allowed
   guard.settle(3, reported(100, 3));
   CHECK(guard.remaining() == 100);
@@ -44,8 +45,8 @@ TEST_CASE("a call may take remaining down to the reserve, not below") {
   try {
     guard.reserve_call(1, "key …abcd (region au)");
     FAIL("expected a refusal");
-  } catch (const ApiError& e) {
-    CHECK(e.kind() == ApiErrorKind::budget);
+  } catch (const api::ApiError& e) {
+    CHECK(e.kind() == api::ApiErrorKind::budget);
     CHECK(e.code() == ExitCode::budget);
     const std::string msg = e.what();
     CHECK(msg.find("reserve of 100") != std::string::npos);
@@ -56,10 +57,10 @@ TEST_CASE("a call may take remaining down to the reserve, not below") {
 }
 
 TEST_CASE("calls in flight count against the reserve") {
-  BudgetGuard guard(10, std::nullopt, 14);
+  budget::BudgetGuard guard(10, std::nullopt, 14);
   guard.reserve_call(2, "k");
   guard.reserve_call(2, "k");  // 14 - 2 - 2 = 10
-  CHECK(refusal_kind(guard, 1) == ApiErrorKind::budget);
+  CHECK(refusal_kind(guard, 1) == api::ApiErrorKind::budget);
   guard.release(2);            // one failed without a charge
   guard.reserve_call(1, "k");  // 14 - 2 - 1 = 11
   guard.settle(2, reported(12, 2));
@@ -69,32 +70,32 @@ TEST_CASE("calls in flight count against the reserve") {
 }
 
 TEST_CASE("max_credits caps the run's spend") {
-  BudgetGuard guard(std::nullopt, 5, std::nullopt);
+  budget::BudgetGuard guard(std::nullopt, 5, std::nullopt);
   guard.reserve_call(3, "k");
   guard.settle(3, reported(1000, 3));
   guard.reserve_call(2, "k");  // 3 + 2 = 5: allowed
-  CHECK(refusal_kind(guard, 1) == ApiErrorKind::budget);
+  CHECK(refusal_kind(guard, 1) == api::ApiErrorKind::budget);
   guard.settle(2, reported(998, 0));  // nothing came back: not charged
   CHECK(guard.spent() == 3);
   guard.reserve_call(2, "k");
   try {
     guard.reserve_call(1, "key …wxyz (region uk)");
     FAIL("expected a refusal");
-  } catch (const ApiError& e) {
+  } catch (const api::ApiError& e) {
     CHECK(std::string(e.what()).find("cap of 5") != std::string::npos);
   }
 }
 
 TEST_CASE("unknown remaining with a reserve lets the first call through") {
-  BudgetGuard guard(100, std::nullopt, std::nullopt);
+  budget::BudgetGuard guard(100, std::nullopt, std::nullopt);
   guard.reserve_call(50, "k");
   guard.settle(50, reported(120, 50));
-  CHECK(refusal_kind(guard, 21) == ApiErrorKind::budget);
+  CHECK(refusal_kind(guard, 21) == api::ApiErrorKind::budget);
   guard.reserve_call(20, "k");
 }
 
 TEST_CASE("the first API report replaces the ledger's figure; later ones only lower it") {
-  BudgetGuard guard(0, std::nullopt, 5);  // an old ledger figure
+  budget::BudgetGuard guard(0, std::nullopt, 5);  // an old ledger figure
   guard.reserve_call(1, "k");
   guard.reserve_call(1, "k");
   guard.settle(1, reported(498, 1));  // the quota renewed since
@@ -109,7 +110,7 @@ TEST_CASE("the first API report replaces the ledger's figure; later ones only lo
 }
 
 TEST_CASE("concurrent reservations never pass the reserve") {
-  BudgetGuard guard(100, std::nullopt, 200);
+  budget::BudgetGuard guard(100, std::nullopt, 200);
   std::atomic<int> allowed{0}, refused{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < 8; ++t) {
@@ -118,7 +119,7 @@ TEST_CASE("concurrent reservations never pass the reserve") {
         try {
           guard.reserve_call(1, "k");
           ++allowed;
-        } catch (const ApiError&) {
+        } catch (const api::ApiError&) {
           ++refused;
         }
       }
@@ -135,46 +136,46 @@ TEST_CASE("concurrent reservations never pass the reserve") {
 namespace {
 
 // Records what a guard asks of the store; decides like a store with `remaining`.
-class FakeReservations : public CreditReservations {
+class FakeReservations : public store::CreditReservations {
 public:
   std::optional<std::int64_t> remaining;
   std::int64_t held = 0;
   bool broken = false;
-  std::vector<CreditRequest> asked;
+  std::vector<store::CreditRequest> asked;
   std::vector<std::pair<std::string, std::int64_t>> settled;  // id, charged
   std::vector<std::string> released;
   std::map<std::string, std::int64_t> holds;
   int next_id = 0;
 
-  CreditGrant reserve_credits(const CreditRequest& r) override {
+  store::CreditGrant reserve_credits(const store::CreditRequest& r) override {
     if (broken) throw StoreError("sqlite x.db: reserve credits: disk I/O error");
     asked.push_back(r);
-    CreditGrant g;
+    store::CreditGrant g;
     g.remaining = remaining;
     g.held = held;
     if (!r.reserve || !remaining || *remaining - held - r.cost >= *r.reserve) {
-      g.hold = CreditHold{r.key_id, "h" + std::to_string(++next_id)};
+      g.hold = store::CreditHold{r.key_id, "h" + std::to_string(++next_id)};
       holds[g.hold->id] = r.cost;
       held += r.cost;
     }
     return g;
   }
-  void settle_credits(const CreditHold& h, std::int64_t charged, const Credits& c, TimePoint) override {
+  void settle_credits(const store::CreditHold& h, std::int64_t charged, const Credits& c, TimePoint) override {
     settled.emplace_back(h.id, charged);
     held -= holds[h.id];
     holds.erase(h.id);
     if (c.remaining) remaining = *c.remaining;
   }
-  void release_credits(const CreditHold& h) override {
+  void release_credits(const store::CreditHold& h) override {
     released.push_back(h.id);
     held -= holds[h.id];
     holds.erase(h.id);
   }
 };
 
-BudgetGuard::Options hooked(FakeReservations& store, std::optional<std::int64_t> reserve,
-                            std::shared_ptr<RunCreditCap> cap = nullptr) {
-  BudgetGuard::Options o;
+budget::BudgetGuard::Options hooked(FakeReservations& store, std::optional<std::int64_t> reserve,
+                            std::shared_ptr<budget::RunCreditCap> cap = nullptr) {
+  budget::BudgetGuard::Options o;
   o.reserve = reserve;
   o.cap = std::move(cap);
   o.reservations = &store;
@@ -187,15 +188,15 @@ BudgetGuard::Options hooked(FakeReservations& store, std::optional<std::int64_t>
 }  // namespace
 
 TEST_CASE("one --max-credits cap shared by the guards of every key and region") {
-  auto cap = std::make_shared<RunCreditCap>(9);
-  BudgetGuard::Options a_opts, b_opts;
+  auto cap = std::make_shared<budget::RunCreditCap>(9);
+  budget::BudgetGuard::Options a_opts, b_opts;
   a_opts.cap = cap;
   b_opts.cap = cap;
-  BudgetGuard a(a_opts), b(b_opts);  // two keys
+  budget::BudgetGuard a(a_opts), b(b_opts);  // two keys
   a.reserve_call(3, "k");
   b.reserve_call(3, "k");
   a.reserve_call(3, "k");  // 9 in flight: the cap
-  CHECK(refusal_kind(b, 3) == ApiErrorKind::budget);
+  CHECK(refusal_kind(b, 3) == api::ApiErrorKind::budget);
   CHECK(b.tripped());
   CHECK_FALSE(a.tripped());
   a.settle(3, reported(100, 0));  // came back empty: free
@@ -215,7 +216,7 @@ TEST_CASE("with a store, every paid call is reserved there and the store decides
   auto opts = hooked(store, 50);
   opts.known_remaining = 60;
   opts.known_at = from_epoch_ms(1000);
-  BudgetGuard guard(opts);
+  budget::BudgetGuard guard(opts);
   guard.reserve_call(3, "k");
   REQUIRE(store.asked.size() == 1);
   CHECK(store.asked[0].key_id == "key1");
@@ -229,8 +230,8 @@ TEST_CASE("with a store, every paid call is reserved there and the store decides
   try {
     guard.reserve_call(3, "key …abcd (region uk)");
     FAIL("expected a refusal");
-  } catch (const ApiError& e) {
-    CHECK(e.kind() == ApiErrorKind::budget);
+  } catch (const api::ApiError& e) {
+    CHECK(e.kind() == api::ApiErrorKind::budget);
     CHECK(std::string(e.what()).find("reserve of 50") != std::string::npos);
     CHECK(std::string(e.what()).find("remaining 56") != std::string::npos);
   }
@@ -250,8 +251,8 @@ TEST_CASE("with a store, every paid call is reserved there and the store decides
 
 TEST_CASE("a refusal by the run's cap never reserves in the store") {
   FakeReservations store;
-  BudgetGuard guard(hooked(store, std::nullopt, std::make_shared<RunCreditCap>(2)));
-  CHECK(refusal_kind(guard, 3) == ApiErrorKind::budget);
+  budget::BudgetGuard guard(hooked(store, std::nullopt, std::make_shared<budget::RunCreditCap>(2)));
+  CHECK(refusal_kind(guard, 3) == api::ApiErrorKind::budget);
   CHECK(store.asked.empty());
 }
 
@@ -260,13 +261,13 @@ TEST_CASE("a store failure falls back to the run's own figures") {
   store.broken = true;
   auto opts = hooked(store, 50);
   opts.known_remaining = 54;
-  BudgetGuard guard(opts);
+  budget::BudgetGuard guard(opts);
   guard.reserve_call(3, "k");  // 54 - 3 >= 50
-  CHECK(refusal_kind(guard, 3) == ApiErrorKind::budget);
+  CHECK(refusal_kind(guard, 3) == api::ApiErrorKind::budget);
   guard.settle(3, reported(51, 3));  // no hold: the store is told the figure only
   CHECK(guard.remaining() == 51);
 }
 
 TEST_CASE("a reservation lives two timeouts plus 5 s") {
-  CHECK(credit_hold_ttl(std::chrono::seconds(10)) == std::chrono::seconds(25));
+  CHECK(budget::credit_hold_ttl(std::chrono::seconds(10)) == std::chrono::seconds(25));
 }

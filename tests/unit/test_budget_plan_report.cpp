@@ -2,15 +2,15 @@
 // the credits bought before the API refreshes; the JSON the command prints.
 #include <doctest/doctest.h>
 
-#include "oddsctl/budget_plan.hpp"
+#include "oddsctl/budget/plan.hpp"
 #include "oddsctl/errors.hpp"
 
 using namespace oddsctl;
 
 namespace {
 
-PlanOptions base() {
-  PlanOptions o;
+budget::PlanOptions base() {
+  budget::PlanOptions o;
   o.sports = 2;
   o.regions = 2;
   o.region_names = {"au", "uk"};
@@ -18,7 +18,7 @@ PlanOptions base() {
   o.market_names = {"h2h", "spreads", "totals"};
   o.interval = Millis(15'000);
   o.no_sync = true;
-  o.plans = builtin_plans();
+  o.plans = budget::builtin_plans();
   o.plans_source = "built-in";
   return o;
 }
@@ -26,7 +26,7 @@ PlanOptions base() {
 }  // namespace
 
 TEST_CASE("without --bookmakers a run is sports x regions x markets") {
-  PlanReport r = plan_budget(base(), nullptr, TimePoint{});
+  budget::PlanReport r = plan_budget(base(), nullptr, TimePoint{});
   CHECK(r.per_run == 12);
   REQUIRE(r.rows.size() == 1);
   CHECK(r.rows[0].per_run == 12);
@@ -39,11 +39,11 @@ TEST_CASE("without --bookmakers a run is sports x regions x markets") {
 }
 
 TEST_CASE("--bookmakers: each region pays the cheaper of regions= and bookmakers=") {
-  PlanOptions o = base();
+  budget::PlanOptions o = base();
   // au: 12 known books (regions= 1 < bookmakers= 2); uk: one book (bookmakers= 1).
   o.bookmakers = {"betr_au", "betright",    "bet365_au", "boombet", "dabble_au", "ladbrokes_au", "neds",
                   "playup",  "pointsbetau", "sportsbet", "surgeau", "tab",       "paddypower"};
-  PlanReport r = plan_budget(o, nullptr, TimePoint{});
+  budget::PlanReport r = plan_budget(o, nullptr, TimePoint{});
   REQUIRE(r.books.has_value());
   CHECK(r.books->by_regions == 2);
   CHECK(r.books->by_bookmakers == 3);  // au 2 groups + uk 1
@@ -56,9 +56,9 @@ TEST_CASE("--bookmakers: each region pays the cheaper of regions= and bookmakers
 }
 
 TEST_CASE("--bookmakers of one region only: the other region costs nothing") {
-  PlanOptions o = base();
+  budget::PlanOptions o = base();
   o.bookmakers = {"neds"};
-  PlanReport r = plan_budget(o, nullptr, TimePoint{});
+  budget::PlanReport r = plan_budget(o, nullptr, TimePoint{});
   CHECK(r.books->chosen == 1);
   CHECK(r.per_run == 2 * 1 * 3);
   auto notes = plan_report_notes(r);
@@ -68,7 +68,7 @@ TEST_CASE("--bookmakers of one region only: the other region costs nothing") {
 }
 
 TEST_CASE("no interval and no plan is a usage error; an unknown plan names the known ones") {
-  PlanOptions o = base();
+  budget::PlanOptions o = base();
   o.interval.reset();
   CHECK_THROWS_AS(plan_budget(o, nullptr, TimePoint{}), UsageError);
   o.plan = "9Z";

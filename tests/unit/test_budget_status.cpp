@@ -38,19 +38,19 @@ LedgerEntry row(Millis ago, const std::string& region, std::optional<std::int64_
 }  // namespace
 
 TEST_CASE("row_spend: last wins, used delta is an estimate, free endpoints cost nothing") {
-  CHECK(row_spend(row(k_min, "au", 3, 10, 90), 7).credits == 3);
-  auto est = row_spend(row(k_min, "au", std::nullopt, 10, 90), 7);
+  CHECK(budget::row_spend(row(k_min, "au", 3, 10, 90), 7).credits == 3);
+  auto est = budget::row_spend(row(k_min, "au", std::nullopt, 10, 90), 7);
   CHECK(est.credits == 3);
   CHECK(est.estimated);
-  auto unknown = row_spend(row(k_min, "au", std::nullopt, std::nullopt, std::nullopt), 7);
+  auto unknown = budget::row_spend(row(k_min, "au", std::nullopt, std::nullopt, std::nullopt), 7);
   CHECK(unknown.credits == 0);
   CHECK(unknown.unknown);
   // The counter went down: the month renewed; nothing is known about this call.
-  CHECK(row_spend(row(k_min, "au", std::nullopt, 2, 498), 400).unknown);
-  CHECK_FALSE(row_spend(row(k_min, "au", std::nullopt, std::nullopt, std::nullopt, "", "scan", "sports"), {}).unknown);
+  CHECK(budget::row_spend(row(k_min, "au", std::nullopt, 2, 498), 400).unknown);
+  CHECK_FALSE(budget::row_spend(row(k_min, "au", std::nullopt, std::nullopt, std::nullopt, "", "scan", "sports"), {}).unknown);
   // An error answer without figures was not charged.
   CHECK_FALSE(
-      row_spend(row(k_min, "au", std::nullopt, std::nullopt, std::nullopt, "x", "scan", "odds", 500), {}).unknown);
+      budget::row_spend(row(k_min, "au", std::nullopt, std::nullopt, std::nullopt, "x", "scan", "odds", 500), {}).unknown);
 }
 
 TEST_CASE("status: windows, latest figures, breakdown and burn over the covered span") {
@@ -62,7 +62,7 @@ TEST_CASE("status: windows, latest figures, breakdown and burn over the covered 
       row(20 * k_min, "au", 0, 18, 982, "", "scan", "sports"),      // free
       row(10 * k_min, "au", std::nullopt, 21, std::nullopt),        // estimated 21 - 18 = 3
   };
-  auto st = compute_status(rows, {}, k_now);
+  auto st = budget::compute_status(rows, {}, k_now);
   REQUIRE(st.keys.size() == 1);
   const auto& k = st.keys[0];
   CHECK(k.regions == std::vector<std::string>{"au"});
@@ -90,20 +90,20 @@ TEST_CASE("status: windows, latest figures, breakdown and burn over the covered 
 
 TEST_CASE("status: concurrent responses recorded out of order report the lowest remaining") {
   // Two calls of one run: the one the API counted last (remaining 94) was recorded first.
-  auto st = compute_status(
+  auto st = budget::compute_status(
       {row(3 * k_hour, "au", 3, 3, 97), row(2 * k_min, "au", 3, 6, 94), row(2 * k_min - Millis(5), "au", 3, 3, 97)}, {},
       k_now);
   CHECK(st.keys[0].remaining == 94);
   CHECK(st.keys[0].used == 6);
   CHECK(st.keys[0].reported_at == k_now - 2 * k_min + Millis(5));
   // A month later the counter renewed: an old low figure outside the run span does not count.
-  auto renewed = compute_status({row(20 * k_min, "au", 3, 400, 100), row(k_min, "au", 3, 3, 497)}, {}, k_now);
+  auto renewed = budget::compute_status({row(20 * k_min, "au", 3, 400, 100), row(k_min, "au", 3, 3, 497)}, {}, k_now);
   CHECK(renewed.keys[0].remaining == 497);
 }
 
 TEST_CASE("status: a key first used minutes ago is rated over at least one hour (the contract's example)") {
   // 18 credits in one scan 5 minutes ago: 18 per hour covered -> 432 per day.
-  auto st = compute_status({row(5 * k_min, "au", 18, 18, 99982)}, {}, k_now);
+  auto st = budget::compute_status({row(5 * k_min, "au", 18, 18, 99982)}, {}, k_now);
   REQUIRE(st.keys.size() == 1);
   CHECK(*st.keys[0].burn_per_day == doctest::Approx(432.0));
   // 99982 / 432 days = 231.44 days after the report.
@@ -112,28 +112,28 @@ TEST_CASE("status: a key first used minutes ago is rated over at least one hour 
 }
 
 TEST_CASE("status: nothing in 24 h falls back to the 30 d average; no spend means no run-out date") {
-  auto st = compute_status({row(40 * k_day, "uk", 10, 10, 90, "x", "scan", "odds", 200, "key-uk"),
+  auto st = budget::compute_status({row(40 * k_day, "uk", 10, 10, 90, "x", "scan", "odds", 200, "key-uk"),
                             row(10 * k_day, "uk", 10, 20, 80, "x", "scan", "odds", 200, "key-uk")},
                            {}, k_now);
   REQUIRE(st.keys.size() == 1);
   CHECK(st.keys[0].burn_window == "30d");
   // 10 credits over the 10 days the ledger covers in the window.
   CHECK(*st.keys[0].burn_per_day == doctest::Approx(1.0));
-  auto idle = compute_status({row(2 * k_hour, "uk", 0, 20, 80, "", "scan", "sports", 200, "key-uk")}, {}, k_now);
+  auto idle = budget::compute_status({row(2 * k_hour, "uk", 0, 20, 80, "", "scan", "sports", 200, "key-uk")}, {}, k_now);
   CHECK(*idle.keys[0].burn_per_day == doctest::Approx(0.0));
   CHECK_FALSE(idle.keys[0].runs_out_at);
 }
 
 TEST_CASE("status as of an earlier time ignores later rows") {
   std::vector<LedgerEntry> rows{row(150 * k_min, "au", 3, 3, 97), row(k_min, "au", 3, 6, 94)};  // 90 min before "now"
-  auto st = compute_status(rows, {}, k_now - k_hour);
+  auto st = budget::compute_status(rows, {}, k_now - k_hour);
   CHECK(st.keys[0].remaining == 97);
   CHECK(st.keys[0].spent_1h == 0);
   CHECK(st.keys[0].spent_24h == 3);
 }
 
 TEST_CASE("status: configured keys without rows are listed with unknowns; keys sort by region") {
-  std::vector<ConfiguredKey> conf{{"key-us", "…usxx", "us"}, {"key-au", "…auxx", "au"}, {"key-au", "…auxx", "eu"}};
+  std::vector<budget::ConfiguredKey> conf{{"key-us", "…usxx", "us"}, {"key-au", "…auxx", "au"}, {"key-au", "…auxx", "eu"}};
   auto st = compute_status({row(k_min, "au", 1, 1, 9)}, conf, k_now);
   REQUIRE(st.keys.size() == 2);
   CHECK(st.keys[0].key_id == "key-au");
@@ -146,7 +146,7 @@ TEST_CASE("status: configured keys without rows are listed with unknowns; keys s
 }
 
 TEST_CASE("status JSON: the contract's fields and types") {
-  auto st = compute_status({row(5 * k_min, "au", 18, 18, 99982)}, {{"key-uk", "…ukxx", "uk"}}, k_now);
+  auto st = budget::compute_status({row(5 * k_min, "au", 18, 18, 99982)}, {{"key-uk", "…ukxx", "uk"}}, k_now);
   auto doc = status_json(st);
   REQUIRE(doc["keys"].size() == 2);
   const auto& k = doc["keys"][0];
@@ -170,15 +170,15 @@ TEST_CASE("status JSON: the contract's fields and types") {
 
 TEST_CASE("check: ok, low (exit 5) wins over unknown (exit 1), empty is unknown") {
   auto st =
-      compute_status({row(k_min, "au", 1, 1, 500), row(k_min, "uk", 1, 1, 99, "x", "scan", "odds", 200, "key-uk")},
+      budget::compute_status({row(k_min, "au", 1, 1, 500), row(k_min, "uk", 1, 1, 99, "x", "scan", "odds", 200, "key-uk")},
                      {{"key-us", "…usxx", "us"}}, k_now);
-  CHECK(check_budget(filter_regions(st.keys, {"au"}), 500).outcome == CheckResult::Outcome::ok);
-  CHECK(check_budget(filter_regions(st.keys, {"au"}), 501).outcome == CheckResult::Outcome::low);
+  CHECK(check_budget(filter_regions(st.keys, {"au"}), 500).outcome == budget::CheckResult::Outcome::ok);
+  CHECK(check_budget(filter_regions(st.keys, {"au"}), 501).outcome == budget::CheckResult::Outcome::low);
   auto low = check_budget(st.keys, 100);
-  CHECK(low.outcome == CheckResult::Outcome::low);
+  CHECK(low.outcome == budget::CheckResult::Outcome::low);
   CHECK(low.reason.find("(uk): 99 credits remaining < 100") != std::string::npos);
-  CHECK(check_budget(st.keys, 50).outcome == CheckResult::Outcome::unknown);  // us never reported
-  CHECK(check_budget({}, 1).outcome == CheckResult::Outcome::unknown);
+  CHECK(check_budget(st.keys, 50).outcome == budget::CheckResult::Outcome::unknown);  // us never reported
+  CHECK(budget::check_budget({}, 1).outcome == budget::CheckResult::Outcome::unknown);
 }
 
 TEST_CASE("last_known_remaining: a guard starts from the lowest report of the newest run") {
@@ -188,13 +188,13 @@ TEST_CASE("last_known_remaining: a guard starts from the lowest report of the ne
   auto dir = std::filesystem::temp_directory_path() / ("oddsctl-budget-unit-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   {
-    auto store = open_store((dir / "s.db").string());
+    auto store = store::open_store((dir / "s.db").string());
     store->append_ledger({row(2 * k_day, "au", 1, 1, 29), row(3 * k_min + Millis(2), "au", 3, 4, 26),
                           row(3 * k_min + Millis(1), "au", 3, 10, 20), row(3 * k_min, "au", 3, 7, 23),
                           row(k_min, "uk", 1, 1, 5, "x", "scan", "odds", 200, "key-uk")});
-    CHECK(last_known_remaining(*store, "key-au") == 20);
-    CHECK(last_known_remaining(*store, "key-uk") == 5);
-    CHECK_FALSE(last_known_remaining(*store, "key-us"));
+    CHECK(budget::last_known_remaining(*store, "key-au") == 20);
+    CHECK(budget::last_known_remaining(*store, "key-uk") == 5);
+    CHECK_FALSE(budget::last_known_remaining(*store, "key-us"));
   }
   std::filesystem::remove_all(dir);
 }

@@ -15,8 +15,8 @@ using std::chrono::hours;
 
 namespace {
 
-Settings settings_with(std::map<std::string, std::string> env = {}) {
-  return Settings([env](const std::string& name) -> std::optional<std::string> {
+settings::Settings settings_with(std::map<std::string, std::string> env = {}) {
+  return settings::Settings([env](const std::string& name) -> std::optional<std::string> {
     auto it = env.find(name);
     if (it == env.end()) return std::nullopt;
     return it->second;
@@ -32,7 +32,7 @@ std::filesystem::path write_config(const std::string& text) {
 }  // namespace
 
 TEST_CASE("policy defaults") {
-  auto p = retention_policy_from_settings(settings_with());
+  auto p = cmd::retention_policy_from_settings(settings_with());
   CHECK(p.keep_last_scans == 100);
   CHECK_FALSE(p.scans_older_than.has_value());
   CHECK(p.snapshots_older_than == hours(24 * 30));
@@ -48,7 +48,7 @@ TEST_CASE("policy: --older-than beats the config file; per-kind config beats the
       "batch_size = 10\n");
   auto s = settings_with();
   s.load_file(path);
-  auto p = retention_policy_from_settings(s);
+  auto p = cmd::retention_policy_from_settings(s);
   CHECK(p.keep_last_scans == 5);
   CHECK(p.scans_older_than == hours(48));
   CHECK(p.snapshots_older_than == hours(48));
@@ -57,16 +57,16 @@ TEST_CASE("policy: --older-than beats the config file; per-kind config beats the
   CHECK(p.heartbeats_older_than == hours(24 * 7));  // older_than does not apply to heartbeats
   CHECK(p.batch_size == 10);
 
-  s.set_flag(k_retention_older_than, "7d");
-  s.set_flag(k_retention_keep_last, "3");
-  p = retention_policy_from_settings(s);
+  s.set_flag(cleanup::k_retention_older_than, "7d");
+  s.set_flag(cleanup::k_retention_keep_last, "3");
+  p = cmd::retention_policy_from_settings(s);
   CHECK(p.keep_last_scans == 3);
   CHECK(p.scans_older_than == hours(24 * 7));
   CHECK(p.ledger_older_than == hours(24 * 7));  // the flag beats the per-kind config value
   CHECK_FALSE(p.alerts_older_than.has_value());
 
   s.set_flag("retention.ledger_older_than", "1h");  // a per-kind flag beats --older-than
-  CHECK(retention_policy_from_settings(s).ledger_older_than == hours(1));
+  CHECK(cmd::retention_policy_from_settings(s).ledger_older_than == hours(1));
   std::filesystem::remove(path);
 }
 
@@ -76,19 +76,19 @@ TEST_CASE("policy: bad values are usage errors") {
   auto policy_with = [](const std::string& key, const std::string& value) {
     auto s = settings_with();
     s.set_flag(key, value);
-    return retention_policy_from_settings(s);
+    return cmd::retention_policy_from_settings(s);
   };
-  CHECK_THROWS_AS(policy_with(k_retention_keep_last, "-1"), UsageError);
-  CHECK_THROWS_AS(policy_with(k_retention_older_than, "soon"), UsageError);
-  CHECK_THROWS_AS(policy_with(k_retention_batch_size, "0"), UsageError);
+  CHECK_THROWS_AS(policy_with(cleanup::k_retention_keep_last, "-1"), UsageError);
+  CHECK_THROWS_AS(policy_with(cleanup::k_retention_older_than, "soon"), UsageError);
+  CHECK_THROWS_AS(policy_with(cleanup::k_retention_batch_size, "0"), UsageError);
 }
 
 TEST_CASE("run_cleanup: dry run changes nothing and counts what a real run removes") {
   TempStore store;
   for (int i = 0; i < 8; ++i)
-    store->save_scan(scan("s" + std::to_string(i), "au", t0() - hours(24 * (10 - i)), RegionStatus::ok,
+    store->save_scan(region_scan("s" + std::to_string(i), "au", t0() - hours(24 * (10 - i)), store::RegionStatus::ok,
                           {opp("au", "soccer_epl", "e", "h2h", 1.0)}));
-  store->save_scan(scan("f", "uk", t0() - hours(24 * 20), RegionStatus::failed));
+  store->save_scan(region_scan("f", "uk", t0() - hours(24 * 20), store::RegionStatus::failed));
   LedgerEntry e;
   e.at = t0() - hours(24 * 100);
   e.key_id = "k";
@@ -101,11 +101,11 @@ TEST_CASE("run_cleanup: dry run changes nothing and counts what a real run remov
   newer.at = t0() - hours(24 * 95);
   store->append_ledger({e, newer});
 
-  RetentionPolicy policy;
+  store::RetentionPolicy policy;
   policy.keep_last_scans = 2;
   policy.ledger_older_than = hours(24 * 90);
   policy.batch_size = 2;
-  auto dry = run_cleanup(*store, policy, t0(), true, true);
+  auto dry = cleanup::run_cleanup(*store, policy, t0(), true, true);
   CHECK(dry.report.dry_run);
   CHECK_FALSE(dry.vacuumed);
   CHECK(dry.report.removed["scans"]["au"] == 6);
@@ -113,7 +113,7 @@ TEST_CASE("run_cleanup: dry run changes nothing and counts what a real run remov
   CHECK(dry.report.removed["ledger"]["au"] == 1);
   CHECK(store->info().counts["scans"] == 9);
 
-  auto real = run_cleanup(*store, policy, t0(), false, true);
+  auto real = cleanup::run_cleanup(*store, policy, t0(), false, true);
   CHECK(real.vacuumed);
   CHECK(real.report.removed == dry.report.removed);
   CHECK(store->info().counts["scans"] == 3);

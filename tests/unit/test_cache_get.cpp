@@ -14,18 +14,18 @@ using std::chrono::seconds;
 
 namespace {
 
-CacheGetOptions options_at(TimePoint now, std::vector<std::string> regions) {
-  CacheGetOptions o;
+cache::CacheGetOptions options_at(TimePoint now, std::vector<std::string> regions) {
+  cache::CacheGetOptions o;
   o.now = now;
   o.regions = std::move(regions);
   return o;
 }
 
-void fill(Store& s) {
-  s.save_scan(scan("s1", "au", t0(), RegionStatus::ok,
+void fill(store::Store& s) {
+  s.save_scan(region_scan("s1", "au", t0(), store::RegionStatus::ok,
                    {opp("au", "soccer_epl", "e1", "h2h", 1.5), opp("au", "basketball_nba", "e2", "spreads", 3.0),
                     opp("au", "soccer_spain_la_liga", "e3", "totals", 0.5)}));
-  s.save_scan(scan("s1", "uk", t0() - minutes(30), RegionStatus::ok, {opp("uk", "soccer_epl", "e9", "h2h", 2.0)}));
+  s.save_scan(region_scan("s1", "uk", t0() - minutes(30), store::RegionStatus::ok, {opp("uk", "soccer_epl", "e9", "h2h", 2.0)}));
 }
 
 }  // namespace
@@ -112,7 +112,7 @@ TEST_CASE("filters: sport (key or group), market, event, min profit") {
 TEST_CASE("invalidate makes a region missing; a failed scan never replaces the latest good") {
   TempStore store;
   fill(*store);
-  store->save_scan(scan("s2", "au", t0() + minutes(1), RegionStatus::failed));
+  store->save_scan(region_scan("s2", "au", t0() + minutes(1), store::RegionStatus::failed));
   auto r = cache_get(*store, options_at(t0() + minutes(2), {"au"}));
   CHECK(r.regions[0].scan->scan_id == "s1");
   store->invalidate(std::string("au"));
@@ -125,12 +125,12 @@ TEST_CASE("fallback scans only the regions not fresh, then serves what the store
   TempStore store;
   fill(*store);
   std::vector<std::string> asked;
-  FallbackScan fallback = [&](const std::vector<std::string>& regions) {
+  cache::FallbackScan fallback = [&](const std::vector<std::string>& regions) {
     asked = regions;
-    ScanReport report;
+    scan::ScanReport report;
     report.scan_id = "live1";
     for (const auto& region : regions) {
-      auto s = scan("live1", region, t0() + minutes(20), region == "us" ? RegionStatus::failed : RegionStatus::ok,
+      auto s = region_scan("live1", region, t0() + minutes(20), region == "us" ? store::RegionStatus::failed : store::RegionStatus::ok,
                     {opp(region, "soccer_epl", "e7", "h2h", 4.0)});
       s.command = "cache-fallback";
       store->save_scan(s);
@@ -143,7 +143,7 @@ TEST_CASE("fallback scans only the regions not fresh, then serves what the store
   CHECK(r.regions[0].fresh);
   CHECK(r.regions[0].scan->scan_id == "live1");
   CHECK(r.regions[0].scan->command == "cache-fallback");
-  CHECK(r.regions[1].fallback_status == RegionStatus::ok);
+  CHECK(r.regions[1].fallback_status == store::RegionStatus::ok);
   CHECK_FALSE(r.regions[2].fresh);  // the live scan failed: still missing
   CHECK(r.regions[2].fallback_error == std::string("upstream said no"));
   CHECK(r.exit_code() == ExitCode::not_fresh);
@@ -156,7 +156,7 @@ TEST_CASE("fallback scans only the regions not fresh, then serves what the store
   CHECK(r.exit_code() == ExitCode::ok);
 
   // A fallback that throws leaves the cache's answer and says why.
-  FallbackScan broken = [](const std::vector<std::string>&) -> ScanReport { throw BudgetError("reserve reached"); };
+  cache::FallbackScan broken = [](const std::vector<std::string>&) -> scan::ScanReport { throw BudgetError("reserve reached"); };
   r = cache_get(*store, options_at(t0() + std::chrono::hours(2), {"au"}), broken);
   CHECK(r.regions[0].scan->scan_id == "live1");
   CHECK(r.regions[0].fallback_error == std::string("reserve reached"));
@@ -165,19 +165,19 @@ TEST_CASE("fallback scans only the regions not fresh, then serves what the store
 
 TEST_CASE("regions: lists, all, unknown") {
   TempStore store;
-  CHECK(resolve_cache_regions(*store, {"all"}) == known_regions());  // empty store: every region
+  CHECK(cache::resolve_cache_regions(*store, {"all"}) == known_regions());  // empty store: every region
   fill(*store);
-  CHECK(resolve_cache_regions(*store, {"all"}) == std::vector<std::string>{"au", "uk"});
-  CHECK(resolve_cache_regions(*store, {"UK, au", "uk"}) == std::vector<std::string>{"uk", "au"});
-  CHECK_THROWS_AS(resolve_cache_regions(*store, {"mars"}), UsageError);
-  CHECK_THROWS_AS(resolve_cache_regions(*store, {""}), UsageError);
+  CHECK(cache::resolve_cache_regions(*store, {"all"}) == std::vector<std::string>{"au", "uk"});
+  CHECK(cache::resolve_cache_regions(*store, {"UK, au", "uk"}) == std::vector<std::string>{"uk", "au"});
+  CHECK_THROWS_AS(cache::resolve_cache_regions(*store, {"mars"}), UsageError);
+  CHECK_THROWS_AS(cache::resolve_cache_regions(*store, {""}), UsageError);
 }
 
 TEST_CASE("format_age") {
-  CHECK(format_age(Millis(42000)) == "42 s");
-  CHECK(format_age(Millis(119000)) == "119 s");
-  CHECK(format_age(minutes(5)) == "5 min");
-  CHECK(format_age(std::chrono::hours(3)) == "3 h");
-  CHECK(format_age(std::chrono::hours(24 * 9)) == "9 d");
-  CHECK(format_age(Millis(-5)) == "0 s");
+  CHECK(cache::format_age(Millis(42000)) == "42 s");
+  CHECK(cache::format_age(Millis(119000)) == "119 s");
+  CHECK(cache::format_age(minutes(5)) == "5 min");
+  CHECK(cache::format_age(std::chrono::hours(3)) == "3 h");
+  CHECK(cache::format_age(std::chrono::hours(24 * 9)) == "9 d");
+  CHECK(cache::format_age(Millis(-5)) == "0 s");
 }

@@ -85,9 +85,9 @@ std::vector<Opportunity> generated(const std::string& region, unsigned seed, int
   return out;
 }
 
-CacheResult get(Store& store, std::vector<std::string> regions, bool as_text, const OpportunityFilter& filter = {},
+oddsctl::cache::CacheResult get(store::Store& store, std::vector<std::string> regions, bool as_text, const oddsctl::cache::OpportunityFilter& filter = {},
                 bool strict = false) {
-  CacheGetOptions options;
+  oddsctl::cache::CacheGetOptions options;
   options.regions = std::move(regions);
   options.now = t0() + std::chrono::minutes(1);
   options.as_text = as_text;
@@ -96,7 +96,7 @@ CacheResult get(Store& store, std::vector<std::string> regions, bool as_text, co
   return cache_get(store, options);
 }
 
-std::string dumped(const CacheResult& r) {
+std::string dumped(const oddsctl::cache::CacheResult& r) {
   return cache_get_json(r).dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
@@ -119,12 +119,12 @@ TEST_CASE("stored texts are served byte for byte as the opportunities read whole
   for (unsigned seed = 1; seed <= 6; ++seed) {
     CAPTURE(seed);
     TempStore store;
-    store->save_scan(scan("run-1", "au", t0(), RegionStatus::ok, generated("au", seed, 60)));
+    store->save_scan(region_scan("run-1", "au", t0(), store::RegionStatus::ok, generated("au", seed, 60)));
     store->save_scan(
-        scan("run-2", "uk", t0() - std::chrono::hours(2), RegionStatus::partial, generated("uk", seed + 100, 40)));
+        region_scan("run-2", "uk", t0() - std::chrono::hours(2), store::RegionStatus::partial, generated("uk", seed + 100, 40)));
     for (int f : text_forms(store.path())) CHECK(f == 1);  // oddsctl's own texts: all served as they are
 
-    std::vector<OpportunityFilter> filters(5);
+    std::vector<oddsctl::cache::OpportunityFilter> filters(5);
     filters[1].sports = {"soccer"};
     filters[2].markets = {"spreads", "totals"};
     filters[2].events = {"e1", "e2", "e5"};
@@ -133,8 +133,8 @@ TEST_CASE("stored texts are served byte for byte as the opportunities read whole
     for (const auto& filter : filters)
       for (bool strict : {false, true})
         for (const auto& regions : std::vector<std::vector<std::string>>{{"au"}, {"uk", "au"}, {"us", "uk"}}) {
-          const CacheResult whole = get(*store, regions, false, filter, strict);
-          const CacheResult text = get(*store, regions, true, filter, strict);
+          const oddsctl::cache::CacheResult whole = get(*store, regions, false, filter, strict);
+          const oddsctl::cache::CacheResult text = get(*store, regions, true, filter, strict);
           const std::string want = dumped(whole);
           CHECK(cache_get_json_text(text) == want);
           CHECK(cache_get_json_text(whole) == want);  // the same writer over opportunities read whole
@@ -147,7 +147,7 @@ TEST_CASE("stored texts are served byte for byte as the opportunities read whole
 TEST_CASE("rows the store did not vouch for are read whole and served the same") {
   TempStore store;
   auto opps = generated("au", 7, 30);
-  store->save_scan(scan("run-1", "au", t0(), RegionStatus::ok, opps));
+  store->save_scan(region_scan("run-1", "au", t0(), store::RegionStatus::ok, opps));
   const std::string want = dumped(get(*store, {"au"}, false));
   SUBCASE("an older version's rows (no text_form)") {
     exec(store.path(), "UPDATE opportunities SET text_form = 0, kind = NULL, score = NULL WHERE idx % 2 = 0");
@@ -169,12 +169,12 @@ TEST_CASE("rows the store did not vouch for are read whole and served the same")
 
 TEST_CASE("a row updated in place loses text_form; a rewrite of the scan gets it back") {
   TempStore store;
-  store->save_scan(scan("run-1", "au", t0(), RegionStatus::ok, generated("au", 3, 4)));
+  store->save_scan(region_scan("run-1", "au", t0(), store::RegionStatus::ok, generated("au", 3, 4)));
   exec(store.path(), "UPDATE opportunities SET json = json || ' ' WHERE idx = 1");
   exec(store.path(), "UPDATE opportunities SET score = 99 WHERE idx = 2");
   exec(store.path(), "UPDATE opportunities SET profit_pct = 99 WHERE idx = 3");  // not a column it vouches for
   CHECK(text_forms(store.path()) == std::vector<int>{1, 0, 0, 1});
-  store->save_scan(scan("run-1", "au", t0(), RegionStatus::ok, generated("au", 3, 4)));
+  store->save_scan(region_scan("run-1", "au", t0(), store::RegionStatus::ok, generated("au", 3, 4)));
   CHECK(text_forms(store.path()) == std::vector<int>{1, 1, 1, 1});
 }
 
@@ -184,9 +184,9 @@ TEST_CASE("an opportunity that does not read back as itself is stored for readin
                                    opp("au", "soccer_epl", "e3", "totals", 0.5)};
   opps[0].implied_sum = std::numeric_limits<double>::infinity();  // written as null: not readable
   opps[1].region = "uk";                                          // not the scan's region
-  store->save_scan(scan("run-1", "au", t0(), RegionStatus::ok, opps));
+  store->save_scan(region_scan("run-1", "au", t0(), store::RegionStatus::ok, opps));
   CHECK(text_forms(store.path()) == std::vector<int>{0, 0, 1});
-  const CacheResult text = get(*store, {"au"}, true);
+  const oddsctl::cache::CacheResult text = get(*store, {"au"}, true);
   CHECK(text.regions[0].stored.size() == 2);  // the unreadable one is skipped, as latest_good skips it
   CHECK(cache_get_json_text(text) == dumped(get(*store, {"au"}, false)));
 }
@@ -197,17 +197,17 @@ TEST_CASE("the served order over stored fields is opportunity_before within a re
     for (std::size_t j = 0; j < opps.size(); ++j) {
       CAPTURE(i);
       CAPTURE(j);
-      const StoredOpportunity a = stored_opportunity(opps[i]), b = stored_opportunity(opps[j]);
-      CHECK(served_before(served_key(a), served_key(b)) == opportunity_before(opps[i], opps[j]));
-      CHECK(served_before(opps[i], opps[j]) == opportunity_before(opps[i], opps[j]));
+      const store::StoredOpportunity a = store::stored_opportunity(opps[i]), b = store::stored_opportunity(opps[j]);
+      CHECK(served_before(oddsctl::cache::served_key(a), oddsctl::cache::served_key(b)) == opportunity_before(opps[i], opps[j]));
+      CHECK(oddsctl::cache::served_before(opps[i], opps[j]) == opportunity_before(opps[i], opps[j]));
     }
 }
 
 TEST_CASE("a store without text hands over whole opportunities: the default latest_good_stored") {
   // The default of Store (used by the MongoDB and PostgreSQL backends), over a SQLite store.
   TempStore store;
-  store->save_scan(scan("run-1", "au", t0(), RegionStatus::ok, generated("au", 9, 12)));
-  auto stored = store->Store::latest_good_stored("au", ScanSource::live);
+  store->save_scan(region_scan("run-1", "au", t0(), store::RegionStatus::ok, generated("au", 9, 12)));
+  auto stored = store->store::Store::latest_good_stored("au", store::ScanSource::live);
   REQUIRE(stored);
   CHECK(stored->scan.opportunities.empty());
   REQUIRE(stored->opportunities.size() == 12);
@@ -218,5 +218,5 @@ TEST_CASE("a store without text hands over whole opportunities: the default late
     CHECK(to_json(*stored->opportunities[i].opportunity) == to_json(whole->opportunities[i]));
     CHECK(stored->opportunities[i].score == opportunity_score(whole->opportunities[i]));
   }
-  CHECK_FALSE(store->Store::latest_good_stored("uk", ScanSource::live));
+  CHECK_FALSE(store->store::Store::latest_good_stored("uk", store::ScanSource::live));
 }

@@ -40,17 +40,17 @@ std::vector<Opportunity> varied(const std::string& region) {
   return v;
 }
 
-json fast(const CacheResult& r) { return json::parse(cache_get_json_text(r)); }
+json fast(const oddsctl::cache::CacheResult& r) { return json::parse(cache_get_json_text(r)); }
 
 }  // namespace
 
 TEST_CASE("the fast cache get text reads back as cache_get_json, filtered or not") {
   TempStore store;
   const TimePoint now = t0() + std::chrono::minutes(1);
-  store->save_scan(scan("run-1", "au", t0(), RegionStatus::ok, varied("au")));
-  store->save_scan(scan("run-2", "uk", t0() - std::chrono::hours(2), RegionStatus::partial, varied("uk")));
+  store->save_scan(region_scan("run-1", "au", t0(), store::RegionStatus::ok, varied("au")));
+  store->save_scan(region_scan("run-2", "uk", t0() - std::chrono::hours(2), store::RegionStatus::partial, varied("uk")));
 
-  std::vector<OpportunityFilter> filters(6);
+  std::vector<oddsctl::cache::OpportunityFilter> filters(6);
   filters[1].sports = {"soccer"};
   filters[2].markets = {"spreads", "totals"};
   filters[3].events = {"e2", "e5"};
@@ -60,12 +60,12 @@ TEST_CASE("the fast cache get text reads back as cache_get_json, filtered or not
   for (const auto& filter : filters) {
     for (bool strict : {false, true}) {
       for (const auto& regions : std::vector<std::vector<std::string>>{{"au"}, {"au", "uk"}, {"uk", "us"}}) {
-        CacheGetOptions options;
+        oddsctl::cache::CacheGetOptions options;
         options.regions = regions;
         options.now = now;
         options.strict = strict;
         options.filter = filter;
-        CacheResult result = cache_get(*store, options);
+        oddsctl::cache::CacheResult result = cache_get(*store, options);
         const json slow = cache_get_json(result);
         CAPTURE(slow.dump());
         CHECK(fast(result) == slow);
@@ -76,8 +76,8 @@ TEST_CASE("the fast cache get text reads back as cache_get_json, filtered or not
 
 TEST_CASE("stakes are served to the cent and ties keep the served order") {
   TempStore store;
-  store->save_scan(scan("run-1", "au", t0(), RegionStatus::ok, varied("au")));
-  CacheGetOptions options;
+  store->save_scan(region_scan("run-1", "au", t0(), store::RegionStatus::ok, varied("au")));
+  oddsctl::cache::CacheGetOptions options;
   options.regions = {"au"};
   options.now = t0();
   const json doc = fast(cache_get(*store, options));

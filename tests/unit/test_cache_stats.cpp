@@ -11,26 +11,26 @@ using namespace cache_test;
 using std::chrono::minutes;
 
 TEST_CASE("percentile: nearest rank") {
-  CHECK_FALSE(percentile({}, 50).has_value());
-  CHECK(percentile({7}, 95) == 7);
-  CHECK(percentile({5, 1, 4, 2, 3}, 50) == 3);
+  CHECK_FALSE(cache::percentile({}, 50).has_value());
+  CHECK(cache::percentile({7}, 95) == 7);
+  CHECK(cache::percentile({5, 1, 4, 2, 3}, 50) == 3);
   std::vector<std::int64_t> hundred;
   for (int i = 100; i >= 1; --i) hundred.push_back(i);
-  CHECK(percentile(hundred, 50) == 50);
-  CHECK(percentile(hundred, 95) == 95);
-  CHECK(percentile(hundred, 100) == 100);
+  CHECK(cache::percentile(hundred, 50) == 50);
+  CHECK(cache::percentile(hundred, 95) == 95);
+  CHECK(cache::percentile(hundred, 100) == 100);
 }
 
 TEST_CASE("stats per region: last success and failure, latency, success rate, credits") {
   TempStore store;
   for (int i = 0; i < 10; ++i) {
-    auto s = scan("s" + std::to_string(i), "au", t0() + minutes(i), i == 7 ? RegionStatus::failed : RegionStatus::ok);
+    auto s = region_scan("s" + std::to_string(i), "au", t0() + minutes(i), i == 7 ? store::RegionStatus::failed : store::RegionStatus::ok);
     s.duration_ms = 100 * (i + 1);
     if (i == 3) s.credits_used.reset();  // unknown credits are not averaged as zero
     store->save_scan(s);
   }
-  store->save_scan(scan("s9", "uk", t0(), RegionStatus::partial));
-  Heartbeat hb;
+  store->save_scan(region_scan("s9", "uk", t0(), store::RegionStatus::partial));
+  store::Heartbeat hb;
   hb.worker_id = "w1";
   hb.host = "h";
   hb.pid = 12;
@@ -40,7 +40,7 @@ TEST_CASE("stats per region: last success and failure, latency, success rate, cr
   hb.cycles = 9;
   store->heartbeat(hb);
 
-  auto st = cache_stats(*store, t0() + minutes(10), std::nullopt);
+  auto st = cache::cache_stats(*store, t0() + minutes(10), std::nullopt);
   REQUIRE(st.regions.size() == 2);
   const auto& au = st.regions[0];
   CHECK(au.region == "au");
@@ -66,39 +66,39 @@ TEST_CASE("stats per region: last success and failure, latency, success rate, cr
   CHECK(j["workers"][0]["last_cycle_age_s"] == 60);
 
   store->invalidate(std::string("au"));
-  auto only_au = cache_stats(*store, t0() + minutes(10), std::string("au"));
+  auto only_au = cache::cache_stats(*store, t0() + minutes(10), std::string("au"));
   REQUIRE(only_au.regions.size() == 1);
   CHECK_FALSE(only_au.regions[0].cached);
 }
 
 TEST_CASE("list rows, show and export") {
   TempStore store;
-  store->save_scan(scan("a", "au", t0(), RegionStatus::ok, {opp("au", "soccer_epl", "e1", "h2h", 1.0)}));
-  store->save_scan(scan("a", "uk", t0() + Millis(10), RegionStatus::ok,
+  store->save_scan(region_scan("a", "au", t0(), store::RegionStatus::ok, {opp("au", "soccer_epl", "e1", "h2h", 1.0)}));
+  store->save_scan(region_scan("a", "uk", t0() + Millis(10), store::RegionStatus::ok,
                         {opp("uk", "soccer_epl", "e2", "h2h", 2.0), opp("uk", "soccer_epl", "e3", "h2h", 0.5)}));
-  store->save_scan(scan("b", "au", t0() + minutes(5), RegionStatus::failed));
+  store->save_scan(region_scan("b", "au", t0() + minutes(5), store::RegionStatus::failed));
 
-  ScanQuery q;
+  store::ScanQuery q;
   q.limit = 0;
   auto listed = store->list_scans(q);
-  auto row = scan_row_json(listed.back());
+  auto row = cache::scan_row_json(listed.back());
   CHECK(row["scanned_at"] == "2024-03-27T12:00:00Z");
   CHECK(row["scanned_by"] == "test:1");
   CHECK(row["opportunities"] == 1);  // the stored count, opportunities not loaded
 
-  auto doc = cache_show_json(*store, "a");
+  auto doc = cache::cache_show_json(*store, "a");
   CHECK(doc["scan_id"] == "a");
   CHECK(doc["regions"].size() == 2);
   CHECK(doc["opportunities"].size() == 3);
   CHECK(doc["opportunities"][0]["profit_pct"] == 2.0);
   CHECK(doc["started_at"] == "2024-03-27T12:00:00Z");
-  CHECK_THROWS_AS(cache_show_json(*store, "nope"), Error);
+  CHECK_THROWS_AS(cache::cache_show_json(*store, "nope"), Error);
 
-  auto rows = cache_export_rows(*store, std::nullopt, std::nullopt);
+  auto rows = cache::cache_export_rows(*store, std::nullopt, std::nullopt);
   REQUIRE(rows.size() == 3);
   CHECK(rows[0]["regions"][0]["scanned_at"] == "2024-03-27T12:00:00Z");  // oldest first
   CHECK(rows[2]["scan_id"] == "b");
   CHECK(rows[1]["opportunities"].size() == 2);
-  CHECK(cache_export_rows(*store, t0() + minutes(1), std::nullopt).size() == 1);
-  CHECK(cache_export_rows(*store, std::nullopt, std::string("uk")).size() == 1);
+  CHECK(cache::cache_export_rows(*store, t0() + minutes(1), std::nullopt).size() == 1);
+  CHECK(cache::cache_export_rows(*store, std::nullopt, std::string("uk")).size() == 1);
 }

@@ -22,20 +22,20 @@ public:
     m_dir = std::filesystem::temp_directory_path() /
             ("oddsctl-cache-test-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
     std::filesystem::create_directories(m_dir);
-    m_store = open_store((m_dir / "store.db").string());
+    m_store = store::open_store((m_dir / "store.db").string());
   }
   ~TempStore() {
     m_store.reset();
     std::error_code ec;
     std::filesystem::remove_all(m_dir, ec);
   }
-  Store& operator*() { return *m_store; }
-  Store* operator->() { return m_store.get(); }
+  store::Store& operator*() { return *m_store; }
+  store::Store* operator->() { return m_store.get(); }
   std::string path() const { return (m_dir / "store.db").string(); }
 
 private:
   std::filesystem::path m_dir;
-  std::unique_ptr<Store> m_store;
+  std::unique_ptr<store::Store> m_store;
 };
 
 inline TimePoint t0() { return parse_rfc3339("2024-03-27T12:00:00Z"); }
@@ -68,16 +68,16 @@ inline Opportunity opp(const std::string& region, const std::string& sport, cons
   return o;
 }
 
-inline RegionScan scan(const std::string& id, const std::string& region, TimePoint at,
-                       RegionStatus status = RegionStatus::ok, std::vector<Opportunity> opps = {}) {
-  RegionScan s;
+inline store::RegionScan region_scan(const std::string& id, const std::string& region, TimePoint at,
+                       store::RegionStatus status = store::RegionStatus::ok, std::vector<Opportunity> opps = {}) {
+  store::RegionScan s;
   s.scan_id = id;
   s.region = region;
   s.worker = "test:1";
   s.started_at = at;
   s.duration_ms = 500;
   s.status = status;
-  if (status == RegionStatus::failed) s.error = "upstream said no";
+  if (status == store::RegionStatus::failed) s.error = "upstream said no";
   s.requests = 3;
   s.credits_used = 6;
   s.credits_remaining = 494;

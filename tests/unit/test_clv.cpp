@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "oddsctl/clv.hpp"
-#include "oddsctl/detect.hpp"
+#include "oddsctl/engine/detect.hpp"
 #include "oddsctl/errors.hpp"
 #include "test_cache_util.hpp"
 
@@ -37,20 +37,20 @@ Event world(double sharp_home, double sharp_away, TimePoint updated) {
 }
 
 // A scan at t0 that found soft_a's Home at 1.95, and stored it.
-void store_scan(Store& store) {
-  ArbRules rules;
+void store_scan(store::Store& store) {
+  engine::ArbRules rules;
   rules.now = k_t0;
-  DetectRules d;
-  d.find = FindKinds{false, true, false, false};
-  RegionScan s = cache_test::scan("s1", "us", k_t0);
+  engine::DetectRules d;
+  d.find = engine::FindKinds{false, true, false, false};
+  store::RegionScan s = cache_test::region_scan("s1", "us", k_t0);
   s.opportunities = find_opportunities("us", {world(1.80, 2.10, k_t0)}, rules, d);
   s.opportunity_count = static_cast<int>(s.opportunities.size());
   REQUIRE(s.opportunities.size() == 1);
   store.save_scan(s);
 }
 
-void store_snapshot(Store& store, TimePoint at, double home, double away) {
-  Snapshot snap;
+void store_snapshot(store::Store& store, TimePoint at, double home, double away) {
+  store::Snapshot snap;
   snap.region = "us";
   snap.event_id = "ev1";
   snap.sport_key = "basketball_nba";
@@ -60,14 +60,14 @@ void store_snapshot(Store& store, TimePoint at, double home, double away) {
   store.import_snapshots({snap});
 }
 
-ClvOptions at(TimePoint now) {
-  ClvOptions o;
+clv::ClvOptions at(TimePoint now) {
+  clv::ClvOptions o;
   o.now = now;
   return o;
 }
 
 double power_p(double a, double b, int i) {
-  return (*devig_prices({a, b}, DevigMethod::power))[static_cast<std::size_t>(i)];
+  return (*devig_prices({a, b}, engine::DevigMethod::power))[static_cast<std::size_t>(i)];
 }
 
 }  // namespace
@@ -78,7 +78,7 @@ TEST_CASE("clv: the last snapshot before the start is the close, priced by the r
   store_snapshot(*store, k_t0 + 20h, 1.75, 2.20);
   store_snapshot(*store, k_t0 + 23h, 1.70, 2.30);    // the close
   store_snapshot(*store, k_start + 1h, 3.00, 1.40);  // in play: never the close
-  ClvReport r = run_clv(*store, at(k_start + 2h));
+  clv::ClvReport r = run_clv(*store, at(k_start + 2h));
   REQUIRE(r.bets.size() == 1);
   const auto& c = r.bets[0];
   CHECK(c.status == "ok");
@@ -109,7 +109,7 @@ TEST_CASE("clv: the last snapshot before the start is the close, priced by the r
 TEST_CASE("clv: without snapshots the last scan's fair price is the close; before the start, open") {
   TempStore store;
   store_scan(*store);
-  ClvReport r = run_clv(*store, at(k_start + 1h));
+  clv::ClvReport r = run_clv(*store, at(k_start + 1h));
   REQUIRE(r.bets.size() == 1);
   CHECK(r.bets[0].closing_from == "scan");
   const double p = power_p(1.80, 2.10, 0);
@@ -132,14 +132,14 @@ TEST_CASE("clv: placed bets from a file, matched to snapshots; unknown events sa
       << "ev1,h2h,home,,soft_b,1.60,2024-05-01T13:00:00Z\n"
       << "nope,h2h,Home,,soft_b,2.00,\n";
   }
-  ClvOptions o = at(k_start + 1h);
+  clv::ClvOptions o = at(k_start + 1h);
   o.stored_bets = false;
-  o.bets = read_placed_bets(path);
+  o.bets = clv::read_placed_bets(path);
   std::filesystem::remove(path);
   REQUIRE(o.bets.size() == 3);
-  ClvReport r = run_clv(*store, o);
+  clv::ClvReport r = run_clv(*store, o);
   REQUIRE(r.bets.size() == 3);
-  std::map<std::string, const ClvBet*> by;
+  std::map<std::string, const clv::ClvBet*> by;
   for (const auto& c : r.bets) by[c.bet.event_id + ":" + c.bet.outcome] = &c;
   CHECK(*by["ev1:Away"]->clv_pct == doctest::Approx((power_p(1.70, 2.30, 1) * 2.40 - 1) * 100).epsilon(1e-9));
   CHECK(*by["ev1:home"]->clv_pct == doctest::Approx((power_p(1.70, 2.30, 0) * 1.60 - 1) * 100).epsilon(1e-9));
@@ -158,21 +158,21 @@ TEST_CASE("read_placed_bets: JSON, aliases, and bad rows named by file and line"
   };
   auto j = write("b.json", R"({"bets": [{"event_id": "e1", "market": "spreads", "outcome": "Away", "point": 3.5,
                                "bookmaker": "b", "price": 1.95, "placed_at": "2024-05-01T13:00:00Z"}]})");
-  auto bets = read_placed_bets(j);
+  auto bets = clv::read_placed_bets(j);
   REQUIRE(bets.size() == 1);
   CHECK(bets[0].market == "spreads");
   CHECK(bets[0].point == 3.5);
   CHECK(bets[0].placed_at == parse_rfc3339("2024-05-01T13:00:00Z"));
   auto bad = write("bad.csv", "event,outcome,book,price\ne1,Home,b,1.9\ne1,Home,b,evens\n");
   try {
-    read_placed_bets(bad);
+    clv::read_placed_bets(bad);
     FAIL("no error");
   } catch (const UsageError& e) {
     CHECK(std::string(e.what()).find("bad.csv:3") != std::string::npos);
   }
-  CHECK_THROWS_AS(read_placed_bets(write("nohead.csv", "a,b\n1,2\n")), UsageError);
-  CHECK_THROWS_AS(read_placed_bets(write("low.csv", "event,outcome,book,price\ne1,Home,b,1.0\n")), UsageError);
-  CHECK_THROWS_AS(read_placed_bets(dir / "oddsctl-clv-missing.csv"), UsageError);
+  CHECK_THROWS_AS(clv::read_placed_bets(write("nohead.csv", "a,b\n1,2\n")), UsageError);
+  CHECK_THROWS_AS(clv::read_placed_bets(write("low.csv", "event,outcome,book,price\ne1,Home,b,1.0\n")), UsageError);
+  CHECK_THROWS_AS(clv::read_placed_bets(dir / "oddsctl-clv-missing.csv"), UsageError);
   for (const char* n : {"b.json", "bad.csv", "nohead.csv", "low.csv"})
     std::filesystem::remove(dir / ("oddsctl-clv-" + std::to_string(::getpid()) + "-" + n));
 }

@@ -10,7 +10,7 @@
 
 #include "render.hpp"
 
-using namespace oddsctl::cli;
+using namespace oddsctl::cmd;
 
 namespace {
 

@@ -8,7 +8,7 @@
 #include <set>
 #include <sstream>
 
-#include "oddsctl/arbitrage.hpp"
+#include "oddsctl/engine/arbitrage.hpp"
 
 using namespace oddsctl;
 namespace fs = std::filesystem;
@@ -33,8 +33,8 @@ std::vector<Event> region_events(const std::string& region) {
   return all;
 }
 
-ArbRules demo_rules(const std::vector<Event>& events) {
-  ArbRules r;
+engine::ArbRules demo_rules(const std::vector<Event>& events) {
+  engine::ArbRules r;
   r.now = newest_update(events).value();
   return r;
 }
@@ -89,7 +89,7 @@ TEST_CASE("each trap is removed by its rule") {
                        [&](const Opportunity& o) { return o.home_team == home && o.market == market; });
   };
   auto eu = region_events("eu");
-  ArbRules r = demo_rules(eu);
+  engine::ArbRules r = demo_rules(eu);
   CHECK_FALSE(has(find_arbitrage("eu", eu, r), "Casper Ruud", "h2h"));
   r.include_live = true;  // the in-play match is the only thing include_live adds
   auto live = find_arbitrage("eu", eu, r);

@@ -25,9 +25,9 @@ TEST_CASE("the exec command gets no ODDS_API_KEY* and no ODDSCTL_SERVE_TOKEN") {
   ::setenv("ODDSCTL_SERVE_TOKEN", "secret-token-4444", 1);
   ::setenv("ODDSCTL_TEST_KEEP_ME", "kept", 1);
 
-  auto sink = exec_sink("env > '" + out.string() + "'", Millis(10000));
+  auto sink = alerts::exec_sink("env > '" + out.string() + "'", Millis(10000));
   nlohmann::json payload = {{"alert_key", "k1"}, {"reason", "new"}};
-  const Delivery d = sink(payload);
+  const alerts::Delivery d = sink(payload);
   REQUIRE_MESSAGE(d.ok, d.error);
 
   std::ifstream in(out);

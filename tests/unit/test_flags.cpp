@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "detect_fixture.hpp"
-#include "oddsctl/detect.hpp"
+#include "oddsctl/engine/detect.hpp"
 
 using namespace oddsctl;
 using namespace detect_test;
@@ -14,10 +14,10 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::vector<Opportunity> scan(const std::vector<Event>& events, FlagRules flags = {}) {
-  ArbRules r;
+std::vector<Opportunity> scan(const std::vector<Event>& events, engine::FlagRules flags = {}) {
+  engine::ArbRules r;
   r.now = k_now;
-  DetectRules d;
+  engine::DetectRules d;
   d.flags = flags;
   return find_opportunities("us", events, r, d);
 }
@@ -66,7 +66,7 @@ TEST_CASE("outlier_leg: the median, not the mean, and the threshold is --outlier
   REQUIRE(ops.size() == 1);
   CHECK(ops[0].legs[0].bookmakers == std::vector<std::string>{"b3"});  // 10.0 is the best home price
   CHECK(has(ops[0], "outlier_leg"));
-  FlagRules loose;
+  engine::FlagRules loose;
   loose.outlier_pct = 90;  // b3 is 80 % below: not flagged at 90
   CHECK_FALSE(has(scan({e}, loose)[0], "outlier_leg"));
 }
@@ -80,7 +80,7 @@ TEST_CASE("a price in line with the others is not an outlier; --verify-above; --
   auto ops = scan({e});
   REQUIRE(ops.size() == 1);  // 1/2.06 + 1/2.02 = 0.98049: 1.99 %
   CHECK(ops[0].flags.empty());
-  FlagRules strict;
+  engine::FlagRules strict;
   strict.verify_above_pct = 1.5;
   strict.min_books = 5;
   auto flagged = scan({e}, strict);

@@ -16,6 +16,7 @@
 #include "api/attempt.hpp"
 #include "unit/fake_api_process.hpp"
 #include "oddsctl/api.hpp"
+#include "oddsctl/budget/guard.hpp"
 
 using namespace oddsctl;
 using nlohmann::json;
@@ -78,8 +79,8 @@ struct Ledger {
   }
 };
 
-ClientOptions options_for(FakeApiProcess& f) {
-  ClientOptions o;
+api::ClientOptions options_for(FakeApiProcess& f) {
+  api::ClientOptions o;
   o.base_url = f.url();
   o.region = "au";
   o.command = "test";
@@ -91,25 +92,25 @@ ClientOptions options_for(FakeApiProcess& f) {
   return o;
 }
 
-std::unique_ptr<OddsApi> client(ClientOptions o, const std::string& key = k_key) {
+std::unique_ptr<api::OddsApi> client(api::ClientOptions o, const std::string& key = k_key) {
   return make_http_client(ApiKey(key, "ODDS_API_KEY_AU"), std::move(o));
 }
 
-OddsRequest epl(std::vector<std::string> markets = {"h2h"}) {
-  OddsRequest r;
+api::OddsRequest epl(std::vector<std::string> markets = {"h2h"}) {
+  api::OddsRequest r;
   r.sport = "soccer_epl";
   r.markets = std::move(markets);
   return r;
 }
 
-ApiError call_failure(OddsApi& api, const OddsRequest& request) {
+api::ApiError call_failure(api::OddsApi& api, const api::OddsRequest& request) {
   try {
     api.odds(request);
-  } catch (const ApiError& e) {
+  } catch (const api::ApiError& e) {
     return e;
   }
   FAIL("the call did not fail");
-  return ApiError(ApiErrorKind::network, 0, "", "unreachable");
+  return api::ApiError(api::ApiErrorKind::network, 0, "", "unreachable");
 }
 
 }  // namespace
@@ -211,7 +212,7 @@ TEST_CASE("429 after the retries run out is a rate limit, not out of credits") {
   o.max_retries = 2;
   auto api = client(o);
   auto e = call_failure(*api, epl());
-  CHECK(e.kind() == ApiErrorKind::rate_limited);
+  CHECK(e.kind() == api::ApiErrorKind::rate_limited);
   CHECK(e.http_status() == 429);
   CHECK(e.error_code() == "EXCEEDED_FREQ_LIMIT");
   CHECK(f.calls().size() == 3);
@@ -223,7 +224,7 @@ TEST_CASE("500, a reset connection and a truncated body are retried; no partial 
   add_fault({{"kind", "reset"}, {"times", 1}});
   add_fault({{"kind", "truncate"}, {"times", 1}});
   auto o = options_for(f);
-  o.guard = std::make_shared<BudgetGuard>(std::nullopt, std::nullopt, std::nullopt);
+  o.guard = std::make_shared<budget::BudgetGuard>(std::nullopt, std::nullopt, std::nullopt);
   auto api = client(o);
   auto response = api->odds(epl());
   // libcurl itself retries once when a reused connection turns out dead, so the reset may
@@ -249,7 +250,7 @@ TEST_CASE("a body that is not JSON is retried, then fails as bad_body") {
   o.max_retries = 2;
   auto api = client(o);
   auto e = call_failure(*api, epl());
-  CHECK(e.kind() == ApiErrorKind::bad_body);
+  CHECK(e.kind() == api::ApiErrorKind::bad_body);
   CHECK(f.calls().size() == 3);
   CHECK(api->requests() == 3);
   CHECK(std::string(e.what()).find("after 3 attempts") != std::string::npos);
@@ -263,7 +264,7 @@ TEST_CASE("a hanging server times out; the retry then succeeds") {
   o.max_retries = 0;
   auto api = client(o);
   auto e = call_failure(*api, epl());
-  CHECK(e.kind() == ApiErrorKind::timeout);
+  CHECK(e.kind() == api::ApiErrorKind::timeout);
 
   o.max_retries = 1;
   auto retrying = client(o);
@@ -277,7 +278,7 @@ TEST_CASE("401 INVALID_KEY: one call, a message naming the env var, never the ke
   const std::string bad_key = "wrong-key-secret-9999";
   auto api = client(options_for(f), bad_key);
   auto e = call_failure(*api, epl());
-  CHECK(e.kind() == ApiErrorKind::invalid_key);
+  CHECK(e.kind() == api::ApiErrorKind::invalid_key);
   CHECK(e.http_status() == 401);
   CHECK(e.code() == ExitCode::runtime);
   const std::string msg = e.what();
@@ -293,7 +294,7 @@ TEST_CASE("401 OUT_OF_USAGE_CREDITS is out_of_credits and not retried") {
   auto& f = fresh_fake(1);
   auto api = client(options_for(f));
   auto e = call_failure(*api, epl({"h2h", "spreads"}));
-  CHECK(e.kind() == ApiErrorKind::out_of_credits);
+  CHECK(e.kind() == api::ApiErrorKind::out_of_credits);
   CHECK(e.error_code() == "OUT_OF_USAGE_CREDITS");
   CHECK(std::string(e.what()).find("quota") != std::string::npos);
   CHECK(f.calls().size() == 1);
@@ -302,10 +303,10 @@ TEST_CASE("401 OUT_OF_USAGE_CREDITS is out_of_credits and not retried") {
 TEST_CASE("404 for an unknown sport is not retried") {
   auto& f = fresh_fake();
   auto api = client(options_for(f));
-  OddsRequest r = epl();
+  api::OddsRequest r = epl();
   r.sport = "curling_world";
   auto e = call_failure(*api, r);
-  CHECK(e.kind() == ApiErrorKind::not_found);
+  CHECK(e.kind() == api::ApiErrorKind::not_found);
   CHECK(e.error_code() == "UNKNOWN_SPORT");
   CHECK(f.calls().size() == 1);
 }
@@ -318,13 +319,13 @@ TEST_CASE("the deadline stops retries and calls") {
   o.deadline = Deadline(Millis(1000));
   auto api = client(o);
   auto e = call_failure(*api, epl());
-  CHECK(e.kind() == ApiErrorKind::deadline);
+  CHECK(e.kind() == api::ApiErrorKind::deadline);
   CHECK(std::string(e.what()).find("503") != std::string::npos);
   CHECK(f.calls().size() == 1);
 
   o.deadline = Deadline(Millis(0));
   auto late = client(o);
-  CHECK(call_failure(*late, epl()).kind() == ApiErrorKind::deadline);
+  CHECK(call_failure(*late, epl()).kind() == api::ApiErrorKind::deadline);
   CHECK(late->requests() == 0);
   CHECK(f.calls().size() == 1);
 }
@@ -332,15 +333,15 @@ TEST_CASE("the deadline stops retries and calls") {
 TEST_CASE("eventIds batches: one charge per call, not per event") {
   auto& f = fresh_fake();
   auto api = client(options_for(f));
-  OddsRequest first = epl({"h2h", "spreads"});
+  api::OddsRequest first = epl({"h2h", "spreads"});
   first.event_ids = {"e1", "e2"};
-  OddsRequest second = first;
+  api::OddsRequest second = first;
   second.event_ids = {"e3"};
   CHECK(api->odds(first).events.size() == 2);
   auto last = api->odds(second);
   CHECK(last.events.size() == 1);
   CHECK(last.credits.used == 4);
-  OddsRequest none = first;
+  api::OddsRequest none = first;
   none.event_ids = {"gone"};
   auto empty = api->odds(none);
   CHECK(empty.events.empty());
@@ -354,10 +355,10 @@ TEST_CASE("eventIds batches: one charge per call, not per event") {
 TEST_CASE("the budget guard refuses before any call is made") {
   auto& f = fresh_fake();
   auto o = options_for(f);
-  o.guard = std::make_shared<BudgetGuard>(100, std::nullopt, 101);
+  o.guard = std::make_shared<budget::BudgetGuard>(100, std::nullopt, 101);
   auto api = client(o);
   auto e = call_failure(*api, epl({"h2h", "spreads"}));
-  CHECK(e.kind() == ApiErrorKind::budget);
+  CHECK(e.kind() == api::ApiErrorKind::budget);
   CHECK(e.code() == ExitCode::budget);
   CHECK(std::string(e.what()).find("…abcd") != std::string::npos);
   CHECK(f.calls().empty());
@@ -368,12 +369,12 @@ TEST_CASE("the budget guard refuses before any call is made") {
 
 TEST_CASE("connection refused is a network error after the retries") {
   fresh_fake();
-  ClientOptions o = options_for(fake());
+  api::ClientOptions o = options_for(fake());
   o.base_url = "http://127.0.0.1:1";
   o.max_retries = 1;
   auto api = client(o);
   auto e = call_failure(*api, epl());
-  CHECK(e.kind() == ApiErrorKind::network);
+  CHECK(e.kind() == api::ApiErrorKind::network);
   CHECK(api->requests() == 2);
   CHECK(std::string(e.what()).find(k_key) == std::string::npos);
 }
@@ -385,9 +386,9 @@ TEST_CASE("successful odds bodies are saved per region and sport, batches merged
   auto o = options_for(f);
   o.save_responses_dir = dir;
   auto api = client(o);
-  OddsRequest a = epl();
+  api::OddsRequest a = epl();
   a.event_ids = {"e1"};
-  OddsRequest b = epl();
+  api::OddsRequest b = epl();
   b.event_ids = {"e2", "e1"};
   api->odds(a);
   api->odds(b);
@@ -404,7 +405,7 @@ TEST_CASE("eight threads share one client") {
   auto& f = fresh_fake();
   add_fault({{"kind", "latency"}, {"ms", 20}});
   auto o = options_for(f);
-  o.guard = std::make_shared<BudgetGuard>(0, std::nullopt, std::nullopt);
+  o.guard = std::make_shared<budget::BudgetGuard>(0, std::nullopt, std::nullopt);
   Ledger ledger;
   o.on_ledger = ledger.sink();
   auto api = client(o);
@@ -436,15 +437,15 @@ TEST_CASE("eight threads share one client") {
 TEST_CASE("a 200 whose body is the API's error object is that error, and a key or quota one is not retried") {
   struct Case {
     std::string code;
-    ApiErrorKind kind;
+    api::ApiErrorKind kind;
     std::size_t calls;
   };
   const std::vector<Case> cases = {
-      {"OUT_OF_USAGE_CREDITS", ApiErrorKind::out_of_credits, 1},
-      {"INVALID_KEY", ApiErrorKind::invalid_key, 1},
-      {"UNKNOWN_SPORT", ApiErrorKind::not_found, 1},
-      {"SOMETHING_NEW", ApiErrorKind::unprocessable, 1},
-      {"EXCEEDED_FREQ_LIMIT", ApiErrorKind::rate_limited, 3},  // retried like a 429
+      {"OUT_OF_USAGE_CREDITS", api::ApiErrorKind::out_of_credits, 1},
+      {"INVALID_KEY", api::ApiErrorKind::invalid_key, 1},
+      {"UNKNOWN_SPORT", api::ApiErrorKind::not_found, 1},
+      {"SOMETHING_NEW", api::ApiErrorKind::unprocessable, 1},
+      {"EXCEEDED_FREQ_LIMIT", api::ApiErrorKind::rate_limited, 3},  // retried like a 429
   };
   for (const auto& c : cases) {
     CAPTURE(c.code);
@@ -455,7 +456,7 @@ TEST_CASE("a 200 whose body is the API's error object is that error, and a key o
     auto o = options_for(f);
     o.max_retries = 2;
     o.on_ledger = ledger.sink();
-    o.guard = std::make_shared<BudgetGuard>(std::nullopt, std::nullopt, std::nullopt);
+    o.guard = std::make_shared<budget::BudgetGuard>(std::nullopt, std::nullopt, std::nullopt);
     auto api = client(o);
     auto e = call_failure(*api, epl());
     CHECK(e.kind() == c.kind);
@@ -480,13 +481,13 @@ TEST_CASE("OUT_OF_USAGE_CREDITS or INVALID_KEY with any status line is never ret
     auto& f = fresh_fake();
     add_fault({{"kind", "status"}, {"status", status}, {"error_code", "OUT_OF_USAGE_CREDITS"}});
     auto api = client(options_for(f));
-    CHECK(call_failure(*api, epl()).kind() == ApiErrorKind::out_of_credits);
+    CHECK(call_failure(*api, epl()).kind() == api::ApiErrorKind::out_of_credits);
     CHECK(f.calls().size() == 1);
   }
   auto& f = fresh_fake();
   add_fault({{"kind", "status"}, {"status", 503}, {"error_code", "INVALID_KEY"}});
   auto api = client(options_for(f));
-  CHECK(call_failure(*api, epl()).kind() == ApiErrorKind::invalid_key);
+  CHECK(call_failure(*api, epl()).kind() == api::ApiErrorKind::invalid_key);
   CHECK(f.calls().size() == 1);
 }
 
@@ -514,7 +515,7 @@ TEST_CASE("credit headers that are too large, negative or not numbers are unknow
   Ledger ledger;
   auto o = options_for(f);
   o.on_ledger = ledger.sink();
-  o.guard = std::make_shared<BudgetGuard>(std::nullopt, std::nullopt, 100);
+  o.guard = std::make_shared<budget::BudgetGuard>(std::nullopt, std::nullopt, 100);
   auto response = client(o)->odds(epl());
   CHECK_FALSE(response.credits.used.has_value());
   CHECK_FALSE(response.credits.remaining.has_value());
@@ -528,11 +529,11 @@ TEST_CASE("credit headers that are too large, negative or not numbers are unknow
 }
 
 TEST_CASE("checked_base_url accepts http(s) URLs without trailing slashes and refuses the rest") {
-  CHECK(checked_base_url("https://api.the-odds-api.com") == "https://api.the-odds-api.com");
-  CHECK(checked_base_url("http://127.0.0.1:8080/") == "http://127.0.0.1:8080");
-  CHECK(checked_base_url("HTTPS://proxy.example/odds///") == "HTTPS://proxy.example/odds");
-  CHECK(checked_base_url("http://[::1]:65535") == "http://[::1]:65535");
-  CHECK(checked_base_url("http://user:pw@host:1") == "http://user:pw@host:1");
+  CHECK(api::checked_base_url("https://api.the-odds-api.com") == "https://api.the-odds-api.com");
+  CHECK(api::checked_base_url("http://127.0.0.1:8080/") == "http://127.0.0.1:8080");
+  CHECK(api::checked_base_url("HTTPS://proxy.example/odds///") == "HTTPS://proxy.example/odds");
+  CHECK(api::checked_base_url("http://[::1]:65535") == "http://[::1]:65535");
+  CHECK(api::checked_base_url("http://user:pw@host:1") == "http://user:pw@host:1");
   for (const char* bad : {"ftp://api.example.com",
                           "file:///etc/passwd",
                           "gopher://x",
@@ -554,10 +555,10 @@ TEST_CASE("checked_base_url accepts http(s) URLs without trailing slashes and re
                           "",
                           "http://host\n"}) {
     CAPTURE(bad);
-    CHECK_THROWS_AS(checked_base_url(bad), UsageError);
+    CHECK_THROWS_AS(api::checked_base_url(bad), UsageError);
   }
   try {
-    checked_base_url("ftp://secret-user:secret-pw@example.com");
+    api::checked_base_url("ftp://secret-user:secret-pw@example.com");
     FAIL("accepted");
   } catch (const UsageError& e) {
     const std::string msg = e.what();
@@ -571,7 +572,7 @@ TEST_CASE("the client refuses a base URL that cannot work, before any request") 
   for (const char* bad :
        {"ftp://127.0.0.1:21", "file:///tmp/x", "http://127.0.0.1:0", "http://127.0.0.1:70000", "http://:80"}) {
     CAPTURE(bad);
-    ClientOptions o;
+    api::ClientOptions o;
     o.base_url = bad;
     o.region = "au";
     CHECK_THROWS_AS(client(o), UsageError);
@@ -589,7 +590,7 @@ TEST_CASE("headers then a stalled body is a timeout, recorded as such, and retri
   const auto t0 = std::chrono::steady_clock::now();
   auto e = call_failure(*client(o), epl());
   CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(5));
-  CHECK(e.kind() == ApiErrorKind::timeout);
+  CHECK(e.kind() == api::ApiErrorKind::timeout);
   CHECK(std::string(e.what()).find("stalled") != std::string::npos);
   REQUIRE(ledger.entries.size() == 1);
   CHECK(ledger.entries[0].http_status == 0);   // no complete answer, not a 200
@@ -613,7 +614,7 @@ TEST_CASE("a call never outlives the run's deadline, whatever its own timeout") 
   auto e = call_failure(*client(o), epl());
   const auto took = std::chrono::steady_clock::now() - t0;
   CHECK(took < std::chrono::milliseconds(2500));
-  CHECK((e.kind() == ApiErrorKind::deadline || e.kind() == ApiErrorKind::timeout));
+  CHECK((e.kind() == api::ApiErrorKind::deadline || e.kind() == api::ApiErrorKind::timeout));
   CHECK(f.calls().size() == 1);
 }
 
@@ -628,7 +629,7 @@ TEST_CASE("a gzip bomb fails the call at the size cap, once, quickly") {
   const auto t0 = std::chrono::steady_clock::now();
   auto e = call_failure(*api, epl());
   CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(10));
-  CHECK(e.kind() == ApiErrorKind::bad_body);
+  CHECK(e.kind() == api::ApiErrorKind::bad_body);
   CHECK(std::string(e.what()).find("larger than 8 MiB") != std::string::npos);
   CHECK(api->requests() == 1);  // not retried: the next answer would be the same bomb
   CHECK(f.calls().size() == 1);

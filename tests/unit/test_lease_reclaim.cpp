@@ -7,7 +7,7 @@
 
 #include <filesystem>
 
-#include "oddsctl/leases.hpp"
+#include "oddsctl/store/lease_helpers.hpp"
 #include "oddsctl/scan.hpp"
 
 using namespace oddsctl;
@@ -25,7 +25,7 @@ int dead_pid() {
 }
 
 std::string host() {
-  std::string id = default_worker_id();
+  std::string id = store::default_worker_id();
   return id.substr(0, id.rfind(':'));
 }
 
@@ -42,27 +42,27 @@ std::filesystem::path temp_dir() {
   return dir;
 }
 
-std::unique_ptr<Store> temp_store(const char* name) {
+std::unique_ptr<store::Store> temp_store(const char* name) {
   auto dir = temp_dir();
   std::filesystem::create_directories(dir);
   auto path = dir / name;
   std::filesystem::remove(path);
-  return open_store((dir / name).string());
+  return store::open_store((dir / name).string());
 }
 
 }  // namespace
 
 TEST_CASE("lease_owner_gone: only host:pid of this host with no such process") {
-  CHECK(lease_owner_gone(host() + ":" + std::to_string(dead_pid())));
-  CHECK_FALSE(lease_owner_gone(default_worker_id()));                         // ourselves
-  CHECK_FALSE(lease_owner_gone(host() + ":" + std::to_string(::getppid())));  // alive
-  CHECK_FALSE(lease_owner_gone("some-other-host-x:" + std::to_string(dead_pid())));
-  CHECK_FALSE(lease_owner_gone("worker-7"));
-  CHECK_FALSE(lease_owner_gone(host() + ":"));
-  CHECK_FALSE(lease_owner_gone(host() + ":12x"));
-  CHECK_FALSE(lease_owner_gone(host() + ":0"));
-  CHECK_FALSE(lease_owner_gone(host() + ":1"));
-  CHECK_FALSE(lease_owner_gone(":" + std::to_string(dead_pid())));
+  CHECK(store::lease_owner_gone(host() + ":" + std::to_string(dead_pid())));
+  CHECK_FALSE(store::lease_owner_gone(store::default_worker_id()));                         // ourselves
+  CHECK_FALSE(store::lease_owner_gone(host() + ":" + std::to_string(::getppid())));  // alive
+  CHECK_FALSE(store::lease_owner_gone("some-other-host-x:" + std::to_string(dead_pid())));
+  CHECK_FALSE(store::lease_owner_gone("worker-7"));
+  CHECK_FALSE(store::lease_owner_gone(host() + ":"));
+  CHECK_FALSE(store::lease_owner_gone(host() + ":12x"));
+  CHECK_FALSE(store::lease_owner_gone(host() + ":0"));
+  CHECK_FALSE(store::lease_owner_gone(host() + ":1"));
+  CHECK_FALSE(store::lease_owner_gone(":" + std::to_string(dead_pid())));
 }
 
 TEST_CASE("acquire_or_reclaim_lease: a dead local holder's lease is taken at once, a live one is not") {
@@ -70,16 +70,16 @@ TEST_CASE("acquire_or_reclaim_lease: a dead local holder's lease is taken at onc
   const std::string dead = host() + ":" + std::to_string(dead_pid());
   const TimePoint now = now_utc();
   REQUIRE(store->acquire_lease("scan:au", dead, seconds(120), now).acquired);
-  auto r = acquire_or_reclaim_lease(*store, "scan:au", default_worker_id(), seconds(120), now + seconds(1));
+  auto r = acquire_or_reclaim_lease(*store, "scan:au", store::default_worker_id(), seconds(120), now + seconds(1));
   CHECK(r.acquired);
-  CHECK(store->list_leases().at(0).owner == default_worker_id());
+  CHECK(store->list_leases().at(0).owner == store::default_worker_id());
 
   const std::string alive = host() + ":" + std::to_string(::getppid());
   REQUIRE(store->acquire_lease("scan:uk", alive, seconds(120), now).acquired);
-  CHECK_FALSE(acquire_or_reclaim_lease(*store, "scan:uk", default_worker_id(), seconds(120), now).acquired);
+  CHECK_FALSE(acquire_or_reclaim_lease(*store, "scan:uk", store::default_worker_id(), seconds(120), now).acquired);
 
   REQUIRE(store->acquire_lease("scan:us", "worker-7", seconds(120), now).acquired);
-  CHECK_FALSE(acquire_or_reclaim_lease(*store, "scan:us", default_worker_id(), seconds(120), now).acquired);
+  CHECK_FALSE(acquire_or_reclaim_lease(*store, "scan:us", store::default_worker_id(), seconds(120), now).acquired);
 }
 
 TEST_CASE("release_noted_leases gives back what is still noted, and nothing released already") {
@@ -90,9 +90,9 @@ TEST_CASE("release_noted_leases gives back what is still noted, and nothing rele
   note_lease_held(*store, "scan:au", "me");
   note_lease_held(*store, "scan:uk", "me");
   note_lease_released(*store, "scan:uk", "me");
-  CHECK(release_noted_leases() == 1);
+  CHECK(store::release_noted_leases() == 1);
   auto leases = store->list_leases();
   REQUIRE(leases.size() == 1);
   CHECK(leases[0].name == "scan:uk");
-  CHECK(release_noted_leases() == 0);
+  CHECK(store::release_noted_leases() == 0);
 }

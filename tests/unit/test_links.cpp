@@ -6,8 +6,8 @@
 #include <string>
 
 #include "engine/groups.hpp"
-#include "oddsctl/detect.hpp"
-#include "oddsctl/middles.hpp"
+#include "oddsctl/engine/detect.hpp"
+#include "oddsctl/engine/middles.hpp"
 #include "oddsctl/odds.hpp"
 
 using namespace oddsctl;
@@ -32,11 +32,11 @@ std::vector<Event> world() {
           {"name":"Home","price":2.2},{"name":"Away","price":2.0},{"name":"Draw","price":3.9}]}]}]}])");
 }
 
-ArbRules rules() {
-  ArbRules r;
+engine::ArbRules rules() {
+  engine::ArbRules r;
   r.now = parse_rfc3339("2030-01-01T12:00:00Z");
   r.markets = {"h2h"};
-  r.commissions = CommissionTable{};  // no commission: effective = price
+  r.commissions = engine::CommissionTable{};  // no commission: effective = price
   return r;
 }
 
@@ -89,12 +89,12 @@ TEST_CASE("a bet limit caps that book's stake, only with --bet-limits, and names
     return l;
   };
   o.legs = {leg("ex", 2.1, 100), leg("b", 2.2, std::nullopt)};  // ideal for 1000: 511.63 and 488.37
-  StakeRules off;
+  engine::StakeRules off;
   stake_opportunity(o, 1000, off);
   CHECK(*o.legs[0].stake == doctest::Approx(511.63));
   CHECK_FALSE(o.stake_plan.has_value());
 
-  StakeRules on;
+  engine::StakeRules on;
   on.bet_limits = true;
   stake_opportunity(o, 1000, on);
   REQUIRE(o.stake_plan.has_value());
@@ -112,7 +112,7 @@ TEST_CASE("a bet limit caps that book's stake, only with --bet-limits, and names
   // A limit the ideal stake stays under binds nothing.
   Opportunity p;
   p.legs = {leg("ex", 2.1, 5000), leg("b", 2.2, std::nullopt)};
-  StakeRules loose;
+  engine::StakeRules loose;
   loose.bet_limits = true;
   stake_opportunity(p, 1000, loose);
   REQUIRE(p.stake_plan.has_value());
@@ -125,7 +125,7 @@ TEST_CASE("a leg tied at a limited exchange and an unlimited book is not capped"
   auto best = engine::best_prices(engine::market_groups(events, rules())[0]);
   Opportunity o;
   o.legs = best->legs;
-  StakeRules on;
+  engine::StakeRules on;
   on.bet_limits = true;
   stake_opportunity(o, 1000, on);
   REQUIRE(o.stake_plan.has_value());

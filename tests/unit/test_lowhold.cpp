@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "detect_fixture.hpp"
-#include "oddsctl/detect.hpp"
+#include "oddsctl/engine/detect.hpp"
 #include "oddsctl/errors.hpp"
 
 using namespace oddsctl;
@@ -15,10 +15,10 @@ using namespace std::chrono_literals;
 namespace {
 
 std::vector<Opportunity> lowhold(const std::vector<Event>& events, double max_hold = 2.0) {
-  ArbRules r;
+  engine::ArbRules r;
   r.now = k_now;
-  DetectRules d;
-  d.find = parse_find_kinds({"lowhold"});
+  engine::DetectRules d;
+  d.find = engine::parse_find_kinds({"lowhold"});
   d.lowhold.max_hold_pct = max_hold;
   return find_opportunities("us", events, r, d);
 }
@@ -84,9 +84,9 @@ TEST_CASE("low hold uses the contract's lines: spreads and totals per line, ever
 }
 
 TEST_CASE("--find lowhold is in this build") {
-  CHECK(parse_find_kinds({"lowhold"}).lowhold);
-  CHECK(parse_find_kinds({"middles"}).middles);
-  auto all = parse_find_kinds({"all"});
+  CHECK(engine::parse_find_kinds({"lowhold"}).lowhold);
+  CHECK(engine::parse_find_kinds({"middles"}).middles);
+  auto all = engine::parse_find_kinds({"all"});
   CHECK(all.lowhold);
   CHECK(all.middles);
 }

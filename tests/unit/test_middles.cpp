@@ -9,9 +9,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "oddsctl/detect.hpp"
+#include "oddsctl/engine/detect.hpp"
 #include "oddsctl/errors.hpp"
-#include "oddsctl/middles.hpp"
+#include "oddsctl/engine/middles.hpp"
 
 using namespace oddsctl;
 using namespace std::chrono_literals;
@@ -43,19 +43,19 @@ void quote(Event& e, const std::string& book, const std::string& market, std::ve
 
 std::vector<Opportunity> middles(const std::vector<Event>& events, double min_ev = -100,
                                  std::optional<double> stake = {}) {
-  ArbRules r;
+  engine::ArbRules r;
   r.now = k_now;
   r.stake = stake;
-  DetectRules d;
-  d.find = parse_find_kinds({"middles"});
+  engine::DetectRules d;
+  d.find = engine::parse_find_kinds({"middles"});
   d.middle.min_middle_ev_pct = min_ev;
   d.middle.model_dir = k_models;
   return find_opportunities("us", events, r, d);
 }
 
 // A table with all its mass on the home side of the window (centre 5, sd tiny).
-ResultModel table(std::map<int, double> exact) {
-  ResultModel m;
+engine::ResultModel table(std::map<int, double> exact) {
+  engine::ResultModel m;
   m.file = "test";
   m.exact = std::move(exact);
   m.sd = 0.5;
@@ -86,7 +86,7 @@ TEST_CASE("the window and pushes on integer lines, worked by hand") {
 }
 
 TEST_CASE("the normal approximation: mass of [k - 1/2, k + 1/2] around the middle of the lines") {
-  ResultModel m;
+  engine::ResultModel m;
   m.sd = 10;
   CHECK(result_probability(m, 5, 5) == doctest::Approx(phi(0.05) - phi(-0.05)));
   double sum = 0;
@@ -102,7 +102,7 @@ TEST_CASE("the normal approximation: mass of [k - 1/2, k + 1/2] around the middl
 }
 
 TEST_CASE("the model files: NFL and NCAAF tables for spreads, per-sport sd elsewhere") {
-  auto nfl = result_model(k_models, "americanfootball_nfl", true);
+  auto nfl = engine::result_model(k_models, "americanfootball_nfl", true);
   REQUIRE(nfl.has_value());
   CHECK(nfl->file == "middles/nfl_margins.json");
   double sum = 0;
@@ -111,20 +111,20 @@ TEST_CASE("the model files: NFL and NCAAF tables for spreads, per-sport sd elsew
   CHECK(nfl->exact.at(3) > nfl->exact.at(7));  // key numbers: 3 first, then 7
   CHECK(nfl->exact.at(7) > nfl->exact.at(10));
   CHECK(nfl->exact.at(7) > 2 * nfl->exact.at(8));
-  auto ncaaf = result_model(k_models, "americanfootball_ncaaf", true);
+  auto ncaaf = engine::result_model(k_models, "americanfootball_ncaaf", true);
   REQUIRE(ncaaf.has_value());
   CHECK(ncaaf->file == "middles/ncaaf_margins.json");
-  auto nfl_totals = result_model(k_models, "americanfootball_nfl", false);
+  auto nfl_totals = engine::result_model(k_models, "americanfootball_nfl", false);
   REQUIRE(nfl_totals.has_value());
   CHECK(nfl_totals->file == "middles/sd.json");
   CHECK(nfl_totals->exact.empty());
-  auto nba = result_model(k_models, "basketball_nba", true);
+  auto nba = engine::result_model(k_models, "basketball_nba", true);
   REQUIRE(nba.has_value());
   CHECK(nba->sd == 12.0);
-  auto euro = result_model(k_models, "basketball_euroleague", false);  // by prefix: basketball
+  auto euro = engine::result_model(k_models, "basketball_euroleague", false);  // by prefix: basketball
   REQUIRE(euro.has_value());
   CHECK(euro->sd == 17.0);
-  CHECK_FALSE(result_model(k_models, "cricket_test_match", true).has_value());
+  CHECK_FALSE(engine::result_model(k_models, "cricket_test_match", true).has_value());
 }
 
 TEST_CASE("NFL spreads: home -3 at one book, away +7 at another") {
@@ -151,7 +151,7 @@ TEST_CASE("NFL spreads: home -3 at one book, away +7 at another") {
   CHECK(o.middle->hit_profit_pct == doctest::Approx((2 / s - 1) * 100));
   CHECK(o.middle->model == "middles/nfl_margins.json");
   // 4, 5 and 6 hit; the table's shares, split by side around the centre 5 (sd 13.86).
-  auto nfl = *result_model(k_models, "americanfootball_nfl", true);
+  auto nfl = *engine::result_model(k_models, "americanfootball_nfl", true);
   double hit = 0;
   for (int k : {4, 5, 6}) {
     const double here = std::exp(-0.5 * std::pow((k - 5) / 13.86, 2)),
@@ -237,11 +237,11 @@ TEST_CASE("the real recorded file with up to seven lines per market (JoeChristia
   std::stringstream ss;
   ss << in.rdbuf();
   auto events = parse_events_json(ss.str(), OddsFormat::automatic);
-  ArbRules r;
+  engine::ArbRules r;
   r.now = *newest_update(events);
   r.include_live = true;
-  DetectRules d;
-  d.find = parse_find_kinds({"middles"});
+  engine::DetectRules d;
+  d.find = engine::parse_find_kinds({"middles"});
   d.middle.min_middle_ev_pct = -100;
   d.middle.model_dir = k_models;
   auto ops = find_opportunities("us", events, r, d);

@@ -11,16 +11,16 @@
 #include "store/mongo/credits.hpp"
 
 using namespace oddsctl;
-using namespace oddsctl::mongo;
+using namespace store::mongo;
 using std::chrono::seconds;
 
 namespace {
 
 TimePoint at(std::int64_t s) { return from_epoch_ms(1'700'000'000'000 + s * 1000); }
 
-CreditRequest ask(std::int64_t cost, std::optional<std::int64_t> reserve, std::optional<std::int64_t> known,
+store::CreditRequest ask(std::int64_t cost, std::optional<std::int64_t> reserve, std::optional<std::int64_t> known,
                   TimePoint now) {
-  CreditRequest r;
+  store::CreditRequest r;
   r.key_id = "k1";
   r.owner = "host:1";
   r.cost = cost;
@@ -85,10 +85,10 @@ TEST_CASE("mongo credits: reserve drops expired holds, counts live ones and refu
   CHECK_FALSE(no.grant.granted());  // 56 - 6 - 1 < 50
   CHECK(no.next.holds.size() == 2);
 
-  CreditDoc settled = plan_settle(ok.next, CreditHold{"k1", "new"}, 3, Credits{std::nullopt, 53, 3}, at(12));
+  CreditDoc settled = plan_settle(ok.next, store::CreditHold{"k1", "new"}, 3, Credits{std::nullopt, 53, 3}, at(12));
   CHECK(settled.figure.remaining == 53);
   CHECK(settled.holds.size() == 1);
-  CreditDoc released = plan_release(settled, CreditHold{"k1", "live"});
+  CreditDoc released = plan_release(settled, store::CreditHold{"k1", "live"});
   CHECK(released.holds.empty());
   CHECK(released.version == settled.version + 1);
 }

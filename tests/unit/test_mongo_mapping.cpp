@@ -18,7 +18,7 @@
 #include "test_util.hpp"
 
 using namespace oddsctl;
-using namespace oddsctl::mongo;
+using namespace store::mongo;
 using namespace oddsctl::test;
 using namespace std::chrono_literals;
 
@@ -59,15 +59,15 @@ Opportunity sample_opportunity() {
   return o;
 }
 
-RegionScan sample_scan() {
-  RegionScan s;
+store::RegionScan sample_scan() {
+  store::RegionScan s;
   s.scan_id = "20240101T000000Z-abc";
   s.region = "au";
   s.command = "scan";
   s.worker = "host:42";
   s.started_at = k_t0 + 1234ms;
   s.duration_ms = 640;
-  s.status = RegionStatus::partial;
+  s.status = store::RegionStatus::partial;
   s.error = "1 sport failed";
   s.failed_sports = {"tennis_atp"};
   s.requests = 7;
@@ -82,16 +82,16 @@ RegionScan sample_scan() {
 }  // namespace
 
 TEST_CASE("a region scan round-trips with its opportunities and legs") {
-  RegionScan s = sample_scan();
+  store::RegionScan s = sample_scan();
   Bson doc = scan_to_bson(s);
-  RegionScan back = scan_from_bson(Reader(doc.get()));
+  store::RegionScan back = scan_from_bson(Reader(doc.get()));
   CHECK(back.scan_id == s.scan_id);
   CHECK(back.region == s.region);
   CHECK(back.command == s.command);
   CHECK(back.worker == s.worker);
   CHECK(back.started_at == s.started_at);
   CHECK(back.duration_ms == s.duration_ms);
-  CHECK(back.status == RegionStatus::partial);
+  CHECK(back.status == store::RegionStatus::partial);
   CHECK(back.error == s.error);
   CHECK(back.failed_sports == s.failed_sports);
   CHECK(back.requests == 7);
@@ -116,8 +116,8 @@ TEST_CASE("optional fields: null and absent both read as none; h2h point is null
                                  "started_at": {"$date": "2024-01-01T00:00:00Z"},
                                  "opportunities": [{"market": "h2h", "point": null,
                                    "legs": [{"outcome": "Draw", "price": 3, "bookmakers": ["b"]}]}]})");
-  RegionScan s = scan_from_bson(Reader(doc.get()));
-  CHECK(s.status == RegionStatus::ok);
+  store::RegionScan s = scan_from_bson(Reader(doc.get()));
+  CHECK(s.status == store::RegionStatus::ok);
   CHECK_FALSE(s.error.has_value());
   CHECK_FALSE(s.credits_used.has_value());  // absent
   CHECK(s.started_at == k_t0);
@@ -138,7 +138,7 @@ TEST_CASE("optional fields: null and absent both read as none; h2h point is null
 }
 
 TEST_CASE("a tracked event round-trips with its pin and sync state") {
-  TrackedEvent e;
+  store::TrackedEvent e;
   e.region = "us";
   e.event_id = "ev9";
   e.sport_key = "basketball_nba";
@@ -147,7 +147,7 @@ TEST_CASE("a tracked event round-trips with its pin and sync state") {
   e.away_team = "B";
   e.commence_time = k_t0 + 2h;
   e.discovered_at = k_t0;
-  e.pinned_tier = Tier::hot;
+  e.pinned_tier = store::Tier::hot;
   e.last_synced_at = k_t0 + 1min;
   e.last_attempt_at = k_t0 + 2min;
   e.fingerprint = "f00d";
@@ -157,7 +157,7 @@ TEST_CASE("a tracked event round-trips with its pin and sync state") {
   CHECK(json_of(doc).find(R"("_id":"us:ev9")") != std::string::npos);
   CHECK(json_of(doc).find(R"("pinned_tier":"hot")") != std::string::npos);
   CHECK(json_of(doc).find(R"("last_changed_at":null)") != std::string::npos);
-  TrackedEvent back = tracked_from_bson(Reader(doc.get()));
+  store::TrackedEvent back = tracked_from_bson(Reader(doc.get()));
   CHECK(back.region == e.region);
   CHECK(back.event_id == e.event_id);
   CHECK(back.sport_key == e.sport_key);
@@ -166,7 +166,7 @@ TEST_CASE("a tracked event round-trips with its pin and sync state") {
   CHECK(back.away_team == e.away_team);
   CHECK(back.commence_time == e.commence_time);
   CHECK(back.discovered_at == e.discovered_at);
-  CHECK(back.pinned_tier == Tier::hot);
+  CHECK(back.pinned_tier == store::Tier::hot);
   CHECK(back.last_synced_at == e.last_synced_at);
   CHECK_FALSE(back.last_changed_at.has_value());
   CHECK(back.last_attempt_at == e.last_attempt_at);
@@ -175,12 +175,12 @@ TEST_CASE("a tracked event round-trips with its pin and sync state") {
   CHECK(back.last_error == e.last_error);
 
   e.pinned_tier = std::nullopt;
-  TrackedEvent unpinned = tracked_from_bson(Reader(tracked_to_bson(e).get()));
+  store::TrackedEvent unpinned = tracked_from_bson(Reader(tracked_to_bson(e).get()));
   CHECK_FALSE(unpinned.pinned_tier.has_value());
 }
 
 TEST_CASE("a snapshot round-trips with its whole event") {
-  Snapshot s;
+  store::Snapshot s;
   s.region = "eu";
   s.event_id = "ev2";
   s.sport_key = "soccer_epl";
@@ -205,7 +205,7 @@ TEST_CASE("a snapshot round-trips with its whole event") {
 
   Bson doc = snapshot_to_bson(s);
   CHECK(json_of(doc).find(R"("_id":"eu:ev2:1704067205000:abc")") != std::string::npos);
-  Snapshot back = snapshot_from_bson(Reader(doc.get()));
+  store::Snapshot back = snapshot_from_bson(Reader(doc.get()));
   CHECK(back.region == "eu");
   CHECK(back.event_id == "ev2");
   CHECK(back.sport_key == "soccer_epl");
@@ -271,21 +271,21 @@ TEST_CASE("a ledger entry keeps unknown credits unknown, never zero") {
 }
 
 TEST_CASE("lease, alert mark and heartbeat round-trip") {
-  Lease l{"scan:au", "host:1", k_t0, k_t0 + 2min};
-  Lease lb = lease_from_bson(Reader(lease_to_bson(l).get()));
+  store::Lease l{"scan:au", "host:1", k_t0, k_t0 + 2min};
+  store::Lease lb = lease_from_bson(Reader(lease_to_bson(l).get()));
   CHECK(lb.name == l.name);
   CHECK(lb.owner == l.owner);
   CHECK(lb.acquired_at == l.acquired_at);
   CHECK(lb.expires_at == l.expires_at);
 
-  AlertMark a{"au:ev1:h2h:", k_t0, 2.5};
-  AlertMark ab = alert_from_bson(Reader(alert_to_bson(a).get()));
+  store::AlertMark a{"au:ev1:h2h:", k_t0, 2.5};
+  store::AlertMark ab = alert_from_bson(Reader(alert_to_bson(a).get()));
   CHECK(ab.key == a.key);
   CHECK(ab.sent_at == a.sent_at);
   CHECK(ab.profit_pct == 2.5);
 
-  Heartbeat h{"w1", "host", 42, "worker", k_t0, k_t0 + 1min, 9, std::nullopt};
-  Heartbeat hb = heartbeat_from_bson(Reader(heartbeat_to_bson(h).get()));
+  store::Heartbeat h{"w1", "host", 42, "worker", k_t0, k_t0 + 1min, 9, std::nullopt};
+  store::Heartbeat hb = heartbeat_from_bson(Reader(heartbeat_to_bson(h).get()));
   CHECK(hb.worker_id == "w1");
   CHECK(hb.host == "host");
   CHECK(hb.pid == 42);
@@ -355,7 +355,7 @@ TEST_CASE("lease filters and updates") {
 }
 
 TEST_CASE("scan, tracked, sync, ledger and snapshot queries") {
-  ScanQuery q;
+  store::ScanQuery q;
   CHECK(json_of(scan_filter(q)) == "{}");
   CHECK(json_of(scan_find_opts(q)) ==
         R"({"sort":{"started_at":-1,"scan_id":-1,"region":1},"limit":100,"projection":{"opportunities":0}})");
@@ -366,11 +366,11 @@ TEST_CASE("scan, tracked, sync, ledger and snapshot queries") {
   CHECK(json_of(scan_filter(q)) == R"({"region":"au","started_at":{"$gte":{"$date":"2024-01-01T00:00:00Z"}}})");
   CHECK(json_of(scan_find_opts(q)) == R"({"sort":{"started_at":-1,"scan_id":-1,"region":1}})");
 
-  RegionScan s = sample_scan();
+  store::RegionScan s = sample_scan();
   CHECK(json_of(latest_good_forward_filter(s)) ==
         R"({"_id":"au","started_at":{"$lte":{"$date":"2024-01-01T00:00:01.234Z"}}})");
 
-  TrackedEvent e;
+  store::TrackedEvent e;
   e.region = "au";
   e.event_id = "ev1";
   e.sport_key = "k";
@@ -381,28 +381,28 @@ TEST_CASE("scan, tracked, sync, ledger and snapshot queries") {
   CHECK(up.find(R"("$setOnInsert":{"region":"au","event_id":"ev1","discovered_at")") != std::string::npos);
   CHECK(up.find(R"("pinned_tier":null)") != std::string::npos);
 
-  TrackedQuery tq;
+  store::TrackedQuery tq;
   tq.sport_key = "k";
   tq.commence_after = k_t0;
   CHECK(json_of(tracked_filter(tq)) ==
         R"({"sport_key":"k","commence_time":{"$gte":{"$date":"2024-01-01T00:00:00Z"}}})");
   CHECK(json_of(pin_filter("ev1", std::nullopt)) == R"({"event_id":"ev1"})");
-  CHECK(json_of(pin_update(Tier::warm)) == R"({"$set":{"pinned_tier":"warm"}})");
+  CHECK(json_of(pin_update(store::Tier::warm)) == R"({"$set":{"pinned_tier":"warm"}})");
   CHECK(json_of(pin_update(std::nullopt)) == R"({"$set":{"pinned_tier":null}})");
 
-  SyncOutcome bad{"au", "ev1", k_t0, false, "HTTP 404", "", std::nullopt};
+  store::SyncOutcome bad{"au", "ev1", k_t0, false, "HTTP 404", "", std::nullopt};
   CHECK(
       json_of(sync_update(bad)) ==
       R"({"$set":{"last_attempt_at":{"$date":"2024-01-01T00:00:00Z"},"last_error":"HTTP 404"},"$inc":{"failures":1}})");
-  Snapshot snap;
+  store::Snapshot snap;
   snap.taken_at = k_t0 + 1s;
-  SyncOutcome changed{"au", "ev1", k_t0, true, std::nullopt, "fp", snap};
+  store::SyncOutcome changed{"au", "ev1", k_t0, true, std::nullopt, "fp", snap};
   CHECK(
       json_of(sync_update(changed)) ==
       R"({"$set":{"last_attempt_at":{"$date":"2024-01-01T00:00:00Z"},"last_synced_at":{"$date":"2024-01-01T00:00:00Z"},)"
       R"("last_changed_at":{"$date":"2024-01-01T00:00:01Z"},"fingerprint":"fp","failures":0,"last_error":null}})");
 
-  LedgerQuery lq;
+  store::LedgerQuery lq;
   CHECK(json_of(ledger_find_opts(lq)) == R"({"sort":{"at":1,"_id":1}})");
   lq.limit = 5;
   lq.key_id = "k1";
@@ -410,7 +410,7 @@ TEST_CASE("scan, tracked, sync, ledger and snapshot queries") {
   CHECK(json_of(ledger_filter(lq)) == R"({"key_id":"k1"})");
   CHECK(json_of(latest_per_key_pipeline()).find(R"({"$match":{"remaining":{"$ne":null}}})") != std::string::npos);
 
-  SnapshotQuery sq;
+  store::SnapshotQuery sq;
   sq.event_id = "ev1";
   std::string latest = json_of(snapshot_pipeline(sq));
   CHECK(
@@ -425,12 +425,12 @@ TEST_CASE("scan, tracked, sync, ledger and snapshot queries") {
 }
 
 TEST_CASE("scan provenance: source and empty round-trip; schema 1 documents read as live and none") {
-  RegionScan s = sample_scan();
+  store::RegionScan s = sample_scan();
   CHECK(json_of(scan_to_bson(s)).find(R"("command":"scan","source":"live","empty":"none")") != std::string::npos);
-  const std::pair<ScanSource, EmptyReason> cases[] = {{ScanSource::live, EmptyReason::no_events},
-                                                      {ScanSource::replay, EmptyReason::filtered},
-                                                      {ScanSource::demo, EmptyReason::none},
-                                                      {ScanSource::store, EmptyReason::no_snapshots}};
+  const std::pair<store::ScanSource, store::EmptyReason> cases[] = {{store::ScanSource::live, store::EmptyReason::no_events},
+                                                      {store::ScanSource::replay, store::EmptyReason::filtered},
+                                                      {store::ScanSource::demo, store::EmptyReason::none},
+                                                      {store::ScanSource::store, store::EmptyReason::no_snapshots}};
   for (const auto& [source, empty] : cases) {
     CAPTURE(to_string(source));
     CAPTURE(to_string(empty));
@@ -440,15 +440,15 @@ TEST_CASE("scan provenance: source and empty round-trip; schema 1 documents read
     std::string json = json_of(doc);
     CHECK(json.find(std::string(R"("source":")") + to_string(source) + "\"") != std::string::npos);
     CHECK(json.find(std::string(R"("empty":")") + to_string(empty) + "\"") != std::string::npos);
-    RegionScan back = scan_from_bson(Reader(doc.get()));
+    store::RegionScan back = scan_from_bson(Reader(doc.get()));
     CHECK(back.source == source);
     CHECK(back.empty == empty);
   }
 
   Bson old = Bson::from_json(R"({"_id": "s:au", "scan_id": "s", "region": "au", "status": "ok"})");
-  RegionScan v1 = scan_from_bson(Reader(old.get()));
-  CHECK(v1.source == ScanSource::live);
-  CHECK(v1.empty == EmptyReason::none);
+  store::RegionScan v1 = scan_from_bson(Reader(old.get()));
+  CHECK(v1.source == store::ScanSource::live);
+  CHECK(v1.empty == store::EmptyReason::none);
 
   Bson bad_source =
       Bson::from_json(R"({"_id": "s:au", "scan_id": "s", "region": "au", "status": "ok", "source": "dream"})");
@@ -461,17 +461,17 @@ TEST_CASE("scan provenance: source and empty round-trip; schema 1 documents read
 }
 
 TEST_CASE("latest_good pointers: one per region and source; live keeps the schema 1 id") {
-  CHECK(latest_good_doc_id("au", ScanSource::live) == "au");
-  CHECK(latest_good_doc_id("au", ScanSource::replay) == "au:replay");
-  CHECK(latest_good_doc_id("au", ScanSource::demo) == "au:demo");
-  CHECK(latest_good_doc_id("au", ScanSource::store) == "au:store");
+  CHECK(latest_good_doc_id("au", store::ScanSource::live) == "au");
+  CHECK(latest_good_doc_id("au", store::ScanSource::replay) == "au:replay");
+  CHECK(latest_good_doc_id("au", store::ScanSource::demo) == "au:demo");
+  CHECK(latest_good_doc_id("au", store::ScanSource::store) == "au:store");
   CHECK(latest_good_doc_ids("uk") == std::vector<std::string>{"uk", "uk:replay", "uk:demo", "uk:store"});
 
-  RegionScan s = sample_scan();
+  store::RegionScan s = sample_scan();
   CHECK(json_of(latest_good_to_bson(s)) ==
         R"({"_id":"au","region":"au","source":"live","scan_doc_id":"20240101T000000Z-abc:au",)"
         R"("scan_id":"20240101T000000Z-abc","started_at":{"$date":"2024-01-01T00:00:01.234Z"}})");
-  s.source = ScanSource::demo;
+  s.source = store::ScanSource::demo;
   CHECK(json_of(latest_good_to_bson(s)).find(R"({"_id":"au:demo","region":"au","source":"demo",)") == 0);
   CHECK(json_of(latest_good_forward_filter(s)) ==
         R"({"_id":"au:demo","started_at":{"$lte":{"$date":"2024-01-01T00:00:01.234Z"}}})");
@@ -479,22 +479,22 @@ TEST_CASE("latest_good pointers: one per region and source; live keeps the schem
   // A good scan clears only other sources' pointers naming it; one that is not good, its own too.
   CHECK(json_of(latest_good_stale_filter(s)) ==
         R"({"_id":{"$in":["au","au:replay","au:store"]},"scan_id":"20240101T000000Z-abc"})");
-  s.empty = EmptyReason::filtered;
+  s.empty = store::EmptyReason::filtered;
   CHECK(json_of(latest_good_stale_filter(s)) ==
         R"({"_id":{"$in":["au","au:replay","au:demo","au:store"]},"scan_id":"20240101T000000Z-abc"})");
-  s.empty = EmptyReason::no_events;  // an empty board is good
+  s.empty = store::EmptyReason::no_events;  // an empty board is good
   CHECK(json_of(latest_good_stale_filter(s)).find(R"("au:demo")") == std::string::npos);
-  s.status = RegionStatus::failed;
+  s.status = store::RegionStatus::failed;
   CHECK(json_of(latest_good_stale_filter(s)).find(R"("au:demo")") != std::string::npos);
 
   CHECK(json_of(latest_good_region_filter("au")) == R"({"_id":{"$in":["au","au:replay","au:demo","au:store"]}})");
 }
 
 TEST_CASE("list_scans by source: live also matches schema 1 documents without the field") {
-  ScanQuery q;
-  q.source = ScanSource::live;
+  store::ScanQuery q;
+  q.source = store::ScanSource::live;
   CHECK(json_of(scan_filter(q)) == R"({"source":{"$in":["live",null]}})");
-  q.source = ScanSource::store;
+  q.source = store::ScanSource::store;
   q.region = "au";
   CHECK(json_of(scan_filter(q)) == R"({"region":"au","source":"store"})");
 }
@@ -515,7 +515,7 @@ TEST_CASE("indexes: leases expire by TTL; scans and snapshots do not") {
 
 TEST_CASE("an unreachable server fails quickly with a clear StoreError and no password") {
   try {
-    make_mongo_store("mongodb://bob:hunter2@127.0.0.1:1/x?serverSelectionTimeoutMS=200");
+    store::make_mongo_store("mongodb://bob:hunter2@127.0.0.1:1/x?serverSelectionTimeoutMS=200");
     FAIL("expected a StoreError");
   } catch (const StoreError& e) {
     std::string msg = e.what();
@@ -524,7 +524,7 @@ TEST_CASE("an unreachable server fails quickly with a clear StoreError and no pa
     CHECK(msg.find("hunter2") == std::string::npos);
     CHECK(msg.find('\n') == std::string::npos);
   }
-  CHECK_THROWS_AS(make_mongo_store("mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=200"), UsageError);
+  CHECK_THROWS_AS(store::make_mongo_store("mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=200"), UsageError);
 }
 
 TEST_CASE("timeouts: about 2 s for server selection and connect unless the URI sets them") {
@@ -541,7 +541,7 @@ TEST_CASE("timeouts: about 2 s for server selection and connect unless the URI s
 }
 
 TEST_CASE("a closed port fails within the default timeouts, read-write or read-only") {
-  for (OpenMode mode : {OpenMode::read_write, OpenMode::read_only}) {
+  for (store::OpenMode mode : {store::OpenMode::read_write, store::OpenMode::read_only}) {
     auto t0 = std::chrono::steady_clock::now();
     CHECK_THROWS_AS(make_mongo_store("mongodb://127.0.0.1:1/x", mode), StoreError);
     auto took = std::chrono::steady_clock::now() - t0;
@@ -550,7 +550,7 @@ TEST_CASE("a closed port fails within the default timeouts, read-write or read-o
 }
 
 TEST_CASE("one embedded opportunity that cannot be read is skipped; the rest of the scan is served") {
-  RegionScan s = sample_scan();
+  store::RegionScan s = sample_scan();
   Opportunity second = s.opportunities[0];
   second.event_id = "ev2";
   s.opportunities.push_back(second);
@@ -563,7 +563,7 @@ TEST_CASE("one embedded opportunity that cannot be read is skipped; the rest of 
   at = json.find('[', at) + 1;
   json.insert(at, R"({"region": "au", "market": "h2h"}, 42, )");
   Bson damaged = Bson::from_json(json);
-  RegionScan back = scan_from_bson(Reader(damaged.get()));
+  store::RegionScan back = scan_from_bson(Reader(damaged.get()));
   REQUIRE(back.opportunities.size() == 2);
   check_same(back.opportunities[0], s.opportunities[0], Numbers::exact);
   CHECK(back.opportunities[1].event_id == "ev2");

@@ -13,9 +13,9 @@
 #include <nlohmann/json.hpp>
 
 #include "../bench/odds_bodies.hpp"
-#include "engine/odds_reader.hpp"
-#include "oddsctl/arbitrage.hpp"
-#include "oddsctl/detect.hpp"
+#include "core/odds_reader.hpp"
+#include "oddsctl/engine/arbitrage.hpp"
+#include "oddsctl/engine/detect.hpp"
 #include "oddsctl/errors.hpp"
 #include "oddsctl/scan.hpp"
 #include "scan/replay.hpp"
@@ -102,7 +102,7 @@ void check_same(const std::vector<Event>& got, const std::vector<Event>& want) {
 }
 
 std::vector<Event> read_raw(const std::string& body) {
-  engine::EventReader reader;
+  EventReader reader;
   std::vector<Event> out;
   reader.read(body, [&](Event& e) { out.push_back(std::move(e)); });
   return out;
@@ -169,7 +169,7 @@ TEST_CASE("duplicate arrays append, as the SAX reader did") {
 }
 
 TEST_CASE("a reader that only looks reuses its event, and leaves nothing of the one before") {
-  engine::EventReader reader;
+  EventReader reader;
   std::vector<Event> copies;
   const std::string body = R"([
     {"id":"a","sport_key":"s","commence_time":"2024-01-01T00:00:00Z","bookmakers":[
@@ -218,9 +218,9 @@ TEST_CASE("replay: the check pass names a broken file, finds each sport's newest
     {"key":"b","last_update":"2024-01-01T12:00:00Z","markets":[]}]}])";
   dir.write("us/a.json", a);
   dir.write("us/b.json", b);
-  ReplayPlan plan = plan_replay(dir.path, {}, OddsFormat::automatic);
+  scan::ReplayPlan plan = scan::plan_replay(dir.path, {}, OddsFormat::automatic);
   REQUIRE(plan.count("us"));
-  const ReplayRegion& us = plan["us"];
+  const scan::ReplayRegion& us = plan["us"];
   CHECK(us.files.size() == 2);
   CHECK_FALSE(us.repeated_ids);
   CHECK(replay_newest(us, {}) == parse_rfc3339("2024-01-01T12:00:00Z"));
@@ -228,10 +228,10 @@ TEST_CASE("replay: the check pass names a broken file, finds each sport's newest
   CHECK_FALSE(replay_newest(us, {"s3"}).has_value());
 
   dir.write("us/c.json", a);  // e1 again, in another file
-  CHECK(plan_replay(dir.path, {}, OddsFormat::automatic)["us"].repeated_ids);
+  CHECK(scan::plan_replay(dir.path, {}, OddsFormat::automatic)["us"].repeated_ids);
   std::size_t chunks = 0;
   for_each_replay_chunk(
-      plan_replay(dir.path, {}, OddsFormat::automatic)["us"],
+      scan::plan_replay(dir.path, {}, OddsFormat::automatic)["us"],
       [&](std::vector<Event>& ev) {
         ++chunks;
         CHECK(ev.size() == 3);  // one piece
@@ -241,7 +241,7 @@ TEST_CASE("replay: the check pass names a broken file, finds each sport's newest
 
   dir.write("us/d.json", R"([{"id":"e9","commence_time":"2024-01-02T00:00:00Z"},{"id":"e10"}])");
   try {
-    plan_replay(dir.path, {}, OddsFormat::automatic);
+    scan::plan_replay(dir.path, {}, OddsFormat::automatic);
     FAIL("a broken file must fail the plan");
   } catch (const UsageError& e) {
     CHECK(std::string(e.what()).find("d.json: event e10 has no commence_time") != std::string::npos);
@@ -250,12 +250,12 @@ TEST_CASE("replay: the check pass names a broken file, finds each sport's newest
 
 TEST_CASE("replay: detection chunk by chunk equals detection of the whole region") {
   // The demo's folders (every kind asked for), each file its own chunk.
-  DetectRules detect;
-  detect.find = FindKinds{true, true, true, true};
+  engine::DetectRules detect;
+  detect.find = engine::FindKinds{true, true, true, true};
   detect.middle.model_dir = fs::path(ODDSCTL_DATA_DIR) / "middles";
-  for (const auto& [name, region] : plan_replay(fs::path(ODDSCTL_DATA_DIR) / "demo", {}, OddsFormat::automatic)) {
+  for (const auto& [name, region] : scan::plan_replay(fs::path(ODDSCTL_DATA_DIR) / "demo", {}, OddsFormat::automatic)) {
     INFO("region " << name);
-    ArbRules rules;
+    engine::ArbRules rules;
     rules.now = *replay_newest(region, {});
     std::vector<Event> all;
     std::vector<Opportunity> chunked;
@@ -274,8 +274,8 @@ TEST_CASE("replay: detection chunk by chunk equals detection of the whole region
     const auto whole = find_opportunities(name, all, rules, detect);
     REQUIRE(chunked.size() == whole.size());
     for (std::size_t i = 0; i < whole.size(); ++i)
-      CHECK(opportunity_json(chunked[i]).dump() == opportunity_json(whole[i]).dump());
+      CHECK(scan::opportunity_json(chunked[i]).dump() == scan::opportunity_json(whole[i]).dump());
     CHECK(all.size() ==
-          load_replay(fs::path(ODDSCTL_DATA_DIR) / "demo" / name, {name}, OddsFormat::automatic)[name].size());
+          scan::load_replay(fs::path(ODDSCTL_DATA_DIR) / "demo" / name, {name}, OddsFormat::automatic)[name].size());
   }
 }

@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "oddsctl/cache.hpp"
-#include "oddsctl/detect.hpp"
+#include "oddsctl/engine/detect.hpp"
 #include "test_cache_util.hpp"
 
 #ifdef ODDSCTL_WITH_MONGO
@@ -99,7 +99,7 @@ TEST_CASE("documents from before kinds existed read as arbitrages without flags"
 TEST_CASE("the SQLite store and the fast cache writer keep every field of every kind") {
   TempStore store;
   const auto opps = full_opportunities("au");
-  store->save_scan(scan("run-1", "au", t0(), RegionStatus::ok, opps));
+  store->save_scan(region_scan("run-1", "au", t0(), store::RegionStatus::ok, opps));
   auto back = store->latest_good("au");
   REQUIRE(back);
   REQUIRE(back->opportunities.size() == opps.size());
@@ -108,12 +108,12 @@ TEST_CASE("the SQLite store and the fast cache writer keep every field of every 
     CHECK(to_json(back->opportunities[i]) == to_json(opps[i]));
   }
 
-  CacheGetOptions options;
+  oddsctl::cache::CacheGetOptions options;
   options.regions = {"au"};
   options.now = t0() + std::chrono::minutes(1);
   for (int k = 0; k < 2; ++k) {
     if (k == 1) options.filter.kinds = {OpportunityKind::value, OpportunityKind::lowhold};
-    CacheResult result = cache_get(*store, options);
+    oddsctl::cache::CacheResult result = cache_get(*store, options);
     const json slow = cache_get_json(result);
     CAPTURE(slow.dump());
     CHECK(json::parse(cache_get_json_text(result)) == slow);
@@ -123,9 +123,9 @@ TEST_CASE("the SQLite store and the fast cache writer keep every field of every 
 
 #ifdef ODDSCTL_WITH_MONGO
 TEST_CASE("the MongoDB mapping keeps every field of every kind") {
-  RegionScan s = scan("run-1", "au", t0(), RegionStatus::ok, full_opportunities("au"));
-  auto doc = mongo::scan_to_bson(s);
-  RegionScan back = mongo::scan_from_bson(mongo::Reader(doc.get()));
+  store::RegionScan s = region_scan("run-1", "au", t0(), store::RegionStatus::ok, full_opportunities("au"));
+  auto doc = store::mongo::scan_to_bson(s);
+  store::RegionScan back = store::mongo::scan_from_bson(store::mongo::Reader(doc.get()));
   REQUIRE(back.opportunities.size() == s.opportunities.size());
   for (std::size_t i = 0; i < s.opportunities.size(); ++i) {
     CAPTURE(i);
@@ -135,11 +135,11 @@ TEST_CASE("the MongoDB mapping keeps every field of every kind") {
 #endif
 
 TEST_CASE("--find and --kind name what they take and suggest the nearest") {
-  CHECK(parse_find_kinds({"arbs"}).only_arbs());
-  CHECK_THROWS_WITH_AS(parse_find_kinds({"arbz"}), doctest::Contains("did you mean 'arbs'"), UsageError);
-  CHECK_THROWS_AS(parse_find_kinds({""}), UsageError);
-  CHECK(parse_opportunity_kinds({"arb,lowhold", "middles"}, "--kind") ==
+  CHECK(oddsctl::engine::parse_find_kinds({"arbs"}).only_arbs());
+  CHECK_THROWS_WITH_AS(oddsctl::engine::parse_find_kinds({"arbz"}), doctest::Contains("did you mean 'arbs'"), UsageError);
+  CHECK_THROWS_AS(oddsctl::engine::parse_find_kinds({""}), UsageError);
+  CHECK(oddsctl::engine::parse_opportunity_kinds({"arb,lowhold", "middles"}, "--kind") ==
         std::vector<OpportunityKind>{OpportunityKind::arb, OpportunityKind::lowhold, OpportunityKind::middle});
-  CHECK_THROWS_WITH_AS(parse_opportunity_kinds({"valeu"}, "--kind"), doctest::Contains("--kind: unknown kind 'valeu'"),
+  CHECK_THROWS_WITH_AS(oddsctl::engine::parse_opportunity_kinds({"valeu"}, "--kind"), doctest::Contains("--kind: unknown kind 'valeu'"),
                        UsageError);
 }

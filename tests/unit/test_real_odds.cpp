@@ -11,7 +11,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "oddsctl/arbitrage.hpp"
+#include "oddsctl/engine/arbitrage.hpp"
 
 using namespace oddsctl;
 
@@ -33,8 +33,8 @@ std::vector<Event> load(const std::string& name) {
   return parse_events_json(ss.str(), OddsFormat::automatic);
 }
 
-ArbRules as_captured(const std::vector<Event>& events) {
-  ArbRules r;
+engine::ArbRules as_captured(const std::vector<Event>& events) {
+  engine::ArbRules r;
   auto t = newest_update(events);
   REQUIRE(t.has_value());
   r.now = *t;
@@ -43,7 +43,7 @@ ArbRules as_captured(const std::vector<Event>& events) {
 
 std::vector<Opportunity> replay(const std::string& name, bool include_live = false) {
   auto events = load(name);
-  ArbRules r = as_captured(events);
+  engine::ArbRules r = as_captured(events);
   r.include_live = include_live;
   return find_arbitrage("x", events, r);
 }
@@ -136,7 +136,7 @@ TEST_CASE("earlybird-dev: only the arbitrage without an exchange leg survives co
                      0.6413,
                      {{"ladbrokes", "neds"}, {"unibet"}, {"tab"}}}});
   auto events = load(f);
-  ArbRules r = as_captured(events);
+  engine::ArbRules r = as_captured(events);
   r.commissions.set("betfair", 0.0);  // proof that commission is what removes the other three
   CHECK(find_arbitrage("au", events, r).size() == 4);
 }
@@ -202,7 +202,7 @@ TEST_CASE("khairallah17: live and exchange arbs filtered, two real ones kept") {
 
 TEST_CASE("lay markets stay out even when asked for") {
   auto events = load("earlybird-dev__redbet__UpcomingBySport.json");
-  ArbRules r = as_captured(events);
+  engine::ArbRules r = as_captured(events);
   r.markets = {"h2h", "h2h_lay"};
   CHECK(find_arbitrage("au", events, r).size() == 1);
 }

@@ -6,7 +6,7 @@
 #include <algorithm>
 
 #include "oddsctl/api.hpp"
-#include "oddsctl/api_options.hpp"
+#include "oddsctl/api/options.hpp"
 #include "oddsctl/errors.hpp"
 #include "oddsctl/scan.hpp"
 
@@ -14,13 +14,13 @@ using namespace oddsctl;
 using namespace std::chrono_literals;
 
 TEST_CASE("regions come out in the canonical order, lower-cased, once each; all expands") {
-  CHECK(canonical_regions({"EU", "au", "Us", "au"}) == std::vector<std::string>{"au", "us", "eu"});
-  CHECK(canonical_regions({}).empty());
-  const auto all = canonical_regions({"all"});
+  CHECK(api::canonical_regions({"EU", "au", "Us", "au"}) == std::vector<std::string>{"au", "us", "eu"});
+  CHECK(api::canonical_regions({}).empty());
+  const auto all = api::canonical_regions({"all"});
   REQUIRE(all.size() >= 4);
   CHECK(std::vector<std::string>(all.begin(), all.begin() + 4) == std::vector<std::string>{"au", "uk", "us", "eu"});
-  CHECK(canonical_regions({"uk", "ALL"}) == all);
-  CHECK_THROWS_WITH_AS(canonical_regions({"au", "mars"}), doctest::Contains("'mars'"), UsageError);
+  CHECK(api::canonical_regions({"uk", "ALL"}) == all);
+  CHECK_THROWS_WITH_AS(api::canonical_regions({"au", "mars"}), doctest::Contains("'mars'"), UsageError);
 }
 
 TEST_CASE("markets: featured, additional, period forms and props are known; lay markets are refused") {
@@ -28,35 +28,35 @@ TEST_CASE("markets: featured, additional, period forms and props are known; lay 
                         "h2h_q1", "spreads_h2", "totals_p3", "alternate_totals_1st_5_innings", "player_points",
                         "batter_home_runs", "pitcher_strikeouts", "h2h_lay"}) {
     CAPTURE(m);
-    CHECK(is_known_market(m));
+    CHECK(api::is_known_market(m));
   }
   for (const char* m : {"", "h2hh", "btts_q1", "player_", "player_Points", "h2h_q5", "totals_h3", "spreads ", "lay"}) {
     CAPTURE(m);
-    CHECK_FALSE(is_known_market(m));
+    CHECK_FALSE(api::is_known_market(m));
   }
-  CHECK_THROWS_WITH_AS(check_markets({}), doctest::Contains("at least one"), UsageError);
-  CHECK_THROWS_WITH_AS(check_markets({"h2h", "outrights_lay"}), doctest::Contains("lay"), UsageError);
+  CHECK_THROWS_WITH_AS(api::check_markets({}), doctest::Contains("at least one"), UsageError);
+  CHECK_THROWS_WITH_AS(api::check_markets({"h2h", "outrights_lay"}), doctest::Contains("lay"), UsageError);
   // Far from every market: no suggestion, but the valid list.
   std::string m;
   try {
-    check_markets({"zzzzzzzz"});
+    api::check_markets({"zzzzzzzz"});
   } catch (const UsageError& e) {
     m = e.what();
   }
   CHECK(m.find("'zzzzzzzz'") != std::string::npos);
   CHECK(m.find("did you mean") == std::string::npos);
   CHECK(m.find("valid: h2h") != std::string::npos);
-  CHECK_NOTHROW(check_markets({"h2h_q1", "player_assists"}));
+  CHECK_NOTHROW(api::check_markets({"h2h_q1", "player_assists"}));
 }
 
 TEST_CASE("a region's client options are the run's API options") {
-  ApiOptions o;
+  api::ApiOptions o;
   o.base_url = "http://127.0.0.1:9";
   o.timeout = 7s;
   o.connect_timeout = 2s;
   o.max_retries = 5;
   o.bookmakers = {"neds"};
-  ClientOptions c = client_options(o, "au", "sync");
+  api::ClientOptions c = client_options(o, "au", "sync");
   CHECK(c.base_url == "http://127.0.0.1:9");
   CHECK(c.region == "au");
   CHECK(c.command == "sync");
@@ -69,21 +69,21 @@ TEST_CASE("a region's client options are the run's API options") {
 }
 
 TEST_CASE("known bookmakers per region; none for an unknown region") {
-  const auto& au = known_bookmakers("au");
+  const auto& au = scan::known_bookmakers("au");
   CHECK(std::find(au.begin(), au.end(), "neds") != au.end());
   CHECK(std::find(au.begin(), au.end(), "pinnacle") == au.end());
-  const auto& eu = known_bookmakers("eu");
+  const auto& eu = scan::known_bookmakers("eu");
   CHECK(std::find(eu.begin(), eu.end(), "pinnacle") != eu.end());
   for (const char* r : {"au", "uk", "us", "eu"}) {
     CAPTURE(r);
-    const auto& books = known_bookmakers(r);
+    const auto& books = scan::known_bookmakers(r);
     CHECK_FALSE(books.empty());
     auto sorted = books;
     std::sort(sorted.begin(), sorted.end());
     CHECK(std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end());  // no key twice
   }
-  CHECK(known_bookmakers("mars").empty());
+  CHECK(scan::known_bookmakers("mars").empty());
   // An unknown book is a warning, never an error: the API adds books often.
-  CHECK_NOTHROW(warn_unknown_bookmakers({"neds", "brand_new_book"}, {"au"}));
-  CHECK_NOTHROW(warn_unknown_bookmakers({"pinnacle"}, {}));
+  CHECK_NOTHROW(scan::warn_unknown_bookmakers({"neds", "brand_new_book"}, {"au"}));
+  CHECK_NOTHROW(scan::warn_unknown_bookmakers({"pinnacle"}, {}));
 }

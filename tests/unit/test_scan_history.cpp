@@ -2,7 +2,7 @@
 // first book, walked back through the region's stored scans and synced snapshots.
 #include <doctest/doctest.h>
 
-#include "oddsctl/middles.hpp"
+#include "oddsctl/scan.hpp"
 #include "test_cache_util.hpp"
 #include "test_util.hpp"
 
@@ -20,8 +20,8 @@ Opportunity with_home(const std::string& event, double price, const std::string&
   return o;
 }
 
-void store_scan_at(Store& s, const std::string& id, TimePoint at, std::vector<Opportunity> opps) {
-  s.save_scan(scan(id, "au", at, RegionStatus::ok, std::move(opps)));
+void store_scan_at(store::Store& s, const std::string& id, TimePoint at, std::vector<Opportunity> opps) {
+  s.save_scan(region_scan(id, "au", at, store::RegionStatus::ok, std::move(opps)));
 }
 
 const TimePoint k_now = t0() + 1h;
@@ -34,7 +34,7 @@ TEST_CASE("the price unchanged since an older scan: seen_since is that scan, pre
   store_scan_at(*store, "s2", k_now - 20min, {with_home("e1", 2.10)});
   store_scan_at(*store, "s3", k_now - 10min, {with_home("e1", 2.10)});
   std::vector<Opportunity> found = {with_home("e1", 2.10)};
-  annotate_history(*store, "au", found, k_now);
+  scan::annotate_history(*store, "au", found, k_now);
   const Leg& home = found[0].legs[0];
   REQUIRE(home.seen_since);
   CHECK(*home.seen_since == k_now - 20min);
@@ -46,7 +46,7 @@ TEST_CASE("a price that differs from the newest stored one is new: seen_since is
   TempStore store;
   store_scan_at(*store, "s1", k_now - 10min, {with_home("e1", 2.00)});
   std::vector<Opportunity> found = {with_home("e1", 2.20)};
-  annotate_history(*store, "au", found, k_now);
+  scan::annotate_history(*store, "au", found, k_now);
   CHECK(found[0].legs[0].seen_since == std::optional<TimePoint>(k_now));
   CHECK(found[0].legs[0].previous_price == std::optional<double>(2.00));
 }
@@ -56,9 +56,9 @@ TEST_CASE("nothing stored for the quote leaves both unset; other books, events, 
   store_scan_at(*store, "other-book", k_now - 10min, {with_home("e1", 2.10, "tab")});
   store_scan_at(*store, "other-event", k_now - 10min, {with_home("e2", 2.10)});
   store_scan_at(*store, "later", k_now + 10min, {with_home("e1", 2.10)});
-  store->save_scan(scan("other-region", "uk", k_now - 10min, RegionStatus::ok, {with_home("e1", 2.10)}));
+  store->save_scan(region_scan("other-region", "uk", k_now - 10min, store::RegionStatus::ok, {with_home("e1", 2.10)}));
   std::vector<Opportunity> found = {with_home("e1", 2.10)};
-  annotate_history(*store, "au", found, k_now);
+  scan::annotate_history(*store, "au", found, k_now);
   CHECK_FALSE(found[0].legs[0].seen_since.has_value());
   CHECK_FALSE(found[0].legs[0].previous_price.has_value());
 }
@@ -67,9 +67,9 @@ TEST_CASE("scans older than the lookback are not read") {
   TempStore store;
   store_scan_at(*store, "old", k_now - 3h, {with_home("e1", 2.10)});
   std::vector<Opportunity> found = {with_home("e1", 2.10)};
-  annotate_history(*store, "au", found, k_now, 1h);
+  scan::annotate_history(*store, "au", found, k_now, 1h);
   CHECK_FALSE(found[0].legs[0].seen_since.has_value());
-  annotate_history(*store, "au", found, k_now, 4h);
+  scan::annotate_history(*store, "au", found, k_now, 4h);
   CHECK(found[0].legs[0].seen_since == std::optional<TimePoint>(k_now - 3h));
 }
 
@@ -87,10 +87,10 @@ TEST_CASE("synced snapshots count as observations too") {
         bookmaker("neds", k_now, {market("h2h", k_now, {outcome("Home e1", home), outcome("Away e1", 2.0)})}));
     return x;
   };
-  store->import_snapshots({Snapshot{"au", "e1", "soccer_epl", k_now - 40min, "a", board(1.95)},
-                           Snapshot{"au", "e1", "soccer_epl", k_now - 25min, "b", board(2.10)}});
+  store->import_snapshots({store::Snapshot{"au", "e1", "soccer_epl", k_now - 40min, "a", board(1.95)},
+                           store::Snapshot{"au", "e1", "soccer_epl", k_now - 25min, "b", board(2.10)}});
   std::vector<Opportunity> found = {with_home("e1", 2.10)};
-  annotate_history(*store, "au", found, k_now);
+  scan::annotate_history(*store, "au", found, k_now);
   CHECK(found[0].legs[0].seen_since == std::optional<TimePoint>(k_now - 25min));
   CHECK(found[0].legs[0].previous_price == std::optional<double>(1.95));
 }

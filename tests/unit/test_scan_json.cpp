@@ -11,12 +11,12 @@ using namespace cache_test;
 using nlohmann::json;
 
 TEST_CASE("a region's document: every field, unknowns as null") {
-  RegionScan r = scan("run-1", "au", t0(), RegionStatus::partial);
+  store::RegionScan r = region_scan("run-1", "au", t0(), store::RegionStatus::partial);
   r.error = "1 sport failed";
   r.failed_sports = {"tennis_atp"};
   r.credits_remaining = std::nullopt;
   r.opportunity_count = 4;
-  json j = region_json(r);
+  json j = scan::region_json(r);
   CHECK(j["region"] == "au");
   CHECK(j["status"] == "partial");
   CHECK(j["source"] == "live");
@@ -34,9 +34,9 @@ TEST_CASE("a region's document: every field, unknowns as null") {
   CHECK(j["worker"] == "test:1");
   CHECK(j.size() == 15);  // fields are added, never removed
 
-  r.empty = EmptyReason::filtered;
+  r.empty = store::EmptyReason::filtered;
   r.error.reset();
-  j = region_json(r);
+  j = scan::region_json(r);
   CHECK(j["empty"] == "filtered");
   CHECK(j["good"] == false);
   CHECK(j["error"].is_null());
@@ -46,24 +46,24 @@ TEST_CASE("stakes are shown to the cent; nothing else is rounded") {
   Opportunity o = opp("au", "soccer_epl", "e1", "h2h", 1.234567);
   o.legs[0].stake = 51.23456;
   o.legs[1].stake = 48.765;
-  json j = opportunity_json(o);
+  json j = scan::opportunity_json(o);
   CHECK(j["legs"][0]["stake"].get<double>() == doctest::Approx(51.23).epsilon(1e-12));
   CHECK(j["legs"][1]["stake"].get<double>() == doctest::Approx(48.77).epsilon(1e-12));
   CHECK(j["profit_pct"] == to_json(o)["profit_pct"]);
   o.legs[0].stake.reset();
-  j = opportunity_json(o);
+  j = scan::opportunity_json(o);
   CHECK(j["legs"][0]["stake"] == to_json(o)["legs"][0]["stake"]);
 }
 
 TEST_CASE("the scan document: its regions in order, every opportunity best first") {
-  ScanReport report;
+  scan::ScanReport report;
   report.scan_id = "run-9";
   report.started_at = t0();
   report.duration_ms = 1234;
   report.regions.push_back(
-      scan("run-9", "au", t0(), RegionStatus::ok,
+      region_scan("run-9", "au", t0(), store::RegionStatus::ok,
            {opp("au", "soccer_epl", "a1", "h2h", 1.0), opp("au", "soccer_epl", "a2", "h2h", 3.0)}));
-  report.regions.push_back(scan("run-9", "uk", t0(), RegionStatus::ok, {opp("uk", "soccer_epl", "u1", "h2h", 2.0)}));
+  report.regions.push_back(region_scan("run-9", "uk", t0(), store::RegionStatus::ok, {opp("uk", "soccer_epl", "u1", "h2h", 2.0)}));
   json j = scan_report_json(report);
   CHECK(j["scan_id"] == "run-9");
   CHECK(j["started_at"] == "2024-03-27T12:00:00Z");
@@ -75,9 +75,9 @@ TEST_CASE("the scan document: its regions in order, every opportunity best first
   CHECK(j["opportunities"][0]["event_id"] == "a2");
   CHECK(j["opportunities"][1]["event_id"] == "u1");
   CHECK(j["opportunities"][2]["event_id"] == "a1");
-  CHECK(j["opportunities"][0] == opportunity_json(report.regions[0].opportunities[1]));
+  CHECK(j["opportunities"][0] == scan::opportunity_json(report.regions[0].opportunities[1]));
 
-  ScanReport empty;
+  scan::ScanReport empty;
   j = scan_report_json(empty);
   CHECK(j["regions"].is_array());
   CHECK(j["regions"].empty());

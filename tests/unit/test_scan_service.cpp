@@ -15,7 +15,7 @@
 
 #include "fake_api_process.hpp"
 #include "oddsctl/errors.hpp"
-#include "oddsctl/leases.hpp"
+#include "oddsctl/store/lease_helpers.hpp"
 #include "oddsctl/scan.hpp"
 #include "test_cache_util.hpp"
 #include "test_util.hpp"
@@ -47,9 +47,9 @@ Event arb_event(const std::string& id, const std::string& sport = "basketball_nb
 struct FakeBoard {
   std::mutex mutex;
   std::map<std::string, std::map<std::string, std::vector<Event>>> events;  // region -> sport -> events
-  std::map<std::string, ApiError> fail;                                     // sport -> error thrown
+  std::map<std::string, api::ApiError> fail;                                     // sport -> error thrown
   std::vector<std::pair<std::string, std::string>> odds_calls;              // (region, sport)
-  std::vector<ClientOptions> clients;
+  std::vector<api::ClientOptions> clients;
   int sports_calls = 0;
   std::atomic<bool>* stop_on_first_call = nullptr;
 
@@ -60,9 +60,9 @@ struct FakeBoard {
   }
 };
 
-class FakeApi : public OddsApi {
+class FakeApi : public api::OddsApi {
 public:
-  FakeApi(FakeBoard& board, ClientOptions options) : m_board(board), m_options(std::move(options)) {}
+  FakeApi(FakeBoard& board, api::ClientOptions options) : m_board(board), m_options(std::move(options)) {}
   std::vector<Sport> sports() override {
     std::lock_guard lock(m_board.mutex);
     ++m_board.sports_calls;
@@ -76,8 +76,8 @@ public:
     return out;
   }
   std::vector<Event> events(const std::string&) override { return {}; }
-  OddsResponse odds(const OddsRequest& request) override {
-    OddsResponse r;
+  api::OddsResponse odds(const api::OddsRequest& request) override {
+    api::OddsResponse r;
     {
       std::lock_guard lock(m_board.mutex);
       ++m_requests;
@@ -105,13 +105,13 @@ public:
 
 private:
   FakeBoard& m_board;
-  ClientOptions m_options;
+  api::ClientOptions m_options;
   int m_requests = 0;
   std::int64_t m_remaining = 1000;
 };
 
-ApiFactory factory(FakeBoard& board) {
-  return [&board](const std::string&, ClientOptions options) -> std::unique_ptr<OddsApi> {
+api::ApiFactory factory(FakeBoard& board) {
+  return [&board](const std::string&, api::ClientOptions options) -> std::unique_ptr<api::OddsApi> {
     {
       std::lock_guard lock(board.mutex);
       board.clients.push_back(options);
@@ -132,8 +132,8 @@ const EnvLookup k_keys = env_of({{"ODDS_API_KEY_AU", "key-au-0123456789"},
                                  {"ODDS_API_KEY_US", "key-us-0123456789"},
                                  {"ODDS_API_KEY_UK", "key-uk-0123456789"}});
 
-ScanOptions options(std::vector<std::string> regions) {
-  ScanOptions o;
+scan::ScanOptions options(std::vector<std::string> regions) {
+  scan::ScanOptions o;
   o.regions = std::move(regions);
   o.rules.markets = {"h2h"};
   o.worker = "unit:1";
@@ -149,17 +149,17 @@ TEST_CASE("regions run with their own options; results come back in canonical or
   board.events["au"]["basketball_nba"] = {arb_event("a1")};
   board.events["au"]["basketball_nbl"] = {arb_event("a2", "basketball_nbl")};
   board.events["us"]["basketball_nba"] = {arb_event("u1")};
-  ScanReport r = run_scan(options({"us", "au"}), &*store, factory(board), k_keys);
+  scan::ScanReport r = run_scan(options({"us", "au"}), &*store, factory(board), k_keys);
 
   REQUIRE(r.regions.size() == 2);
   CHECK(r.regions[0].region == "au");
   CHECK(r.regions[1].region == "us");
   for (const auto& region : r.regions) {
     CAPTURE(region.region);
-    CHECK(region.status == RegionStatus::ok);
+    CHECK(region.status == store::RegionStatus::ok);
     CHECK(region.scan_id == r.scan_id);
     CHECK(region.worker == "unit:1");
-    CHECK(region.source == ScanSource::live);
+    CHECK(region.source == store::ScanSource::live);
     CHECK(region.opportunity_count == static_cast<int>(region.opportunities.size()));
   }
   CHECK(r.regions[0].events == 2);
@@ -180,7 +180,7 @@ TEST_CASE("regions run with their own options; results come back in canonical or
   }
   CHECK(regions == std::set<std::string>{"au", "us"});
   // Stored: the scan, its ledger, no lease left behind.
-  auto au = store->latest_good("au", ScanSource::live);
+  auto au = store->latest_good("au", store::ScanSource::live);
   REQUIRE(au);
   CHECK(au->scan_id == r.scan_id);
   CHECK(store->list_scans(every_scan()).size() == 2);
@@ -196,10 +196,10 @@ TEST_CASE("a region without a key fails naming its env var; the others go on (ex
   cache_test::TempStore store;
   FakeBoard board;
   board.events["au"]["basketball_nba"] = {arb_event("a1")};
-  ScanReport r = run_scan(options({"au", "eu"}), &*store, factory(board), k_keys);
+  scan::ScanReport r = run_scan(options({"au", "eu"}), &*store, factory(board), k_keys);
   REQUIRE(r.regions.size() == 2);
-  CHECK(r.regions[0].status == RegionStatus::ok);
-  CHECK(r.regions[1].status == RegionStatus::failed);
+  CHECK(r.regions[0].status == store::RegionStatus::ok);
+  CHECK(r.regions[1].status == store::RegionStatus::failed);
   REQUIRE(r.regions[1].error);
   CHECK(r.regions[1].error->find("ODDS_API_KEY_EU") != std::string::npos);
   CHECK(board.odds_calls_for("eu") == 0);
@@ -212,7 +212,7 @@ TEST_CASE("no region asked and no key anywhere is a usage error that points at -
                        UsageError);
   // With keys, the regions that have one are scanned.
   board.events["uk"]["basketball_nba"] = {arb_event("k1")};
-  ScanReport r = run_scan(options({}), nullptr, factory(board), env_of({{"ODDS_API_KEY_UK", "key-uk-0123456789"}}));
+  scan::ScanReport r = run_scan(options({}), nullptr, factory(board), env_of({{"ODDS_API_KEY_UK", "key-uk-0123456789"}}));
   REQUIRE(r.regions.size() == 1);
   CHECK(r.regions[0].region == "uk");
 }
@@ -223,25 +223,25 @@ TEST_CASE("a failing sport makes the region partial; every sport failing fails i
   board.events["au"]["basketball_nba"] = {arb_event("a1")};
   board.events["au"]["basketball_nbl"] = {arb_event("a2", "basketball_nbl")};
   auto first = run_scan(options({"au"}), &*store, factory(board), k_keys);
-  REQUIRE(first.regions[0].status == RegionStatus::ok);
+  REQUIRE(first.regions[0].status == store::RegionStatus::ok);
 
-  board.fail.emplace("basketball_nbl", ApiError(ApiErrorKind::server, 503, "", "region au: basketball_nbl: 503"));
+  board.fail.emplace("basketball_nbl", api::ApiError(api::ApiErrorKind::server, 503, "", "region au: basketball_nbl: 503"));
   auto partial = run_scan(options({"au"}), &*store, factory(board), k_keys);
-  CHECK(partial.regions[0].status == RegionStatus::partial);
+  CHECK(partial.regions[0].status == store::RegionStatus::partial);
   CHECK(partial.regions[0].failed_sports == std::vector<std::string>{"basketball_nbl"});
   REQUIRE(partial.regions[0].error);
   CHECK(partial.regions[0].error->find("503") != std::string::npos);
   CHECK(partial.regions[0].opportunity_count == 1);
   CHECK(partial.exit_code() == ExitCode::partial);
 
-  board.fail.emplace("basketball_nba", ApiError(ApiErrorKind::server, 500, "", "region au: basketball_nba: 500"));
+  board.fail.emplace("basketball_nba", api::ApiError(api::ApiErrorKind::server, 500, "", "region au: basketball_nba: 500"));
   auto failed = run_scan(options({"au"}), &*store, factory(board), k_keys);
-  CHECK(failed.regions[0].status == RegionStatus::failed);
+  CHECK(failed.regions[0].status == store::RegionStatus::failed);
   CHECK(failed.regions[0].failed_sports == std::vector<std::string>{"basketball_nba", "basketball_nbl"});
   CHECK(failed.exit_code() == ExitCode::runtime);
   // Stored for the record, but the latest good result is still the partial one.
   CHECK(store->list_scans(every_scan()).size() == 3);
-  CHECK(store->latest_good("au", ScanSource::live)->scan_id == partial.scan_id);
+  CHECK(store->latest_good("au", store::ScanSource::live)->scan_id == partial.scan_id);
 }
 
 TEST_CASE("a spent quota or a bad key stops the region's other calls") {
@@ -249,12 +249,12 @@ TEST_CASE("a spent quota or a bad key stops the region's other calls") {
   for (const char* s : {"s1", "s2", "s3", "s4"}) board.events["au"][s] = {arb_event(std::string("e-") + s, s)};
   for (const char* s : {"s1", "s2", "s3", "s4"})
     board.fail.emplace(s,
-                       ApiError(ApiErrorKind::out_of_credits, 401, "OUT_OF_USAGE_CREDITS", "region au: quota spent"));
+                       api::ApiError(api::ApiErrorKind::out_of_credits, 401, "OUT_OF_USAGE_CREDITS", "region au: quota spent"));
   auto o = options({"au"});
   o.concurrency = 1;
   auto r = run_scan(o, nullptr, factory(board), k_keys);
   CHECK(board.odds_calls_for("au") == 1);
-  CHECK(r.regions[0].status == RegionStatus::failed);
+  CHECK(r.regions[0].status == store::RegionStatus::failed);
   CHECK(r.regions[0].failed_sports.size() == 4);
   REQUIRE(r.regions[0].error);
   CHECK(r.regions[0].error->find("quota spent") != std::string::npos);  // the cause, not "not fetched"
@@ -264,8 +264,8 @@ TEST_CASE("a budget refusal stops the region and the run exits 5") {
   FakeBoard board;
   board.events["au"]["s1"] = {arb_event("e1", "s1")};
   board.events["au"]["s2"] = {arb_event("e2", "s2")};
-  board.fail.emplace("s1", ApiError(ApiErrorKind::budget, 0, "", "region au: --max-credits 0 reached"));
-  board.fail.emplace("s2", ApiError(ApiErrorKind::budget, 0, "", "region au: --max-credits 0 reached"));
+  board.fail.emplace("s1", api::ApiError(api::ApiErrorKind::budget, 0, "", "region au: --max-credits 0 reached"));
+  board.fail.emplace("s2", api::ApiError(api::ApiErrorKind::budget, 0, "", "region au: --max-credits 0 reached"));
   auto o = options({"au"});
   o.concurrency = 1;
   auto r = run_scan(o, nullptr, factory(board), k_keys);
@@ -284,7 +284,7 @@ TEST_CASE("a stop request: a region cut short before any answer is skipped and n
   o.stop = &stop;
   auto r = run_scan(o, &*store, factory(board), k_keys);
   CHECK(board.odds_calls_for("au") == 0);
-  CHECK(r.regions[0].status == RegionStatus::skipped);
+  CHECK(r.regions[0].status == store::RegionStatus::skipped);
   CHECK(store->list_scans(every_scan()).empty());
   CHECK(store->list_leases().empty());
 
@@ -294,7 +294,7 @@ TEST_CASE("a stop request: a region cut short before any answer is skipped and n
   o.concurrency = 1;
   auto cut = run_scan(o, &*store, factory(board), k_keys);
   CHECK(board.odds_calls_for("au") == 1);
-  CHECK(cut.regions[0].status == RegionStatus::partial);
+  CHECK(cut.regions[0].status == store::RegionStatus::partial);
   CHECK(cut.regions[0].failed_sports.size() == 1);
   CHECK(cut.regions[0].opportunity_count == 1);
   CHECK(store->list_scans(every_scan()).size() == 1);
@@ -307,13 +307,13 @@ TEST_CASE("a region whose lease another run holds is skipped; with --wait-lock t
   board.events["us"]["basketball_nba"] = {arb_event("u1")};
   REQUIRE(store->acquire_lease("scan:au", "elsewhere.example:4242", 10min, now_utc()).acquired);
   auto r = run_scan(options({"au", "us"}), &*store, factory(board), k_keys);
-  CHECK(r.regions[0].status == RegionStatus::skipped);
+  CHECK(r.regions[0].status == store::RegionStatus::skipped);
   REQUIRE(r.regions[0].error);
   CHECK(r.regions[0].error->find("elsewhere.example:4242") != std::string::npos);
-  CHECK(r.regions[1].status == RegionStatus::ok);
+  CHECK(r.regions[1].status == store::RegionStatus::ok);
   CHECK(board.odds_calls_for("au") == 0);
   CHECK(r.exit_code() == ExitCode::ok);
-  ScanQuery au_only = every_scan();
+  store::ScanQuery au_only = every_scan();
   au_only.region = "au";
   CHECK(store->list_scans(au_only).empty());
 
@@ -341,7 +341,7 @@ TEST_CASE("unknown --sports is a usage error before any odds call; the sports li
 
   o.sports = {"basketball_nba"};
   auto r = run_scan(o, &*store, factory(board), k_keys);
-  CHECK(r.regions[0].status == RegionStatus::ok);
+  CHECK(r.regions[0].status == store::RegionStatus::ok);
   CHECK(board.sports_calls == 1);  // answered from the store
 }
 
@@ -352,7 +352,7 @@ TEST_CASE("with store_results off nothing is saved but the credits spent are") {
   auto o = options({"au"});
   o.store_results = false;
   auto r = run_scan(o, &*store, factory(board), k_keys);
-  CHECK(r.regions[0].status == RegionStatus::ok);
+  CHECK(r.regions[0].status == store::RegionStatus::ok);
   CHECK(store->list_scans(every_scan()).empty());
   CHECK(store->ledger({}).size() == 1);
 }
@@ -362,37 +362,37 @@ TEST_CASE("an empty board is a good result; one emptied by --bookmakers is not t
   FakeBoard board;
   board.events["au"]["basketball_nba"] = {};
   auto r = run_scan(options({"au"}), &*store, factory(board), k_keys);
-  CHECK(r.regions[0].empty == EmptyReason::no_events);
+  CHECK(r.regions[0].empty == store::EmptyReason::no_events);
   CHECK(r.regions[0].good());
-  REQUIRE(store->latest_good("au", ScanSource::live));
-  CHECK(store->latest_good("au", ScanSource::live)->scan_id == r.scan_id);
+  REQUIRE(store->latest_good("au", store::ScanSource::live));
+  CHECK(store->latest_good("au", store::ScanSource::live)->scan_id == r.scan_id);
 
   auto o = options({"au"});
   o.bookmakers = {"nobody"};
   auto filtered = run_scan(o, &*store, factory(board), k_keys);
-  CHECK(filtered.regions[0].empty == EmptyReason::filtered);
+  CHECK(filtered.regions[0].empty == store::EmptyReason::filtered);
   CHECK_FALSE(filtered.regions[0].good());
-  CHECK(store->latest_good("au", ScanSource::live)->scan_id == r.scan_id);
-  CHECK(std::string(empty_note(EmptyReason::filtered)).find("--bookmakers") != std::string::npos);
-  CHECK(std::string(empty_note(EmptyReason::none)).empty());
+  CHECK(store->latest_good("au", store::ScanSource::live)->scan_id == r.scan_id);
+  CHECK(std::string(scan::empty_note(store::EmptyReason::filtered)).find("--bookmakers") != std::string::npos);
+  CHECK(std::string(scan::empty_note(store::EmptyReason::none)).empty());
 }
 
 TEST_CASE("the exit code of a report") {
-  auto with = [](std::vector<RegionStatus> statuses) {
-    ScanReport r;
+  auto with = [](std::vector<store::RegionStatus> statuses) {
+    scan::ScanReport r;
     for (auto s : statuses) {
-      RegionScan x;
+      store::RegionScan x;
       x.status = s;
       r.regions.push_back(x);
     }
     return r;
   };
-  CHECK(with({RegionStatus::ok, RegionStatus::skipped}).exit_code() == ExitCode::ok);
+  CHECK(with({store::RegionStatus::ok, store::RegionStatus::skipped}).exit_code() == ExitCode::ok);
   CHECK(with({}).exit_code() == ExitCode::ok);
-  CHECK(with({RegionStatus::ok, RegionStatus::failed}).exit_code() == ExitCode::partial);
-  CHECK(with({RegionStatus::partial}).exit_code() == ExitCode::partial);
-  CHECK(with({RegionStatus::failed, RegionStatus::failed}).exit_code() == ExitCode::runtime);
-  auto budget = with({RegionStatus::ok});
+  CHECK(with({store::RegionStatus::ok, store::RegionStatus::failed}).exit_code() == ExitCode::partial);
+  CHECK(with({store::RegionStatus::partial}).exit_code() == ExitCode::partial);
+  CHECK(with({store::RegionStatus::failed, store::RegionStatus::failed}).exit_code() == ExitCode::runtime);
+  auto budget = with({store::RegionStatus::ok});
   budget.budget_stopped = true;
   CHECK(budget.exit_code() == ExitCode::budget);
   budget.busy = true;
@@ -401,10 +401,10 @@ TEST_CASE("the exit code of a report") {
 
 TEST_CASE("scan ids are time-ordered and unique; the worker id is host:pid") {
   std::set<std::string> ids;
-  for (int i = 0; i < 200; ++i) ids.insert(new_scan_id());
+  for (int i = 0; i < 200; ++i) ids.insert(scan::new_scan_id());
   CHECK(ids.size() == 200);
   CHECK(std::regex_match(*ids.begin(), std::regex(R"(\d{8}-\d{6}-[0-9a-f]{6})")));
-  const std::string w = default_worker_id();
+  const std::string w = store::default_worker_id();
   CHECK(w.size() > 2);
   CHECK(w.substr(w.rfind(':') + 1) == std::to_string(::getpid()));
 }
@@ -438,9 +438,9 @@ TEST_CASE("through the real HTTP client: http_api_factory against the fake API")
   const EnvLookup env = env_of({{"ODDS_API_KEY_AU", key}});
   auto o = options({"au"});
   o.base_url = fake.url();
-  auto r = run_scan(o, &*store, http_api_factory(env), env);
+  auto r = run_scan(o, &*store, api::http_api_factory(env), env);
   REQUIRE(r.regions.size() == 1);
-  CHECK(r.regions[0].status == RegionStatus::ok);
+  CHECK(r.regions[0].status == store::RegionStatus::ok);
   REQUIRE(r.regions[0].opportunity_count == 1);
   CHECK(r.regions[0].opportunities[0].event_id == "ev1");
   CHECK(r.regions[0].credits_used == std::optional<std::int64_t>(1));
@@ -454,5 +454,5 @@ TEST_CASE("through the real HTTP client: http_api_factory against the fake API")
   CHECK(odds == 1);
   for (const auto& e : store->ledger({})) CHECK(e.key_hint.find(key) == std::string::npos);
   // The default factory refuses a region without a key, naming the env var.
-  CHECK_THROWS_WITH_AS(http_api_factory(env)("us", ClientOptions{}), doctest::Contains("ODDS_API_KEY_US"), UsageError);
+  CHECK_THROWS_WITH_AS(api::http_api_factory(env)("us", api::ClientOptions{}), doctest::Contains("ODDS_API_KEY_US"), UsageError);
 }

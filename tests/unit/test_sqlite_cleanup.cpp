@@ -17,7 +17,7 @@
 #include "store/sqlite_cleanup_scans.hpp"
 
 using namespace oddsctl;
-using namespace oddsctl::sqlite_cleanup;
+using namespace store::sqlite_cleanup;
 namespace fs = std::filesystem;
 
 namespace {
@@ -33,7 +33,7 @@ struct Fixture {
     std::string tmpl = (fs::temp_directory_path() / "oddsctl-cleanup-test-XXXXXX").string();
     REQUIRE(mkdtemp(tmpl.data()) != nullptr);
     dir = tmpl;
-    open_store((dir / "s.db").string());
+    store::open_store((dir / "s.db").string());
     db = std::make_unique<SQLite::Database>((dir / "s.db").string(), SQLite::OPEN_READWRITE);
     db->exec("PRAGMA foreign_keys=ON");
   }
@@ -118,10 +118,10 @@ TEST_CASE("remove_scans: deletes the chosen scans and their opportunities, count
   std::map<std::string, ScanCursor> cursors;
   auto victims = choose_scans(*f.db, rule, cursors, -1);
   REQUIRE(victims.size() == 3);
-  CleanupReport dry;
+  store::CleanupReport dry;
   remove_scans(*f.db, rule, victims, true, dry);
   CHECK(f.count("scans") == 4);
-  CleanupReport real;
+  store::CleanupReport real;
   remove_scans(*f.db, rule, victims, false, real);
   CHECK(dry.removed == real.removed);
   CHECK(real.removed["scans"]["au"] == 3);
@@ -140,7 +140,7 @@ TEST_CASE("remove_scans: what changed after the choice is re-checked under the w
 
   f.latest_good("au", "a1");                                              // became the latest good
   f.db->exec("UPDATE scans SET started_at = 5000 WHERE scan_id = 'a2'");  // written again, newer
-  CleanupReport r;
+  store::CleanupReport r;
   remove_scans(*f.db, rule, victims, false, r);
   CHECK(r.removed["scans"]["au"] == 1);
   CHECK(r.removed["opportunities"]["au"] == 2);
@@ -160,13 +160,13 @@ TEST_CASE("remove_scans: scans saved meanwhile move the keep boundary") {
   // meanwhile makes a0 one of the newest two again: then it stays.
   SUBCASE("newer scans") {
     f.add("a3", "au", 2000);
-    CleanupReport r;
+    store::CleanupReport r;
     remove_scans(*f.db, rule, victims, false, r);
     CHECK(r.removed["scans"]["au"] == 1);
   }
   SUBCASE("fewer scans") {
     f.db->exec("DELETE FROM scans WHERE scan_id = 'a2'");
-    CleanupReport r;
+    store::CleanupReport r;
     remove_scans(*f.db, rule, victims, false, r);
     CHECK(r.removed["scans"]["au"] == 0);
     CHECK(f.count("scans") == 2);
@@ -186,7 +186,7 @@ TEST_CASE("choose_scans and remove_scans spare the latest good scan of every sou
 
   // One that became the store source's latest good after the choice stays.
   f.latest_good("au", "a4", "store");
-  CleanupReport r;
+  store::CleanupReport r;
   remove_scans(*f.db, rule, victims, false, r);
   CHECK(r.removed["scans"]["au"] == 2);
   CHECK(f.count("scans") == 4);
@@ -205,7 +205,7 @@ TEST_CASE("delete_oldest_scans: oldest first over regions, chunk by chunk, with 
   REQUIRE(boundaries.size() == 2);
   CHECK(boundaries.at("au").scan_id == "a3");  // the second newest: older ones go
   ScanWalk walk;
-  CleanupReport r;
+  store::CleanupReport r;
   CHECK(delete_oldest_scans(*f.db, rule, boundaries, walk, 2, r) == 2);  // u0, a1
   CHECK(walk.scan_id == "a1");
   CHECK(r.removed["scans"]["uk"] == 1);
@@ -235,7 +235,7 @@ TEST_CASE("delete_oldest_scans: an age cutoff, keep 0, every source's latest goo
   f.latest_good("au", "a2", "replay");
   SUBCASE("keep 0 and an age: every scan old enough but the latest good ones") {
     ScanWalk walk;
-    CleanupReport r;
+    store::CleanupReport r;
     CHECK(delete_oldest_scans(*f.db, ScanRule{0, 1004}, {}, walk, 100, r) == 3);  // e0, a0, a3
     CHECK(r.removed["scans"]["au"] == 2);
     CHECK(r.removed["scans"]["eu"] == 1);
@@ -246,13 +246,13 @@ TEST_CASE("delete_oldest_scans: an age cutoff, keep 0, every source's latest goo
     const auto boundaries = keep_boundaries(*f.db, rule.keep);
     CHECK(boundaries.at("eu").scan_id == "e0");  // nothing is older
     ScanWalk walk;
-    CleanupReport r;
+    store::CleanupReport r;
     CHECK(delete_oldest_scans(*f.db, rule, boundaries, walk, 100, r) == 3);  // a0, a3, a4
     CHECK(f.count("scans") == 4);                                            // e0, a1, a2, a5
   }
   SUBCASE("keep more than any region has: nothing") {
     ScanWalk walk;
-    CleanupReport r;
+    store::CleanupReport r;
     ScanRule rule{10, k_no_cutoff};
     CHECK(delete_oldest_scans(*f.db, rule, keep_boundaries(*f.db, rule.keep), walk, 100, r) == 0);
     CHECK(f.count("scans") == 7);

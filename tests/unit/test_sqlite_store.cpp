@@ -46,8 +46,8 @@ unsigned mode_of(const fs::path& p) {
 
 const TimePoint k_t0 = from_epoch_ms(1711502400000);
 
-RegionScan scan(const std::string& id, int opportunities, std::int64_t offset_s = 0) {
-  RegionScan s;
+store::RegionScan scan(const std::string& id, int opportunities, std::int64_t offset_s = 0) {
+  store::RegionScan s;
   s.scan_id = id;
   s.region = "au";
   s.worker = "w";
@@ -86,36 +86,36 @@ void in_dir(const fs::path& dir, F&& fn) {
 TEST_CASE("the file is created 0600 in new folders created 0700, in WAL mode with a schema version") {
   TempDir tmp;
   auto path = tmp.path / "a" / "b" / "oddsctl.db";
-  { auto store = open_store(path.string()); }
+  { auto store = store::open_store(path.string()); }
   CHECK(mode_of(path) == 0600);
   CHECK(mode_of(tmp.path / "a") == 0700);
   CHECK(mode_of(tmp.path / "a" / "b") == 0700);
   SQLite::Database db(path.string());
   CHECK(db.execAndGet("PRAGMA journal_mode").getString() == "wal");
-  CHECK(db.execAndGet("SELECT max(version) FROM schema_version").getInt() == sqlite_schema::known_version());
-  CHECK(sqlite_schema::known_version() >= 1);
+  CHECK(db.execAndGet("SELECT max(version) FROM schema_version").getInt() == store::sqlite_schema::known_version());
+  CHECK(store::sqlite_schema::known_version() >= 1);
 }
 
 TEST_CASE("reopening a store keeps its data and does not migrate again") {
   TempDir tmp;
   auto path = (tmp.path / "s.db").string();
-  open_store(path)->set_meta("k", "v");
-  auto store = open_store(path);
+  store::open_store(path)->set_meta("k", "v");
+  auto store = store::open_store(path);
   CHECK(store->get_meta("k") == std::optional<std::string>("v"));
   SQLite::Database db(path);
-  CHECK(db.execAndGet("SELECT count(*) FROM schema_version").getInt() == sqlite_schema::known_version());
+  CHECK(db.execAndGet("SELECT count(*) FROM schema_version").getInt() == store::sqlite_schema::known_version());
 }
 
 TEST_CASE("a store with a newer schema version than this binary knows is refused clearly") {
   TempDir tmp;
   auto path = (tmp.path / "future.db").string();
-  { auto store = open_store(path); }
+  { auto store = store::open_store(path); }
   {
     SQLite::Database db(path, SQLite::OPEN_READWRITE);
     db.exec("INSERT INTO schema_version (version, applied_at) VALUES (999, 0)");
   }
   try {
-    open_store(path);
+    store::open_store(path);
     FAIL("opening a future schema must fail");
   } catch (const StoreError& e) {
     std::string msg = e.what();
@@ -127,34 +127,34 @@ TEST_CASE("a store with a newer schema version than this binary knows is refused
 
 TEST_CASE("store URIs: sqlite:///abs, sqlite:relative, bare paths; bad forms are usage errors") {
   TempDir tmp;
-  auto as_sqlite = [](const std::unique_ptr<Store>& s) { return dynamic_cast<SqliteStore*>(s.get()); };
+  auto as_sqlite = [](const std::unique_ptr<store::Store>& s) { return dynamic_cast<store::SqliteStore*>(s.get()); };
 
-  auto abs = open_store("sqlite://" + (tmp.path / "abs.db").string());
+  auto abs = store::open_store("sqlite://" + (tmp.path / "abs.db").string());
   REQUIRE(as_sqlite(abs));
   CHECK(as_sqlite(abs)->path() == (tmp.path / "abs.db").string());
   CHECK(abs->info().location == (tmp.path / "abs.db").string());
 
   in_dir(tmp.path, [&] {
-    auto rel = open_store("sqlite:sub/rel.db");
+    auto rel = store::open_store("sqlite:sub/rel.db");
     REQUIRE(as_sqlite(rel));
     CHECK(as_sqlite(rel)->path() == "sub/rel.db");
-    auto bare = open_store("bare.db");
+    auto bare = store::open_store("bare.db");
     REQUIRE(as_sqlite(bare));
-    auto colon = open_store("./odd:name.db");  // a path, not a scheme
+    auto colon = store::open_store("./odd:name.db");  // a path, not a scheme
     REQUIRE(as_sqlite(colon));
   });
   CHECK(fs::exists(tmp.path / "sub" / "rel.db"));
   CHECK(fs::exists(tmp.path / "bare.db"));
   CHECK(fs::exists(tmp.path / "odd:name.db"));
 
-  CHECK_THROWS_AS(open_store("sqlite://relative.db"), UsageError);
-  CHECK_THROWS_WITH(open_store("sqlite://relative.db"), doctest::Contains("sqlite:///"));
-  CHECK_THROWS_AS(open_store("sqlite:"), UsageError);
-  CHECK_THROWS_AS(open_store(""), UsageError);
-  CHECK_THROWS_AS(open_store("postgress://u:secret@h/db"), UsageError);  // a typo of a known scheme
-  CHECK_THROWS_WITH(open_store("postgress://u:secret@h/db"), doctest::Contains("unknown scheme"));
+  CHECK_THROWS_AS(store::open_store("sqlite://relative.db"), UsageError);
+  CHECK_THROWS_WITH(store::open_store("sqlite://relative.db"), doctest::Contains("sqlite:///"));
+  CHECK_THROWS_AS(store::open_store("sqlite:"), UsageError);
+  CHECK_THROWS_AS(store::open_store(""), UsageError);
+  CHECK_THROWS_AS(store::open_store("postgress://u:secret@h/db"), UsageError);  // a typo of a known scheme
+  CHECK_THROWS_WITH(store::open_store("postgress://u:secret@h/db"), doctest::Contains("unknown scheme"));
   try {
-    open_store("redis://u:secret@h/db");
+    store::open_store("redis://u:secret@h/db");
   } catch (const UsageError& e) {
     CHECK(std::string(e.what()).find("secret") == std::string::npos);
   }
@@ -169,7 +169,7 @@ TEST_CASE("store URIs: sqlite:///abs, sqlite:relative, bare paths; bad forms are
   }
 #endif
   // The built stores in a fixed order; a module missing on disk is named so.
-  const auto stores = built_in_stores();
+  const auto stores = store::built_in_stores();
   REQUIRE_FALSE(stores.empty());
   CHECK(stores.front() == "sqlite");
 #ifdef ODDSCTL_WITH_MONGO
@@ -183,12 +183,12 @@ TEST_CASE("store URIs: sqlite:///abs, sqlite:relative, bare paths; bad forms are
 }
 
 TEST_CASE("redact_store_uri removes passwords only") {
-  CHECK(redact_store_uri("mongodb://user:s3cr%40t@h1:27017,h2/db?tls=true") ==
+  CHECK(store::redact_store_uri("mongodb://user:s3cr%40t@h1:27017,h2/db?tls=true") ==
         "mongodb://user:***@h1:27017,h2/db?tls=true");
-  CHECK(redact_store_uri("mongodb://user@h/db") == "mongodb://user@h/db");
-  CHECK(redact_store_uri("mongodb://h/db?x=a@b") == "mongodb://h/db?x=a@b");
-  CHECK(redact_store_uri("sqlite:///var/x.db") == "sqlite:///var/x.db");
-  CHECK(redact_store_uri("/home/me/x.db") == "/home/me/x.db");
+  CHECK(store::redact_store_uri("mongodb://user@h/db") == "mongodb://user@h/db");
+  CHECK(store::redact_store_uri("mongodb://h/db?x=a@b") == "mongodb://h/db?x=a@b");
+  CHECK(store::redact_store_uri("sqlite:///var/x.db") == "sqlite:///var/x.db");
+  CHECK(store::redact_store_uri("/home/me/x.db") == "/home/me/x.db");
 }
 
 TEST_CASE("default_store_path follows XDG_STATE_HOME, else HOME") {
@@ -197,11 +197,11 @@ TEST_CASE("default_store_path follows XDG_STATE_HOME, else HOME") {
   bool had_xdg = std::getenv("XDG_STATE_HOME") != nullptr;
   ::setenv("XDG_STATE_HOME", "/xdg/state", 1);
   ::setenv("HOME", "/home/someone", 1);
-  CHECK(default_store_path() == "/xdg/state/oddsctl/oddsctl.db");
+  CHECK(store::default_store_path() == "/xdg/state/oddsctl/oddsctl.db");
   ::setenv("XDG_STATE_HOME", "relative/ignored", 1);
-  CHECK(default_store_path() == "/home/someone/.local/state/oddsctl/oddsctl.db");
+  CHECK(store::default_store_path() == "/home/someone/.local/state/oddsctl/oddsctl.db");
   ::unsetenv("XDG_STATE_HOME");
-  CHECK(default_store_path() == "/home/someone/.local/state/oddsctl/oddsctl.db");
+  CHECK(store::default_store_path() == "/home/someone/.local/state/oddsctl/oddsctl.db");
   if (had_xdg) ::setenv("XDG_STATE_HOME", old_xdg.c_str(), 1);
   ::setenv("HOME", old_home.c_str(), 1);
 }
@@ -209,7 +209,7 @@ TEST_CASE("default_store_path follows XDG_STATE_HOME, else HOME") {
 TEST_CASE("a failure in the middle of save_scan leaves nothing half-written") {
   TempDir tmp;
   auto path = (tmp.path / "s.db").string();
-  auto store = open_store(path);
+  auto store = store::open_store(path);
   store->save_scan(scan("good", 2, 0));
   {
     // Inject a failure on the third opportunity row of any later write.
@@ -236,7 +236,7 @@ TEST_CASE("a failure in the middle of save_scan leaves nothing half-written") {
 TEST_CASE("cleanup deletes in batches: a failure mid-way keeps the batches already done, and the store consistent") {
   TempDir tmp;
   auto path = (tmp.path / "s.db").string();
-  auto store = open_store(path);
+  auto store = store::open_store(path);
   std::vector<LedgerEntry> rows;
   for (int i = 0; i < 1000; ++i) {
     LedgerEntry e;
@@ -253,7 +253,7 @@ TEST_CASE("cleanup deletes in batches: a failure mid-way keeps the batches alrea
         "CREATE TRIGGER inject BEFORE DELETE ON ledger WHEN OLD.id = 500 "
         "BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
   }
-  RetentionPolicy p;
+  store::RetentionPolicy p;
   p.ledger_older_than = std::chrono::hours(1);
   p.batch_size = 10;
   const TimePoint now = k_t0 + std::chrono::hours(10);
@@ -280,9 +280,9 @@ TEST_CASE("cleanup deletes in batches: a failure mid-way keeps the batches alrea
 TEST_CASE("compact shrinks the file after a cleanup") {
   TempDir tmp;
   auto path = (tmp.path / "s.db").string();
-  auto store = open_store(path);
+  auto store = store::open_store(path);
   for (int i = 0; i < 40; ++i) store->save_scan(scan("s" + std::to_string(i), 50, i));
-  RetentionPolicy p;
+  store::RetentionPolicy p;
   p.keep_last_scans = 1;
   auto r = store->cleanup(p, k_t0 + std::chrono::hours(1), false);
   CHECK(r.removed["scans"]["au"] == 39);
@@ -297,9 +297,9 @@ TEST_CASE("a path that cannot be a database file is a StoreError naming it") {
   TempDir tmp;
   auto dir = tmp.path / "adir";
   fs::create_directory(dir);
-  CHECK_THROWS_AS(open_store(dir.string()), StoreError);
+  CHECK_THROWS_AS(store::open_store(dir.string()), StoreError);
   try {
-    open_store(dir.string());
+    store::open_store(dir.string());
   } catch (const StoreError& e) {
     CHECK(std::string(e.what()).find("sqlite " + dir.string() + ": open: ") == 0);
   }
@@ -308,7 +308,7 @@ TEST_CASE("a path that cannot be a database file is a StoreError naming it") {
 TEST_CASE("check reports a missing index") {
   TempDir tmp;
   auto path = (tmp.path / "s.db").string();
-  auto store = open_store(path);
+  auto store = store::open_store(path);
   CHECK(store->check().empty());
   {
     SQLite::Database db(path, SQLite::OPEN_READWRITE);
@@ -326,8 +326,8 @@ TEST_CASE("a version 1 store with data migrates: its latest good stays live, --f
     // The file as oddsctl left it before provenance: schema 1 only, written with raw SQL.
     SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
     db.exec("PRAGMA foreign_keys=ON");
-    sqlite_schema::migrate_to(db, path, 1);
-    REQUIRE(sqlite_schema::current_version(db) == 1);
+    store::sqlite_schema::migrate_to(db, path, 1);
+    REQUIRE(store::sqlite_schema::current_version(db) == 1);
     auto add = [&](const char* id, const char* region, const char* command, const char* status, std::int64_t at,
                    int opportunities) {
       SQLite::Statement st(db,
@@ -359,42 +359,42 @@ TEST_CASE("a version 1 store with data migrates: its latest good stays live, --f
     add("e1", "eu", "cache-fallback", "ok", 0, 0);
     db.exec("INSERT INTO latest_good (region, scan_id) VALUES ('au', 'a1'), ('uk', 'u1'), ('eu', 'e1')");
   }
-  auto store = open_store(path);
-  CHECK(store->info().schema_version == sqlite_schema::known_version());
+  auto store = store::open_store(path);
+  CHECK(store->info().schema_version == store::sqlite_schema::known_version());
   CHECK(store->check().empty());
   auto au = store->latest_good("au");
   REQUIRE(au.has_value());
   CHECK(au->scan_id == "a1");
-  CHECK(au->source == ScanSource::live);
-  CHECK(au->empty == EmptyReason::none);
+  CHECK(au->source == store::ScanSource::live);
+  CHECK(au->empty == store::EmptyReason::none);
   CHECK(au->opportunities.size() == 2);
-  CHECK(store->latest_good("eu", ScanSource::live)->scan_id == "e1");
+  CHECK(store->latest_good("eu", store::ScanSource::live)->scan_id == "e1");
   // A --from-store result was never the API's answer: it is the store source's latest good.
   CHECK_FALSE(store->latest_good("uk").has_value());
-  REQUIRE(store->latest_good("uk", ScanSource::store).has_value());
-  CHECK(store->latest_good("uk", ScanSource::store)->scan_id == "u1");
+  REQUIRE(store->latest_good("uk", store::ScanSource::store).has_value());
+  CHECK(store->latest_good("uk", store::ScanSource::store)->scan_id == "u1");
   auto all = store->list_scans({.limit = 0});
   REQUIRE(all.size() == 4);
   for (const auto& s : all) {
     CAPTURE(s.scan_id);
-    CHECK(s.source == (s.command == "scan-from-store" ? ScanSource::store : ScanSource::live));
-    CHECK(s.empty == EmptyReason::none);
+    CHECK(s.source == (s.command == "scan-from-store" ? store::ScanSource::store : store::ScanSource::live));
+    CHECK(s.empty == store::EmptyReason::none);
   }
-  CHECK(store->list_scans({.source = ScanSource::store, .limit = 0}).size() == 1);
+  CHECK(store->list_scans({.source = store::ScanSource::store, .limit = 0}).size() == 1);
   // The new rules apply to the migrated data: a demo does not displace live, a newer live does.
   auto demo = scan("d1", 1, 2000);
-  demo.source = ScanSource::demo;
+  demo.source = store::ScanSource::demo;
   store->save_scan(demo);
   CHECK(store->latest_good("au")->scan_id == "a1");
   store->save_scan(scan("a3", 1, 3000));
   CHECK(store->latest_good("au")->scan_id == "a3");
-  CHECK(store->latest_good("au", ScanSource::demo)->scan_id == "d1");
+  CHECK(store->latest_good("au", store::ScanSource::demo)->scan_id == "d1");
 }
 
 TEST_CASE("check names every opportunity whose text is not valid JSON") {
   TempDir tmp;
   auto path = (tmp.path / "s.db").string();
-  auto store = open_store(path);
+  auto store = store::open_store(path);
   store->save_scan(scan("run-1", 3, 0));
   CHECK(store->check().empty());
   {
@@ -423,7 +423,7 @@ TEST_CASE("check names every opportunity whose text is not valid JSON") {
 TEST_CASE("check names a scan whose source or empty reason this binary does not know") {
   TempDir tmp;
   auto path = (tmp.path / "s.db").string();
-  auto store = open_store(path);
+  auto store = store::open_store(path);
   store->save_scan(scan("run-1", 1, 0));
   {
     SQLite::Database db(path, SQLite::OPEN_READWRITE);
@@ -464,9 +464,9 @@ struct FileState {
 };
 
 // A closed store file in WAL mode with everything checkpointed (no -wal, no -shm left).
-void make_store_with(const fs::path& path, const std::vector<RegionScan>& scans) {
+void make_store_with(const fs::path& path, const std::vector<store::RegionScan>& scans) {
   {
-    auto store = open_store(path.string());
+    auto store = store::open_store(path.string());
     for (const auto& s : scans) store->save_scan(s);
   }
   REQUIRE_FALSE(fs::exists(path.string() + "-wal"));
@@ -478,19 +478,19 @@ TEST_CASE("read-only: a missing file is 'no store at PATH', and nothing is creat
   TempDir tmp;
   auto path = tmp.path / "typo" / "oddsctl.db";
   const std::string says = "no store at " + path.string() + ": run a scan first";
-  CHECK_THROWS_WITH_AS(open_store(path.string(), OpenMode::read_only), doctest::Contains(says.c_str()), StoreError);
+  CHECK_THROWS_WITH_AS(open_store(path.string(), store::OpenMode::read_only), doctest::Contains(says.c_str()), StoreError);
   CHECK_FALSE(fs::exists(path.parent_path()));
   auto flat = tmp.path / "oddsctl.db";
-  CHECK_THROWS_WITH_AS(open_store("sqlite://" + flat.string(), OpenMode::read_only), doctest::Contains("no store at"),
+  CHECK_THROWS_WITH_AS(open_store("sqlite://" + flat.string(), store::OpenMode::read_only), doctest::Contains("no store at"),
                        StoreError);
   CHECK_FALSE(fs::exists(flat));
   // An empty file (what a writer makes first) is no store either, and stays empty.
   { std::ofstream(flat.string()).flush(); }
-  CHECK_THROWS_WITH_AS(open_store(flat.string(), OpenMode::read_only), doctest::Contains("no store at"), StoreError);
+  CHECK_THROWS_WITH_AS(open_store(flat.string(), store::OpenMode::read_only), doctest::Contains("no store at"), StoreError);
   CHECK(fs::file_size(flat) == 0);
   // A writer makes a store of it.
-  CHECK_NOTHROW(open_store(flat.string()));
-  CHECK_NOTHROW(open_store(flat.string(), OpenMode::read_only));
+  CHECK_NOTHROW(store::open_store(flat.string()));
+  CHECK_NOTHROW(open_store(flat.string(), store::OpenMode::read_only));
 }
 
 TEST_CASE("read-only: reads a store without changing its file; writes are refused") {
@@ -500,13 +500,13 @@ TEST_CASE("read-only: reads a store without changing its file; writes are refuse
   ::chmod(path.c_str(), 0400);  // root ignores it: the bytes and mtime are the real check
   FileState before(path);
   {
-    auto store = open_store(path.string(), OpenMode::read_only);
+    auto store = open_store(path.string(), store::OpenMode::read_only);
     auto got = store->latest_good("au");
     REQUIRE(got.has_value());
     CHECK(got->opportunities.size() == 3);
     CHECK(store->list_scans({}).size() == 1);
     CHECK(store->check().empty());
-    CHECK(store->info().schema_version == sqlite_schema::known_version());
+    CHECK(store->info().schema_version == store::sqlite_schema::known_version());
     CHECK_THROWS_AS(store->set_meta("k", "v"), StoreError);
     CHECK_THROWS_AS(store->save_scan(scan("run-2", 1, 60)), StoreError);
   }
@@ -520,10 +520,10 @@ TEST_CASE("read-only: an older oddsctl's store is upgraded when it may be writte
   {
     SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
     db.exec("PRAGMA journal_mode=WAL");
-    sqlite_schema::migrate_to(db, path, 1);
+    store::sqlite_schema::migrate_to(db, path, 1);
   }
-  auto store = open_store(path, OpenMode::read_only);
-  CHECK(store->info().schema_version == sqlite_schema::known_version());
+  auto store = open_store(path, store::OpenMode::read_only);
+  CHECK(store->info().schema_version == store::sqlite_schema::known_version());
   CHECK_FALSE(store->latest_good("au").has_value());
 }
 
@@ -553,7 +553,7 @@ TEST_CASE("another program's SQLite file is refused, read-write or read-only, an
       db.exec(c.sql);
     }
     FileState before(path);
-    for (OpenMode mode : {OpenMode::read_write, OpenMode::read_only}) {
+    for (store::OpenMode mode : {store::OpenMode::read_write, store::OpenMode::read_only}) {
       try {
         open_store(path.string(), mode);
         FAIL("a foreign file must be refused");
@@ -574,7 +574,7 @@ TEST_CASE("another program's SQLite file is refused, read-write or read-only, an
 TEST_CASE("one opportunity row that cannot be read is skipped; the rest of the scan and other scans are served") {
   TempDir tmp;
   auto path = (tmp.path / "s.db").string();
-  auto store = open_store(path);
+  auto store = store::open_store(path);
   store->save_scan(scan("run-1", 4, 0));
   auto uk = scan("run-1", 2, 0);
   uk.region = "uk";
@@ -586,7 +586,7 @@ TEST_CASE("one opportunity row that cannot be read is skipped; the rest of the s
     db.exec("UPDATE opportunities SET json = '{\"region\": \"au\", ' WHERE region = 'au' AND idx = 1");
     db.exec("UPDATE opportunities SET json = '{\"region\": 5, \"legs\": 3}' WHERE region = 'au' AND idx = 3");
   }
-  for (OpenMode mode : {OpenMode::read_write, OpenMode::read_only}) {
+  for (store::OpenMode mode : {store::OpenMode::read_write, store::OpenMode::read_only}) {
     auto reader = open_store(path, mode);
     auto au = reader->latest_good("au");
     REQUIRE(au.has_value());

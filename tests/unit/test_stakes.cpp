@@ -8,9 +8,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "oddsctl/detect.hpp"
+#include "oddsctl/engine/detect.hpp"
 #include "oddsctl/errors.hpp"
-#include "oddsctl/middles.hpp"
+#include "oddsctl/engine/middles.hpp"
 
 using namespace oddsctl;
 
@@ -53,7 +53,7 @@ double min_payout(const Opportunity& o) {
 TEST_CASE("stakes add up to the cent: the case naive rounding makes 99.99") {
   // Ideal stakes 40.6310 + 30.1147 + 29.2543: rounded one by one they are 99.99.
   Opportunity o = arb({{"a", 2.52}, {"b", 3.4}, {"c", 3.5}});
-  stake_opportunity(o, 100, {});
+  engine::stake_opportunity(o, 100, {});
   CHECK(total_cents(o) == 10000);
   // The spare cent goes to the leg that paid least (30.11 × 3.4 = 102.374).
   CHECK(cents(*o.legs[0].stake) == 4063);
@@ -74,7 +74,7 @@ TEST_CASE("stakes add up to the cent on many random markets, and none is 0") {
     for (int k = 0; k < n; ++k) legs.emplace_back("b" + std::to_string(k), std::round(price(rng) * 100) / 100);
     Opportunity o = arb(legs);
     const double total = std::round(amount(rng) * 100) / 100;
-    stake_opportunity(o, total, {});
+    engine::stake_opportunity(o, total, {});
     INFO("case " << i << " total " << total);
     CHECK(total_cents(o) == std::max<std::int64_t>(cents(total), n));
     for (const auto& l : o.legs) CHECK(*l.stake >= 0.01);
@@ -83,7 +83,7 @@ TEST_CASE("stakes add up to the cent on many random markets, and none is 0") {
 
 TEST_CASE("a tiny stake still gives every leg a cent") {
   Opportunity o = arb({{"a", 1.05}, {"b", 40.0}});
-  stake_opportunity(o, 0.05, {});
+  engine::stake_opportunity(o, 0.05, {});
   CHECK(cents(*o.legs[1].stake) == 1);
   CHECK(total_cents(o) == 5);
 }
@@ -91,7 +91,7 @@ TEST_CASE("a tiny stake still gives every leg a cent") {
 TEST_CASE("--round STEP: multiples of STEP, the guaranteed payout and profit after rounding") {
   Opportunity o = arb({{"a", 2.52}, {"b", 3.4}, {"c", 3.5}});
   const double profit = o.profit_pct;
-  StakeRules r;
+  engine::StakeRules r;
   r.round_step = 5;
   stake_opportunity(o, 100, r);
   double sum = 0;
@@ -115,7 +115,7 @@ TEST_CASE("--round STEP: multiples of STEP, the guaranteed payout and profit aft
 TEST_CASE("--round that would make a leg 0 gives it one STEP") {
   // Ideal stakes for 20 at 1.2 and 8.0: 17.39 and 2.61; rounded to 5 that is 15 and 5, not 20 and 0.
   Opportunity o = arb({{"a", 1.2}, {"b", 8.0}});
-  StakeRules r;
+  engine::StakeRules r;
   r.round_step = 5;
   stake_opportunity(o, 20, r);
   CHECK(*o.legs[1].stake == 5);
@@ -130,7 +130,7 @@ TEST_CASE("--round that would make a leg 0 gives it one STEP") {
 
 TEST_CASE("--limit BOOK=AMOUNT scales the total down and names the book") {
   Opportunity o = arb({{"a", 2.1}, {"b", 2.2}});  // ideal for 1000: 511.63 and 488.37
-  StakeRules r;
+  engine::StakeRules r;
   add_stake_limit(r, "a=100");
   stake_opportunity(o, 1000, r);
   REQUIRE(o.stake_plan.has_value());
@@ -142,7 +142,7 @@ TEST_CASE("--limit BOOK=AMOUNT scales the total down and names the book") {
   CHECK(o.stake_plan->stake_total == doctest::Approx(*o.legs[0].stake + *o.legs[1].stake));
   // A limit above what the leg needs binds nothing, but is reported.
   Opportunity p = arb({{"a", 2.1}, {"b", 2.2}});
-  StakeRules loose;
+  engine::StakeRules loose;
   add_stake_limit(loose, "b=5000");
   stake_opportunity(p, 1000, loose);
   CHECK_FALSE(p.stake_plan->limited_by.has_value());
@@ -152,7 +152,7 @@ TEST_CASE("--limit BOOK=AMOUNT scales the total down and names the book") {
 TEST_CASE("a leg tied at two books is capped only when both are") {
   Opportunity o = arb({{"a", 2.1}, {"b", 2.2}});
   o.legs[0].bookmakers = {"a", "z"};
-  StakeRules r;
+  engine::StakeRules r;
   add_stake_limit(r, "a=10");
   stake_opportunity(o, 1000, r);
   CHECK_FALSE(o.stake_plan->limited_by.has_value());  // z takes it
@@ -164,7 +164,7 @@ TEST_CASE("a leg tied at two books is capped only when both are") {
 
 TEST_CASE("--round with --limit: whole STEPs within the cap") {
   Opportunity o = arb({{"a", 2.1}, {"b", 2.2}});
-  StakeRules r;
+  engine::StakeRules r;
   r.round_step = 10;
   add_stake_limit(r, "a=95");
   stake_opportunity(o, 1000, r);
@@ -176,11 +176,11 @@ TEST_CASE("--round with --limit: whole STEPs within the cap") {
 
 TEST_CASE("stakes outside (0, 1e12] and bad limits are usage errors") {
   Opportunity o = arb({{"a", 2.1}, {"b", 2.2}});
-  CHECK_THROWS_AS(stake_opportunity(o, 2e12, {}), UsageError);
-  CHECK_THROWS_AS(stake_opportunity(o, 0, {}), UsageError);
-  CHECK_NOTHROW(stake_opportunity(o, 1e12, {}));
+  CHECK_THROWS_AS(engine::stake_opportunity(o, 2e12, {}), UsageError);
+  CHECK_THROWS_AS(engine::stake_opportunity(o, 0, {}), UsageError);
+  CHECK_NOTHROW(engine::stake_opportunity(o, 1e12, {}));
   CHECK(total_cents(o) == 100000000000000LL);
-  StakeRules r;
+  engine::StakeRules r;
   CHECK_THROWS_AS(add_stake_limit(r, "pinnacle"), UsageError);
   CHECK_THROWS_AS(add_stake_limit(r, "=5"), UsageError);
   CHECK_THROWS_AS(add_stake_limit(r, "pinnacle=abc"), UsageError);
@@ -191,11 +191,11 @@ TEST_CASE("stakes outside (0, 1e12] and bad limits are usage errors") {
 TEST_CASE("value bets keep their Kelly stake; the JSON carries the plan") {
   Opportunity v = arb({{"a", 2.1}});
   v.kind = OpportunityKind::value;
-  stake_opportunity(v, 100, {});
+  engine::stake_opportunity(v, 100, {});
   CHECK_FALSE(v.legs[0].stake.has_value());
 
   Opportunity o = arb({{"a", 2.1}, {"b", 2.2}});
-  StakeRules r;
+  engine::StakeRules r;
   r.round_step = 1;
   stake_opportunity(o, 100, r);
   auto j = to_json(o);
@@ -218,10 +218,10 @@ TEST_CASE("find_opportunities stakes what it finds, to the cent") {
       Bookmaker{"x", "x", now, {Market{"h2h", now, {{"H", 2.52, {}}, {"A", 1.5, {}}, {"Draw", 3.0, {}}}}}});
   e.bookmakers.push_back(
       Bookmaker{"y", "y", now, {Market{"h2h", now, {{"H", 2.0, {}}, {"A", 3.4, {}}, {"Draw", 3.5, {}}}}}});
-  ArbRules rules;
+  engine::ArbRules rules;
   rules.now = now;
   rules.stake = 100;
-  auto ops = find_opportunities("uk", {e}, rules, DetectRules{});
+  auto ops = find_opportunities("uk", {e}, rules, engine::DetectRules{});
   REQUIRE(ops.size() == 1);
   CHECK(total_cents(ops[0]) == 10000);
 }

@@ -11,7 +11,7 @@
 #include <SQLiteCpp/Statement.h>
 
 #include "oddsctl/errors.hpp"
-#include "oddsctl/migrate.hpp"
+#include "oddsctl/store/migrate.hpp"
 #include "test_cache_util.hpp"
 #include "test_util.hpp"
 
@@ -34,8 +34,8 @@ Event board_event(const std::string& id, double home) {
   return e;
 }
 
-TrackedEvent tracked(const std::string& region, const std::string& id) {
-  TrackedEvent t;
+store::TrackedEvent tracked(const std::string& region, const std::string& id) {
+  store::TrackedEvent t;
   t.region = region;
   t.event_id = id;
   t.sport_key = "soccer_epl";
@@ -48,13 +48,13 @@ TrackedEvent tracked(const std::string& region, const std::string& id) {
 }
 
 // A source holding every kind migrate copies, with state a naive copy would lose.
-void seed(Store& s) {
-  s.save_scan(scan("run-1", "au", t0(), RegionStatus::ok, {opp("au", "soccer_epl", "e1", "h2h", 1.5)}));
-  s.save_scan(scan("run-1", "uk", t0(), RegionStatus::partial, {opp("uk", "soccer_epl", "e2", "spreads", 2.5)}));
-  s.save_scan(scan("run-2", "au", t0() + 1min, RegionStatus::failed));
-  s.save_scan(scan("run-3", "au", t0() + 2min, RegionStatus::ok,
+void seed(store::Store& s) {
+  s.save_scan(region_scan("run-1", "au", t0(), store::RegionStatus::ok, {opp("au", "soccer_epl", "e1", "h2h", 1.5)}));
+  s.save_scan(region_scan("run-1", "uk", t0(), store::RegionStatus::partial, {opp("uk", "soccer_epl", "e2", "spreads", 2.5)}));
+  s.save_scan(region_scan("run-2", "au", t0() + 1min, store::RegionStatus::failed));
+  s.save_scan(region_scan("run-3", "au", t0() + 2min, store::RegionStatus::ok,
                    {opp("au", "soccer_epl", "e1", "h2h", 1.25), opp("au", "basketball_nba", "e3", "totals", 4.0)}));
-  s.save_scan(scan("run-3", "eu", t0() + 2min, RegionStatus::ok, {}));
+  s.save_scan(region_scan("run-3", "eu", t0() + 2min, store::RegionStatus::ok, {}));
   s.invalidate(std::string("eu"));
 
   std::vector<LedgerEntry> ledger;
@@ -77,20 +77,20 @@ void seed(Store& s) {
   }
   s.append_ledger(ledger);
 
-  TrackedEvent a = tracked("au", "e1");
-  TrackedEvent b = tracked("uk", "e2");
+  store::TrackedEvent a = tracked("au", "e1");
+  store::TrackedEvent b = tracked("uk", "e2");
   s.upsert_tracked({a, b});
-  s.set_pin("e1", std::string("au"), Tier::hot);
-  Snapshot snap{"au", "e1", "soccer_epl", t0() + 10s, "fp-1", board_event("e1", 2.1)};
-  SyncOutcome ok{"au", "e1", t0() + 10s, true, std::nullopt, "fp-1", snap};
-  SyncOutcome bad{"uk", "e2", t0() + 10s, false, std::string("503 from upstream"), "", std::nullopt};
+  s.set_pin("e1", std::string("au"), store::Tier::hot);
+  store::Snapshot snap{"au", "e1", "soccer_epl", t0() + 10s, "fp-1", board_event("e1", 2.1)};
+  store::SyncOutcome ok{"au", "e1", t0() + 10s, true, std::nullopt, "fp-1", snap};
+  store::SyncOutcome bad{"uk", "e2", t0() + 10s, false, std::string("503 from upstream"), "", std::nullopt};
   s.record_sync({ok, bad});
-  s.import_snapshots({Snapshot{"au", "e1", "soccer_epl", t0() + 5s, "fp-0", board_event("e1", 2.0)}});
+  s.import_snapshots({store::Snapshot{"au", "e1", "soccer_epl", t0() + 5s, "fp-0", board_event("e1", 2.0)}});
 
   s.set_meta("api.sports_list", R"({"at":1,"keys":["soccer_epl"]})");
   s.set_meta("note", "kept");
-  s.mark_alert(AlertMark{"au:e1:h2h:", t0() + 1s, 1.5});
-  s.heartbeat(Heartbeat{"w-1", "host", 42, "scan", t0(), t0() + 30s, 7, std::string("last cycle failed")});
+  s.mark_alert(store::AlertMark{"au:e1:h2h:", t0() + 1s, 1.5});
+  s.heartbeat(store::Heartbeat{"w-1", "host", 42, "scan", t0(), t0() + 30s, 7, std::string("last cycle failed")});
 }
 
 // Every row of every table of a SQLite file, as text, tables by name and rows in order.
@@ -117,22 +117,22 @@ std::string dump(const std::string& path) {
   return out;
 }
 
-auto scan_key(const RegionScan& s) { return s.scan_id + "/" + s.region; }
+auto scan_key(const store::RegionScan& s) { return s.scan_id + "/" + s.region; }
 
-std::vector<RegionScan> all_scans(Store& s) {
+std::vector<store::RegionScan> all_scans(store::Store& s) {
   auto v = s.list_scans(every_scan(true));
-  std::sort(v.begin(), v.end(), [](const RegionScan& a, const RegionScan& b) { return scan_key(a) < scan_key(b); });
+  std::sort(v.begin(), v.end(), [](const store::RegionScan& a, const store::RegionScan& b) { return scan_key(a) < scan_key(b); });
   return v;
 }
 
-std::vector<TrackedEvent> all_tracked(Store& s) {
+std::vector<store::TrackedEvent> all_tracked(store::Store& s) {
   auto v = s.list_tracked({});
   std::sort(v.begin(), v.end(), [](auto& a, auto& b) { return a.region + a.event_id < b.region + b.event_id; });
   return v;
 }
 
-std::vector<Snapshot> all_snapshots(Store& s) {
-  SnapshotQuery q;
+std::vector<store::Snapshot> all_snapshots(store::Store& s) {
+  store::SnapshotQuery q;
   q.latest_only = false;
   auto v = s.snapshots(q);
   std::sort(v.begin(), v.end(), [](auto& a, auto& b) { return a.fingerprint < b.fingerprint; });
@@ -140,13 +140,13 @@ std::vector<Snapshot> all_snapshots(Store& s) {
 }
 
 // The target reads back as the source, kind by kind.
-void check_copy(Store& from, Store& to) {
+void check_copy(store::Store& from, store::Store& to) {
   auto fs = all_scans(from), ts = all_scans(to);
   REQUIRE(fs.size() == ts.size());
   for (std::size_t i = 0; i < fs.size(); ++i) check_same(ts[i], fs[i]);
   for (const char* region : {"au", "uk", "eu", "us"}) {
     INFO("latest good of " << region);
-    auto a = from.latest_good(region, ScanSource::live), b = to.latest_good(region, ScanSource::live);
+    auto a = from.latest_good(region, store::ScanSource::live), b = to.latest_good(region, store::ScanSource::live);
     REQUIRE(a.has_value() == b.has_value());
     if (a) CHECK(a->scan_id == b->scan_id);
   }
@@ -183,7 +183,7 @@ void check_copy(Store& from, Store& to) {
 TEST_CASE("everything is copied, reads back the same, and the report counts it") {
   TempStore from, to;
   seed(*from);
-  const auto report = migrate_store(*from, *to, MigrateOptions{});
+  const auto report = migrate_store(*from, *to, store::MigrateOptions{});
   check_copy(*from, *to);
   CHECK(report.copied.at("scans") == 5);
   CHECK(report.copied.at("opportunities") == 4);
@@ -198,14 +198,14 @@ TEST_CASE("everything is copied, reads back the same, and the report counts it")
   // Pins, sync state and failures of the tracked events came along.
   auto t = all_tracked(*to);
   REQUIRE(t.size() == 2);
-  CHECK(t[0].pinned_tier == Tier::hot);
+  CHECK(t[0].pinned_tier == store::Tier::hot);
   CHECK(t[0].fingerprint == "fp-1");
   CHECK(t[1].failures == 1);
   CHECK(t[1].last_error == std::optional<std::string>("503 from upstream"));
   // Leases belong to running processes: never copied.
   from->acquire_lease("scan:au", "someone", 1min, now_utc());
   TempStore other;
-  migrate_store(*from, *other, MigrateOptions{});
+  migrate_store(*from, *other, store::MigrateOptions{});
   CHECK(other->list_leases().empty());
 }
 
@@ -214,7 +214,7 @@ TEST_CASE("the source is not changed") {
   seed(*from);
   const std::string before = dump(from.path());
   REQUIRE(before.find("== scans") != std::string::npos);
-  migrate_store(*from, *to, MigrateOptions{});
+  migrate_store(*from, *to, store::MigrateOptions{});
   CHECK(dump(from.path()) == before);
 }
 
@@ -222,7 +222,7 @@ TEST_CASE("a dry run counts and writes nothing; a target holding data is refused
   TempStore from, to;
   seed(*from);
   const std::string empty = dump(to.path());
-  MigrateOptions dry;
+  store::MigrateOptions dry;
   dry.dry_run = true;
   auto preview = migrate_store(*from, *to, dry);
   CHECK(preview.dry_run);
@@ -230,9 +230,9 @@ TEST_CASE("a dry run counts and writes nothing; a target holding data is refused
   CHECK(preview.copied.at("ledger") == 5);
   CHECK(dump(to.path()) == empty);
 
-  to->save_scan(scan("theirs", "us", t0(), RegionStatus::ok, {opp("us", "soccer_epl", "x", "h2h", 1.0)}));
+  to->save_scan(region_scan("theirs", "us", t0(), store::RegionStatus::ok, {opp("us", "soccer_epl", "x", "h2h", 1.0)}));
   const std::string held = dump(to.path());
-  CHECK_THROWS_WITH_AS(migrate_store(*from, *to, MigrateOptions{}), doctest::Contains("--force"), UsageError);
+  CHECK_THROWS_WITH_AS(migrate_store(*from, *to, store::MigrateOptions{}), doctest::Contains("--force"), UsageError);
   CHECK(dump(to.path()) == held);
 }
 
@@ -244,7 +244,7 @@ TEST_CASE("a failure mid-way leaves whole records; a re-run with --force complet
     SQLite::Database db(to.path(), SQLite::OPEN_READWRITE);
     db.exec("CREATE TRIGGER no_snapshots BEFORE INSERT ON snapshots BEGIN SELECT RAISE(ABORT, 'disk on fire'); END");
   }
-  CHECK_THROWS_WITH(migrate_store(*from, *to, MigrateOptions{}), doctest::Contains("disk on fire"));
+  CHECK_THROWS_WITH(migrate_store(*from, *to, store::MigrateOptions{}), doctest::Contains("disk on fire"));
 
   // What is there is whole: each scan with all its opportunities, the whole ledger, no
   // snapshot of the failed batch, nothing of the kinds after it; the store checks clean.
@@ -259,12 +259,12 @@ TEST_CASE("a failure mid-way leaves whole records; a re-run with --force complet
   CHECK(to->check().empty());
 
   // Not empty now: a plain re-run is refused, --force merges by natural keys.
-  CHECK_THROWS_AS(migrate_store(*from, *to, MigrateOptions{}), UsageError);
+  CHECK_THROWS_AS(migrate_store(*from, *to, store::MigrateOptions{}), UsageError);
   {
     SQLite::Database db(to.path(), SQLite::OPEN_READWRITE);
     db.exec("DROP TRIGGER no_snapshots");
   }
-  MigrateOptions force;
+  store::MigrateOptions force;
   force.force = true;
   auto report = migrate_store(*from, *to, force);
   CHECK(report.copied.at("ledger") == 0);  // every entry is already there

@@ -18,13 +18,13 @@ namespace {
 struct FakeState {
   std::mutex mutex;
   std::map<std::string, std::map<std::string, std::vector<Event>>> events;  // region -> sport -> events
-  std::vector<std::pair<std::string, OddsRequest>> calls;                   // (region, request)
+  std::vector<std::pair<std::string, api::OddsRequest>> calls;                   // (region, request)
   std::map<std::string, std::string> fail_sport;                            // sport -> message
   std::atomic<bool>* stop_after_first = nullptr;
   int requests = 0;
 };
 
-class FakeApi : public OddsApi {
+class FakeApi : public api::OddsApi {
 public:
   FakeApi(FakeState& st, std::string region) : m_st(st), m_region(std::move(region)) {}
   std::vector<Sport> sports() override {
@@ -41,14 +41,14 @@ public:
     for (auto& e : out) e.bookmakers.clear();
     return out;
   }
-  OddsResponse odds(const OddsRequest& req) override {
+  api::OddsResponse odds(const api::OddsRequest& req) override {
     std::lock_guard lock(m_st.mutex);
     ++m_st.requests;
     m_st.calls.emplace_back(m_region, req);
     if (m_st.stop_after_first) m_st.stop_after_first->store(true);
     auto f = m_st.fail_sport.find(req.sport);
-    if (f != m_st.fail_sport.end()) throw ApiError(ApiErrorKind::server, 500, "", f->second);
-    OddsResponse r;
+    if (f != m_st.fail_sport.end()) throw api::ApiError(api::ApiErrorKind::server, 500, "", f->second);
+    api::OddsResponse r;
     for (const auto& e : m_st.events[m_region][req.sport])
       if (std::find(req.event_ids.begin(), req.event_ids.end(), e.id) != req.event_ids.end()) r.events.push_back(e);
     r.credits.last = r.events.empty() ? 0 : static_cast<std::int64_t>(req.markets.size());
@@ -76,14 +76,14 @@ Event make_event(const std::string& id, const std::string& sport, Millis to_star
 
 struct Fixture {
   std::filesystem::path dir;
-  std::unique_ptr<Store> store;
+  std::unique_ptr<store::Store> store;
   FakeState fake;
   EnvLookup env = [](const std::string& n) -> std::optional<std::string> {
     if (n == "ODDS_API_KEY_AU") return std::string("key-au-000000000001");
     if (n == "ODDS_API_KEY_UK") return std::string("key-uk-000000000002");
     return std::nullopt;
   };
-  ApiFactory factory = [this](const std::string& region, ClientOptions) -> std::unique_ptr<OddsApi> {
+  api::ApiFactory factory = [this](const std::string& region, api::ClientOptions) -> std::unique_ptr<api::OddsApi> {
     return std::make_unique<FakeApi>(fake, region);
   };
 
@@ -91,7 +91,7 @@ struct Fixture {
     dir = std::filesystem::temp_directory_path() /
           ("oddsctl-sync-run-" + std::to_string(::getpid()) + "-" + std::to_string(counter()++));
     std::filesystem::create_directories(dir);
-    store = open_store((dir / "t.db").string());
+    store = store::open_store((dir / "t.db").string());
   }
   ~Fixture() {
     store.reset();
@@ -104,7 +104,7 @@ struct Fixture {
   void add(const std::string& region, const Event& e, bool track = true) {
     fake.events[region][e.sport_key].push_back(e);
     if (!track) return;
-    TrackedEvent t;
+    store::TrackedEvent t;
     t.region = region;
     t.event_id = e.id;
     t.sport_key = e.sport_key;
@@ -114,20 +114,20 @@ struct Fixture {
     t.discovered_at = now_utc() - 1h;
     store->upsert_tracked({t});
   }
-  SyncReport run(SyncOptions o) {
+  sync::SyncReport run(sync::SyncOptions o) {
     o.markets = {"h2h"};
     return run_sync(o, *store, factory, env);
   }
   std::size_t snapshots(const std::string& region) {
-    SnapshotQuery q;
+    store::SnapshotQuery q;
     q.region = region;
     q.latest_only = false;
     return store->snapshots(q).size();
   }
 };
 
-SyncOptions tier_opts(Tier t) {
-  SyncOptions o;
+sync::SyncOptions tier_opts(store::Tier t) {
+  sync::SyncOptions o;
   o.tier = t;
   o.batch_size = 50;
   return o;
@@ -140,7 +140,7 @@ TEST_CASE("one /odds call per region, sport and chunk of 50 ids; everything sync
   for (int i = 0; i < 60; ++i) f.add("au", make_event("epl" + std::to_string(i), "soccer_epl", 1h, 1.9));
   for (int i = 0; i < 30; ++i) f.add("au", make_event("nba" + std::to_string(i), "basketball_nba", 1h, 1.9));
   for (int i = 0; i < 10; ++i) f.add("uk", make_event("uk" + std::to_string(i), "soccer_epl", 1h, 1.9));
-  auto r = f.run(tier_opts(Tier::hot));
+  auto r = f.run(tier_opts(store::Tier::hot));
   CHECK(r.totals.selected == 100);
   CHECK(r.totals.synced == 100);
   CHECK(r.totals.changed == 100);
@@ -152,13 +152,13 @@ TEST_CASE("one /odds call per region, sport and chunk of 50 ids; everything sync
   CHECK(f.snapshots("au") == 90);
 
   SUBCASE("nothing is due right after") {
-    auto again = f.run(tier_opts(Tier::hot));
+    auto again = f.run(tier_opts(store::Tier::hot));
     CHECK(again.totals.selected == 0);
     CHECK(f.fake.calls.size() == 4);
   }
   SUBCASE("unchanged odds store no snapshot; a changed price does") {
-    auto o = tier_opts(Tier::hot);
-    o.policy.max_age[Tier::hot] = 0ms;
+    auto o = tier_opts(store::Tier::hot);
+    o.policy.max_age[store::Tier::hot] = 0ms;
     f.fake.events["au"]["soccer_epl"][3].bookmakers[0].markets[0].outcomes[0].price = 2.5;
     auto again = f.run(o);
     CHECK(again.totals.synced == 100);
@@ -175,36 +175,36 @@ TEST_CASE("tier selection: only the tier's due events, limit applied, priority o
   f.add("au", make_event("warm1", "soccer_epl", 5h, 1.9));
   f.add("au", make_event("cold1", "soccer_epl", 72h, 1.9));
   f.add("au", make_event("over", "soccer_epl", -8h, 1.9));
-  auto o = tier_opts(Tier::hot);
-  o.policy.limit[Tier::hot] = 1;
+  auto o = tier_opts(store::Tier::hot);
+  o.policy.limit[store::Tier::hot] = 1;
   auto r = f.run(o);
   CHECK(r.totals.selected == 1);
   REQUIRE(f.fake.calls.size() == 1);
   CHECK(f.fake.calls[0].second.event_ids == std::vector<std::string>{"hot2"});  // sooner start first
 
-  SyncOptions a;  // auto
-  a.policy.limit[Tier::hot] = 10;
+  sync::SyncOptions a;  // auto
+  a.policy.limit[store::Tier::hot] = 10;
   auto all = f.run(a);
   CHECK(all.tier == "auto");
   CHECK(all.totals.selected == 3);  // hot1, warm1, cold1; "over" is retired
-  CHECK(all.tiers[Tier::hot].selected == 1);
-  CHECK(all.tiers[Tier::warm].selected == 1);
-  CHECK(all.tiers[Tier::cold].selected == 1);
+  CHECK(all.tiers[store::Tier::hot].selected == 1);
+  CHECK(all.tiers[store::Tier::warm].selected == 1);
+  CHECK(all.tiers[store::Tier::cold].selected == 1);
 }
 
 TEST_CASE("pinned tiers: a pin moves an event, frozen only on demand") {
   Fixture f;
   f.add("au", make_event("e1", "soccer_epl", 72h, 1.9));
   f.add("au", make_event("e2", "soccer_epl", 72h, 1.9));
-  CHECK(f.store->set_pin("e1", std::nullopt, Tier::hot) == 1);
-  CHECK(f.store->set_pin("e2", std::string("au"), Tier::frozen) == 1);
-  auto r = f.run(tier_opts(Tier::hot));
+  CHECK(f.store->set_pin("e1", std::nullopt, store::Tier::hot) == 1);
+  CHECK(f.store->set_pin("e2", std::string("au"), store::Tier::frozen) == 1);
+  auto r = f.run(tier_opts(store::Tier::hot));
   CHECK(r.totals.synced == 1);
-  auto cold = f.run(tier_opts(Tier::cold));
+  auto cold = f.run(tier_opts(store::Tier::cold));
   CHECK(cold.totals.selected == 0);
-  auto a = f.run(SyncOptions{});
+  auto a = f.run(sync::SyncOptions{});
   CHECK(a.totals.selected == 0);  // e1 fresh, e2 frozen
-  auto frozen = f.run(tier_opts(Tier::frozen));
+  auto frozen = f.run(tier_opts(store::Tier::frozen));
   CHECK(frozen.totals.synced == 1);
 }
 
@@ -212,7 +212,7 @@ TEST_CASE("failures: a failing batch fails its events, the rest is stored, exit 
   Fixture f;
   f.add("au", make_event("ok1", "soccer_epl", 1h, 1.9));
   f.add("au", make_event("bad1", "basketball_nba", 1h, 1.9));
-  TrackedEvent ghost;
+  store::TrackedEvent ghost;
   ghost.region = "au";
   ghost.event_id = "ghost";
   ghost.sport_key = "soccer_epl";
@@ -220,7 +220,7 @@ TEST_CASE("failures: a failing batch fails its events, the rest is stored, exit 
   ghost.discovered_at = now_utc() - 1h;
   f.store->upsert_tracked({ghost});
   f.fake.fail_sport["basketball_nba"] = "server error (500) for au/basketball_nba";
-  auto r = f.run(tier_opts(Tier::hot));
+  auto r = f.run(tier_opts(store::Tier::hot));
   CHECK(r.totals.selected == 3);
   CHECK(r.totals.synced == 1);
   CHECK(r.totals.failed == 1);
@@ -230,7 +230,7 @@ TEST_CASE("failures: a failing batch fails its events, the rest is stored, exit 
   for (const auto& fl : r.failures) errors[fl.event_id] = fl.error;
   CHECK(errors["bad1"].find("500") != std::string::npos);
   CHECK(errors.count("ghost") == 0);
-  TrackedQuery q;
+  store::TrackedQuery q;
   q.event_id = "ghost";
   auto g = f.store->list_tracked(q);
   REQUIRE(g.size() == 1);
@@ -243,8 +243,8 @@ TEST_CASE("failures: a failing batch fails its events, the rest is stored, exit 
   CHECK(f.snapshots("au") == 1);
 
   f.fake.fail_sport["soccer_epl"] = "down";
-  auto o = tier_opts(Tier::hot);
-  o.policy.max_age[Tier::hot] = 0ms;
+  auto o = tier_opts(store::Tier::hot);
+  o.policy.max_age[store::Tier::hot] = 0ms;
   o.policy.backoff_cap = 1ms;
   CHECK(f.run(o).exit_code() == ExitCode::runtime);  // nothing could be synced
 }
@@ -254,7 +254,7 @@ TEST_CASE("stop/deadline: no new call starts, finished batches are kept, the res
   for (int i = 0; i < 30; ++i) f.add("au", make_event("e" + std::to_string(i), "soccer_epl", 1h, 1.9));
   std::atomic<bool> stop{false};
   f.fake.stop_after_first = &stop;
-  auto o = tier_opts(Tier::hot);
+  auto o = tier_opts(store::Tier::hot);
   o.batch_size = 10;
   o.concurrency = 1;
   o.stop = &stop;
@@ -276,14 +276,14 @@ TEST_CASE("budget shares in auto runs: a tier whose share is spent stops startin
   Fixture f;
   for (int i = 0; i < 4; ++i) f.add("au", make_event("h" + std::to_string(i), "sport" + std::to_string(i), 1h, 1.9));
   for (int i = 0; i < 4; ++i) f.add("au", make_event("w" + std::to_string(i), "wsport" + std::to_string(i), 5h, 1.9));
-  SyncOptions o;
+  sync::SyncOptions o;
   o.max_credits = 5;  // hot 3, warm 1, cold 0 (one credit per call with markets=h2h)
   o.concurrency = 1;
   auto r = f.run(o);
-  CHECK(r.tiers[Tier::hot].synced == 3);
-  CHECK(r.tiers[Tier::hot].skipped_budget == 1);
-  CHECK(r.tiers[Tier::warm].synced == 1);
-  CHECK(r.tiers[Tier::warm].skipped_budget == 3);
+  CHECK(r.tiers[store::Tier::hot].synced == 3);
+  CHECK(r.tiers[store::Tier::hot].skipped_budget == 1);
+  CHECK(r.tiers[store::Tier::warm].synced == 1);
+  CHECK(r.tiers[store::Tier::warm].skipped_budget == 3);
   CHECK(r.totals.credits_used == 4);
   CHECK(r.exit_code() == ExitCode::ok);
 }
@@ -292,7 +292,7 @@ TEST_CASE("--event: one event now, guarded by min_interval unless forced") {
   Fixture f;
   f.add("au", make_event("e1", "soccer_epl", 72h, 1.9));
   f.add("uk", make_event("e1", "soccer_epl", 72h, 1.9));
-  SyncOptions o;
+  sync::SyncOptions o;
   o.event_id = "e1";
   auto r = f.run(o);
   CHECK(r.tier == "event");
@@ -312,7 +312,7 @@ TEST_CASE("discovery tracks events from /events; auto discovers only when stale"
   Fixture f;
   f.fake.events["au"]["soccer_epl"] = {make_event("d1", "soccer_epl", 1h, 1.9),
                                        make_event("d2", "soccer_epl", 30h, 1.9)};
-  SyncOptions o;
+  sync::SyncOptions o;
   o.discover = true;
   o.sync = false;
   o.regions = {"au"};
@@ -322,7 +322,7 @@ TEST_CASE("discovery tracks events from /events; auto discovers only when stale"
   CHECK(f.store->list_tracked({}).size() == 2);
   CHECK(f.fake.calls.empty());
 
-  SyncOptions a;
+  sync::SyncOptions a;
   a.regions = {"au"};
   a.discover_every = 6h;
   int before = f.fake.requests;
@@ -338,10 +338,10 @@ TEST_CASE("freshest_events: latest snapshot of events synced within max_age") {
   Fixture f;
   f.add("au", make_event("e1", "soccer_epl", 1h, 1.9));
   f.add("au", make_event("e2", "soccer_epl", 1h, 1.8));
-  f.run(tier_opts(Tier::hot));
-  auto events = freshest_events(*f.store, "au", 5min, now_utc());
+  f.run(tier_opts(store::Tier::hot));
+  auto events = sync::freshest_events(*f.store, "au", 5min, now_utc());
   REQUIRE(events.size() == 2);
   CHECK(events[0].bookmakers.size() == 1);
-  CHECK(freshest_events(*f.store, "au", 5min, now_utc() + 10min).empty());
-  CHECK(freshest_events(*f.store, "uk", 5min, now_utc()).empty());
+  CHECK(sync::freshest_events(*f.store, "au", 5min, now_utc() + 10min).empty());
+  CHECK(sync::freshest_events(*f.store, "uk", 5min, now_utc()).empty());
 }

@@ -11,8 +11,8 @@ namespace {
 
 const TimePoint k_now = parse_rfc3339("2026-05-01T12:00:00Z");
 
-TrackedEvent ev(const std::string& id, Millis to_start) {
-  TrackedEvent e;
+store::TrackedEvent ev(const std::string& id, Millis to_start) {
+  store::TrackedEvent e;
   e.region = "au";
   e.event_id = id;
   e.sport_key = "soccer_epl";
@@ -21,7 +21,7 @@ TrackedEvent ev(const std::string& id, Millis to_start) {
   return e;
 }
 
-TrackedEvent synced(TrackedEvent e, Millis ago) {
+store::TrackedEvent synced(store::TrackedEvent e, Millis ago) {
   e.last_synced_at = k_now - ago;
   e.last_attempt_at = k_now - ago;
   e.fingerprint = "x";
@@ -31,35 +31,35 @@ TrackedEvent synced(TrackedEvent e, Millis ago) {
 }  // namespace
 
 TEST_CASE("the tier follows the time to start unless pinned") {
-  TierPolicy p;
-  CHECK(p.tier_of(ev("a", -30min), k_now) == Tier::hot);  // started
-  CHECK(p.tier_of(ev("a", 2h), k_now) == Tier::hot);      // boundary is inclusive
-  CHECK(p.tier_of(ev("a", 2h + 1s), k_now) == Tier::warm);
-  CHECK(p.tier_of(ev("a", 24h), k_now) == Tier::warm);
-  CHECK(p.tier_of(ev("a", 25h), k_now) == Tier::cold);
+  sync::TierPolicy p;
+  CHECK(p.tier_of(ev("a", -30min), k_now) == store::Tier::hot);  // started
+  CHECK(p.tier_of(ev("a", 2h), k_now) == store::Tier::hot);      // boundary is inclusive
+  CHECK(p.tier_of(ev("a", 2h + 1s), k_now) == store::Tier::warm);
+  CHECK(p.tier_of(ev("a", 24h), k_now) == store::Tier::warm);
+  CHECK(p.tier_of(ev("a", 25h), k_now) == store::Tier::cold);
   auto pinned = ev("a", 25h);
-  pinned.pinned_tier = Tier::hot;
-  CHECK(p.tier_of(pinned, k_now) == Tier::hot);
-  pinned.pinned_tier = Tier::frozen;
-  CHECK(p.tier_of(pinned, k_now) == Tier::frozen);
+  pinned.pinned_tier = store::Tier::hot;
+  CHECK(p.tier_of(pinned, k_now) == store::Tier::hot);
+  pinned.pinned_tier = store::Tier::frozen;
+  CHECK(p.tier_of(pinned, k_now) == store::Tier::frozen);
 }
 
 TEST_CASE("due when the last sync is older than the tier's max age") {
-  TierPolicy p;
-  CHECK(p.due(ev("new", 1h), Tier::hot, k_now));                   // never synced
-  CHECK_FALSE(p.due(synced(ev("a", 1h), 10s), Tier::hot, k_now));  // 10s < 30s
-  CHECK(p.due(synced(ev("a", 1h), 30s), Tier::hot, k_now));
-  CHECK_FALSE(p.due(synced(ev("a", 1h), 30s), Tier::warm, k_now));  // not its tier
-  CHECK_FALSE(p.due(synced(ev("w", 5h), 90s), Tier::warm, k_now));  // warm: 2m
-  CHECK(p.due(synced(ev("w", 5h), 3min), Tier::warm, k_now));
-  CHECK(p.due(synced(ev("c", 48h), 16min), Tier::cold, k_now));
+  sync::TierPolicy p;
+  CHECK(p.due(ev("new", 1h), store::Tier::hot, k_now));                   // never synced
+  CHECK_FALSE(p.due(synced(ev("a", 1h), 10s), store::Tier::hot, k_now));  // 10s < 30s
+  CHECK(p.due(synced(ev("a", 1h), 30s), store::Tier::hot, k_now));
+  CHECK_FALSE(p.due(synced(ev("a", 1h), 30s), store::Tier::warm, k_now));  // not its tier
+  CHECK_FALSE(p.due(synced(ev("w", 5h), 90s), store::Tier::warm, k_now));  // warm: 2m
+  CHECK(p.due(synced(ev("w", 5h), 3min), store::Tier::warm, k_now));
+  CHECK(p.due(synced(ev("c", 48h), 16min), store::Tier::cold, k_now));
   auto next = p.next_due(synced(ev("c", 48h), 5min), k_now);
   REQUIRE(next);
   CHECK(*next == k_now + 10min);
 }
 
 TEST_CASE("events long over are retired; so are events the API stopped returning") {
-  TierPolicy p;
+  sync::TierPolicy p;
   CHECK_FALSE(p.retired(ev("a", -5h), k_now));
   CHECK(p.retired(ev("a", -7h), k_now));
   CHECK_FALSE(p.next_due(ev("a", -7h), k_now));
@@ -72,7 +72,7 @@ TEST_CASE("events long over are retired; so are events the API stopped returning
 }
 
 TEST_CASE("failures back off exponentially from the tier's max age, capped") {
-  TierPolicy p;
+  sync::TierPolicy p;
   auto e = ev("a", 1h);
   e.last_attempt_at = k_now;
   e.failures = 1;
@@ -84,31 +84,31 @@ TEST_CASE("failures back off exponentially from the tier's max age, capped") {
 }
 
 TEST_CASE("selection: never synced first, then oldest first, up to the limit") {
-  TierPolicy p;
-  p.limit[Tier::hot] = 3;
-  std::vector<TrackedEvent> all{synced(ev("old", 1h), 5min), synced(ev("older", 1h), 10min), ev("new2", 90min),
+  sync::TierPolicy p;
+  p.limit[store::Tier::hot] = 3;
+  std::vector<store::TrackedEvent> all{synced(ev("old", 1h), 5min), synced(ev("older", 1h), 10min), ev("new2", 90min),
                                 ev("new1", 30min),           synced(ev("fresh", 1h), 5s),    ev("warm", 5h)};
-  auto picked = select_due(all, Tier::hot, p, k_now);
+  auto picked = select_due(all, store::Tier::hot, p, k_now);
   REQUIRE(picked.size() == 3);
   CHECK(picked[0].event_id == "new1");  // never synced; sooner start first
   CHECK(picked[1].event_id == "new2");
   CHECK(picked[2].event_id == "older");
-  p.limit[Tier::hot] = 0;  // no limit
-  CHECK(select_due(all, Tier::hot, p, k_now).size() == 4);
-  CHECK(select_due(all, Tier::warm, p, k_now).size() == 1);
+  p.limit[store::Tier::hot] = 0;  // no limit
+  CHECK(select_due(all, store::Tier::hot, p, k_now).size() == 4);
+  CHECK(select_due(all, store::Tier::warm, p, k_now).size() == 1);
 }
 
 TEST_CASE("frozen events are due whenever a frozen run asks for them") {
-  TierPolicy p;
+  sync::TierPolicy p;
   auto e = synced(ev("f", 1h), 1s);
-  e.pinned_tier = Tier::frozen;
-  CHECK(p.due(e, Tier::frozen, k_now));
-  CHECK_FALSE(p.due(e, Tier::hot, k_now));
+  e.pinned_tier = store::Tier::frozen;
+  CHECK(p.due(e, store::Tier::frozen, k_now));
+  CHECK_FALSE(p.due(e, store::Tier::hot, k_now));
 }
 
 TEST_CASE("the policy and options come from settings") {
   std::map<std::string, std::string> env_values;
-  Settings s([&](const std::string& n) -> std::optional<std::string> {
+  settings::Settings s([&](const std::string& n) -> std::optional<std::string> {
     auto it = env_values.find(n);
     if (it == env_values.end()) return std::nullopt;
     return it->second;
@@ -116,25 +116,25 @@ TEST_CASE("the policy and options come from settings") {
   s.set_flag("tiers.hot.within", "1h");
   s.set_flag("tiers.hot.max_age", "10s");
   s.set_flag("tiers.cold.limit", "7");
-  auto p = tier_policy_from_settings(s);
+  auto p = cmd::tier_policy_from_settings(s);
   CHECK(p.hot_within == 1h);
-  CHECK(p.max_age[Tier::hot] == 10s);
-  CHECK(p.max_age[Tier::warm] == 2min);
-  CHECK(p.limit[Tier::cold] == 7);
+  CHECK(p.max_age[store::Tier::hot] == 10s);
+  CHECK(p.max_age[store::Tier::warm] == 2min);
+  CHECK(p.limit[store::Tier::cold] == 7);
 
   s.set_flag("sync.tier", "warm");
   s.set_flag("budget.share.hot", "0.5");
-  auto o = sync_options_from_settings(s);
+  auto o = cmd::sync_options_from_settings(s);
   REQUIRE(o.tier);
-  CHECK(*o.tier == Tier::warm);
-  CHECK(o.budget_share[Tier::hot] == doctest::Approx(0.5));
+  CHECK(*o.tier == store::Tier::warm);
+  CHECK(o.budget_share[store::Tier::hot] == doctest::Approx(0.5));
   CHECK(o.sync);
 
   // Checked against the table where it enters, before any options are built.
   CHECK_THROWS_AS(s.set_flag("sync.tier", "lukewarm"), UsageError);
   s.set_flag("sync.tier", "auto");
-  auto a = sync_options_from_settings(s);
+  auto a = cmd::sync_options_from_settings(s);
   CHECK_FALSE(a.tier);
   s.set_flag("tiers.warm.within", "30m");  // shorter than hot.within
-  CHECK_THROWS_AS(tier_policy_from_settings(s), UsageError);
+  CHECK_THROWS_AS(cmd::tier_policy_from_settings(s), UsageError);
 }

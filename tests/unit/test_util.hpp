@@ -37,8 +37,8 @@ inline Bookmaker bookmaker(const std::string& key, std::optional<TimePoint> last
 }
 
 // Every scan of a store (newest first), with or without its opportunities.
-inline ScanQuery every_scan(bool with_opportunities = false) {
-  ScanQuery q;
+inline store::ScanQuery every_scan(bool with_opportunities = false) {
+  store::ScanQuery q;
   q.limit = 0;
   q.with_opportunities = with_opportunities;
   return q;
@@ -84,7 +84,7 @@ inline void check_same(const Opportunity& a, const Opportunity& b, Numbers numbe
 }
 
 // Opportunities too.
-inline void check_same(const RegionScan& a, const RegionScan& b) {
+inline void check_same(const store::RegionScan& a, const store::RegionScan& b) {
   CHECK(a.scan_id == b.scan_id);
   CHECK(a.region == b.region);
   CHECK(a.command == b.command);
@@ -141,7 +141,7 @@ inline void check_same(const Event& a, const Event& b, Numbers numbers = Numbers
   }
 }
 
-inline void check_same(const Snapshot& a, const Snapshot& b) {
+inline void check_same(const store::Snapshot& a, const store::Snapshot& b) {
   CHECK(a.region == b.region);
   CHECK(a.event_id == b.event_id);
   CHECK(a.sport_key == b.sport_key);
@@ -164,7 +164,7 @@ inline void check_same(const LedgerEntry& a, const LedgerEntry& b) {
   CHECK(a.credits.last == b.credits.last);
 }
 
-inline void check_same(const TrackedEvent& a, const TrackedEvent& b) {
+inline void check_same(const store::TrackedEvent& a, const store::TrackedEvent& b) {
   CHECK(a.region == b.region);
   CHECK(a.event_id == b.event_id);
   CHECK(a.sport_key == b.sport_key);

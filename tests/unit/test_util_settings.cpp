@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "options.hpp"
-#include "oddsctl/api_options.hpp"
+#include "oddsctl/api/options.hpp"
 #include "oddsctl/errors.hpp"
 #include "oddsctl/settings.hpp"
 
@@ -17,8 +17,8 @@ using namespace oddsctl;
 
 namespace {
 
-Settings with_env(std::map<std::string, std::string> env = {}) {
-  return Settings([env](const std::string& name) -> std::optional<std::string> {
+settings::Settings with_env(std::map<std::string, std::string> env = {}) {
+  return settings::Settings([env](const std::string& name) -> std::optional<std::string> {
     auto it = env.find(name);
     if (it == env.end()) return std::nullopt;
     return it->second;
@@ -46,13 +46,13 @@ std::string message_of(const std::function<void()>& f) {
 
 TEST_CASE("every declared setting is well formed") {
   std::map<std::string, int> seen;
-  for (const auto& spec : setting_specs()) {
+  for (const auto& spec : settings::setting_specs()) {
     CHECK_MESSAGE(++seen[spec.key] == 1, spec.key);
     CHECK_MESSAGE(!spec.help.empty(), spec.key);
     CHECK_MESSAGE(spec.from != 0, spec.key);
     // A default must pass its own type check.
     if (!spec.default_value.empty()) CHECK_NOTHROW(check_setting_value(spec, spec.default_value, spec.key));
-    if (spec.settable_from(setting_from::env)) CHECK_MESSAGE(!spec.env.empty(), spec.key);
+    if (spec.settable_from(settings::setting_from::env)) CHECK_MESSAGE(!spec.env.empty(), spec.key);
   }
 }
 
@@ -102,7 +102,7 @@ TEST_CASE("the config file is strict: unknown keys and tables, types, one-shot f
                          "x = 1\n"
                          "[commission]\n"
                          "betfair_ex_uk = 0.02\n");
-  auto problems = Settings::check_file(path);
+  auto problems = settings::Settings::check_file(path);
   REQUIRE(problems.size() == 5);
   CHECK(problems[0].line == 2);
   CHECK(problems[0].message.find("did you mean 'api.concurrency'") != std::string::npos);
@@ -122,7 +122,7 @@ TEST_CASE("the config file is strict: unknown keys and tables, types, one-shot f
 
   auto good = write_file("good.toml",
                          "[api]\nconcurrency = 3\nregions = [\"AU\", \"uk\"]\n[commission]\nbetfair_ex_uk = 0.02\n");
-  CHECK(Settings::check_file(good).empty());
+  CHECK(settings::Settings::check_file(good).empty());
   s.load_file(good);
   CHECK(*s.integer("api.concurrency") == 3);
   CHECK(s.list("api.regions") == std::vector<std::string>{"au", "uk"});
@@ -147,23 +147,23 @@ TEST_CASE("flags beat env beat file beat defaults") {
 }
 
 TEST_CASE("near keys are suggested, far ones are not") {
-  CHECK(nearest_setting("api.concurency") == "api.concurrency");
-  CHECK(nearest_setting("api.regons") == "api.regions");
-  CHECK(nearest_setting("completely.different") == "");
+  CHECK(settings::nearest_setting("api.concurency") == "api.concurrency");
+  CHECK(settings::nearest_setting("api.regons") == "api.regions");
+  CHECK(settings::nearest_setting("completely.different") == "");
 }
 
 TEST_CASE("market keys are validated before any credit is spent") {
-  CHECK(is_known_market("h2h"));
-  CHECK(is_known_market("alternate_totals"));
-  CHECK(is_known_market("totals_h1"));
-  CHECK(is_known_market("player_points"));
-  CHECK_FALSE(is_known_market("h2x"));
-  CHECK_FALSE(is_known_market("sprads"));
-  std::string m = message_of([] { check_markets({"h2x", "sprads"}); });
+  CHECK(api::is_known_market("h2h"));
+  CHECK(api::is_known_market("alternate_totals"));
+  CHECK(api::is_known_market("totals_h1"));
+  CHECK(api::is_known_market("player_points"));
+  CHECK_FALSE(api::is_known_market("h2x"));
+  CHECK_FALSE(api::is_known_market("sprads"));
+  std::string m = message_of([] { api::check_markets({"h2x", "sprads"}); });
   CHECK(m.find("'h2x' (did you mean 'h2h'?)") != std::string::npos);
   CHECK(m.find("'sprads' (did you mean 'spreads'?)") != std::string::npos);
-  CHECK_THROWS_AS(check_markets({"h2h_lay"}), UsageError);
-  CHECK_NOTHROW(check_markets({"h2h", "spreads", "totals"}));
+  CHECK_THROWS_AS(api::check_markets({"h2h_lay"}), UsageError);
+  CHECK_NOTHROW(api::check_markets({"h2h", "spreads", "totals"}));
 }
 
 TEST_CASE("scan and sync take one parse of the API options") {
@@ -171,7 +171,7 @@ TEST_CASE("scan and sync take one parse of the API options") {
   s.set_flag("api.regions", "EU,au");
   s.set_flag("api.connect_timeout", "2s");
   s.set_flag("api.retries", "5");
-  ApiOptions o = api_options_from_settings(s);
+  api::ApiOptions o = cmd::api_options_from_settings(s);
   CHECK(o.regions == std::vector<std::string>{"au", "eu"});  // canonical order
   CHECK(o.connect_timeout == Millis(2000));
   CHECK(o.max_retries == 5);
@@ -185,15 +185,15 @@ TEST_CASE("each layer is named as the origin of its value; an empty env var coun
   auto level = s.resolve("log_level");
   REQUIRE(level);
   CHECK(level->value == "error");
-  CHECK(level->source == SettingSource::env);
+  CHECK(level->source == settings::SettingSource::env);
   CHECK(s.origin(*level) == "env ODDSCTL_LOG_LEVEL");
   auto reserve = s.resolve("budget.reserve");
   REQUIRE(reserve);
-  CHECK(reserve->source == SettingSource::file);  // the empty env var did not hide the file
+  CHECK(reserve->source == settings::SettingSource::file);  // the empty env var did not hide the file
   CHECK(s.origin(*reserve) == "file " + file.string() + ":3");
   auto color = s.resolve("color");
   REQUIRE(color);
-  CHECK(color->source == SettingSource::default_value);
+  CHECK(color->source == settings::SettingSource::default_value);
   CHECK(s.origin(*color) == "default");
   s.set_flag("log_level", "DEBUG");
   CHECK(s.get("log_level") == std::optional<std::string>("debug"));  // choices are case-insensitive
@@ -250,7 +250,7 @@ TEST_CASE("duration settings: units required, bounds named in units") {
   CHECK(s.duration("api.timeout") == std::optional<Millis>(Millis(90'000)));
   // An env var's duration is checked when read, naming the variable.
   auto e = with_env({{"ODDSCTL_RESERVE", "1"}, {"ODDSCTL_SPORTS_TTL", "15"}});
-  if (find_setting("api.sports_ttl")) {
+  if (settings::find_setting("api.sports_ttl")) {
     m = message_of([&] { (void)e.duration("api.sports_ttl"); });
     CHECK(m.find("ODDSCTL_SPORTS_TTL") != std::string::npos);
     CHECK(m.find("needs a unit") != std::string::npos);
@@ -265,7 +265,7 @@ TEST_CASE("config file typos: keys outside their table, a broken file, every pro
                          "retries = \"three\"\n"           // 4: not a count
                          "[budget]\n"
                          "reserv = 10\n");  // 6: typo
-  auto problems = Settings::check_file(path);
+  auto problems = settings::Settings::check_file(path);
   REQUIRE(problems.size() == 4);
   CHECK(problems[0].line == 1);
   CHECK(problems[0].message.find("concurrency") != std::string::npos);
@@ -288,10 +288,10 @@ TEST_CASE("config file typos: keys outside their table, a broken file, every pro
 TEST_CASE("all() masks the values of secret-looking keys and leaves out one-shot flags") {
   // Every declared key that looks secret and may come from the environment, set there.
   std::map<std::string, std::string> env;
-  for (const auto& spec : setting_specs()) {
+  for (const auto& spec : settings::setting_specs()) {
     const bool secret = spec.key.find("key") != std::string::npos || spec.key.find("token") != std::string::npos ||
                         spec.key.find("password") != std::string::npos || spec.key.find("secret") != std::string::npos;
-    if (secret && spec.settable_from(setting_from::env) && !spec.env.empty() && spec.type == SettingType::text)
+    if (secret && spec.settable_from(settings::setting_from::env) && !spec.env.empty() && spec.type == settings::SettingType::text)
       env[spec.env] = "hunter2-secret-value-" + spec.key;
   }
   auto s = with_env(env);
@@ -299,7 +299,7 @@ TEST_CASE("all() masks the values of secret-looking keys and leaves out one-shot
   for (const auto& r : s.all()) {
     CAPTURE(r.key);
     CHECK(r.value.find("hunter2-secret-value") == std::string::npos);
-    const SettingSpec* spec = find_setting(r.key);
-    if (spec) CHECK(spec->from != setting_from::flag);
+    const settings::SettingSpec* spec = settings::find_setting(r.key);
+    if (spec) CHECK(spec->from != settings::setting_from::flag);
   }
 }

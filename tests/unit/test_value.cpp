@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "oddsctl/alerts.hpp"
-#include "oddsctl/detect.hpp"
+#include "oddsctl/engine/detect.hpp"
 
 using namespace oddsctl;
 using namespace std::chrono_literals;
@@ -42,15 +42,15 @@ void h2h(Event& e, const std::string& book, double home, double away, Millis age
   quote(e, book, "h2h", {{"Home", home, {}}, {"Away", away, {}}}, age);
 }
 
-ArbRules arb_rules() {
-  ArbRules r;
+engine::ArbRules arb_rules() {
+  engine::ArbRules r;
   r.now = k_now;
   return r;
 }
 
-std::vector<Opportunity> value_bets(const std::vector<Event>& events, ValueRules v = {}, ArbRules r = arb_rules()) {
-  DetectRules d;
-  d.find = FindKinds{false, true, false, false};
+std::vector<Opportunity> value_bets(const std::vector<Event>& events, engine::ValueRules v = {}, engine::ArbRules r = arb_rules()) {
+  engine::DetectRules d;
+  d.find = engine::FindKinds{false, true, false, false};
   d.value = std::move(v);
   return find_opportunities("us", events, r, d);
 }
@@ -94,7 +94,7 @@ TEST_CASE("the sharp book's devigged price finds exactly the soft prices above f
 }
 
 TEST_CASE("--min-ev filters; the reference book is never its own value bet") {
-  ValueRules v;
+  engine::ValueRules v;
   v.min_ev_pct = 4.0;
   CHECK(value_bets({sharp_world()}, v).size() == 1);
   v.min_ev_pct = -100;  // everything, yet never pinnacle against itself
@@ -124,7 +124,7 @@ TEST_CASE("the first --sharp book quoting every outcome is the reference; exchan
 }
 
 TEST_CASE("no reference, no value bets: a custom --sharp list, --bookmakers, stale and lay quotes") {
-  ValueRules v;
+  engine::ValueRules v;
   v.sharp = {"circa"};
   CHECK(value_bets({sharp_world()}, v).empty());
   v.sharp = {"circa", "soft_b"};  // soft_b as the reference: 1.85 / 2.05
@@ -132,7 +132,7 @@ TEST_CASE("no reference, no value bets: a custom --sharp list, --bookmakers, sta
   REQUIRE_FALSE(found.empty());
   for (const auto& o : found) CHECK(o.value->reference == std::vector<std::string>{"soft_b"});
 
-  ArbRules r = arb_rules();
+  engine::ArbRules r = arb_rules();
   r.bookmakers = {"soft_a", "soft_b", "soft_c"};  // the sharp book filtered out
   CHECK(value_bets({sharp_world()}, {}, r).empty());
 
@@ -165,10 +165,10 @@ TEST_CASE("a method that cannot price the reference skips the market (additive, 
   Event e = event("ev6", "soccer_epl");
   quote(e, "pinnacle", "h2h", {{"Home", 1.08, {}}, {"Away", 41.0, {}}, {"Draw", 8.0, {}}});
   quote(e, "soft", "h2h", {{"Home", 1.20, {}}, {"Away", 60.0, {}}, {"Draw", 9.0, {}}});
-  ValueRules v;
-  v.devig = DevigMethod::additive;
+  engine::ValueRules v;
+  v.devig = engine::DevigMethod::additive;
   CHECK(value_bets({e}, v).empty());
-  v.devig = DevigMethod::power;
+  v.devig = engine::DevigMethod::power;
   CHECK_FALSE(value_bets({e}, v).empty());
 }
 
@@ -178,9 +178,9 @@ TEST_CASE("consensus: the median of every book's devigged probabilities, with --
   h2h(e, "b2", 1.80, 2.00);
   h2h(e, "b3", 2.00, 1.80);
   h2h(e, "b4", 1.70, 2.40);
-  ValueRules v;
+  engine::ValueRules v;
   v.sharp = {"consensus"};
-  v.devig = DevigMethod::multiplicative;
+  v.devig = engine::DevigMethod::multiplicative;
   auto found = value_bets({e}, v);
   REQUIRE(found.size() == 2);
   CHECK(found[0].value->bookmaker == "b4");
@@ -200,7 +200,7 @@ TEST_CASE("consensus: the median of every book's devigged probabilities, with --
 }
 
 TEST_CASE("Kelly stakes with --bankroll") {
-  ValueRules v;
+  engine::ValueRules v;
   v.bankroll = 1000;
   auto found = value_bets({sharp_world()}, v);
   REQUIRE(found.size() == 2);
@@ -234,7 +234,7 @@ TEST_CASE("spreads and totals: the line is the group's point, the leg has its ow
 }
 
 TEST_CASE("JSON: no implied sum or profit, the value fields, and back") {
-  ValueRules v;
+  engine::ValueRules v;
   v.bankroll = 1000;
   auto found = value_bets({sharp_world()}, v);
   REQUIRE_FALSE(found.empty());
@@ -253,8 +253,8 @@ TEST_CASE("JSON: no implied sum or profit, the value fields, and back") {
 
 TEST_CASE("arbs and value together: one grouping, both kinds, best first") {
   Event e = sharp_world();
-  DetectRules d;
-  d.find = FindKinds{true, true, false, false};
+  engine::DetectRules d;
+  d.find = engine::FindKinds{true, true, false, false};
   auto found = find_opportunities("us", {e}, arb_rules(), d);
   // soft_a Home 1.95 + soft_c Away 2.25: 1/1.95 + 1/2.25 = 0.957 < 1, an arbitrage too.
   REQUIRE(found.size() == 3);
@@ -264,25 +264,25 @@ TEST_CASE("arbs and value together: one grouping, both kinds, best first") {
 }
 
 TEST_CASE("alerts: a value bet's key has its kind, outcome and book; arbitrage keys are unchanged") {
-  ValueRules v;
+  engine::ValueRules v;
   v.min_ev_pct = -100;
   auto found = value_bets({sharp_world()}, v);
   std::set<std::string> keys;
-  for (const auto& o : found) keys.insert(alert_key(o));
+  for (const auto& o : found) keys.insert(alerts::alert_key(o));
   CHECK(keys.size() == found.size());  // one key per (outcome, book)
   CHECK(keys.count("us:ev1:h2h:null:value:Home:soft_a") == 1);
-  DetectRules d;
-  d.find = FindKinds{true, false, false, false};
+  engine::DetectRules d;
+  d.find = engine::FindKinds{true, false, false, false};
   auto arbs = find_opportunities("us", {sharp_world()}, arb_rules(), d);
   REQUIRE(arbs.size() == 1);
-  CHECK(alert_key(arbs[0]) == "us:ev1:h2h:null");
+  CHECK(alerts::alert_key(arbs[0]) == "us:ev1:h2h:null");
 }
 
 TEST_CASE("alerts: a value bet escalates when its EV rises a step") {
   auto found = value_bets({sharp_world()});
   const auto& o = found[0];  // 5.354 % EV
-  AlertMark mark{alert_key(o), k_now, 4.9};
-  CHECK_FALSE(alert_due(mark, opportunity_score(o), k_now + 1min, 1h, 0.5).has_value());
+  store::AlertMark mark{alerts::alert_key(o), k_now, 4.9};
+  CHECK_FALSE(alerts::alert_due(mark, opportunity_score(o), k_now + 1min, 1h, 0.5).has_value());
   mark.profit_pct = 4.8;
-  CHECK(alert_due(mark, opportunity_score(o), k_now + 1min, 1h, 0.5) == AlertReason::escalation);
+  CHECK(alerts::alert_due(mark, opportunity_score(o), k_now + 1min, 1h, 0.5) == alerts::AlertReason::escalation);
 }

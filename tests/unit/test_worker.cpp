@@ -24,8 +24,8 @@ using SteadyClock = std::chrono::steady_clock;
 
 namespace {
 
-WorkerOptions options(std::int64_t max_cycles, Millis every = 10ms) {
-  WorkerOptions o;
+worker::WorkerOptions options(std::int64_t max_cycles, Millis every = 10ms) {
+  worker::WorkerOptions o;
   o.every = every;
   o.max_cycles = max_cycles;
   o.worker_id = "w-unit";
@@ -64,7 +64,7 @@ TEST_CASE("max_cycles runs exactly that many cycles; the heartbeat counts them")
       options(3), &*store, stop,
       [&] {
         ++calls;
-        return CycleResult{};
+        return worker::CycleResult{};
       },
       notes.sink());
   CHECK(code == ExitCode::ok);
@@ -89,7 +89,7 @@ TEST_CASE("cycles start on the grid: never before t0 + n * every") {
       options(4, 60ms), nullptr, stop,
       [&] {
         starts.push_back(SteadyClock::now());
-        return CycleResult{};
+        return worker::CycleResult{};
       },
       notes.sink());
   REQUIRE(starts.size() == 4);
@@ -102,14 +102,14 @@ TEST_CASE("a runtime error in a cycle is recorded and the worker goes on; the ne
   Notes notes;
   int calls = 0;
   std::vector<std::optional<std::string>> seen_errors;
-  auto cycle = [&]() -> CycleResult {
+  auto cycle = [&]() -> worker::CycleResult {
     ++calls;
     if (calls == 1) throw std::runtime_error("upstream exploded");
-    if (calls == 2) throw ApiError(ApiErrorKind::server, 503, "", "region au: 503");
-    if (calls == 3) return CycleResult{ExitCode::partial, "region uk: 1 sport failed", false};
-    return CycleResult{};
+    if (calls == 2) throw api::ApiError(api::ApiErrorKind::server, 503, "", "region au: 503");
+    if (calls == 3) return worker::CycleResult{ExitCode::partial, "region uk: 1 sport failed", false};
+    return worker::CycleResult{};
   };
-  auto inspecting = [&]() -> CycleResult {
+  auto inspecting = [&]() -> worker::CycleResult {
     if (calls > 0) seen_errors.push_back(store->heartbeats().at(0).last_error);
     return cycle();
   };
@@ -133,7 +133,7 @@ TEST_CASE("a usage error is not retried every cycle: it ends the worker") {
   int calls = 0;
   CHECK_THROWS_AS(run_worker(
                       options(5), nullptr, stop,
-                      [&]() -> CycleResult {
+                      [&]() -> worker::CycleResult {
                         ++calls;
                         throw UsageError("--sports: unknown sport key 'x'");
                       },
@@ -154,7 +154,7 @@ TEST_CASE("the health file is touched after a healthy cycle only") {
     run_worker(
         o, &*store, stop,
         [] {
-          return CycleResult{ExitCode::runtime, "every region failed", false};
+          return worker::CycleResult{ExitCode::runtime, "every region failed", false};
         },
         notes.sink());
     CHECK_FALSE(std::filesystem::exists(health));
@@ -165,7 +165,7 @@ TEST_CASE("the health file is touched after a healthy cycle only") {
     run_worker(
         o, &*store, stop,
         [] {
-          return CycleResult{ExitCode::ok, std::nullopt, true};
+          return worker::CycleResult{ExitCode::ok, std::nullopt, true};
         },
         notes.sink());
     CHECK_FALSE(std::filesystem::exists(health));
@@ -180,11 +180,11 @@ TEST_CASE("the health file is touched after a healthy cycle only") {
     int calls = 0;
     run_worker(
         o, &*store, stop,
-        [&]() -> CycleResult {
+        [&]() -> worker::CycleResult {
           if (++calls == 1) return {};
           REQUIRE(std::filesystem::exists(health));
           std::filesystem::last_write_time(health, std::filesystem::file_time_type::clock::now() - 1h);
-          return CycleResult{ExitCode::runtime, "boom", false};
+          return worker::CycleResult{ExitCode::runtime, "boom", false};
         },
         notes.sink());
     REQUIRE(std::filesystem::exists(health));
@@ -200,7 +200,7 @@ TEST_CASE("a stop before the first cycle runs none; a stop during a cycle starts
             options(5), nullptr, stop,
             [&] {
               ++calls;
-              return CycleResult{};
+              return worker::CycleResult{};
             },
             notes.sink()) == ExitCode::ok);
   CHECK(calls == 0);
@@ -209,11 +209,11 @@ TEST_CASE("a stop before the first cycle runs none; a stop during a cycle starts
   stop = false;
   auto code = run_worker(
       options(5), &*store, stop,
-      [&]() -> CycleResult {
+      [&]() -> worker::CycleResult {
         ++calls;
         stop = true;  // SIGTERM mid-cycle
         // What the stop cut short is no error of the worker's.
-        return CycleResult{ExitCode::partial, "region au: soccer_epl: not fetched (run stopped)", false};
+        return worker::CycleResult{ExitCode::partial, "region au: soccer_epl: not fetched (run stopped)", false};
       },
       notes.sink());
   CHECK(code == ExitCode::ok);
@@ -240,7 +240,7 @@ TEST_CASE("a stop while waiting for the next tick ends the wait at once") {
             std::this_thread::sleep_for(50ms);
             stop = true;
           });
-        return CycleResult{};
+        return worker::CycleResult{};
       },
       notes.sink());
   stopper.join();
@@ -258,7 +258,7 @@ TEST_CASE("an overrunning cycle skips the ticks it missed, and says so") {
       [&] {
         starts.push_back(SteadyClock::now());
         if (starts.size() == 1) std::this_thread::sleep_for(100ms);  // 2.5 intervals
-        return CycleResult{};
+        return worker::CycleResult{};
       },
       notes.sink());
   REQUIRE(starts.size() == 2);
@@ -274,7 +274,7 @@ TEST_CASE("a store that cannot take the heartbeat does not stop the worker") {
   std::atomic<bool> stop{false};
   Notes notes;
   int calls = 0;
-  auto cycle = [&]() -> CycleResult {
+  auto cycle = [&]() -> worker::CycleResult {
     if (++calls == 1) {
       // The heartbeats table gone under the store: every heartbeat write now fails.
       SQLite::Database db(store.path(), SQLite::OPEN_READWRITE);

@@ -8,7 +8,7 @@
 
 #include "oddsctl/time.hpp"
 
-namespace oddsctl {
+namespace oddsctl::store {
 
 struct AlertMark {
   std::string key;  // {region}:{event}:{market}:{point}
@@ -25,4 +25,4 @@ public:
   virtual std::vector<AlertMark> list_alerts() = 0;
 };
 
-}  // namespace oddsctl
+}  // namespace oddsctl::store

@@ -9,7 +9,7 @@
 #include "oddsctl/ledger.hpp"
 #include "oddsctl/time.hpp"
 
-namespace oddsctl {
+namespace oddsctl::store {
 
 // Before a call that costs credits, a guard reserves its estimated cost in the store; after
 // the response it settles with the real cost, or releases the reservation when the call
@@ -57,4 +57,4 @@ public:
   virtual void release_credits(const CreditHold& hold) = 0;
 };
 
-}  // namespace oddsctl
+}  // namespace oddsctl::store

@@ -8,7 +8,7 @@
 
 #include "oddsctl/time.hpp"
 
-namespace oddsctl {
+namespace oddsctl::store {
 
 struct Heartbeat {
   std::string worker_id;
@@ -29,4 +29,4 @@ public:
   virtual std::vector<Heartbeat> heartbeats() = 0;
 };
 
-}  // namespace oddsctl
+}  // namespace oddsctl::store

@@ -7,7 +7,7 @@
 
 #include "oddsctl/time.hpp"
 
-namespace oddsctl {
+namespace oddsctl::store {
 
 struct Lease {
   std::string name;   // "scan:au", "sync:hot", ...
@@ -40,4 +40,4 @@ public:
   virtual std::vector<Lease> list_leases() = 0;
 };
 
-}  // namespace oddsctl
+}  // namespace oddsctl::store

@@ -7,7 +7,7 @@
 #include "oddsctl/ledger.hpp"
 #include "oddsctl/time.hpp"
 
-namespace oddsctl {
+namespace oddsctl::store {
 
 struct LedgerQuery {
   std::optional<std::string> key_id;
@@ -26,4 +26,4 @@ public:
   virtual std::vector<LedgerEntry> latest_per_key() = 0;
 };
 
-}  // namespace oddsctl
+}  // namespace oddsctl::store

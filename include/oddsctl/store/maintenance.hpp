@@ -9,7 +9,7 @@
 
 #include "oddsctl/time.hpp"
 
-namespace oddsctl {
+namespace oddsctl::store {
 
 struct RetentionPolicy {
   int keep_last_scans = 100;               // per region
@@ -51,4 +51,4 @@ public:
   virtual std::vector<std::string> check() = 0;
 };
 
-}  // namespace oddsctl
+}  // namespace oddsctl::store

@@ -5,7 +5,7 @@
 #include <optional>
 #include <string>
 
-namespace oddsctl {
+namespace oddsctl::store {
 
 class MetaStore {
 public:
@@ -18,4 +18,4 @@ public:
   virtual std::optional<std::map<std::string, std::string>> list_meta() { return std::nullopt; }
 };
 
-}  // namespace oddsctl
+}  // namespace oddsctl::store

@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "oddsctl/arbitrage.hpp"
+#include "oddsctl/engine/arbitrage.hpp"
 #include "oddsctl/time.hpp"
 
-namespace oddsctl {
+namespace oddsctl::store {
 
 enum class RegionStatus { ok, partial, failed, skipped };
 const char* to_string(RegionStatus s);
@@ -123,4 +123,4 @@ public:
   virtual void invalidate(const std::optional<std::string>& region) = 0;
 };
 
-}  // namespace oddsctl
+}  // namespace oddsctl::store

@@ -9,7 +9,7 @@
 #include "oddsctl/odds.hpp"
 #include "oddsctl/time.hpp"
 
-namespace oddsctl {
+namespace oddsctl::store {
 
 enum class Tier { hot, warm, cold, frozen };
 const char* to_string(Tier t);
@@ -88,4 +88,4 @@ public:
   virtual void import_snapshots(const std::vector<Snapshot>& snapshots) = 0;
 };
 
-}  // namespace oddsctl
+}  // namespace oddsctl::store

@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-namespace oddsctl::mongo {
+namespace oddsctl::store::mongo {
 
 namespace {
 
@@ -185,4 +185,4 @@ void Reader::each(const char* key, const std::function<void(const Reader&)>& fn)
   }
 }
 
-}  // namespace oddsctl::mongo
+}  // namespace oddsctl::store::mongo

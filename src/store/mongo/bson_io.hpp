@@ -15,7 +15,7 @@
 
 #include "oddsctl/time.hpp"
 
-namespace oddsctl::mongo {
+namespace oddsctl::store::mongo {
 
 void put_str(bson_t* b, const char* key, std::string_view value);
 void put_opt_str(bson_t* b, const char* key, const std::optional<std::string>& value);
@@ -69,4 +69,4 @@ private:
   const bson_t* m_doc;
 };
 
-}  // namespace oddsctl::mongo
+}  // namespace oddsctl::store::mongo

@@ -3,7 +3,7 @@
 #include "oddsctl/errors.hpp"
 #include "store/mongo/bson_io.hpp"
 
-namespace oddsctl::mongo {
+namespace oddsctl::store::mongo {
 
 namespace {
 
@@ -264,4 +264,4 @@ bool Conn::try_command(const Bson& command, Bson* reply, std::string* error_text
   return ok;
 }
 
-}  // namespace oddsctl::mongo
+}  // namespace oddsctl::store::mongo

@@ -11,7 +11,7 @@
 
 #include "store/mongo/handles.hpp"
 
-namespace oddsctl::mongo {
+namespace oddsctl::store::mongo {
 
 // What a CRUD write reports back.
 struct WriteResult {
@@ -68,4 +68,4 @@ private:
 
 bool is_duplicate_key(const bson_error_t& error);
 
-}  // namespace oddsctl::mongo
+}  // namespace oddsctl::store::mongo

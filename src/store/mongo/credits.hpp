@@ -14,7 +14,7 @@
 #include "store/mongo/bson_io.hpp"
 #include "store/mongo/handles.hpp"
 
-namespace oddsctl::mongo {
+namespace oddsctl::store::mongo {
 
 inline constexpr const char* k_credits_collection = "credits";
 
@@ -48,4 +48,4 @@ CreditDoc plan_settle(const CreditDoc& current, const CreditHold& hold, std::int
                       TimePoint now);
 CreditDoc plan_release(const CreditDoc& current, const CreditHold& hold);
 
-}  // namespace oddsctl::mongo
+}  // namespace oddsctl::store::mongo

@@ -3,7 +3,7 @@
 #include <mutex>
 #include <stdexcept>
 
-namespace oddsctl::mongo {
+namespace oddsctl::store::mongo {
 
 void ensure_driver_initialised() {
   static std::once_flag once;
@@ -33,4 +33,4 @@ std::string Bson::json() const {
   return out;
 }
 
-}  // namespace oddsctl::mongo
+}  // namespace oddsctl::store::mongo

@@ -13,7 +13,7 @@
 #include <bson/bson.h>
 #include <mongoc/mongoc.h>
 
-namespace oddsctl::mongo {
+namespace oddsctl::store::mongo {
 
 template <class T, void (*Destroy)(T*)>
 struct CDeleter {
@@ -87,4 +87,4 @@ private:
   mongoc_client_t* m_client;
 };
 
-}  // namespace oddsctl::mongo
+}  // namespace oddsctl::store::mongo

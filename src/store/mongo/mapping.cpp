@@ -7,7 +7,7 @@
 
 #include "oddsctl/errors.hpp"
 
-namespace oddsctl::mongo {
+namespace oddsctl::store::mongo {
 
 std::string scan_doc_id(const std::string& scan_id, const std::string& region) { return scan_id + ":" + region; }
 
@@ -508,4 +508,4 @@ Heartbeat heartbeat_from_bson(const Reader& r) {
   return h;
 }
 
-}  // namespace oddsctl::mongo
+}  // namespace oddsctl::store::mongo

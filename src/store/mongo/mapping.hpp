@@ -28,7 +28,7 @@
 #include "store/mongo/bson_io.hpp"
 #include "store/mongo/handles.hpp"
 
-namespace oddsctl::mongo {
+namespace oddsctl::store::mongo {
 
 std::string scan_doc_id(const std::string& scan_id, const std::string& region);
 std::string tracked_doc_id(const std::string& region, const std::string& event_id);
@@ -82,4 +82,4 @@ AlertMark alert_from_bson(const Reader& doc);
 Bson heartbeat_to_bson(const Heartbeat& h);
 Heartbeat heartbeat_from_bson(const Reader& doc);
 
-}  // namespace oddsctl::mongo
+}  // namespace oddsctl::store::mongo

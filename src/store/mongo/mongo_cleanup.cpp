@@ -10,7 +10,7 @@
 #include "store/mongo/bson_io.hpp"
 #include "store/mongo/mongo_store_impl.hpp"
 
-namespace oddsctl::mongo {
+namespace oddsctl::store::mongo {
 
 namespace {
 
@@ -249,4 +249,4 @@ CleanupReport MongoStore::cleanup(const RetentionPolicy& policy, TimePoint now, 
   return report;
 }
 
-}  // namespace oddsctl::mongo
+}  // namespace oddsctl::store::mongo

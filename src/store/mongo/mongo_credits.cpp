@@ -6,7 +6,7 @@
 #include "store/mongo/mongo_store_impl.hpp"
 #include "store/mongo/queries.hpp"
 
-namespace oddsctl::mongo {
+namespace oddsctl::store::mongo {
 
 CreditDoc credit_doc_from_bson(const std::string& key_id, const Reader& r) {
   CreditDoc d;
@@ -112,4 +112,4 @@ void MongoStore::release_credits(const CreditHold& hold) {
                 [&](const CreditDoc& cur) { return plan_release(cur, hold); });
 }
 
-}  // namespace oddsctl::mongo
+}  // namespace oddsctl::store::mongo

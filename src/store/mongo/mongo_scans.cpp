@@ -5,7 +5,7 @@
 #include "store/mongo/mongo_store_impl.hpp"
 #include "store/mongo/queries.hpp"
 
-namespace oddsctl::mongo {
+namespace oddsctl::store::mongo {
 
 // The latest-good rule (the same as SQLite's), per (region, source): a good() scan moves its
 // source's pointer unless that names a scan that started later; anything else never moves it
@@ -126,4 +126,4 @@ std::vector<Lease> MongoStore::list_leases() {
   return out;
 }
 
-}  // namespace oddsctl::mongo
+}  // namespace oddsctl::store::mongo

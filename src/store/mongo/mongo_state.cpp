@@ -4,7 +4,7 @@
 #include "store/mongo/mongo_store_impl.hpp"
 #include "store/mongo/queries.hpp"
 
-namespace oddsctl::mongo {
+namespace oddsctl::store::mongo {
 
 namespace {
 
@@ -108,4 +108,4 @@ std::vector<Heartbeat> MongoStore::heartbeats() {
   return out;
 }
 
-}  // namespace oddsctl::mongo
+}  // namespace oddsctl::store::mongo

@@ -41,15 +41,15 @@
 #include "store/mongo/mongo_store_impl.hpp"
 #include "store/mongo/queries.hpp"
 
-namespace oddsctl {
+namespace oddsctl::store {
 
 std::unique_ptr<Store> make_mongo_store(const std::string& uri, OpenMode mode) {
   return std::make_unique<mongo::MongoStore>(mongo::parse_mongo_uri(uri), mode);
 }
 
-}  // namespace oddsctl
+}  // namespace oddsctl::store
 
-namespace oddsctl::mongo {
+namespace oddsctl::store::mongo {
 
 namespace {
 
@@ -200,4 +200,4 @@ void MongoStore::compact() {
   }
 }
 
-}  // namespace oddsctl::mongo
+}  // namespace oddsctl::store::mongo

@@ -8,7 +8,7 @@
 
 #include "oddsctl/store.hpp"
 
-namespace oddsctl {
+namespace oddsctl::store {
 
 // "mongodb://[user:pass@]host[:port][,host...]/dbname[?options]" or "mongodb+srv://...".
 // Every connection-string option (TLS, auth, replicaSet, timeouts) goes to the driver as is.
@@ -20,4 +20,4 @@ namespace oddsctl {
 // without the mark is "no store at URI: run a scan first".
 std::unique_ptr<Store> make_mongo_store(const std::string& uri, OpenMode mode = OpenMode::read_write);
 
-}  // namespace oddsctl
+}  // namespace oddsctl::store

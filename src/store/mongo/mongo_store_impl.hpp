@@ -11,7 +11,7 @@
 #include "store/mongo/handles.hpp"
 #include "store/mongo/uri.hpp"
 
-namespace oddsctl::mongo {
+namespace oddsctl::store::mongo {
 
 // The schema version this binary writes; a database marked newer is refused.
 // 2: scans carry source and empty, latest_good holds a pointer per (region, source). A
@@ -83,4 +83,4 @@ private:
   PoolHandle m_pool;
 };
 
-}  // namespace oddsctl::mongo
+}  // namespace oddsctl::store::mongo

@@ -4,7 +4,7 @@
 #include "store/mongo/mongo_store_impl.hpp"
 #include "store/mongo/queries.hpp"
 
-namespace oddsctl::mongo {
+namespace oddsctl::store::mongo {
 
 void MongoStore::upsert_tracked(const std::vector<TrackedEvent>& events) {
   if (events.empty()) return;
@@ -69,4 +69,4 @@ void MongoStore::import_snapshots(const std::vector<Snapshot>& snapshots) {
   conn().upsert_many("snapshots", docs, "import snapshots");
 }
 
-}  // namespace oddsctl::mongo
+}  // namespace oddsctl::store::mongo

@@ -3,7 +3,7 @@
 #include "store/mongo/bson_io.hpp"
 #include "store/mongo/mapping.hpp"
 
-namespace oddsctl::mongo {
+namespace oddsctl::store::mongo {
 
 namespace {
 
@@ -347,4 +347,4 @@ Bson create_indexes_command(const std::string& collection) {
   return doc;
 }
 
-}  // namespace oddsctl::mongo
+}  // namespace oddsctl::store::mongo

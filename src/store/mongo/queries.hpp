@@ -9,7 +9,7 @@
 #include "oddsctl/store.hpp"
 #include "store/mongo/handles.hpp"
 
-namespace oddsctl::mongo {
+namespace oddsctl::store::mongo {
 
 // --- leases ---
 // Matches the lease when it is free to take: expired, or already ours. With upsert, a
@@ -85,4 +85,4 @@ const std::vector<std::string>& collection_names();
 // {createIndexes: collection, indexes: [{key, name, expireAfterSeconds?}, ...]}
 Bson create_indexes_command(const std::string& collection);
 
-}  // namespace oddsctl::mongo
+}  // namespace oddsctl::store::mongo

@@ -6,7 +6,7 @@
 #include "oddsctl/errors.hpp"
 #include "oddsctl/store.hpp"
 
-namespace oddsctl::mongo {
+namespace oddsctl::store::mongo {
 
 namespace {
 
@@ -103,4 +103,4 @@ MongoTarget parse_mongo_uri(const std::string& text) {
   return target;
 }
 
-}  // namespace oddsctl::mongo
+}  // namespace oddsctl::store::mongo

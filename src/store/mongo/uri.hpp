@@ -6,7 +6,7 @@
 
 #include "store/mongo/handles.hpp"
 
-namespace oddsctl::mongo {
+namespace oddsctl::store::mongo {
 
 struct MongoTarget {
   UriHandle uri;         // with defaults applied; passed to mongoc_client_pool_new
@@ -29,4 +29,4 @@ MongoTarget parse_mongo_uri(const std::string& text);
 // info and the values of options that hold secrets are replaced by ***.
 std::string redact_mongo_uri(const std::string& text);
 
-}  // namespace oddsctl::mongo
+}  // namespace oddsctl::store::mongo

@@ -11,7 +11,7 @@
 
 #include "oddsctl/errors.hpp"
 
-namespace oddsctl::pg {
+namespace oddsctl::store::pg {
 
 namespace {
 
@@ -392,4 +392,4 @@ void Conn::transaction(TxKind kind, const std::function<void(Tx&)>& fn, const st
   }
 }
 
-}  // namespace oddsctl::pg
+}  // namespace oddsctl::store::pg

@@ -25,7 +25,7 @@
 typedef struct pg_conn PGconn;
 typedef struct pg_result PGresult;
 
-namespace oddsctl::pg {
+namespace oddsctl::store::pg {
 
 // What oddsctl reads from a postgresql:// URI, and the conninfo libpq gets.
 struct Target {
@@ -178,4 +178,4 @@ std::string quote_ident(const std::string& name);
 // default since PostgreSQL 9.1: backslashes are plain characters).
 std::string quote_literal(const std::string& text);
 
-}  // namespace oddsctl::pg
+}  // namespace oddsctl::store::pg

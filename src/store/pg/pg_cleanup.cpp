@@ -18,7 +18,7 @@
 #include "store/pg/pg_schema.hpp"
 #include "store/pg/pg_store_impl.hpp"
 
-namespace oddsctl::pg {
+namespace oddsctl::store::pg {
 
 namespace {
 
@@ -182,4 +182,4 @@ CleanupReport PgStore::cleanup(const RetentionPolicy& policy, TimePoint now, boo
   return report;
 }
 
-}  // namespace oddsctl::pg
+}  // namespace oddsctl::store::pg

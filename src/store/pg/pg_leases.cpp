@@ -7,7 +7,7 @@
 #include "store/credit_rules.hpp"
 #include "store/pg/pg_store_impl.hpp"
 
-namespace oddsctl::pg {
+namespace oddsctl::store::pg {
 
 namespace {
 
@@ -158,4 +158,4 @@ void PgStore::release_credits(const CreditHold& hold) {
   write("release credits", [&](Tx& tx) { tx.exec("DELETE FROM credit_holds WHERE id = $1", Params().add(hold.id)); });
 }
 
-}  // namespace oddsctl::pg
+}  // namespace oddsctl::store::pg

@@ -7,7 +7,7 @@
 
 #include "store/pg/pg_store_impl.hpp"
 
-namespace oddsctl::pg {
+namespace oddsctl::store::pg {
 
 namespace {
 
@@ -245,4 +245,4 @@ void PgStore::invalidate(const std::optional<std::string>& region) {
   });
 }
 
-}  // namespace oddsctl::pg
+}  // namespace oddsctl::store::pg

@@ -2,7 +2,7 @@
 
 #include "oddsctl/errors.hpp"
 
-namespace oddsctl::pg::schema {
+namespace oddsctl::store::pg::schema {
 
 namespace {
 
@@ -188,4 +188,4 @@ std::vector<std::string> check(Tx& tx, const std::string& schema) {
   return problems;
 }
 
-}  // namespace oddsctl::pg::schema
+}  // namespace oddsctl::store::pg::schema

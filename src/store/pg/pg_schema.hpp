@@ -10,7 +10,7 @@
 
 #include "store/pg/conn.hpp"
 
-namespace oddsctl::pg::schema {
+namespace oddsctl::store::pg::schema {
 
 int known_version();
 // 0 when the schema has no oddsctl tables yet.
@@ -24,4 +24,4 @@ std::vector<std::string> check(Tx& tx, const std::string& schema);
 // The tables of the newest version.
 const std::vector<const char*>& tables();
 
-}  // namespace oddsctl::pg::schema
+}  // namespace oddsctl::store::pg::schema

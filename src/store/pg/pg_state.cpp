@@ -1,7 +1,7 @@
 // The PostgreSQL store's small state (meta, alerts, heartbeats) and the budget ledger.
 #include "store/pg/pg_store_impl.hpp"
 
-namespace oddsctl::pg {
+namespace oddsctl::store::pg {
 
 std::optional<std::string> PgStore::get_meta(const std::string& key) {
   std::optional<std::string> out;
@@ -198,4 +198,4 @@ std::vector<LedgerEntry> PgStore::latest_per_key() {
   return out;
 }
 
-}  // namespace oddsctl::pg
+}  // namespace oddsctl::store::pg

@@ -8,15 +8,15 @@
 #include "store/pg/pg_schema.hpp"
 #include "store/pg/pg_store_impl.hpp"
 
-namespace oddsctl {
+namespace oddsctl::store {
 
 std::unique_ptr<Store> make_pg_store(const std::string& uri, OpenMode mode) {
   return std::make_unique<pg::PgStore>(pg::parse_target(uri), mode);
 }
 
-}  // namespace oddsctl
+}  // namespace oddsctl::store
 
-namespace oddsctl::pg {
+namespace oddsctl::store::pg {
 
 namespace {
 constexpr auto k_now_window = std::chrono::seconds(5);
@@ -159,4 +159,4 @@ void PgStore::compact() {
   }
 }
 
-}  // namespace oddsctl::pg
+}  // namespace oddsctl::store::pg

@@ -7,7 +7,7 @@
 
 #include "oddsctl/store.hpp"
 
-namespace oddsctl {
+namespace oddsctl::store {
 
 // "postgresql://[user[:password]@]host[:port]/dbname[?params]" (also postgres://). Every
 // libpq parameter (sslmode, sslrootcert, connect_timeout, target_session_attrs, ...) goes to
@@ -18,4 +18,4 @@ namespace oddsctl {
 // the oddsctl tables is "no store at URI: run a scan first".
 std::unique_ptr<Store> make_pg_store(const std::string& uri, OpenMode mode = OpenMode::read_write);
 
-}  // namespace oddsctl
+}  // namespace oddsctl::store

@@ -24,7 +24,7 @@
 #include "oddsctl/store.hpp"
 #include "store/pg/conn.hpp"
 
-namespace oddsctl::pg {
+namespace oddsctl::store::pg {
 
 class PgStore final : public Store {
 public:
@@ -121,4 +121,4 @@ std::optional<std::int64_t> lease_now_ms(TimePoint now);
 // SQL for "the operation's now": $n when given, else the server's clock.
 std::string now_sql(int param);
 
-}  // namespace oddsctl::pg
+}  // namespace oddsctl::store::pg

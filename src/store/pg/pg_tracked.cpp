@@ -3,7 +3,7 @@
 
 #include "store/pg/pg_store_impl.hpp"
 
-namespace oddsctl::pg {
+namespace oddsctl::store::pg {
 
 namespace {
 
@@ -191,4 +191,4 @@ void PgStore::import_snapshots(const std::vector<Snapshot>& snapshots) {
   write("import snapshots", [&](Tx& tx) { insert_snapshots(tx, snaps); });
 }
 
-}  // namespace oddsctl::pg
+}  // namespace oddsctl::store::pg

@@ -3,6 +3,7 @@
 // concurrent callers cannot all pass the check on the same remaining figure; with a store,
 // they are also reserved there, so that other processes on the store see them too.
 #include "oddsctl/api.hpp"
+#include "oddsctl/budget/guard.hpp"
 
 #include <algorithm>
 #include <sstream>
@@ -11,7 +12,7 @@
 
 #include "oddsctl/store.hpp"
 
-namespace oddsctl {
+namespace oddsctl::budget {
 
 Millis credit_hold_ttl(Millis request_timeout) { return 2 * request_timeout + Millis(5000); }
 
@@ -73,7 +74,7 @@ namespace {
   else msg << "unknown";
   if (in_flight > 0) msg << ", " << in_flight << " in flight" << (others ? " (every run on this store)" : "");
   msg << ")";
-  throw ApiError(ApiErrorKind::budget, 0, "", msg.str());
+  throw api::ApiError(api::ApiErrorKind::budget, 0, "", msg.str());
 }
 
 }  // namespace
@@ -98,13 +99,13 @@ void BudgetGuard::reserve_call(std::int64_t cost, const std::string& what) {
         << " would pass the run's cap of " << *m_cap->max() << " credits (spent " << m_cap->spent();
     if (m_cap->pending() > 0) msg << ", " << m_cap->pending() << " in flight";
     msg << ")";
-    throw ApiError(ApiErrorKind::budget, 0, "", msg.str());
+    throw api::ApiError(api::ApiErrorKind::budget, 0, "", msg.str());
   };
   if (m_reservations) {
     if (!m_cap->hold(cost)) refuse_cap();
-    std::optional<CreditGrant> grant;
+    std::optional<store::CreditGrant> grant;
     try {
-      CreditRequest req;
+      store::CreditRequest req;
       req.key_id = m_key_id;
       req.owner = m_owner;
       req.cost = cost;
@@ -167,7 +168,7 @@ void BudgetGuard::settle(std::int64_t estimated_cost, const Credits& credits) {
   if (m_reservations && estimated_cost > 0) {
     std::optional<std::string> id = take_hold(estimated_cost);
     try {
-      m_reservations->settle_credits(CreditHold{m_key_id, id.value_or("")}, charged, credits, now);
+      m_reservations->settle_credits(store::CreditHold{m_key_id, id.value_or("")}, charged, credits, now);
     } catch (const std::exception& e) {
       spdlog::warn("budget guard: could not settle a credit reservation in the store: {}", e.what());
     }
@@ -182,7 +183,7 @@ void BudgetGuard::release(std::int64_t estimated_cost) {
     std::optional<std::string> id = take_hold(estimated_cost);
     if (!id) return;
     try {
-      m_reservations->release_credits(CreditHold{m_key_id, *id});
+      m_reservations->release_credits(store::CreditHold{m_key_id, *id});
     } catch (const std::exception& e) {
       spdlog::warn("budget guard: could not release a credit reservation in the store (it expires): {}", e.what());
     }
@@ -204,4 +205,4 @@ bool BudgetGuard::tripped() const {
   return m_tripped;
 }
 
-}  // namespace oddsctl
+}  // namespace oddsctl::budget

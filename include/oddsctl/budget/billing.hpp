@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace oddsctl {
+namespace oddsctl::budget {
 
 constexpr std::size_t k_books_per_region = 10;
 
@@ -37,4 +37,4 @@ struct BookRequest {
 // cost or cheaper, and a smaller answer). units 0 when none of `asked` belongs to the region.
 BookRequest plan_books(const std::string& region, const std::vector<std::string>& asked);
 
-}  // namespace oddsctl
+}  // namespace oddsctl::budget

@@ -8,7 +8,7 @@
 
 #include "oddsctl/store/leases.hpp"
 
-namespace oddsctl {
+namespace oddsctl::store {
 
 // True when `owner` is "host:pid" (default_worker_id) with `host` this machine's name and no
 // process `pid` exists any more (kill(pid, 0) fails with ESRCH). False for a --worker-id
@@ -33,4 +33,4 @@ void note_lease_released(LeaseStore& store, const std::string& name, const std::
 // were released. For an exit that cannot unwind; the Stores noted must still be open.
 int release_noted_leases();
 
-}  // namespace oddsctl
+}  // namespace oddsctl::store

@@ -14,7 +14,7 @@
 
 #include "oddsctl/odds.hpp"
 
-namespace oddsctl::engine {
+namespace oddsctl {
 
 class EventReader {
 public:
@@ -42,4 +42,4 @@ private:
   std::unique_ptr<Impl> m;
 };
 
-}  // namespace oddsctl::engine
+}  // namespace oddsctl

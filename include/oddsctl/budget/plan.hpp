@@ -16,9 +16,11 @@
 #include "oddsctl/budget.hpp"
 #include "oddsctl/time.hpp"
 
-namespace oddsctl {
-
+namespace oddsctl::store {
 class Store;
+}  // namespace oddsctl::store
+
+namespace oddsctl::budget {
 
 // ---------------------------------------------------------------------------------------
 // The API's documented refresh intervals (data/refresh_intervals.toml)
@@ -127,7 +129,7 @@ struct PlanReport {
 
 // UsageError for a mix or interval that cannot be planned (the messages the command has
 // always given). `store` is read only with from_ledger (then it must not be null).
-PlanReport plan_budget(const PlanOptions& options, Store* store, TimePoint now);
+PlanReport plan_budget(const PlanOptions& options, store::Store* store, TimePoint now);
 // `budget plan --json`.
 nlohmann::json plan_report_json(const PlanReport& report);
 // The text report after the schedule table: one string per line.
@@ -135,6 +137,6 @@ std::vector<std::string> plan_report_notes(const PlanReport& report);
 
 // The median gap between the live scan runs started since `since` (whole seconds), for
 // --from-ledger without --interval; nullopt with fewer than two runs.
-std::optional<Millis> interval_from_scans(Store& store, TimePoint since);
+std::optional<Millis> interval_from_scans(store::Store& store, TimePoint since);
 
-}  // namespace oddsctl
+}  // namespace oddsctl::budget

@@ -6,11 +6,11 @@
 #include <string>
 #include <vector>
 
-#include "oddsctl/arbitrage.hpp"
-#include "oddsctl/middles.hpp"
-#include "oddsctl/value.hpp"
+#include "oddsctl/engine/arbitrage.hpp"
+#include "oddsctl/engine/middles.hpp"
+#include "oddsctl/engine/value.hpp"
 
-namespace oddsctl {
+namespace oddsctl::engine {
 
 // What `--find` asks for. Default: arbitrage only.
 struct FindKinds {
@@ -46,4 +46,4 @@ struct DetectRules {
 std::vector<Opportunity> find_opportunities(const std::string& region, const std::vector<Event>& events,
                                             const ArbRules& rules, const DetectRules& detect);
 
-}  // namespace oddsctl
+}  // namespace oddsctl::engine

@@ -7,9 +7,9 @@
 #include <string_view>
 #include <vector>
 
-#include "oddsctl/arbitrage.hpp"
+#include "oddsctl/engine/arbitrage.hpp"
 
-namespace oddsctl {
+namespace oddsctl::engine {
 
 // How a book's margin (vig) is taken out of its implied probabilities pi_i = 1/price_i,
 // S = sum(pi_i), n outcomes:
@@ -74,4 +74,4 @@ struct FairPrice {
 std::optional<FairPrice> fair_price_of(const Event& event, const std::string& market, const std::string& outcome,
                                        std::optional<double> point, const ArbRules& rules, const ValueRules& value);
 
-}  // namespace oddsctl
+}  // namespace oddsctl::engine

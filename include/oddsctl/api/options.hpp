@@ -10,7 +10,7 @@
 
 #include "oddsctl/time.hpp"
 
-namespace oddsctl {
+namespace oddsctl::api {
 
 struct ApiOptions {
   // Canonical order, no "all". Empty: the command's default (scan: every region with a key;
@@ -47,4 +47,4 @@ ClientOptions client_options(const ApiOptions& options, const std::string& regio
 // Regions in canonical order (au, uk, us, eu), duplicates dropped; "all" expands.
 std::vector<std::string> canonical_regions(const std::vector<std::string>& asked);
 
-}  // namespace oddsctl
+}  // namespace oddsctl::api

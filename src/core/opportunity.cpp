@@ -1,12 +1,50 @@
-// Opportunity <-> JSON in the contract's scan schema.
+// The opportunity vocabulary: kinds, ranking, and Opportunity <-> JSON in the contract's scan schema.
 #include <cmath>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
 
-#include "oddsctl/arbitrage.hpp"
+#include "oddsctl/opportunity.hpp"
 
 namespace oddsctl {
+
+const char* to_string(OpportunityKind k) {
+  switch (k) {
+    case OpportunityKind::arb: return "arb";
+    case OpportunityKind::value: return "value";
+    case OpportunityKind::middle: return "middle";
+    case OpportunityKind::lowhold: return "lowhold";
+  }
+  return "arb";
+}
+
+std::optional<OpportunityKind> opportunity_kind_from_string(std::string_view s) {
+  for (auto k : {OpportunityKind::arb, OpportunityKind::value, OpportunityKind::middle, OpportunityKind::lowhold})
+    if (s == to_string(k)) return k;
+  return std::nullopt;
+}
+
+double opportunity_score(const Opportunity& o) {
+  if (o.kind == OpportunityKind::value && o.value) return o.value->ev_pct;
+  if (o.kind == OpportunityKind::middle && o.middle) return o.middle->ev_pct;
+  return o.profit_pct;
+}
+
+bool opportunity_before(const Opportunity& a, const Opportunity& b) {
+  const double sa = opportunity_score(a), sb = opportunity_score(b);
+  if (sa != sb) return sa > sb;
+  if (a.event_id != b.event_id) return a.event_id < b.event_id;
+  if (a.market != b.market) return a.market < b.market;
+  if (a.point != b.point) return a.point < b.point;  // nullopt first
+  if (a.kind != b.kind) return a.kind < b.kind;
+  const std::string& oa = a.value ? a.value->outcome : std::string();
+  const std::string& ob = b.value ? b.value->outcome : std::string();
+  if (oa != ob) return oa < ob;
+  const std::string& ba = a.value ? a.value->bookmaker : std::string();
+  const std::string& bb = b.value ? b.value->bookmaker : std::string();
+  return ba < bb;
+}
+
 
 using nlohmann::json;
 

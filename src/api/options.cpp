@@ -1,15 +1,15 @@
 // The one parser of the API options (scan, sync, cache get --fallback-scan).
-#include "oddsctl/api_options.hpp"
+#include "oddsctl/api/options.hpp"
 
 #include <algorithm>
 
 #include "oddsctl/api.hpp"
-#include "oddsctl/budget_billing.hpp"
+#include "oddsctl/budget/billing.hpp"
 #include "oddsctl/errors.hpp"
 #include "oddsctl/text.hpp"
 #include "oddsctl/keys.hpp"
 
-namespace oddsctl {
+namespace oddsctl::api {
 
 namespace {
 
@@ -95,9 +95,9 @@ ClientOptions client_options(const ApiOptions& o, const std::string& region, con
   co.max_retries = o.max_retries;
   // Only this region's books, and only when naming them costs no more than asking for the
   // region (budget_billing.hpp); otherwise regions= alone and the engine keeps the books asked.
-  const BookRequest books = plan_books(region, o.bookmakers);
+  const budget::BookRequest books = budget::plan_books(region, o.bookmakers);
   if (books.by_bookmakers && books.units > 0) co.bookmakers = books.books;
   return co;
 }
 
-}  // namespace oddsctl
+}  // namespace oddsctl::api

@@ -11,7 +11,7 @@
 
 #include "oddsctl/store.hpp"
 
-namespace oddsctl {
+namespace oddsctl::store {
 
 struct MigrateOptions {
   bool dry_run = false;   // count what would be copied, write nothing
@@ -46,4 +46,4 @@ MigrateReport migrate_store(Store& from, Store& to, const MigrateOptions& option
 // {"from", "to", "dry_run", "copied": {...}, "invalidated_regions": [...], "warnings": [...]}
 nlohmann::json to_json(const MigrateReport& report);
 
-}  // namespace oddsctl
+}  // namespace oddsctl::store

@@ -1,4 +1,4 @@
-// Price normalisation shared by the odds readers (private to the engine).
+// Price normalisation shared by the odds readers (private to the library).
 #pragma once
 
 #include <vector>

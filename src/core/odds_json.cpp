@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "engine/price.hpp"
+#include "core/price.hpp"
 #include "oddsctl/errors.hpp"
 #include "oddsctl/odds.hpp"
 

@@ -8,11 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "oddsctl/arbitrage.hpp"
+#include "oddsctl/engine/arbitrage.hpp"
 
-namespace oddsctl {
-
-class Store;
+namespace oddsctl::engine {
 
 struct MiddleRules {
   double min_middle_ev_pct = 0.0;   // --min-middle-ev: listed when ev_pct >= this
@@ -91,10 +89,4 @@ struct MiddleOdds {
 };
 MiddleOdds middle_odds(const ResultModel& m, double low, double high, double e_low, double e_high);
 
-// seen_since and previous_price of every leg's first book, from the region's stored scans and
-// synced snapshots of the last `lookback` before `now` (src/scan/history.cpp). Best effort:
-// a store error leaves the legs unchanged.
-void annotate_history(Store& store, const std::string& region, std::vector<Opportunity>& found, TimePoint now,
-                      Millis lookback = std::chrono::hours(24));
-
-}  // namespace oddsctl
+}  // namespace oddsctl::engine

@@ -19,10 +19,10 @@
 
 #include <simdjson.h>
 
-#include "engine/odds_reader.hpp"
-#include "engine/price.hpp"
+#include "core/odds_reader.hpp"
+#include "core/price.hpp"
 
-namespace oddsctl::engine {
+namespace oddsctl {
 
 namespace {
 
@@ -275,12 +275,12 @@ void EventReader::release() {
   m->file_capacity = 0;
 }
 
-}  // namespace oddsctl::engine
+}  // namespace oddsctl
 
 namespace oddsctl {
 
 std::vector<Event> parse_events_json(std::string_view body, OddsFormat format) {
-  thread_local engine::EventReader reader;
+  thread_local EventReader reader;
   std::vector<Event> events;
   const bool negative = reader.read(body, [&](Event& e) { events.push_back(std::move(e)); });
   const bool american = format == OddsFormat::american || (format == OddsFormat::automatic && negative);
