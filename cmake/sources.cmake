@@ -190,6 +190,7 @@ set(ODDSCTL_UNIT_TESTS
   tests/unit/test_scan_history.cpp
   tests/unit/test_scan_json.cpp
   tests/unit/test_scan_service.cpp
+  tests/unit/test_serve_http_counts.cpp
   tests/unit/test_sqlite_cleanup.cpp
   tests/unit/test_sqlite_opportunity_text.cpp
   tests/unit/test_sqlite_store.cpp

@@ -6,7 +6,6 @@
 #include <nlohmann/json.hpp>
 
 #include "app.hpp"
-#include "oddsctl/alerts.hpp"
 #include "oddsctl/keys.hpp"
 #include "render.hpp"
 
@@ -39,13 +38,6 @@ ConfigPath config_path(const App& app) {
   return {(dir / "oddsctl" / "config.toml").string(), false, "default"};
 }
 
-// Settings::all() masks keys that look secret; values that may embed one are masked here.
-std::string shown_value(const settings::ResolvedSetting& r) {
-  if (r.key == "store" || r.key == "db") return store::redact_store_uri(r.value);
-  if (r.key.size() >= 7 && r.key.compare(r.key.size() - 7, 7, "webhook") == 0) return alerts::redact_url(r.value);
-  return r.value;
-}
-
 struct Row {
   std::string key;
   std::optional<std::string> value;
@@ -55,7 +47,8 @@ struct Row {
 
 std::vector<Row> setting_rows(const settings::Settings& s) {
   std::vector<Row> rows;
-  for (const auto& r : s.all()) rows.push_back({r.key, shown_value(r), to_string(r.source), s.origin(r)});
+  // all() gives every value already masked (shown_setting_value).
+  for (const auto& r : s.all()) rows.push_back({r.key, r.value, to_string(r.source), s.origin(r)});
   // Known settings with no value anywhere are listed too, so the table shows every key.
   for (const auto& spec : settings::setting_specs()) {
     bool listed = false;
@@ -91,7 +84,7 @@ void run_show(App& app) {
   ConfigPath file = config_path(app);
   std::vector<Row> rows = setting_rows(s);
   nlohmann::json keys = keys_json(s);
-  std::string store = store::redact_store_uri(app.store_uri());
+  std::string store = settings::shown_setting_value("store", app.store_uri());
 
   nlohmann::json settings = nlohmann::json::array();
   for (const auto& r : rows)

@@ -107,6 +107,7 @@ class FakeOddsApi:
         self._thread = None
         self._stopping = threading.Event()
         self._released = threading.Event()  # ends every "hold" (see release)
+        self._holding = 0  # requests waiting in a "hold" right now (see held)
         self.reset()
 
     # ---- lifecycle -------------------------------------------------------------------
@@ -195,6 +196,13 @@ class FakeOddsApi:
     def release(self):
         """Lets every request held by a "hold" fault (now or later) answer."""
         self._released.set()
+
+    @property
+    def held(self):
+        """How many requests a "hold" fault keeps waiting right now: a condition a test can
+        wait for (a call is in flight, and stays so until release)."""
+        with self._lock:
+            return self._holding
 
     @property
     def calls(self):
@@ -395,6 +403,8 @@ class _Handler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         if url.path == "/_fake/calls":
             return self._send(200, self.fake.calls)
+        if url.path == "/_fake/held":
+            return self._send(200, {"held": self.fake.held})
         if url.path == "/_fake/key":
             query = dict(parse_qsl(url.query))
             return self._send(200, self.fake.key_state(query.get("key", "")))
@@ -462,8 +472,14 @@ class _Handler(BaseHTTPRequestHandler):
             elif fault.kind == "hold":
                 # Until the test says so: a condition to wait on, not a guessed latency.
                 until = time.monotonic() + float(fault.params.get("seconds", 30))
-                while not fake._released.is_set() and not fake._stopping.is_set() and time.monotonic() < until:
-                    fake._released.wait(0.05)
+                with fake._lock:
+                    fake._holding += 1
+                try:
+                    while not fake._released.is_set() and not fake._stopping.is_set() and time.monotonic() < until:
+                        fake._released.wait(0.05)
+                finally:
+                    with fake._lock:
+                        fake._holding -= 1
             elif fault.kind == "no_credit_headers":
                 no_credits = True
             elif fault.kind == "credit_values":

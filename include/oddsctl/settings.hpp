@@ -123,7 +123,8 @@ public:
 
   // Every file key under "prefix." (e.g. "commission" -> {"betfair_ex_uk": "0.02"}).
   std::map<std::string, std::string> file_table(const std::string& prefix) const;
-  // Every declared setting with a value, for `config show`; values of secret-looking keys masked.
+  // Every declared setting with a value, for `config show`; each value as
+  // shown_setting_value() gives it, so no consumer of the listing sees a secret whole.
   std::vector<ResolvedSetting> all() const;
   // Where a value came from, for messages: "--timeout", "env ODDSCTL_RESERVE", "file PATH:LINE", "default".
   std::string origin(const ResolvedSetting& r) const;
@@ -137,6 +138,12 @@ private:
   std::map<std::string, std::string> m_file_values;
   std::map<std::string, int> m_file_lines;
 };
+
+// A setting's value as it may be shown anywhere (config show, logs, messages): a key, token,
+// secret or password as "…" + its last 4 characters; a URI's password and secret query
+// parameters as *** (redact_store_uri); a webhook cut to its scheme and host, since its path
+// is the credential (redact_url). The one masking rule: Settings::all() applies it.
+std::string shown_setting_value(const std::string& key, const std::string& value);
 
 // "a, b,,c" -> {"a","b","c"}
 std::vector<std::string> split_list(const std::string& text);

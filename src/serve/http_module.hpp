@@ -51,8 +51,9 @@ struct HttpServerOptions {
   std::chrono::milliseconds keep_alive{5000};     // an idle connection closes after this
   // Requests per connection: low, so connections waiting for a pool thread get their turn.
   std::size_t keep_alive_max = 10;
-  // Called after every response is written, those the server makes itself (400, 413, 414)
-  // included: for access logs and request counts. Must not throw.
+  // Called for every response just before it is written, those the server makes itself
+  // (400, 413, 414) included: for access logs and request counts, so that a client holding
+  // its answer finds it counted. Must not throw.
   std::function<void(const std::string& method, const std::string& path, int status)> on_response;
 };
 

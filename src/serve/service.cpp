@@ -272,6 +272,9 @@ HttpResponse Service::scans_latest(const HttpRequest& request) {
     o.filter.events = param_list(request, "event");
     o.filter.min_profit_pct = param_number(request, "min_profit");
     o.now = now_utc();
+    // The stored texts written out unparsed, as `cache get --json` does: the same bytes,
+    // without reading and writing every opportunity again on each request.
+    o.as_text = true;
     cache::CacheResult result = cache_get(*store, o);
     const bool none = std::none_of(result.regions.begin(), result.regions.end(),
                                    [](const cache::CachedRegion& c) { return c.scan.has_value(); });

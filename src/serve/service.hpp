@@ -23,7 +23,7 @@ public:
 
   // Never throws: errors become their status and the error object.
   HttpResponse handle(const HttpRequest& request);
-  // Counts a response for /metrics (called after it was written, by the transport).
+  // Counts a response for /metrics (called by the transport just before it is written).
   void count(int status);
 
   const ServeOptions& options() const { return m_options; }

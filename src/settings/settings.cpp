@@ -6,7 +6,9 @@
 
 #include <toml++/toml.h>
 
+#include "oddsctl/alerts.hpp"  // redact_url
 #include "oddsctl/errors.hpp"
+#include "oddsctl/store.hpp"  // redact_store_uri
 
 namespace oddsctl::settings {
 
@@ -496,15 +498,28 @@ std::vector<ResolvedSetting> Settings::all() const {
     if (spec.from == setting_from::flag) continue;  // one-shot: never a standing setting
     if (spec.type == SettingType::table) {
       for (const auto& [k, v] : file_table(spec.key))
-        out.push_back({spec.key + "." + k, looks_secret(k) ? mask_secret(v) : v, SettingSource::file});
+        out.push_back({spec.key + "." + k, shown_setting_value(spec.key + "." + k, v), SettingSource::file});
       continue;
     }
     if (auto r = resolve(spec.key)) {
-      if (looks_secret(spec.key)) r->value = mask_secret(r->value);
+      r->value = shown_setting_value(spec.key, r->value);
       out.push_back(*r);
     }
   }
   return out;
+}
+
+std::string shown_setting_value(const std::string& key, const std::string& value) {
+  const SettingSpec* spec = find_setting(key);
+  const SettingSpec* table = spec ? nullptr : owning_table(key);
+  // A table's entries are judged by their own name ("limit.<book>"), not the table's.
+  const std::string name = table ? key.substr(table->key.size() + 1) : key;
+  const SettingType type = spec ? spec->type : SettingType::text;
+  const bool free_text = type == SettingType::text || type == SettingType::path || type == SettingType::uri;
+  if (free_text && looks_secret(name)) return mask_secret(value);
+  if (name.size() >= 7 && name.compare(name.size() - 7, 7, "webhook") == 0) return redact_url(value);
+  if (type == SettingType::uri || name == "store" || name == "db") return redact_store_uri(value);
+  return value;
 }
 
 std::vector<std::string> split_list(const std::string& text) {

@@ -1,10 +1,12 @@
 // One sync run: discover when asked or stale, select due events per tier under a lease,
 // fetch them batched, commit, report.
 #include <algorithm>
+#include <iterator>
 #include <set>
 
 #include <spdlog/spdlog.h>
 
+#include "oddsctl/budget_billing.hpp"
 #include "oddsctl/keys.hpp"
 #include "oddsctl/store/lease_helpers.hpp"
 
@@ -34,6 +36,14 @@ Millis lease_ttl(const SyncOptions& options) {
   return run + options.timeout * (options.max_retries + 1) + std::chrono::seconds(30);
 }
 
+// No book of --bookmakers belongs to the region: a call there would bill a whole region for
+// an answer the books filter empties, so (as scan does) its events are not asked for at all.
+bool buys_nothing(const SyncOptions& options, const std::string& region) {
+  if (plan_books(region, options.bookmakers).units != 0) return false;
+  spdlog::info("region {}: none of --bookmakers is a book of this region: no call", region);
+  return true;
+}
+
 // `--event ID`: every region it is tracked in (or those asked), unless synced too recently.
 // Without --regions, only the regions that have a key: the others could only fail.
 std::vector<std::pair<store::TrackedEvent, store::Tier>> select_event(const SyncOptions& options, store::Store& store, TimePoint now,
@@ -46,6 +56,7 @@ std::vector<std::pair<store::TrackedEvent, store::Tier>> select_event(const Sync
   for (auto& e : store.list_tracked(q)) {
     if (!wanted(options.regions, e.region)) continue;
     known = true;
+    if (buys_nothing(options, e.region)) continue;  // one row per region: logged once each
     if (options.regions.empty() && !resolve_key(e.region, env)) {
       keyless.push_back(e.region);
       continue;
@@ -154,6 +165,8 @@ SyncReport run_sync(const SyncOptions& options, store::Store& store, const api::
     if (options.tier) tiers.push_back(*options.tier);
     else tiers.assign(k_auto_tiers.begin(), k_auto_tiers.end());
     // Tier-major so that the priority order survives into the batches.
+    for (auto it = per_region.begin(); it != per_region.end();)
+      it = buys_nothing(options, it->first) ? per_region.erase(it) : std::next(it);
     for (store::Tier tier : tiers) {
       for (const auto& [region, events] : per_region) {
         std::string name = "sync:" + region + ":" + to_string(tier);

@@ -167,6 +167,24 @@ class ConfigTest(E2ETest):
         table = self.run_cli("config", "show", env=env, check=0).stdout
         self.assertIn("…9f3k (ODDS_API_KEY_AU)", table)
 
+    def test_store_uri_passwords_never_shown_whole(self):
+        # Nothing listens on port 1: every command that opens the store fails at once, and
+        # its message, like every config show format and the -vv log, masks the password.
+        for uri in ("postgresql://user:s3cretpw@127.0.0.1:1/odds?connect_timeout=2",
+                    "mongodb://u:s3cretpw@127.0.0.1:1/odds?serverSelectionTimeoutMS=500"):
+            env = {"ODDSCTL_STORE": uri, "ODDSCTL_ALERTS_WEBHOOK": "https://u:s3cretpw@hooks.example.com/x/s3cretpw"}
+            runs = [("config", "show", "-vv", *fmt) for fmt in ([], ["--json"], ["--format", "jsonl"],
+                                                                 ["--format", "csv"])]
+            runs += [("--store", uri, "config", "show", "-vv"), ("cache", "get", "-vv"),
+                     ("cache", "stats", "--json", "-vv"), ("store", "check", "-vv")]
+            for args in runs:
+                proc = self.run_cli(*args, env=env, timeout=60)
+                out = proc.stdout + proc.stderr
+                self.assertNotIn("s3cretpw", out, self.describe(proc))
+                if args[0] == "config" or "config" in args:
+                    self.assertEqual(proc.returncode, 0, self.describe(proc))
+                    self.assertIn("127.0.0.1:1/odds", out)
+
     def test_no_key_set_says_which_variable_to_set(self):
         doc, _ = self.show()
         au = [k for k in doc["keys"] if k["region"] == "au"][0]

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 import unittest
 import urllib.error
@@ -168,6 +169,25 @@ class FakeApiTest(unittest.TestCase):
         self.fake.add_fault("status", times=1, status=200, error_code="OUT_OF_USAGE_CREDITS")
         status, _, body = self.get_json("/v4/sports/soccer_epl/odds", regions="au")
         self.assertEqual((status, body["error_code"]), (200, "OUT_OF_USAGE_CREDITS"))
+
+    def test_hold_is_visible_until_release(self):
+        self.fake.add_fault("hold", path="/odds", seconds=30)
+        self.assertEqual(self.fake.held, 0)
+        answers = []
+        t = threading.Thread(target=lambda: answers.append(
+            self.get("/v4/sports/soccer_epl/odds", regions="au")[0]))
+        t.start()
+        deadline = time.monotonic() + 10
+        while self.fake.held == 0 and time.monotonic() < deadline:
+            time.sleep(0.01)  # polling interval of a bounded wait
+        self.assertEqual(self.fake.held, 1)
+        with urllib.request.urlopen(self.fake.url + "/_fake/held") as r:
+            self.assertEqual(json.loads(r.read()), {"held": 1})
+        self.assertEqual(answers, [])  # still waiting
+        self.fake.release()
+        t.join(10)
+        self.assertEqual(answers, [200])
+        self.assertEqual(self.fake.held, 0)
 
     def test_call_log_hides_the_key(self):
         self.fake.add_fault("latency", times=1, ms=50)

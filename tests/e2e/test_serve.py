@@ -4,6 +4,7 @@ guards, request limits, CORS, secrets, SIGTERM, and worker mode's --listen.
 """
 
 import json
+import re
 import signal
 import sqlite3
 import threading
@@ -86,6 +87,29 @@ class ReadEndpointsTest(ServeCase):
         self.assertEqual(stable(doc), stable(self.run_json("cache", "get", "--region", "au", "--min-profit", "99")))
         doc, _ = s.get_json("/v1/scans/latest?region=au&source=demo", status=404)
         self.assertEqual(doc["error"]["exit_code"], 4)
+
+    def test_scans_latest_serves_the_stored_texts_as_cache_get_json_does(self):
+        # Serve hands the stored opportunity texts over unparsed, as `cache get --json` does:
+        # the bodies are the same bytes but for the time of asking. A stored text with a
+        # field this oddsctl does not know (a newer writer's) shows which path ran: parsing
+        # and writing it again would drop the field.
+        self.scan()
+        conn = sqlite3.connect(self.db_path)
+        with conn:
+            conn.execute("UPDATE opportunities SET json = substr(json, 1, length(json) - 1) || "
+                         "',\"zz_newer_field\":1}' WHERE event_id = 'a1'")
+            # The edit marks the row for reading whole (a trigger); a newer writer's row is text.
+            conn.execute("UPDATE opportunities SET text_form = 1 WHERE event_id = 'a1'")
+        conn.close()
+        s = self.serve()
+        times = re.compile(r'"(generated_at|[a-z_]*age_s)":("[^"]*"|[-0-9.e+]+|null)')
+        for query, region in (("?region=au,uk", "au,uk"), ("?region=au&min_profit=0.5", "au")):
+            code, _, body = s.request("GET", "/v1/scans/latest" + query)
+            self.assertEqual(code, 200, body)
+            args = ["cache", "get", "--region", region, "--json"] + (["--min-profit", "0.5"] if "min" in query else [])
+            cli = self.run_cli(*args, env=KEY_ENV, check=0).stdout
+            self.assertIn('"zz_newer_field":1', body)
+            self.assertEqual(times.sub("", body), times.sub("", cli.rstrip("\n")), query)
 
     def test_scans_latest_404_and_400(self):
         self.scan("au")

@@ -114,6 +114,28 @@ class SyncTest(E2ETest):
         self.assertEqual((doc["synced"], doc["not_returned"], doc["failed"]), (5, 122, 0))
         self.assertEqual(len(self.odds_calls()), 4 + 4)
 
+    def test_bookmakers_of_no_region_book_skip_that_region(self):
+        # neds is an au book: uk has none of --bookmakers, so asking uk would bill a whole
+        # region for nothing. As scan does, sync makes no call there and says so at -v.
+        self.fake.set_events("au", "soccer_epl", [event("e1", 1), event("e2", 1)])
+        self.fake.set_events("uk", "soccer_epl", [event("e1", 1), event("e2", 1)])
+        self.sync("--discover", "--regions", "au,uk", "--sports", "soccer_epl", env=ENV_BOTH)
+        before = self.fake.charged(KEY_UK)
+        doc = self.sync("--tier", "hot", "--regions", "au,uk", "--bookmakers", "neds", "-v", env=ENV_BOTH)
+        calls = self.odds_calls()
+        self.assertEqual([c["query"]["regions"] for c in calls], ["au"], self.last.stderr)
+        self.assertEqual(calls[0]["query"]["bookmakers"], "neds")
+        self.assertEqual((doc["synced"], doc["failed"], doc["requests"], doc["credits_used"]), (2, 0, 1, 1))
+        self.assertEqual(self.fake.charged(KEY_UK), before)
+        self.assertIn("region uk: none of --bookmakers is a book of this region: no call", self.last.stderr)
+        ledger = self.sql("SELECT region, endpoint, last FROM ledger WHERE endpoint LIKE '%odds%'")
+        self.assertEqual([(r["region"], r["last"]) for r in ledger], [("au", 1)])
+        # --event too: the uk copy of e1 is not asked for.
+        doc = self.sync("--event", "e1", "--force", "--bookmakers", "neds", "-v", env=ENV_BOTH)
+        self.assertEqual([c["query"]["regions"] for c in self.odds_calls()], ["au", "au"], self.last.stderr)
+        self.assertEqual(doc["synced"], 1)
+        self.assertEqual(self.fake.charged(KEY_UK), before)
+
     def test_unchanged_odds_store_no_snapshot(self):
         self.fake.set_events("au", "soccer_epl", [event("e1", 1), event("e2", 1)])
         self.discover()

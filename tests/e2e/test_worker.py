@@ -78,18 +78,35 @@ class WorkerTest(E2ETest):
         self.assertIn("skipped", err)
 
     def test_second_signal_exits_at_once(self):
-        self.fake.set_latency(5000)
-        proc = self.start_worker("--every", "1s", "--grace", "30s")
-        # Conditions, not sleeps: the worker catches SIGTERM (its handler is installed), and the
-        # first signal has been handled before the second is sent (two pending signals would
-        # merge into one).
+        # Every /odds call is held by the fake until release: the graceful stop the first
+        # signal starts waits for it, so the second signal always lands inside that stop
+        # (a slow call alone could end, or not have started, before the signal came).
+        self.fake.add_fault("hold", path="/odds", seconds=120)
+        self.addCleanup(self.fake.release)
+        proc = self.start_worker("--every", "1s", "--grace", "60s")
+        # Conditions, not sleeps: the worker catches SIGTERM (its handler is installed), a call
+        # is in flight, and the first signal has been handled before the second is sent (two
+        # pending signals would merge into one).
         self.wait_for_signal_state(proc, "SigCgt", True)
+        self.wait_for(lambda: self.fake.held >= 1, proc, "no /odds call reached the fake")
         proc.send_signal(signal.SIGTERM)
         self.wait_for_signal_state(proc, "SigPnd", False)
         self.wait_for_signal_state(proc, "ShdPnd", False)
+        self.assertIsNone(proc.poll(), "the worker left its graceful stop with a call still held")
+        self.assertGreaterEqual(self.fake.held, 1)
         proc.send_signal(signal.SIGTERM)
         proc.communicate(timeout=10)
         self.assertEqual(proc.returncode, 128 + signal.SIGTERM)
+
+    def wait_for(self, condition, proc, what, timeout=30):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if condition():
+                return
+            if proc.poll() is not None:
+                self.fail("the worker exited early (%s): %s" % (proc.returncode, proc.stderr.read()))
+            time.sleep(0.01)  # polling interval of a bounded wait, not a synchronisation
+        self.fail(what)
 
     def wait_for_signal_state(self, proc, field, caught_or_pending, timeout=30):
         """Waits until SIGTERM's bit in /proc/<pid>/status `field` (a signal mask) is set

@@ -1,5 +1,8 @@
 // Role ScanStore (store/scans.hpp): scans, opportunities and the latest-good rule.
+#include <algorithm>
 #include <set>
+
+#include <nlohmann/json.hpp>
 
 #include "backends.hpp"
 #include "fixtures.hpp"
@@ -319,5 +322,103 @@ TEST_CASE("provenance: invalidate drops every source's pointer of the region, or
     store.invalidate(std::nullopt);
     for (store::ScanSource source : all) CHECK_FALSE(store.latest_good("uk", source).has_value());
     CHECK(store.list_scans({.limit = 0}).size() == 8);
+  });
+}
+
+namespace {
+
+// A stored opportunity read whole: its text parsed, or the opportunity it carries.
+Opportunity read_whole(const StoredOpportunity& s) {
+  INFO("text: " << s.text);
+  CHECK(s.text.empty() == s.opportunity.has_value());  // one or the other
+  return s.opportunity ? *s.opportunity : opportunity_from_json(nlohmann::json::parse(s.text));
+}
+
+// A scan whose stored order is not the ranking (profit rising, ties), with a value bet, a
+// middle and a low-hold among the arbitrages.
+RegionScan mixed_scan(const std::string& scan_id, const std::string& region, TimePoint started_at,
+                      ScanSource source = ScanSource::live) {
+  RegionScan s = make_scan(scan_id, region, started_at, RegionStatus::ok, 7);
+  s.source = source;
+  std::reverse(s.opportunities.begin(), s.opportunities.end());
+  s.opportunities[2].profit_pct = s.opportunities[3].profit_pct;
+  Opportunity& v = s.opportunities[1];
+  v.kind = OpportunityKind::value;
+  v.legs.resize(1);
+  v.implied_sum = v.profit_pct = 0;  // a value bet has neither (its EV is its score)
+  v.value = ValueBet{"neds", v.legs[0].outcome, 2.2, 2.2, 0.5, 2.0, 10.0, "power", {"pinnacle"}, 2.5, 12.5, 3.0};
+  s.opportunities[4].kind = OpportunityKind::middle;
+  s.opportunities[4].middle = Middle{-3.5, 3.5, -2.0, 96.0, 0.12, 9.5, "nfl.csv"};
+  s.opportunities[5].kind = OpportunityKind::lowhold;
+  s.opportunities[5].hold_pct = 0.8;
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("latest_good_stored: latest_good's scan and opportunities, in the order stored, with their fields") {
+  for_each_backend([](Store& store, const std::string&, const std::string&) {
+    CHECK_FALSE(store.latest_good_stored("au", ScanSource::live).has_value());
+    const RegionScan au = mixed_scan("run1", "au", at_s(0));
+    store.save_scan(au);
+    store.save_scan(mixed_scan("run1", "uk", at_s(0)));
+    auto stored = store.latest_good_stored("au", ScanSource::live);
+    auto whole = store.latest_good("au", ScanSource::live);
+    REQUIRE(stored.has_value());
+    REQUIRE(whole.has_value());
+    CHECK(stored->scan.opportunities.empty());
+    CHECK(stored->scan.opportunity_count == au.opportunity_count);
+    REQUIRE(stored->opportunities.size() == au.opportunities.size());
+    RegionScan rebuilt = stored->scan;
+    for (std::size_t i = 0; i < stored->opportunities.size(); ++i) {
+      INFO("opportunity " << i);
+      const StoredOpportunity& s = stored->opportunities[i];
+      const Opportunity o = read_whole(s);
+      // The fields beside the text are the opportunity's own.
+      CHECK(s.region == o.region);
+      CHECK(s.sport_key == o.sport_key);
+      CHECK(s.event_id == o.event_id);
+      CHECK(s.market == o.market);
+      CHECK(s.point == o.point);
+      CHECK(s.kind == o.kind);
+      CHECK(s.score == doctest::Approx(opportunity_score(o)).epsilon(1e-12));
+      CHECK(s.value_outcome == (o.value ? o.value->outcome : std::string()));
+      CHECK(s.value_bookmaker == (o.value ? o.value->bookmaker : std::string()));
+      // What latest_good reads, field for field and kind for kind, in the same place.
+      CHECK(o.kind == au.opportunities[i].kind);
+      CHECK(to_json(o).dump() == to_json(whole->opportunities[i]).dump());
+      rebuilt.opportunities.push_back(o);
+    }
+    check_same(rebuilt, au);
+    check_same(*whole, au);
+  });
+}
+
+TEST_CASE("latest_good_stored: per source, nullopt when none or invalidated, an empty board has no opportunities") {
+  for_each_backend([](Store& store, const std::string&, const std::string&) {
+    store.save_scan(mixed_scan("live1", "au", at_s(0)));
+    store.save_scan(mixed_scan("demo1", "au", at_s(10), ScanSource::demo));
+    auto live = store.latest_good_stored("au", ScanSource::live);
+    auto demo = store.latest_good_stored("au", ScanSource::demo);
+    REQUIRE(live.has_value());
+    REQUIRE(demo.has_value());
+    CHECK(live->scan.scan_id == "live1");
+    CHECK(demo->scan.scan_id == "demo1");
+    CHECK(demo->scan.source == ScanSource::demo);
+    CHECK_FALSE(store.latest_good_stored("au", ScanSource::replay).has_value());
+    CHECK_FALSE(store.latest_good_stored("us", ScanSource::live).has_value());
+    // A failed scan never replaces the latest good.
+    store.save_scan(make_scan("bad", "au", at_s(20), RegionStatus::failed, 0));
+    CHECK(store.latest_good_stored("au", ScanSource::live)->scan.scan_id == "live1");
+    RegionScan board = make_scan("board", "uk", at_s(5), RegionStatus::ok, 0);
+    store.save_scan(board);
+    auto empty = store.latest_good_stored("uk", ScanSource::live);
+    REQUIRE(empty.has_value());
+    CHECK(empty->opportunities.empty());
+    CHECK(empty->scan.opportunity_count == 0);
+    store.invalidate(std::string("au"));
+    CHECK_FALSE(store.latest_good_stored("au", ScanSource::live).has_value());
+    CHECK_FALSE(store.latest_good_stored("au", ScanSource::demo).has_value());
+    CHECK(store.latest_good_stored("uk", ScanSource::live).has_value());
   });
 }

@@ -303,3 +303,33 @@ TEST_CASE("all() masks the values of secret-looking keys and leaves out one-shot
     if (spec) CHECK(spec->from != settings::setting_from::flag);
   }
 }
+
+TEST_CASE("all() masks a password inside a store URI, a webhook path and secret query parameters") {
+  // Every consumer of the listing (config show in every format) prints all()'s values as
+  // they are: the masking is there, once.
+  for (const std::string uri :
+       {"postgresql://user:s3cretpw@db.example:5432/odds?sslmode=require",
+        "mongodb://u:s3cretpw@h1,h2/odds?replicaSet=rs0", "postgresql://db.example/odds?password=s3cretpw"}) {
+    CAPTURE(uri);
+    auto s = with_env({{"ODDSCTL_STORE", uri},
+                       {"ODDSCTL_ALERTS_WEBHOOK", "https://bot:s3cretpw@hooks.example.com/services/T0/B0/s3cretpw"}});
+    bool store_seen = false;
+    for (const auto& r : s.all()) {
+      CAPTURE(r.key);
+      CHECK(r.value.find("s3cretpw") == std::string::npos);
+      if (r.key == "store") {
+        store_seen = true;
+        CHECK(r.value.find("odds") != std::string::npos);  // still says which store
+      }
+    }
+    CHECK(store_seen);
+    CHECK(shown_setting_value("store", uri).find("s3cretpw") == std::string::npos);
+  }
+  auto f = write_file("uri.toml", "store = \"postgresql://user:s3cretpw@db.example/odds\"\n");
+  auto s = with_env();
+  s.load_file(f);
+  for (const auto& r : s.all()) CHECK(r.value.find("s3cretpw") == std::string::npos);
+  // A choice is never a secret, whatever its key's name.
+  CHECK(shown_setting_value("plan.keys", "shared") == "shared");
+  CHECK(shown_setting_value("serve.token", "tok-123456789") == "…6789");
+}

@@ -76,22 +76,21 @@ public:
     m_server.Delete(".*", route);
     m_server.Options(".*", route);
     // What the library answers by itself (400, 413, 414...) gets a JSON error body too.
+    // (Only those have no body here: every response of the routes has one.)
     m_server.set_error_handler(
-        httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
+        httplib::Server::HandlerWithResponse([this](const httplib::Request& req, httplib::Response& res) {
           if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
           res.set_content(std::string("{\"error\":{\"status\":") + std::to_string(res.status) + ",\"message\":\"" +
                               reason_json(res.status) + "\"}}",
                           "application/json");
+          answered(req, res);
           return httplib::Server::HandlerResponse::Handled;
         }));
-    m_server.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+    m_server.set_exception_handler([this](const httplib::Request& req, httplib::Response& res, std::exception_ptr) {
       res.status = 500;
       res.set_content("{\"error\":{\"status\":500,\"message\":\"internal error\"}}", "application/json");
+      answered(req, res);
     });
-    if (m_options.on_response)
-      m_server.set_logger([cb = m_options.on_response](const httplib::Request& req, const httplib::Response& res) {
-        cb(req.method, req.path, res.status);
-      });
 
     if (m_options.port == 0) {
       m_port = m_server.bind_to_any_port(m_options.host);
@@ -134,6 +133,13 @@ private:
     res.status = out.status;
     for (const auto& [k, v] : out.headers) res.set_header(k, v);
     if (!out.body.empty() || !out.content_type.empty()) res.set_content(out.body, out.content_type);
+    answered(req, res);
+  }
+
+  // on_response, before the response is written (cpp-httplib's logger runs after): a client
+  // holding its answer then always finds it counted, e.g. in the next /metrics it asks for.
+  void answered(const httplib::Request& req, const httplib::Response& res) const {
+    if (m_options.on_response) m_options.on_response(req.method, req.path, res.status);
   }
 
   HttpServerOptions m_options;
