@@ -56,8 +56,6 @@ AlertSink webhook_sink(const std::string& url, Millis timeout);
 // Exit 0 is delivered; a non-zero exit, a signal, or running past `timeout` (then the
 // command's process group is killed) is not.
 AlertSink exec_sink(const std::string& command, Millis timeout);
-// "https://hooks.example.com/…" : scheme and host only, for messages.
-std::string redact_url(const std::string& url);
 
 struct AlertOptions {
   std::vector<std::string> regions;      // resolved; empty: every region with a cached result

@@ -32,6 +32,13 @@ std::string mask_secret(const std::string& secret);  // "…" + last 4 character
 // Replaces every occurrence of `secret` in `text` with its mask.
 std::string redact(std::string text, const std::string& secret);
 
+// A store URI with any password (user:password@, ?password=...) replaced by "***": for every
+// message and listing that shows where a store is.
+std::string redact_store_uri(const std::string& uri);
+// A URL cut to its scheme and host ("https://hooks.slack.com/…"): webhook URLs carry their
+// secret in the path.
+std::string redact_url(const std::string& url);
+
 // The regions the API knows, in their canonical order.
 const std::vector<std::string>& known_regions();
 bool is_known_region(const std::string& region);

@@ -61,7 +61,5 @@ std::unique_ptr<Store> open_store(const std::string& uri, OpenMode mode = OpenMo
 // $XDG_STATE_HOME/oddsctl/oddsctl.db, else ~/.local/state/oddsctl/oddsctl.db
 std::string default_store_path();
 
-// A URI or path with any password removed, for messages.
-std::string redact_store_uri(const std::string& uri);
 
 }  // namespace oddsctl::store

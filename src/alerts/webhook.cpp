@@ -5,6 +5,7 @@
 #include <memory>
 #include <mutex>
 
+#include "oddsctl/keys.hpp"
 #include "oddsctl/alerts.hpp"
 
 namespace oddsctl::alerts {
@@ -32,19 +33,6 @@ std::string one_line(std::string s) {
 }
 
 }  // namespace
-
-std::string redact_url(const std::string& url) {
-  auto scheme_end = url.find("://");
-  if (scheme_end == std::string::npos) return "…";
-  auto host_start = scheme_end + 3;
-  auto path = url.find_first_of("/?#", host_start);
-  std::string host = url.substr(host_start, path == std::string::npos ? std::string::npos : path - host_start);
-  // user:password@host: never show the credentials.
-  if (auto at = host.rfind('@'); at != std::string::npos) host = host.substr(at + 1);
-  std::string out = url.substr(0, host_start) + host;
-  if (path != std::string::npos) out += "/…";
-  return out;
-}
 
 AlertSink webhook_sink(const std::string& url, Millis timeout) {
   global_init_once();

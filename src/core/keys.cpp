@@ -75,4 +75,48 @@ std::optional<ApiKey> resolve_key(const std::string& region, const EnvLookup& en
   return std::nullopt;
 }
 
+namespace {
+
+// "?password=x&sslpassword=y" (libpq's URIs may carry the password there): values hidden.
+std::string redact_query_secrets(std::string uri) {
+  auto q = uri.find('?');
+  for (std::size_t pos = q; pos != std::string::npos && pos < uri.size(); pos = uri.find('&', pos + 1)) {
+    auto eq = uri.find('=', pos);
+    auto end = uri.find('&', pos + 1);
+    if (eq == std::string::npos || (end != std::string::npos && eq > end)) continue;
+    if (uri.substr(pos + 1, eq - pos - 1).find("password") == std::string::npos) continue;
+    uri.replace(eq + 1, (end == std::string::npos ? uri.size() : end) - eq - 1, "***");
+  }
+  return uri;
+}
+
+}  // namespace
+
+std::string redact_store_uri(const std::string& text) {
+  const std::string uri = redact_query_secrets(text);
+  auto sep = uri.find("://");
+  if (sep == std::string::npos) return uri;
+  auto auth_begin = sep + 3;
+  auto auth_end = uri.find_first_of("/?#", auth_begin);
+  if (auth_end == std::string::npos) auth_end = uri.size();
+  auto at = uri.rfind('@', auth_end == 0 ? 0 : auth_end - 1);
+  if (at == std::string::npos || at < auth_begin) return uri;
+  auto colon = uri.find(':', auth_begin);
+  if (colon == std::string::npos || colon > at) return uri;  // a user name only
+  return uri.substr(0, colon) + ":***" + uri.substr(at);
+}
+
+std::string redact_url(const std::string& url) {
+  auto scheme_end = url.find("://");
+  if (scheme_end == std::string::npos) return "…";
+  auto host_start = scheme_end + 3;
+  auto path = url.find_first_of("/?#", host_start);
+  std::string host = url.substr(host_start, path == std::string::npos ? std::string::npos : path - host_start);
+  // user:password@host: never show the credentials.
+  if (auto at = host.rfind('@'); at != std::string::npos) host = host.substr(at + 1);
+  std::string out = url.substr(0, host_start) + host;
+  if (path != std::string::npos) out += "/…";
+  return out;
+}
+
 }  // namespace oddsctl

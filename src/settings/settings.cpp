@@ -6,9 +6,8 @@
 
 #include <toml++/toml.h>
 
-#include "oddsctl/alerts.hpp"  // redact_url
+#include "oddsctl/keys.hpp"  // redact_url, redact_store_uri
 #include "oddsctl/errors.hpp"
-#include "oddsctl/store.hpp"  // redact_store_uri
 
 namespace oddsctl::settings {
 

@@ -3,6 +3,7 @@
 // nothing for libmongoc; loaded once and never unloaded (the Store objects it makes live in it).
 #ifdef ODDSCTL_WITH_MONGO
 
+#include "oddsctl/keys.hpp"
 #include "store/mongo_module.hpp"
 
 #include "store/module_store.hpp"

@@ -12,6 +12,7 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include "oddsctl/keys.hpp"
 #include "oddsctl/errors.hpp"
 #include "oddsctl/store.hpp"
 #include "store/sqlite_store.hpp"
@@ -116,35 +117,6 @@ std::string default_store_path() {
     throw StoreError("default store: neither XDG_STATE_HOME nor HOME is set; give --store or --db");
   }
   return home + "/.local/state/oddsctl/oddsctl.db";
-}
-
-namespace {
-// "?password=x&sslpassword=y" (libpq's URIs may carry the password there): values hidden.
-std::string redact_query_secrets(std::string uri) {
-  auto q = uri.find('?');
-  for (std::size_t pos = q; pos != std::string::npos && pos < uri.size(); pos = uri.find('&', pos + 1)) {
-    auto eq = uri.find('=', pos);
-    auto end = uri.find('&', pos + 1);
-    if (eq == std::string::npos || (end != std::string::npos && eq > end)) continue;
-    if (uri.substr(pos + 1, eq - pos - 1).find("password") == std::string::npos) continue;
-    uri.replace(eq + 1, (end == std::string::npos ? uri.size() : end) - eq - 1, "***");
-  }
-  return uri;
-}
-}  // namespace
-
-std::string redact_store_uri(const std::string& text) {
-  const std::string uri = redact_query_secrets(text);
-  auto sep = uri.find("://");
-  if (sep == std::string::npos) return uri;
-  auto auth_begin = sep + 3;
-  auto auth_end = uri.find_first_of("/?#", auth_begin);
-  if (auth_end == std::string::npos) auth_end = uri.size();
-  auto at = uri.rfind('@', auth_end == 0 ? 0 : auth_end - 1);
-  if (at == std::string::npos || at < auth_begin) return uri;
-  auto colon = uri.find(':', auth_begin);
-  if (colon == std::string::npos || colon > at) return uri;  // a user name only
-  return uri.substr(0, colon) + ":***" + uri.substr(at);
 }
 
 }  // namespace oddsctl::store

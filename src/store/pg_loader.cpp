@@ -3,6 +3,7 @@
 // nothing for libpq; loaded once and never unloaded (the Store objects it makes live in it).
 #ifdef ODDSCTL_WITH_POSTGRES
 
+#include "oddsctl/keys.hpp"
 #include "store/pg_module.hpp"
 
 #include "store/module_store.hpp"

@@ -1,3 +1,4 @@
+#include "oddsctl/keys.hpp"
 #include "backends.hpp"
 
 #include <atomic>
@@ -48,7 +49,7 @@ void add_pg_backend(std::vector<Backend>& out, std::string& notes, const std::st
                    return base + sep + "schema=oddsctl_test_" + std::to_string(getpid()) + "_" +
                           std::to_string(++g_counter);
                  }});
-  notes += "; postgresql at " + store::redact_store_uri(base);
+  notes += "; postgresql at " + redact_store_uri(base);
 #else
   (void)out;
   (void)only;

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <thread>
 
+#include "oddsctl/keys.hpp"
 #include "backends.hpp"
 #include "fixtures.hpp"
 #include "oddsctl/errors.hpp"
@@ -55,7 +56,7 @@ TEST_CASE("pg uri: connect_timeout 5 s unless given; oddsctl's own parameters ar
   CHECK(own.conninfo.find("connect_timeout=5") == std::string::npos);
   CHECK(store::pg::redact_uri("postgresql://h/db?user=u&password=hunter2&sslpassword=x") ==
         "postgresql://h/db?user=u&password=***&sslpassword=***");
-  CHECK(store::redact_store_uri("postgresql://h/db?password=hunter2") == "postgresql://h/db?password=***");
+  CHECK(redact_store_uri("postgresql://h/db?password=hunter2") == "postgresql://h/db?password=***");
   // Bad values are usage errors that never show the password.
   auto bad = message_of([] { store::pg::parse_target("postgresql://u:hunter2@h/db?statement_timeout=soon"); });
   CHECK(bad.find("statement_timeout") != std::string::npos);
@@ -79,7 +80,7 @@ TEST_CASE("pg: a closed port fails fast and names no password") {
 TEST_CASE("pg server: wrong password, TLS asked of a server without it, read-only on nothing") {
   const std::string base = pg_base();
   if (base.empty()) return;  // the server cases run under tests/pg/cluster.py
-  INFO("store " << store::redact_store_uri(base));
+  INFO("store " << redact_store_uri(base));
   // Wrong password: refused, and the password is not in the message.
   std::string wrong = base;
   auto at = wrong.find('@');

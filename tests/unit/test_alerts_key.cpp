@@ -1,6 +1,7 @@
 // alert_key, alert_due and redact_url: the pure rules behind `oddsctl alerts`.
 #include <doctest/doctest.h>
 
+#include "oddsctl/keys.hpp"
 #include "oddsctl/alerts.hpp"
 
 using namespace oddsctl;
@@ -51,8 +52,8 @@ TEST_CASE("alert_due: new, suppressed within the window, escalation, new again a
 }
 
 TEST_CASE("redact_url keeps scheme and host only") {
-  CHECK(alerts::redact_url("https://hooks.slack.com/services/T000/B000/XXXX") == "https://hooks.slack.com/…");
-  CHECK(alerts::redact_url("http://user:pw@127.0.0.1:8080/x?token=1") == "http://127.0.0.1:8080/…");
-  CHECK(alerts::redact_url("http://example.com") == "http://example.com");
-  CHECK(alerts::redact_url("not a url") == "…");
+  CHECK(redact_url("https://hooks.slack.com/services/T000/B000/XXXX") == "https://hooks.slack.com/…");
+  CHECK(redact_url("http://user:pw@127.0.0.1:8080/x?token=1") == "http://127.0.0.1:8080/…");
+  CHECK(redact_url("http://example.com") == "http://example.com");
+  CHECK(redact_url("not a url") == "…");
 }

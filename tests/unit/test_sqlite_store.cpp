@@ -14,6 +14,7 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
+#include "oddsctl/keys.hpp"
 #include "oddsctl/errors.hpp"
 #include "oddsctl/store.hpp"
 #include "store/sqlite_schema.hpp"
@@ -183,12 +184,12 @@ TEST_CASE("store URIs: sqlite:///abs, sqlite:relative, bare paths; bad forms are
 }
 
 TEST_CASE("redact_store_uri removes passwords only") {
-  CHECK(store::redact_store_uri("mongodb://user:s3cr%40t@h1:27017,h2/db?tls=true") ==
+  CHECK(redact_store_uri("mongodb://user:s3cr%40t@h1:27017,h2/db?tls=true") ==
         "mongodb://user:***@h1:27017,h2/db?tls=true");
-  CHECK(store::redact_store_uri("mongodb://user@h/db") == "mongodb://user@h/db");
-  CHECK(store::redact_store_uri("mongodb://h/db?x=a@b") == "mongodb://h/db?x=a@b");
-  CHECK(store::redact_store_uri("sqlite:///var/x.db") == "sqlite:///var/x.db");
-  CHECK(store::redact_store_uri("/home/me/x.db") == "/home/me/x.db");
+  CHECK(redact_store_uri("mongodb://user@h/db") == "mongodb://user@h/db");
+  CHECK(redact_store_uri("mongodb://h/db?x=a@b") == "mongodb://h/db?x=a@b");
+  CHECK(redact_store_uri("sqlite:///var/x.db") == "sqlite:///var/x.db");
+  CHECK(redact_store_uri("/home/me/x.db") == "/home/me/x.db");
 }
 
 TEST_CASE("default_store_path follows XDG_STATE_HOME, else HOME") {

@@ -1,3 +1,4 @@
+#include "oddsctl/keys.hpp"
 #include "store/mongo/uri.hpp"
 
 #include <algorithm>
