@@ -237,14 +237,17 @@ ReplayPlan plan_replay(const fs::path& path, const std::vector<std::string>& reg
     Packer packer(packed);
     const bool negative = read_replay_file(reader, file, [&](Event& e) {
       packer.event(e);
+      std::optional<TimePoint> newest;  // the event's, then one look-up of its sport
       auto see = [&](const std::optional<TimePoint>& t) {
-        if (!t) return;
-        auto [it, fresh] = dest.newest_by_sport.emplace(e.sport_key, *t);
-        if (!fresh && *t > it->second) it->second = *t;
+        if (t && (!newest || *t > *newest)) newest = t;
       };
       for (const auto& b : e.bookmakers) {
         see(b.last_update);
         for (const auto& m : b.markets) see(m.last_update);
+      }
+      if (newest) {
+        auto [it, fresh] = dest.newest_by_sport.emplace(e.sport_key, *newest);
+        if (!fresh && *newest > it->second) it->second = *newest;
       }
       auto [it, fresh] = seen.emplace(e.id, index);
       if (!fresh && it->second != index) dest.repeated_ids = true;
