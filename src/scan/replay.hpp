@@ -46,7 +46,7 @@ std::optional<TimePoint> replay_newest(const ReplayRegion& region, const std::ve
 // what it is given. They are the events plan_replay read, also when a file changed since;
 // only a file kept as `reread` is read again (one that no longer reads is a UsageError
 // naming it).
-inline constexpr std::uintmax_t k_replay_chunk_bytes = 2u << 20;  // ~6 MB of events
+inline constexpr std::uintmax_t k_replay_chunk_bytes = 1u << 20;  // ~3 MB of events
 void for_each_replay_chunk(const ReplayRegion& region, const std::function<void(std::vector<Event>&)>& fn,
                            std::uintmax_t chunk_bytes = k_replay_chunk_bytes);
 
