@@ -42,12 +42,13 @@ bool read_replay_file(engine::EventReader& reader, const fs::path& file, const s
   }
 }
 
+// A packed string's first byte: its length, or one of these.
+constexpr unsigned char k_home = 253, k_away = 254, k_long = 255;  // the event's home/away team; a u32 length
+
 // The compact form plan_replay keeps of a file's events, so that each file is parsed once
 // and a region still never sits in memory as value types (about 3x the JSON): the fields in
 // declaration order, strings as a length and their bytes, times as milliseconds, each
-// optional behind a flag; about half the JSON's size (no keys, no quotes, no punctuation).
-// A string's first byte: its length, or one of these.
-constexpr unsigned char k_home = 253, k_away = 254, k_long = 255;  // the event's home/away team; a u32 length
+// optional behind a flag; about a third of the JSON's size (no keys, quotes or punctuation).
 
 class Packer {
 public:

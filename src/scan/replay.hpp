@@ -1,8 +1,9 @@
 // --from-file, parsed once and never held whole as value types: up front every file is
 // read and checked (a broken one is a UsageError before any region runs, as it always was),
-// packed (replay.cpp: about half the JSON's size) and looked at for what detection needs
-// before it starts (the newest quote per sport, which is the replay's "now"); then region by
-// region the packed events come back in chunks of whole files, each detected and dropped.
+// packed (replay.cpp: about a third of the JSON's size) and looked at for what detection
+// needs before it starts (the newest quote per sport, which is the replay's "now"); then
+// region by region the packed events come back in chunks of whole files, each detected and
+// dropped.
 // Internal to src/scan.
 #pragma once
 
