@@ -288,6 +288,21 @@ TEST_CASE("replay: each file is parsed once; its chunks are the events the plan 
   std::vector<std::string> bodies;
   for (const auto& d : {fs::path(ODDSCTL_FIXTURES_DIR) / "real-odds", fs::path(ODDSCTL_DATA_DIR) / "demo"})
     for (const auto& f : json_files(d)) bodies.push_back(slurp(f));
+  // Every field the packed form has a branch for: links at each level, bet limits, a name
+  // longer than a length byte, names that are a team's and one that only starts like it, an
+  // event without teams, and American prices of which one is not a price (dropped).
+  const std::string long_name(300, 'n');
+  bodies.push_back(R"([{"id":"x1","sport_key":"s","sport_title":"S","commence_time":"2024-01-02T00:00:00Z",
+    "home_team":"H","away_team":")" +
+                   long_name + R"(","bookmakers":[
+    {"key":"b1","title":"B1","last_update":"2024-01-01T10:00:00Z","link":"https://b1/e","markets":[
+      {"key":"h2h","link":"https://b1/m","outcomes":[{"name":"H","price":-120,"link":"https://b1/o","bet_limit":250},
+        {"name":")" +
+                   long_name + R"(","price":110},{"name":"Hx","price":50},{"name":"","price":-300,"point":1.5}]}]},
+    {"key":"b2","markets":[{"key":"totals","last_update":"2024-01-01T11:00:00Z","outcomes":[
+      {"name":"Over","price":-105,"point":2.5,"bet_limit":null}]}]}]},
+    {"id":"x2","commence_time":"2024-01-02T00:00:00Z","bookmakers":[{"key":"b","markets":[{"key":"h2h",
+      "outcomes":[{"name":"","price":150},{"name":"A","price":-150}]}]}]}])");
   std::string tiny = "[", outcomes = "{}";
   for (int i = 0; i < 20; ++i) outcomes += ",{}";
   for (int i = 0; i < 50; ++i)
