@@ -26,17 +26,19 @@ double american_to_decimal(double american) {
   throw std::invalid_argument("not American odds: " + std::to_string(american));
 }
 
+bool normalise_price(double& price, bool american) {
+  double p = price;
+  if (american) {
+    if (!(p >= 100 || p <= -100)) return false;  // also NaN
+    p = american_to_decimal(p);
+  }
+  if (!std::isfinite(p) || p < 1.0) return false;
+  price = p;
+  return true;
+}
+
 void normalise_prices(std::vector<Event>& events, bool american) {
-  auto invalid = [american](Outcome& o) {
-    double p = o.price;
-    if (american) {
-      if (!(p >= 100 || p <= -100)) return true;  // also NaN
-      p = american_to_decimal(p);
-    }
-    if (!std::isfinite(p) || p < 1.0) return true;
-    o.price = p;
-    return false;
-  };
+  auto invalid = [american](Outcome& o) { return !normalise_price(o.price, american); };
   for (auto& e : events)
     for (auto& b : e.bookmakers)
       for (auto& m : b.markets) std::erase_if(m.outcomes, invalid);

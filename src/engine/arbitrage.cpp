@@ -19,6 +19,7 @@ std::vector<Opportunity> arbitrage_in(const std::string& region, const std::vect
                                       const ArbRules& rules) {
   std::vector<Opportunity> out;
   for (const auto& g : groups) {
+    if (const auto sum = best_implied_sum(g); !sum || *sum >= 1.0) continue;  // most groups
     auto best = best_prices(g);
     if (!best || best->implied_sum >= 1.0) continue;
     const double profit = (1.0 / best->implied_sum - 1.0) * 100.0;

@@ -9,6 +9,8 @@
 #include <cmath>
 #include <cstdint>
 #include <map>
+#include <set>
+#include <string_view>
 #include <tuple>
 
 #include "engine/detectors.hpp"
@@ -22,9 +24,10 @@ struct Where {
   const Side* side = nullptr;
 };
 
-using SideKey = std::tuple<std::string, std::string, std::string, std::int64_t>;
+// Views into the groups' events and the opportunities, which outlive the index.
+using SideKey = std::tuple<std::string_view, std::string_view, std::string_view, std::int64_t>;
 
-SideKey side_key(const std::string& event, const std::string& market, const std::string& outcome,
+SideKey side_key(std::string_view event, std::string_view market, std::string_view outcome,
                  const std::optional<double>& point) {
   return {event, market, outcome, point ? std::llround(*point * 1e6) : INT64_MIN};
 }
@@ -61,9 +64,14 @@ void add_flag(Opportunity& o, const char* flag) {
 }  // namespace
 
 void apply_flags(std::vector<Opportunity>& found, const std::vector<MarketGroup>& groups, const FlagRules& flags) {
+  if (found.empty()) return;
+  // Only the sides of events something was found in are looked up: index just those.
+  std::set<std::string_view> events;
+  for (const auto& o : found) events.insert(o.event_id);
   std::map<SideKey, Where> index;
   for (const auto& g : groups)
-    for (const auto& s : g.sides) index[side_key(g.event->id, g.market, s.outcome, s.point)] = Where{&g, &s};
+    if (events.count(g.event->id))
+      for (const auto& s : g.sides) index[side_key(g.event->id, g.market, s.outcome, s.point)] = Where{&g, &s};
 
   for (auto& o : found) {
     bool outlier = false, thin = false;

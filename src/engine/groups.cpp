@@ -4,8 +4,9 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
-#include <map>
 #include <set>
+#include <string_view>
+#include <utility>
 
 #include "engine/groups.hpp"
 
@@ -30,8 +31,10 @@ struct Group {
   std::vector<Side> sides;
 };
 
-Quote quote_of(const Bookmaker& b, const Market& m, const Outcome& o, const ArbRules& rules) {
-  Quote q{&b.key, o.price, rules.commissions.effective_price(b.key, o.price), std::nullopt, nullptr, std::nullopt};
+// `rate` is rules.commissions.rate_for(b.key), looked up once per bookmaker and event.
+Quote quote_of(const Bookmaker& b, const Market& m, const Outcome& o, double rate, const ArbRules& rules) {
+  // CommissionTable::effective_price's formula, with the rate looked up once.
+  Quote q{&b.key, o.price, 1.0 + (o.price - 1.0) * (1.0 - rate), std::nullopt, nullptr, std::nullopt};
   // The most precise link there is: the bet slip of the outcome, else the market, else the event.
   for (const auto* l : {&o.link, &m.link, &b.link})
     if (*l && !(*l)->empty()) {
@@ -57,13 +60,30 @@ bool book_allowed(const std::string& key, const ArbRules& rules) {
          std::find(rules.bookmakers.begin(), rules.bookmakers.end(), key) != rules.bookmakers.end();
 }
 
-// Calls fn(bookmaker, market) for every usable quote of `market_key` in the event.
+// What market_groups works out once per event rather than per market: each bookmaker's
+// commission rate, and whether --bookmakers lets it in.
+struct EventBooks {
+  std::vector<double> rate;  // by index in e.bookmakers
+  std::vector<char> allowed;
+  void set(const Event& e, const ArbRules& rules) {
+    rate.clear();
+    allowed.clear();
+    for (const auto& b : e.bookmakers) {
+      allowed.push_back(book_allowed(b.key, rules));
+      rate.push_back(allowed.back() ? rules.commissions.rate_for(b.key) : 0.0);
+    }
+  }
+};
+
+// Calls fn(bookmaker, market, rate) for every usable quote of `market_key` in the event.
 template <class Fn>
-void for_each_usable(const Event& e, const std::string& market_key, const ArbRules& rules, Fn fn) {
-  for (const auto& b : e.bookmakers) {
-    if (!book_allowed(b.key, rules)) continue;
+void for_each_usable(const Event& e, const EventBooks& books, const std::string& market_key, const ArbRules& rules,
+                     Fn fn) {
+  for (std::size_t i = 0; i < e.bookmakers.size(); ++i) {
+    if (!books.allowed[i]) continue;
+    const Bookmaker& b = e.bookmakers[i];
     for (const auto& m : b.markets)
-      if (m.key == market_key && quote_is_fresh(b, m, rules)) fn(b, m);
+      if (m.key == market_key && quote_is_fresh(b, m, rules)) fn(b, m, books.rate[i]);
   }
 }
 
@@ -76,20 +96,30 @@ bool is_three_way(const Event& e, const std::string& key) {
 // market, stale or filtered-out books included: the set describes what can happen (a soccer
 // match can end in a Draw even if the fresh books happen not to price it), so it is never
 // narrowed by which quotes we may use. Every name then needs a usable price.
-std::vector<Group> h2h_groups(const Event& e, const std::string& key, const ArbRules& rules) {
-  std::set<std::string> names;
+std::vector<Group> h2h_groups(const Event& e, const EventBooks& books, const std::string& key, const ArbRules& rules) {
+  // Views into the event: the set is small (two or three names), so a sorted vector.
+  std::vector<std::string_view> names;
+  auto add = [&](std::string_view n) {
+    auto it = std::lower_bound(names.begin(), names.end(), n);
+    if (it == names.end() || *it != n) names.insert(it, n);
+  };
   for (const auto& b : e.bookmakers)
     for (const auto& m : b.markets)
       if (m.key == key)
-        for (const auto& o : m.outcomes) names.insert(o.name);
+        for (const auto& o : m.outcomes) add(o.name);
   // A three-way market can end in a Draw even when no book prices it: without this, a
   // soccer match quoted Home/Away only would look like a two-way book that covers it all.
-  if (is_three_way(e, key)) names.insert("Draw");
+  if (is_three_way(e, key)) add("Draw");
   if (names.size() < 2) return {};  // one outcome is not a market to cover
 
-  std::vector<std::string> order;
-  auto take = [&](const std::string& n) {
-    if (names.erase(n)) order.push_back(n);
+  std::vector<std::string_view> order;
+  order.reserve(names.size());
+  auto take = [&](std::string_view n) {
+    auto it = std::lower_bound(names.begin(), names.end(), n);
+    if (it != names.end() && *it == n) {
+      order.push_back(n);
+      names.erase(it);
+    }
   };
   take(e.home_team);
   take(e.away_team);
@@ -97,19 +127,27 @@ std::vector<Group> h2h_groups(const Event& e, const std::string& key, const ArbR
   order.insert(order.end(), names.begin(), names.end());  // the rest, by name
 
   Group g;
-  for (auto& n : order) g.sides.push_back(Side{n, std::nullopt, {}});
-  for_each_usable(e, key, rules, [&](const Bookmaker& b, const Market& m) {
+  g.sides.reserve(order.size());
+  for (auto n : order) {
+    g.sides.push_back(Side{std::string(n), std::nullopt, {}});
+    g.sides.back().quotes.reserve(e.bookmakers.size());
+  }
+  for_each_usable(e, books, key, rules, [&](const Bookmaker& b, const Market& m, double rate) {
     for (const auto& o : m.outcomes)
       for (auto& s : g.sides)
-        if (s.outcome == o.name) s.quotes.push_back(quote_of(b, m, o, rules));
+        if (s.outcome == o.name) s.quotes.push_back(quote_of(b, m, o, rate, rules));
   });
-  return {std::move(g)};
+  std::vector<Group> out;
+  out.push_back(std::move(g));
+  return out;
 }
 
 // spreads (home -x with away +x, keyed by the home point) and totals (Over x with Under x).
-std::vector<Group> line_groups(const Event& e, const std::string& key, MarketShape kind, const ArbRules& rules) {
-  std::map<std::int64_t, Group> by_line;
-  for_each_usable(e, key, rules, [&](const Bookmaker& b, const Market& m) {
+std::vector<Group> line_groups(const Event& e, const EventBooks& books, const std::string& key, MarketShape kind,
+                               const ArbRules& rules) {
+  // By line, ascending: a sorted vector, as an event has only a few lines.
+  std::vector<std::pair<std::int64_t, Group>> by_line;
+  for_each_usable(e, books, key, rules, [&](const Bookmaker& b, const Market& m, double rate) {
     for (const auto& o : m.outcomes) {
       if (!o.point) continue;
       int side = -1;
@@ -122,7 +160,11 @@ std::vector<Group> line_groups(const Event& e, const std::string& key, MarketSha
         else if (o.name == "Under") side = 1;
       }
       if (side < 0) continue;  // a name that is neither side of this market
-      Group& g = by_line[line_key(line)];
+      const std::int64_t k = line_key(line);
+      auto it = std::lower_bound(by_line.begin(), by_line.end(), k,
+                                 [](const auto& entry, std::int64_t key) { return entry.first < key; });
+      if (it == by_line.end() || it->first != k) it = by_line.emplace(it, k, Group{});
+      Group& g = it->second;
       if (g.sides.empty()) {
         g.point = line;
         g.sides.resize(2);
@@ -132,10 +174,11 @@ std::vector<Group> line_groups(const Event& e, const std::string& key, MarketSha
         s.outcome = o.name;
         s.point = *o.point;
       }
-      s.quotes.push_back(quote_of(b, m, o, rules));
+      s.quotes.push_back(quote_of(b, m, o, rate, rules));
     }
   });
   std::vector<Group> out;
+  out.reserve(by_line.size());
   for (auto& [k, g] : by_line) out.push_back(std::move(g));
   return out;
 }
@@ -149,11 +192,14 @@ std::vector<MarketGroup> market_groups(const std::vector<Event>& events, const A
       markets.push_back(m);
 
   std::vector<MarketGroup> out;
+  EventBooks books;
   for (const auto& e : events) {
     if (!rules.include_live && e.commence_time <= rules.now) continue;
+    books.set(e, rules);
     for (const auto& key : markets) {
       const MarketShape shape = market_shape(key);
-      auto groups = shape == MarketShape::h2h ? h2h_groups(e, key, rules) : line_groups(e, key, shape, rules);
+      auto groups =
+          shape == MarketShape::h2h ? h2h_groups(e, books, key, rules) : line_groups(e, books, key, shape, rules);
       for (auto& g : groups) out.push_back(MarketGroup{&e, key, shape, g.point, std::move(g.sides)});
     }
   }
@@ -186,6 +232,18 @@ std::optional<BestPrices> best_prices(const MarketGroup& g) {
     out.legs.push_back(std::move(leg));
   }
   return out;
+}
+
+std::optional<double> best_implied_sum(const MarketGroup& g) {
+  double sum = 0;
+  for (const auto& s : g.sides) {
+    if (s.quotes.empty()) return std::nullopt;
+    double best = s.quotes.front().effective;
+    for (const auto& q : s.quotes)
+      if (q.effective > best) best = q.effective;
+    sum += 1.0 / best;
+  }
+  return sum;
 }
 
 Opportunity opportunity_for(const std::string& region, const MarketGroup& g) {

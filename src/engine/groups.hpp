@@ -59,6 +59,9 @@ struct BestPrices {
   double implied_sum = 0;
 };
 std::optional<BestPrices> best_prices(const MarketGroup& g);
+// best_prices(g)->implied_sum without the legs (the same sum, bit for bit): a detector's
+// cheap test before it builds them.
+std::optional<double> best_implied_sum(const MarketGroup& g);
 
 // An opportunity carrying the group's event fields, market and point (kind arb, no legs yet).
 Opportunity opportunity_for(const std::string& region, const MarketGroup& g);

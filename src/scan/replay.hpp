@@ -1,8 +1,10 @@
-// --from-file, read twice so that a replay never holds a whole region in memory: once up
-// front to check every file (a broken one is a UsageError before any region runs, as it
-// always was) and to learn what detection needs before it starts (the newest quote per
-// sport, which is the replay's "now"); then region by region in chunks of whole files, each
-// detected and dropped. Internal to src/scan.
+// --from-file, parsed once and never held whole as value types: up front every file is
+// read and checked (a broken one is a UsageError before any region runs, as it always was),
+// packed (replay.cpp: about a third of the JSON's size) and looked at for what detection
+// needs before it starts (the newest quote per sport, which is the replay's "now"); then
+// region by region the packed events come back in chunks of whole files, each detected and
+// dropped.
+// Internal to src/scan.
 #pragma once
 
 #include <cstdint>
@@ -21,6 +23,8 @@ struct ReplayFile {
   std::filesystem::path path;
   bool american = false;  // the prices' format, decided for the file as parse_events_json does
   std::uintmax_t bytes = 0;
+  std::string packed;   // its events as plan_replay read them, in a compact form (replay.cpp)
+  bool reread = false;  // not packed (it would not be smaller than the file): read it again
 };
 
 struct ReplayRegion {
@@ -40,9 +44,10 @@ std::optional<TimePoint> replay_newest(const ReplayRegion& region, const std::ve
 
 // The region's events in file order, in chunks of whole files of about `chunk_bytes` (the
 // whole region in one chunk when repeated_ids), prices normalised: fn may change or drop
-// what it is given. A file that changed since plan_replay and no longer reads is a
-// UsageError naming it.
-inline constexpr std::uintmax_t k_replay_chunk_bytes = 4u << 20;  // ~11 MB of events
+// what it is given. They are the events plan_replay read, also when a file changed since;
+// only a file kept as `reread` is read again (one that no longer reads is a UsageError
+// naming it).
+inline constexpr std::uintmax_t k_replay_chunk_bytes = 1u << 20;  // ~3 MB of events
 void for_each_replay_chunk(const ReplayRegion& region, const std::function<void(std::vector<Event>&)>& fn,
                            std::uintmax_t chunk_bytes = k_replay_chunk_bytes);
 

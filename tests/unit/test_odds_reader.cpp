@@ -279,3 +279,59 @@ TEST_CASE("replay: detection chunk by chunk equals detection of the whole region
           scan::load_replay(fs::path(ODDSCTL_DATA_DIR) / "demo" / name, {name}, OddsFormat::automatic)[name].size());
   }
 }
+
+TEST_CASE("replay: each file is parsed once; its chunks are the events the plan read, whatever the file holds later") {
+  // Every real fixture and the demo (links, bet limits, names that are and are not a team's,
+  // American and decimal prices), plus one file only of tiny objects, which packs larger
+  // than itself and so is the one read again.
+  TempDir dir;
+  std::vector<std::string> bodies;
+  for (const auto& d : {fs::path(ODDSCTL_FIXTURES_DIR) / "real-odds", fs::path(ODDSCTL_DATA_DIR) / "demo"})
+    for (const auto& f : json_files(d)) bodies.push_back(slurp(f));
+  // Every field the packed form has a branch for: links at each level, bet limits, a name
+  // longer than a length byte, names that are a team's and one that only starts like it, an
+  // event without teams, and American prices of which one is not a price (dropped).
+  const std::string long_name(300, 'n');
+  bodies.push_back(R"([{"id":"x1","sport_key":"s","sport_title":"S","commence_time":"2024-01-02T00:00:00Z",
+    "home_team":"H","away_team":")" +
+                   long_name + R"(","bookmakers":[
+    {"key":"b1","title":"B1","last_update":"2024-01-01T10:00:00Z","link":"https://b1/e","markets":[
+      {"key":"h2h","link":"https://b1/m","outcomes":[{"name":"H","price":-120,"link":"https://b1/o","bet_limit":250},
+        {"name":")" +
+                   long_name + R"(","price":110},{"name":"Hx","price":50},{"name":"","price":-300,"point":1.5}]}]},
+    {"key":"b2","markets":[{"key":"totals","last_update":"2024-01-01T11:00:00Z","outcomes":[
+      {"name":"Over","price":-105,"point":2.5,"bet_limit":null}]}]}]},
+    {"id":"x2","commence_time":"2024-01-02T00:00:00Z","bookmakers":[{"key":"b","markets":[{"key":"h2h",
+      "outcomes":[{"name":"","price":150},{"name":"A","price":-150}]}]}]}])");
+  std::string tiny = "[", outcomes = "{}";
+  for (int i = 0; i < 20; ++i) outcomes += ",{}";
+  for (int i = 0; i < 50; ++i)
+    tiny += std::string(i ? "," : "") + R"({"id":"t)" + std::to_string(i) +
+            R"(","commence_time":"2024-01-01T00:00:00Z","bookmakers":[{"markets":[{"outcomes":[)" + outcomes + "]}]}]}";
+  bodies.push_back(tiny + "]");
+  std::vector<Event> want;
+  for (std::size_t i = 0; i < bodies.size(); ++i) {
+    dir.write("us/" + std::to_string(1000 + i) + ".json", bodies[i]);
+    auto ev = parse_events_json(bodies[i], OddsFormat::automatic);
+    want.insert(want.end(), ev.begin(), ev.end());
+  }
+  const ReplayPlan plan = plan_replay(dir.path, {}, OddsFormat::automatic);
+  const ReplayRegion& us = plan.at("us");
+  REQUIRE(us.files.size() == bodies.size());
+  for (std::size_t i = 0; i + 1 < us.files.size(); ++i) CHECK_FALSE(us.files[i].reread);
+  CHECK(us.files.back().reread);
+  // Broken now: only the file kept to be read again is read again.
+  for (std::size_t i = 0; i + 1 < bodies.size(); ++i) dir.write("us/" + std::to_string(1000 + i) + ".json", "[{");
+  for (std::uintmax_t chunk_bytes : {std::uintmax_t{1}, std::uintmax_t{40000}, k_replay_chunk_bytes}) {
+    INFO("chunks of " << chunk_bytes);
+    std::vector<Event> got;
+    for_each_replay_chunk(
+        us,
+        [&](std::vector<Event>& ev) {
+          got.insert(got.end(), ev.begin(), ev.end());
+          if (!ev.empty()) ev.erase(ev.begin());  // fn may drop what it is given: the next chunk must not mind
+        },
+        chunk_bytes);
+    check_same(got, want);
+  }
+}
