@@ -211,7 +211,7 @@ CleanupReport SqliteStore::cleanup(const RetentionPolicy& policy, TimePoint now,
     locked("cleanup", [&](SQLite::Database& db) {
       SQLite::Transaction read(db);
       std::map<std::string, sqlite_cleanup::ScanCursor> cursors;
-      sqlite_cleanup::remove_scans(db, rule, sqlite_cleanup::choose_scans(db, rule, cursors, -1), true, report);
+      sqlite_cleanup::count_scans(db, sqlite_cleanup::choose_scans(db, rule, cursors, -1), report);
     });
   }
   Pacer scan_pace(cap);

@@ -145,52 +145,15 @@ std::int64_t delete_oldest_scans(SQLite::Database& db, const ScanRule& rule,
   return deleted;
 }
 
-void remove_scans(SQLite::Database& db, const ScanRule& rule, const std::vector<ScanVictim>& victims, bool dry_run,
-                  CleanupReport& report) {
+void count_scans(SQLite::Database& db, const std::vector<ScanVictim>& victims, CleanupReport& report) {
   SQLite::Statement count(db, "SELECT count(*) FROM opportunities WHERE scan_id = ? AND region = ?");
-  auto opportunities_of = [&](const ScanVictim& v) {
+  for (const auto& v : victims) {
     count.reset();
     count.bind(1, v.scan_id);
     count.bind(2, v.region);
     count.executeStep();
-    return count.getColumn(0).getInt64();
-  };
-  if (dry_run) {
-    for (const auto& v : victims) {
-      report.removed["scans"][v.region] += 1;
-      if (auto n = opportunities_of(v); n > 0) report.removed["opportunities"][v.region] += n;
-    }
-    return;
-  }
-  const std::string base = std::string(
-                               "DELETE FROM scans AS s WHERE scan_id = :id AND region = :region AND "
-                               "started_at = :at AND started_at < :cutoff AND ") +
-                           k_not_latest_good;
-  SQLite::Statement remove(db, base);
-  SQLite::Statement remove_bounded(db, base + " AND (started_at, scan_id) < (:b_at, :b_id)");
-  // The newest `keep` again, now under the write lock: scans saved since choosing move it.
-  std::map<std::string, std::optional<ScanCursor>> boundaries;
-  for (const auto& v : victims) {
-    SQLite::Statement* st = &remove;
-    if (rule.keep > 0) {
-      auto it = boundaries.find(v.region);
-      if (it == boundaries.end()) it = boundaries.emplace(v.region, keep_boundary(db, v.region, rule.keep)).first;
-      if (!it->second) continue;  // the region has no more than `keep` scans now
-      st = &remove_bounded;
-      st->reset();
-      st->bind(":b_at", static_cast<int64_t>(it->second->started_at));
-      st->bind(":b_id", it->second->scan_id);
-    } else {
-      st->reset();
-    }
-    const std::int64_t n = opportunities_of(v);
-    st->bind(":id", v.scan_id);
-    st->bind(":region", v.region);
-    st->bind(":at", static_cast<int64_t>(v.started_at));
-    st->bind(":cutoff", static_cast<int64_t>(rule.cutoff));
-    if (st->exec() == 0) continue;
     report.removed["scans"][v.region] += 1;
-    if (n > 0) report.removed["opportunities"][v.region] += n;
+    if (const auto n = count.getColumn(0).getInt64(); n > 0) report.removed["opportunities"][v.region] += n;
   }
 }
 
