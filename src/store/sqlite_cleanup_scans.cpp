@@ -89,24 +89,45 @@ std::map<std::string, ScanCursor> keep_boundaries(SQLite::Database& db, int keep
 std::int64_t delete_oldest_scans(SQLite::Database& db, const ScanRule& rule,
                                  const std::map<std::string, ScanCursor>& boundaries, ScanWalk& walk,
                                  std::int64_t limit, CleanupReport& report) {
+  ScanDeleter deleter;
+  return deleter.delete_oldest(db, rule, boundaries, walk, limit, report);
+}
+
+std::int64_t ScanDeleter::delete_oldest(SQLite::Database& db, const ScanRule& rule,
+                                        const std::map<std::string, ScanCursor>& boundaries, ScanWalk& walk,
+                                        std::int64_t limit, CleanupReport& report) {
   const bool bounded = rule.keep > 0;
   if (bounded && boundaries.empty()) return 0;  // no region has more than `keep` scans
-  std::string with;
-  if (bounded) {
-    with = "WITH bound(region, at, id) AS (VALUES ";
-    for (std::size_t i = 0; i < boundaries.size(); ++i) with += i ? ", (?, ?, ?)" : "(?, ?, ?)";
-    with += ") ";
+  const std::size_t bounds = bounded ? boundaries.size() : 0;
+  if (m_bounds != bounds) {
+    std::string with;
+    if (bounded) {
+      with = "WITH bound(region, at, id) AS (VALUES ";
+      for (std::size_t i = 0; i < bounds; ++i) with += i ? ", (?, ?, ?)" : "(?, ?, ?)";
+      with += ") ";
+    }
+    // The victims, through scans_started, oldest first. "started_at >= ?" repeats the
+    // row-value test so that the index range starts there. A region without a boundary (no
+    // more than `keep` scans) compares with NULL: never a victim.
+    std::string victims = std::string(
+                              "SELECT s.rowid AS rid, s.scan_id, s.region FROM scans s WHERE s.started_at < ? "
+                              "AND s.started_at >= ? AND (s.started_at, s.scan_id, s.region) > (?, ?, ?) AND ") +
+                          k_not_latest_good;
+    if (bounded) victims += " AND (s.started_at, s.scan_id) < (SELECT at, id FROM bound WHERE bound.region = s.region)";
+    victims += " ORDER BY s.started_at, s.scan_id, s.region LIMIT ?";
+    // The same victims twice in one write transaction, so the same rows (the order is total,
+    // and only this transaction writes): their opportunities first, to count them per region
+    // (a cascade's rows are not returned), then the scans. Readers see both or neither.
+    m_opportunities.emplace(db, with +
+                                    "DELETE FROM opportunities WHERE (scan_id, region) IN (SELECT scan_id, region "
+                                    "FROM (" +
+                                    victims + ")) RETURNING region");
+    m_scans.emplace(db, with + "DELETE FROM scans WHERE rowid IN (SELECT rid FROM (" + victims +
+                            ")) RETURNING region, started_at, scan_id");
+    m_bounds = bounds;
   }
-  // The victims, through scans_started, oldest first. "started_at >= ?" repeats the
-  // row-value test so that the index range starts there. A region without a boundary (no
-  // more than `keep` scans) compares with NULL: never a victim.
-  std::string victims = std::string(
-                            "SELECT s.rowid AS rid, s.scan_id, s.region FROM scans s WHERE s.started_at < ? "
-                            "AND s.started_at >= ? AND (s.started_at, s.scan_id, s.region) > (?, ?, ?) AND ") +
-                        k_not_latest_good;
-  if (bounded) victims += " AND (s.started_at, s.scan_id) < (SELECT at, id FROM bound WHERE bound.region = s.region)";
-  victims += " ORDER BY s.started_at, s.scan_id, s.region LIMIT ?";
   auto bind = [&](SQLite::Statement& st) {
+    st.reset();
     int i = 0;
     if (bounded)
       for (const auto& [region, b] : boundaries) {
@@ -121,17 +142,12 @@ std::int64_t delete_oldest_scans(SQLite::Database& db, const ScanRule& rule,
     st.bind(++i, walk.region);
     st.bind(++i, static_cast<int64_t>(limit));
   };
-  // The same victims twice in one write transaction, so the same rows (the order is total,
-  // and only this transaction writes): their opportunities first, to count them per region
-  // (a cascade's rows are not returned), then the scans. Readers see both or neither.
-  SQLite::Statement opps(db, with +
-                                 "DELETE FROM opportunities WHERE (scan_id, region) IN (SELECT scan_id, region FROM (" +
-                                 victims + ")) RETURNING region");
+  SQLite::Statement& opps = *m_opportunities;
   bind(opps);
   std::map<std::string, std::int64_t> opp_counts;
   while (opps.executeStep()) opp_counts[opps.getColumn(0).getString()] += 1;
-  SQLite::Statement scans(db, with + "DELETE FROM scans WHERE rowid IN (SELECT rid FROM (" + victims +
-                                  ")) RETURNING region, started_at, scan_id");
+  opps.reset();
+  SQLite::Statement& scans = *m_scans;
   bind(scans);
   std::int64_t deleted = 0;
   while (scans.executeStep()) {
@@ -141,6 +157,7 @@ std::int64_t delete_oldest_scans(SQLite::Database& db, const ScanRule& rule,
     if (std::tie(at.started_at, at.scan_id, at.region) > std::tie(walk.started_at, walk.scan_id, walk.region))
       walk = std::move(at);
   }
+  scans.reset();  // nothing of it open across the commit
   for (const auto& [region, n] : opp_counts) report.removed["opportunities"][region] += n;
   return deleted;
 }

@@ -6,10 +6,12 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
 
 #include "oddsctl/store.hpp"
 
@@ -61,6 +63,20 @@ std::map<std::string, ScanCursor> keep_boundaries(SQLite::Database& db, int keep
 std::int64_t delete_oldest_scans(SQLite::Database& db, const ScanRule& rule,
                                  const std::map<std::string, ScanCursor>& boundaries, ScanWalk& walk,
                                  std::int64_t limit, CleanupReport& report);
+
+// The two statements of delete_oldest_scans, prepared once for a whole cleanup: planning them
+// costs about as much as a small chunk's deletes. They depend on how many boundaries there
+// are, and are prepared again when that changes. Use with one connection.
+class ScanDeleter {
+public:
+  std::int64_t delete_oldest(SQLite::Database& db, const ScanRule& rule,
+                             const std::map<std::string, ScanCursor>& boundaries, ScanWalk& walk, std::int64_t limit,
+                             CleanupReport& report);
+
+private:
+  std::optional<std::size_t> m_bounds;  // boundaries.size() the statements were prepared for
+  std::optional<SQLite::Statement> m_opportunities, m_scans;
+};
 
 // Counts the victims and their opportunities in `report`, as delete_oldest_scans would on
 // unchanged data: what a dry run reports. Read-only.
