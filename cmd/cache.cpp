@@ -88,7 +88,10 @@ void run_get(App& app) {
   // Compact JSON for a program: the stored texts written out as they are (a new stake needs
   // the opportunities read whole).
   const bool as_text = app.format() == Format::json && !app.stdout_tty();
-  options.as_text = as_text && !stake;
+  // The table, CSV and JSON lines read the stored rows too: a row the filters drop is never
+  // parsed, and the served ones are parsed once, in order (CacheResult::opportunities).
+  const bool rows_only = app.format() == Format::table || app.format() == Format::csv || app.format() == Format::jsonl;
+  options.as_text = (as_text || rows_only) && !stake;
 
   auto store = app.open_store(fallback_scan ? OpenMode::read_write : OpenMode::read_only);
   options.regions = resolve_cache_regions(*store, asked);
