@@ -108,9 +108,10 @@ void run_get(App& app) {
     for (auto& region : result.regions)
       if (region.scan) restake_opportunities(region.scan->opportunities, *stake);
   if (as_text) {
-    std::string text = cache_get_json_text(result);
-    text += '\n';
-    std::cout.write(text.data(), static_cast<std::streamsize>(text.size()));
+    cache_get_json_text(result, [](std::string_view piece) {
+      std::cout.write(piece.data(), static_cast<std::streamsize>(piece.size()));
+    });
+    std::cout << '\n';
     app.exit_code = result.exit_code();
     return;
   }
