@@ -88,7 +88,10 @@ void run_get(App& app) {
   // Compact JSON for a program: the stored texts written out as they are (a new stake needs
   // the opportunities read whole).
   const bool as_text = app.format() == Format::json && !app.stdout_tty();
-  options.as_text = as_text && !stake;
+  // The table, CSV and JSON lines read the stored rows too: a row the filters drop is never
+  // parsed, and the served ones are parsed once, in order (CacheResult::opportunities).
+  const bool rows_only = app.format() == Format::table || app.format() == Format::csv || app.format() == Format::jsonl;
+  options.as_text = (as_text || rows_only) && !stake;
 
   auto store = app.open_store(fallback_scan ? store::OpenMode::read_write : store::OpenMode::read_only);
   options.regions = cache::resolve_cache_regions(*store, asked);
@@ -105,9 +108,10 @@ void run_get(App& app) {
     for (auto& region : result.regions)
       if (region.scan) cache::restake_opportunities(region.scan->opportunities, *stake);
   if (as_text) {
-    std::string text = cache_get_json_text(result);
-    text += '\n';
-    std::cout.write(text.data(), static_cast<std::streamsize>(text.size()));
+    cache_get_json_text(result, [](std::string_view piece) {
+      std::cout.write(piece.data(), static_cast<std::streamsize>(piece.size()));
+    });
+    std::cout << '\n';
     app.exit_code = result.exit_code();
     return;
   }

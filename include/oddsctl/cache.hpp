@@ -6,6 +6,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
@@ -101,6 +102,8 @@ nlohmann::json cache_get_json(const CacheResult& result);
 // (as_text) are written out as they are, but for their stakes, rounded to the cent as
 // opportunity_json rounds them: the fast path of `cache get --json`.
 std::string cache_get_json_text(const CacheResult& result);
+// The same text handed to `sink` in pieces, in order (their concatenation is the document).
+void cache_get_json_text(const CacheResult& result, const std::function<void(std::string_view)>& sink);
 // `cache get --stake`: split `stake` across each opportunity's legs as scan does (equal
 // payouts, then the placeable-stake rules); replaces the stakes stored with the scan.
 void restake_opportunities(std::vector<Opportunity>& opportunities, double stake, const engine::StakeRules& rules = {});

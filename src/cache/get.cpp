@@ -56,14 +56,28 @@ bool CacheResult::all_fresh() const {
 }
 
 std::vector<Opportunity> CacheResult::opportunities() const {
-  std::vector<Opportunity> all;
+  // Sorted as keys first, then read (a stored text parsed) or copied once each, in order:
+  // sorting whole opportunities moved each of them many times.
+  struct Item {
+    ServedKey key;
+    const StoredOpportunity* stored = nullptr;
+    const Opportunity* whole = nullptr;
+  };
+  std::vector<Item> items;
   for (const auto& r : regions) {
     if (!r.scan) continue;
-    for (const auto& o : r.stored)
-      all.push_back(o.opportunity ? *o.opportunity : opportunity_from_json(nlohmann::json::parse(o.text)));
-    all.insert(all.end(), r.scan->opportunities.begin(), r.scan->opportunities.end());
+    for (const auto& o : r.stored) items.push_back({served_key(o), &o, nullptr});
+    for (const auto& o : r.scan->opportunities) items.push_back({served_key(o), nullptr, &o});
   }
-  sort_best_first(all);
+  const auto before = [](const Item& a, const Item& b) { return served_before(a.key, b.key); };
+  if (!std::is_sorted(items.begin(), items.end(), before)) std::stable_sort(items.begin(), items.end(), before);
+  std::vector<Opportunity> all;
+  all.reserve(items.size());
+  for (const auto& item : items) {
+    if (item.whole) all.push_back(*item.whole);
+    else if (item.stored->opportunity) all.push_back(*item.stored->opportunity);
+    else all.push_back(opportunity_from_json(nlohmann::json::parse(item.stored->text)));
+  }
   return all;
 }
 

@@ -211,11 +211,12 @@ CleanupReport SqliteStore::cleanup(const RetentionPolicy& policy, TimePoint now,
     locked("cleanup", [&](SQLite::Database& db) {
       SQLite::Transaction read(db);
       std::map<std::string, sqlite_cleanup::ScanCursor> cursors;
-      sqlite_cleanup::remove_scans(db, rule, sqlite_cleanup::choose_scans(db, rule, cursors, -1), true, report);
+      sqlite_cleanup::count_scans(db, sqlite_cleanup::choose_scans(db, rule, cursors, -1), report);
     });
   }
   Pacer scan_pace(cap);
   sqlite_cleanup::ScanWalk walk;
+  sqlite_cleanup::ScanDeleter deleter;
   for (bool more = !dry_run; more;) {
     locked("cleanup", [&](SQLite::Database& db) {
       auto tx = write_txn(db);
@@ -227,7 +228,7 @@ CleanupReport SqliteStore::cleanup(const RetentionPolicy& policy, TimePoint now,
       for (;;) {
         const std::int64_t chunk = std::min(scan_pace.chunk(), cap - in_tx);
         const auto t0 = SteadyClock::now();
-        const std::int64_t n = sqlite_cleanup::delete_oldest_scans(db, rule, boundaries, walk, chunk, report);
+        const std::int64_t n = deleter.delete_oldest(db, rule, boundaries, walk, chunk, report);
         scan_pace.measured(n, SteadyClock::now() - t0);
         in_tx += n;
         if (n < chunk) {

@@ -89,24 +89,45 @@ std::map<std::string, ScanCursor> keep_boundaries(SQLite::Database& db, int keep
 std::int64_t delete_oldest_scans(SQLite::Database& db, const ScanRule& rule,
                                  const std::map<std::string, ScanCursor>& boundaries, ScanWalk& walk,
                                  std::int64_t limit, CleanupReport& report) {
+  ScanDeleter deleter;
+  return deleter.delete_oldest(db, rule, boundaries, walk, limit, report);
+}
+
+std::int64_t ScanDeleter::delete_oldest(SQLite::Database& db, const ScanRule& rule,
+                                        const std::map<std::string, ScanCursor>& boundaries, ScanWalk& walk,
+                                        std::int64_t limit, CleanupReport& report) {
   const bool bounded = rule.keep > 0;
   if (bounded && boundaries.empty()) return 0;  // no region has more than `keep` scans
-  std::string with;
-  if (bounded) {
-    with = "WITH bound(region, at, id) AS (VALUES ";
-    for (std::size_t i = 0; i < boundaries.size(); ++i) with += i ? ", (?, ?, ?)" : "(?, ?, ?)";
-    with += ") ";
+  const std::size_t bounds = bounded ? boundaries.size() : 0;
+  if (m_bounds != bounds) {
+    std::string with;
+    if (bounded) {
+      with = "WITH bound(region, at, id) AS (VALUES ";
+      for (std::size_t i = 0; i < bounds; ++i) with += i ? ", (?, ?, ?)" : "(?, ?, ?)";
+      with += ") ";
+    }
+    // The victims, through scans_started, oldest first. "started_at >= ?" repeats the
+    // row-value test so that the index range starts there. A region without a boundary (no
+    // more than `keep` scans) compares with NULL: never a victim.
+    std::string victims = std::string(
+                              "SELECT s.rowid AS rid, s.scan_id, s.region FROM scans s WHERE s.started_at < ? "
+                              "AND s.started_at >= ? AND (s.started_at, s.scan_id, s.region) > (?, ?, ?) AND ") +
+                          k_not_latest_good;
+    if (bounded) victims += " AND (s.started_at, s.scan_id) < (SELECT at, id FROM bound WHERE bound.region = s.region)";
+    victims += " ORDER BY s.started_at, s.scan_id, s.region LIMIT ?";
+    // The same victims twice in one write transaction, so the same rows (the order is total,
+    // and only this transaction writes): their opportunities first, to count them per region
+    // (a cascade's rows are not returned), then the scans. Readers see both or neither.
+    m_opportunities.emplace(db, with +
+                                    "DELETE FROM opportunities WHERE (scan_id, region) IN (SELECT scan_id, region "
+                                    "FROM (" +
+                                    victims + ")) RETURNING region");
+    m_scans.emplace(db, with + "DELETE FROM scans WHERE rowid IN (SELECT rid FROM (" + victims +
+                            ")) RETURNING region, started_at, scan_id");
+    m_bounds = bounds;
   }
-  // The victims, through scans_started, oldest first. "started_at >= ?" repeats the
-  // row-value test so that the index range starts there. A region without a boundary (no
-  // more than `keep` scans) compares with NULL: never a victim.
-  std::string victims = std::string(
-                            "SELECT s.rowid AS rid, s.scan_id, s.region FROM scans s WHERE s.started_at < ? "
-                            "AND s.started_at >= ? AND (s.started_at, s.scan_id, s.region) > (?, ?, ?) AND ") +
-                        k_not_latest_good;
-  if (bounded) victims += " AND (s.started_at, s.scan_id) < (SELECT at, id FROM bound WHERE bound.region = s.region)";
-  victims += " ORDER BY s.started_at, s.scan_id, s.region LIMIT ?";
   auto bind = [&](SQLite::Statement& st) {
+    st.reset();
     int i = 0;
     if (bounded)
       for (const auto& [region, b] : boundaries) {
@@ -121,17 +142,12 @@ std::int64_t delete_oldest_scans(SQLite::Database& db, const ScanRule& rule,
     st.bind(++i, walk.region);
     st.bind(++i, static_cast<int64_t>(limit));
   };
-  // The same victims twice in one write transaction, so the same rows (the order is total,
-  // and only this transaction writes): their opportunities first, to count them per region
-  // (a cascade's rows are not returned), then the scans. Readers see both or neither.
-  SQLite::Statement opps(db, with +
-                                 "DELETE FROM opportunities WHERE (scan_id, region) IN (SELECT scan_id, region FROM (" +
-                                 victims + ")) RETURNING region");
+  SQLite::Statement& opps = *m_opportunities;
   bind(opps);
   std::map<std::string, std::int64_t> opp_counts;
   while (opps.executeStep()) opp_counts[opps.getColumn(0).getString()] += 1;
-  SQLite::Statement scans(db, with + "DELETE FROM scans WHERE rowid IN (SELECT rid FROM (" + victims +
-                                  ")) RETURNING region, started_at, scan_id");
+  opps.reset();
+  SQLite::Statement& scans = *m_scans;
   bind(scans);
   std::int64_t deleted = 0;
   while (scans.executeStep()) {
@@ -141,56 +157,20 @@ std::int64_t delete_oldest_scans(SQLite::Database& db, const ScanRule& rule,
     if (std::tie(at.started_at, at.scan_id, at.region) > std::tie(walk.started_at, walk.scan_id, walk.region))
       walk = std::move(at);
   }
+  scans.reset();  // nothing of it open across the commit
   for (const auto& [region, n] : opp_counts) report.removed["opportunities"][region] += n;
   return deleted;
 }
 
-void remove_scans(SQLite::Database& db, const ScanRule& rule, const std::vector<ScanVictim>& victims, bool dry_run,
-                  CleanupReport& report) {
+void count_scans(SQLite::Database& db, const std::vector<ScanVictim>& victims, CleanupReport& report) {
   SQLite::Statement count(db, "SELECT count(*) FROM opportunities WHERE scan_id = ? AND region = ?");
-  auto opportunities_of = [&](const ScanVictim& v) {
+  for (const auto& v : victims) {
     count.reset();
     count.bind(1, v.scan_id);
     count.bind(2, v.region);
     count.executeStep();
-    return count.getColumn(0).getInt64();
-  };
-  if (dry_run) {
-    for (const auto& v : victims) {
-      report.removed["scans"][v.region] += 1;
-      if (auto n = opportunities_of(v); n > 0) report.removed["opportunities"][v.region] += n;
-    }
-    return;
-  }
-  const std::string base = std::string(
-                               "DELETE FROM scans AS s WHERE scan_id = :id AND region = :region AND "
-                               "started_at = :at AND started_at < :cutoff AND ") +
-                           k_not_latest_good;
-  SQLite::Statement remove(db, base);
-  SQLite::Statement remove_bounded(db, base + " AND (started_at, scan_id) < (:b_at, :b_id)");
-  // The newest `keep` again, now under the write lock: scans saved since choosing move it.
-  std::map<std::string, std::optional<ScanCursor>> boundaries;
-  for (const auto& v : victims) {
-    SQLite::Statement* st = &remove;
-    if (rule.keep > 0) {
-      auto it = boundaries.find(v.region);
-      if (it == boundaries.end()) it = boundaries.emplace(v.region, keep_boundary(db, v.region, rule.keep)).first;
-      if (!it->second) continue;  // the region has no more than `keep` scans now
-      st = &remove_bounded;
-      st->reset();
-      st->bind(":b_at", static_cast<int64_t>(it->second->started_at));
-      st->bind(":b_id", it->second->scan_id);
-    } else {
-      st->reset();
-    }
-    const std::int64_t n = opportunities_of(v);
-    st->bind(":id", v.scan_id);
-    st->bind(":region", v.region);
-    st->bind(":at", static_cast<int64_t>(v.started_at));
-    st->bind(":cutoff", static_cast<int64_t>(rule.cutoff));
-    if (st->exec() == 0) continue;
     report.removed["scans"][v.region] += 1;
-    if (n > 0) report.removed["opportunities"][v.region] += n;
+    if (const auto n = count.getColumn(0).getInt64(); n > 0) report.removed["opportunities"][v.region] += n;
   }
 }
 

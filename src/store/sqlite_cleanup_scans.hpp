@@ -1,15 +1,17 @@
 // Cleanup of scans in the SQLite store: deleting the oldest victims chunk by chunk (the real
-// run), and choosing victims per region through the (region, started_at) index then
-// deleting them with the rules re-checked (the dry run counts with these). Used by
+// run), and choosing victims per region through the (region, started_at) index and counting
+// them (the dry run). Used by
 // sqlite_cleanup.cpp (which says how the transactions run); internal to src/store/.
 #pragma once
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
 
 #include "oddsctl/store.hpp"
 
@@ -62,11 +64,22 @@ std::int64_t delete_oldest_scans(SQLite::Database& db, const ScanRule& rule,
                                  const std::map<std::string, ScanCursor>& boundaries, ScanWalk& walk,
                                  std::int64_t limit, CleanupReport& report);
 
-// Deletes the victims (their opportunities follow, ON DELETE CASCADE) and counts them in
-// `report`, re-checking the rule row by row: one that became its region's latest good scan,
-// moved into the newest `keep`, or was written again with another start time stays. Call
-// it in a write transaction. Dry run: counts only, no re-check.
-void remove_scans(SQLite::Database& db, const ScanRule& rule, const std::vector<ScanVictim>& victims, bool dry_run,
-                  CleanupReport& report);
+// The two statements of delete_oldest_scans, prepared once for a whole cleanup: planning them
+// costs about as much as a small chunk's deletes. They depend on how many boundaries there
+// are, and are prepared again when that changes. Use with one connection.
+class ScanDeleter {
+public:
+  std::int64_t delete_oldest(SQLite::Database& db, const ScanRule& rule,
+                             const std::map<std::string, ScanCursor>& boundaries, ScanWalk& walk, std::int64_t limit,
+                             CleanupReport& report);
+
+private:
+  std::optional<std::size_t> m_bounds;  // boundaries.size() the statements were prepared for
+  std::optional<SQLite::Statement> m_opportunities, m_scans;
+};
+
+// Counts the victims and their opportunities in `report`, as delete_oldest_scans would on
+// unchanged data: what a dry run reports. Read-only.
+void count_scans(SQLite::Database& db, const std::vector<ScanVictim>& victims, CleanupReport& report);
 
 }  // namespace oddsctl::store::sqlite_cleanup

@@ -1,7 +1,12 @@
 // Scans and their opportunities in the SQLite store, and the latest-good pointer per region
 // and source.
+#include <memory>
 #include <stdexcept>
+#include <string_view>
 
+#include <sqlite3.h>
+
+#include <SQLiteCpp/Exception.h>
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 
@@ -93,44 +98,60 @@ void load_opportunities(SQLite::Database& db, RegionScan& scan, const std::strin
 // load_opportunities reads it (and skipped the same way when it cannot be).
 void load_stored(SQLite::Database& db, StoredScan& stored, const std::string& path) {
   const RegionScan& scan = stored.scan;
-  SQLite::Statement st(db,
-                       "SELECT idx, json, text_form, kind, score, sport_key, event_id, market, point, "
-                       "CASE WHEN text_form = 1 AND kind = 'value' THEN json_extract(json, '$.outcome') END, "
-                       "CASE WHEN text_form = 1 AND kind = 'value' THEN json_extract(json, '$.bookmaker') END "
-                       "FROM opportunities WHERE scan_id = ? AND region = ? ORDER BY idx");
-  st.bind(1, scan.scan_id);
-  st.bind(2, scan.region);
+  // Straight from sqlite3_* calls: SQLite::Statement hands each value over as a Column, which
+  // costs a shared_ptr copy, and this loop is most of what `cache get --json` does per row.
+  sqlite3* handle = db.getHandle();
+  sqlite3_stmt* prepared = nullptr;
+  const char* sql =
+      "SELECT idx, json, text_form, kind, score, sport_key, event_id, market, point, "
+      "CASE WHEN text_form = 1 AND kind = 'value' THEN json_extract(json, '$.outcome') END, "
+      "CASE WHEN text_form = 1 AND kind = 'value' THEN json_extract(json, '$.bookmaker') END "
+      "FROM opportunities WHERE scan_id = ? AND region = ? ORDER BY idx";
+  if (const int rc = sqlite3_prepare_v2(handle, sql, -1, &prepared, nullptr); rc != SQLITE_OK)
+    throw SQLite::Exception(handle, rc);
+  const std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> owned(prepared, sqlite3_finalize);
+  sqlite3_stmt* raw = prepared;
+  sqlite3_bind_text(raw, 1, scan.scan_id.data(), static_cast<int>(scan.scan_id.size()), SQLITE_STATIC);
+  sqlite3_bind_text(raw, 2, scan.region.data(), static_cast<int>(scan.region.size()), SQLITE_STATIC);
   auto& out = stored.opportunities;
   if (scan.opportunity_count > 0) out.reserve(static_cast<std::size_t>(scan.opportunity_count));
-  while (st.executeStep()) {
-    const auto text = st.getColumn(1);
+  auto text_of = [raw](int i) {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(raw, i));
+    return p ? std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(raw, i))) : std::string_view();
+  };
+  auto is_null = [raw](int i) { return sqlite3_column_type(raw, i) == SQLITE_NULL; };
+  for (;;) {
+    const int rc = sqlite3_step(raw);
+    if (rc == SQLITE_DONE) break;
+    if (rc != SQLITE_ROW) throw SQLite::Exception(handle, rc);
+    const std::string_view text = text_of(1);
     OpportunityKind kind = OpportunityKind::arb;
     bool known_kind = false;
-    if (!st.getColumn(3).isNull())
-      if (const auto k = opportunity_kind_from_string(st.getColumn(3).getText())) kind = *k, known_kind = true;
-    if (st.getColumn(2).getInt() == 1 && known_kind && !st.getColumn(4).isNull()) {
+    if (!is_null(3))
+      if (const auto k = opportunity_kind_from_string(text_of(3))) kind = *k, known_kind = true;
+    if (sqlite3_column_int(raw, 2) == 1 && known_kind && !is_null(4)) {
       StoredOpportunity& o = out.emplace_back();
       o.region = scan.region;  // save_scan vouches for a text only when it names the scan's region
       o.kind = kind;
-      o.score = st.getColumn(4).getDouble();
-      o.sport_key = st.getColumn(5).getString();
-      o.event_id = st.getColumn(6).getString();
-      o.market = st.getColumn(7).getString();
-      if (!st.getColumn(8).isNull()) o.point = st.getColumn(8).getDouble();
+      o.score = sqlite3_column_double(raw, 4);
+      o.sport_key = text_of(5);
+      o.event_id = text_of(6);
+      o.market = text_of(7);
+      if (!is_null(8)) o.point = sqlite3_column_double(raw, 8);
       if (kind == OpportunityKind::value) {
-        o.value_outcome = st.getColumn(9).getString();
-        o.value_bookmaker = st.getColumn(10).getString();
+        o.value_outcome = text_of(9);
+        o.value_bookmaker = text_of(10);
       }
-      o.text.assign(text.getText(), static_cast<std::size_t>(text.getBytes()));
+      o.text = text_of(1);
       continue;
     }
     try {
-      out.push_back(stored_opportunity(read_opportunity(text.getText(), static_cast<std::size_t>(text.getBytes()))));
+      out.push_back(stored_opportunity(read_opportunity(text.data(), text.size())));
     } catch (const std::exception& e) {
       spdlog::warn(
           "sqlite {}: scan {} region {}: opportunity row {} skipped, it cannot be read: {} "
           "(oddsctl store check lists such rows)",
-          path, scan.scan_id, scan.region, st.getColumn(0).getInt64(), e.what());
+          path, scan.scan_id, scan.region, static_cast<std::int64_t>(sqlite3_column_int64(raw, 0)), e.what());
     }
   }
 }

@@ -43,6 +43,10 @@ int busy_handler(void*, int tries) {
   return 1;
 }
 
+// The connection's own mutex (SQLite's serialized mode) is taken on every call, several per
+// row read; SqliteStore::locked already serialises every use of the connection.
+constexpr int k_no_mutex = SQLITE_OPEN_NOMUTEX;
+
 void set_busy_handler(SQLite::Database& db) { sqlite3_busy_handler(db.getHandle(), busy_handler, nullptr); }
 
 // Creates the missing folders of `dir`, each 0700: the store holds credit history and
@@ -110,7 +114,7 @@ void probe(SQLite::Database& db) { (void)db.execAndGet("SELECT count(*) FROM sql
 std::unique_ptr<SQLite::Database> connect_read_only(const std::string& path) {
   std::unique_ptr<SQLite::Database> db;
   try {
-    db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READONLY);
+    db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READONLY | k_no_mutex);
     set_busy_handler(*db);
     probe(*db);
     return db;
@@ -122,7 +126,8 @@ std::unique_ptr<SQLite::Database> connect_read_only(const std::string& path) {
     db.reset();
     spdlog::debug("sqlite {}: read-only open failed ({}): reading the file as it is (immutable)", path, e.what());
     try {
-      db = std::make_unique<SQLite::Database>(file_uri(path, "immutable=1"), SQLite::OPEN_READONLY | SQLite::OPEN_URI);
+      db = std::make_unique<SQLite::Database>(file_uri(path, "immutable=1"),
+                                              SQLite::OPEN_READONLY | SQLite::OPEN_URI | k_no_mutex);
       probe(*db);
       return db;
     } catch (const SQLite::Exception&) {
@@ -196,7 +201,7 @@ SqliteStore::SqliteStore(std::string path, OpenMode mode) : m_path(std::move(pat
 void SqliteStore::open_read_write() {
   make_private_dirs(std::filesystem::path(m_path).parent_path(), m_path);
   make_private_file(m_path);
-  m_db = std::make_unique<SQLite::Database>(m_path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  m_db = std::make_unique<SQLite::Database>(m_path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | k_no_mutex);
   set_busy_handler(*m_db);
   // Before anything is written (switching to WAL rewrites the header): another program's
   // file is refused as it is.

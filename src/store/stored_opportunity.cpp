@@ -17,7 +17,7 @@ StoredOpportunity stored_opportunity(Opportunity o) {
     s.value_outcome = o.value->outcome;
     s.value_bookmaker = o.value->bookmaker;
   }
-  s.opportunity = std::move(o);
+  s.opportunity = std::make_shared<const Opportunity>(std::move(o));
   return s;
 }
 

@@ -1,7 +1,7 @@
 // SQLite cleanup of scans, step by step: victims chosen in a read transaction (oldest first,
-// per-region keep boundaries, keyset cursors), then deleted with the rules re-checked under
-// the write lock (what a dry run counts with); and the real run's chunked delete, oldest
-// first over every region, the rules applied as it deletes. The whole cleanup() is covered
+// per-region keep boundaries, keyset cursors) and counted (what a dry run reports); and the
+// real run's chunked delete, oldest first over every region, the rules applied as it deletes
+// (so what changed since a dry run's choice is re-checked). The whole cleanup() is covered
 // by tests/store/ and test_sqlite_store.cpp.
 #include <doctest/doctest.h>
 
@@ -111,7 +111,7 @@ TEST_CASE("choose_scans: oldest first over regions, each region's newest keep sp
   }
 }
 
-TEST_CASE("remove_scans: deletes the chosen scans and their opportunities, counting both") {
+TEST_CASE("count_scans counts what delete_oldest_scans removes: the scans and their opportunities") {
   Fixture f;
   for (int i = 0; i < 4; ++i) f.add("a" + std::to_string(i), "au", 1000 + i, 3);
   ScanRule rule{1, k_no_cutoff};
@@ -119,10 +119,11 @@ TEST_CASE("remove_scans: deletes the chosen scans and their opportunities, count
   auto victims = choose_scans(*f.db, rule, cursors, -1);
   REQUIRE(victims.size() == 3);
   store::CleanupReport dry;
-  remove_scans(*f.db, rule, victims, true, dry);
+  count_scans(*f.db, victims, dry);
   CHECK(f.count("scans") == 4);
   store::CleanupReport real;
-  remove_scans(*f.db, rule, victims, false, real);
+  ScanWalk walk;
+  CHECK(delete_oldest_scans(*f.db, rule, keep_boundaries(*f.db, rule.keep), walk, 100, real) == 3);
   CHECK(dry.removed == real.removed);
   CHECK(real.removed["scans"]["au"] == 3);
   CHECK(real.removed["opportunities"]["au"] == 9);
@@ -130,7 +131,7 @@ TEST_CASE("remove_scans: deletes the chosen scans and their opportunities, count
   CHECK(f.count("opportunities") == 3);
 }
 
-TEST_CASE("remove_scans: what changed after the choice is re-checked under the write lock") {
+TEST_CASE("delete_oldest_scans: what changed after a dry run's choice is re-checked as it deletes") {
   Fixture f;
   for (int i = 0; i < 4; ++i) f.add("a" + std::to_string(i), "au", 1000 + i);
   ScanRule rule{0, 1003};  // a0..a2 are old enough
@@ -140,16 +141,18 @@ TEST_CASE("remove_scans: what changed after the choice is re-checked under the w
 
   f.latest_good("au", "a1");                                              // became the latest good
   f.db->exec("UPDATE scans SET started_at = 5000 WHERE scan_id = 'a2'");  // written again, newer
+  ScanWalk walk;
   store::CleanupReport r;
-  remove_scans(*f.db, rule, victims, false, r);
+  CHECK(delete_oldest_scans(*f.db, rule, {}, walk, 100, r) == 1);
   CHECK(r.removed["scans"]["au"] == 1);
   CHECK(r.removed["opportunities"]["au"] == 2);
   CHECK(f.count("scans") == 3);
-  // The spared ones are behind the cursor: the next choice does not offer them again.
+  // The spared ones are not offered again, by the walk nor by the choice's cursors.
+  CHECK(delete_oldest_scans(*f.db, rule, {}, walk, 100, r) == 0);
   CHECK(choose_scans(*f.db, rule, cursors, -1).empty());
 }
 
-TEST_CASE("remove_scans: scans saved meanwhile move the keep boundary") {
+TEST_CASE("delete_oldest_scans: scans saved after a dry run's choice move the keep boundary") {
   Fixture f;
   for (int i = 0; i < 3; ++i) f.add("a" + std::to_string(i), "au", 1000 + i);
   ScanRule rule{2, k_no_cutoff};
@@ -157,23 +160,27 @@ TEST_CASE("remove_scans: scans saved meanwhile move the keep boundary") {
   auto victims = choose_scans(*f.db, rule, cursors, -1);
   REQUIRE(ids(victims) == std::vector<std::string>{"a0/au"});
   // A newer scan saved meanwhile: a0 is still beyond the newest two. A newer one deleted
-  // meanwhile makes a0 one of the newest two again: then it stays.
+  // meanwhile makes a0 one of the newest two again: then it stays. The boundaries are read
+  // in the deleting transaction.
   SUBCASE("newer scans") {
     f.add("a3", "au", 2000);
+    ScanWalk walk;
     store::CleanupReport r;
-    remove_scans(*f.db, rule, victims, false, r);
+    CHECK(delete_oldest_scans(*f.db, rule, keep_boundaries(*f.db, rule.keep), walk, 1, r) == 1);
     CHECK(r.removed["scans"]["au"] == 1);
+    CHECK(walk.scan_id == "a0");
   }
   SUBCASE("fewer scans") {
     f.db->exec("DELETE FROM scans WHERE scan_id = 'a2'");
+    ScanWalk walk;
     store::CleanupReport r;
-    remove_scans(*f.db, rule, victims, false, r);
+    CHECK(delete_oldest_scans(*f.db, rule, keep_boundaries(*f.db, rule.keep), walk, 100, r) == 0);
     CHECK(r.removed["scans"]["au"] == 0);
     CHECK(f.count("scans") == 2);
   }
 }
 
-TEST_CASE("choose_scans and remove_scans spare the latest good scan of every source") {
+TEST_CASE("choose_scans and delete_oldest_scans spare the latest good scan of every source") {
   Fixture f;
   for (int i = 0; i < 6; ++i) f.add("a" + std::to_string(i), "au", 1000 + i);
   f.latest_good("au", "a0", "live");
@@ -186,8 +193,9 @@ TEST_CASE("choose_scans and remove_scans spare the latest good scan of every sou
 
   // One that became the store source's latest good after the choice stays.
   f.latest_good("au", "a4", "store");
+  ScanWalk walk;
   store::CleanupReport r;
-  remove_scans(*f.db, rule, victims, false, r);
+  CHECK(delete_oldest_scans(*f.db, rule, {}, walk, 100, r) == 2);
   CHECK(r.removed["scans"]["au"] == 2);
   CHECK(f.count("scans") == 4);
   CHECK(f.count("latest_good") == 4);
