@@ -146,7 +146,8 @@ void runner(const Args& a, int index, Steady::time_point start, Steady::time_poi
     try {
       const TimePoint now = now_utc();
       auto t = Steady::now();
-      store::LeaseResult lease = store->acquire_lease("scan:" + region + ":" + sport, owner, std::chrono::minutes(2), now);
+      store::LeaseResult lease =
+          store->acquire_lease("scan:" + region + ":" + sport, owner, std::chrono::minutes(2), now);
       f.add(f.lease_ms, ms_since(t));
       if (!lease.acquired) {
         std::lock_guard<std::mutex> l(f.m);

@@ -157,6 +157,7 @@ set(ODDSCTL_UNIT_TESTS
   tests/unit/test_alerts_run.cpp
   tests/unit/test_api_bomb.cpp
   tests/unit/test_api_logging.cpp
+  tests/unit/test_api_options.cpp
   tests/unit/test_arbitrage.cpp
   tests/unit/test_budget_billing.cpp
   tests/unit/test_budget_guard.cpp
@@ -171,6 +172,11 @@ set(ODDSCTL_UNIT_TESTS
   tests/unit/test_cache_stats.cpp
   tests/unit/test_clv.cpp
   tests/unit/test_cmd_render.cpp
+  tests/unit/test_core_odds_json.cpp
+  tests/unit/test_core_odds_reader.cpp
+  tests/unit/test_core_opportunity.cpp
+  tests/unit/test_core_text.cpp
+  tests/unit/test_core_time.cpp
   tests/unit/test_demo_data.cpp
   tests/unit/test_devig.cpp
   tests/unit/test_exec_sink_env.cpp
@@ -182,15 +188,12 @@ set(ODDSCTL_UNIT_TESTS
   tests/unit/test_middles.cpp
   tests/unit/test_mongo_credits.cpp
   tests/unit/test_mongo_mapping.cpp
-  tests/unit/test_odds_json.cpp
-  tests/unit/test_odds_reader.cpp
-  tests/unit/test_opportunity_codec.cpp
   tests/unit/test_real_odds.cpp
-  tests/unit/test_scan_api_options.cpp
   tests/unit/test_scan_history.cpp
   tests/unit/test_scan_json.cpp
   tests/unit/test_scan_service.cpp
   tests/unit/test_serve_http_counts.cpp
+  tests/unit/test_settings.cpp
   tests/unit/test_sqlite_cleanup.cpp
   tests/unit/test_sqlite_opportunity_text.cpp
   tests/unit/test_sqlite_store.cpp
@@ -199,9 +202,6 @@ set(ODDSCTL_UNIT_TESTS
   tests/unit/test_sync_fingerprint.cpp
   tests/unit/test_sync_run.cpp
   tests/unit/test_sync_tiers.cpp
-  tests/unit/test_util_settings.cpp
-  tests/unit/test_util_text.cpp
-  tests/unit/test_util_time.cpp
   tests/unit/test_value.cpp
   tests/unit/test_worker.cpp
 )

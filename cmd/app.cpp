@@ -136,7 +136,9 @@ std::string App::store_uri() const {
 
 bool App::store_given() const { return settings.resolve("store") || settings.resolve("db"); }
 
-std::unique_ptr<store::Store> App::open_store(store::OpenMode mode) const { return oddsctl::store::open_store(store_uri(), mode); }
+std::unique_ptr<store::Store> App::open_store(store::OpenMode mode) const {
+  return oddsctl::store::open_store(store_uri(), mode);
+}
 
 namespace {
 
@@ -150,7 +152,8 @@ const settings::SettingSpec& spec_of(const std::string& key) {
 // completions show, all from the table.
 std::string help_text(const settings::SettingSpec& spec, const std::string& help) {
   std::string out = help.empty() ? spec.help : help;
-  if (!spec.default_value.empty() && spec.type != settings::SettingType::boolean) out += " (default " + spec.default_value + ")";
+  if (!spec.default_value.empty() && spec.type != settings::SettingType::boolean)
+    out += " (default " + spec.default_value + ")";
   if (spec.repeatable) out += " (repeatable)";
   if (spec.settable_from(settings::setting_from::env)) out += " [env: " + spec.env + "]";
   return out;

@@ -121,7 +121,7 @@ void run_check(App& app) {
     result.reason = "no key known for region " + joined(regions) + ": nothing in the ledger and no key set";
   const char* outcome = result.outcome == budget::CheckResult::Outcome::ok    ? "ok"
                         : result.outcome == budget::CheckResult::Outcome::low ? "low"
-                                                                      : "unknown";
+                                                                              : "unknown";
   if (app.format() == Format::json || app.format() == Format::jsonl) {
     nlohmann::json doc = {{"ok", result.outcome == budget::CheckResult::Outcome::ok},
                           {"outcome", outcome},
@@ -139,7 +139,8 @@ void run_check(App& app) {
     print_lines({line + ")"});
   }
   if (result.outcome == budget::CheckResult::Outcome::low) throw BudgetError("budget check: " + result.reason);
-  if (result.outcome == budget::CheckResult::Outcome::unknown) throw Error(ExitCode::runtime, "budget check: " + result.reason);
+  if (result.outcome == budget::CheckResult::Outcome::unknown)
+    throw Error(ExitCode::runtime, "budget check: " + result.reason);
 }
 
 std::string price_text(const budget::Plan* p) {

@@ -166,22 +166,22 @@ void run_list(App& app) {
 void run_stats(App& app) {
   auto store = app.open_store(store::OpenMode::read_only);
   const auto region = one_region(app, *store);
-  json doc = cache_stats_json(
-      cache::cache_stats(*store, now_utc(), region, *store::scan_source_from_string(app.settings.get_or("read.source", "live"))));
+  json doc = cache_stats_json(cache::cache_stats(
+      *store, now_utc(), region, *store::scan_source_from_string(app.settings.get_or("read.source", "live"))));
   const std::vector<std::string> header = {
       "region",         "scans",          "success_rate",     "last_success", "age_s",     "latency_last_ms",
       "latency_p50_ms", "latency_p95_ms", "credits_per_scan", "last_failure", "last_error"};
   std::vector<std::vector<std::string>> cells;
   for (const auto& r : doc["regions"]) {
-    cells.push_back({r["region"], std::to_string(r["scans"].get<std::int64_t>()),
-                     fmt_number(r["success_rate"].get<double>() * 100, 1) + "%",
-                     r["last_success"].is_null() ? "" : opt_text(r["last_success"]["at"]),
-                     r["age_s"].is_null() ? "" : cache::format_age(std::chrono::seconds(r["age_s"].get<std::int64_t>())),
-                     opt_text(r["latency_ms"]["last"]), opt_text(r["latency_ms"]["p50"]),
-                     opt_text(r["latency_ms"]["p95"]),
-                     r["credits_per_scan"].is_null() ? "" : fmt_number(r["credits_per_scan"].get<double>(), 1),
-                     r["last_failure"].is_null() ? "" : opt_text(r["last_failure"]["at"]),
-                     r["last_failure"].is_null() ? "" : opt_text(r["last_failure"]["error"])});
+    cells.push_back(
+        {r["region"], std::to_string(r["scans"].get<std::int64_t>()),
+         fmt_number(r["success_rate"].get<double>() * 100, 1) + "%",
+         r["last_success"].is_null() ? "" : opt_text(r["last_success"]["at"]),
+         r["age_s"].is_null() ? "" : cache::format_age(std::chrono::seconds(r["age_s"].get<std::int64_t>())),
+         opt_text(r["latency_ms"]["last"]), opt_text(r["latency_ms"]["p50"]), opt_text(r["latency_ms"]["p95"]),
+         r["credits_per_scan"].is_null() ? "" : fmt_number(r["credits_per_scan"].get<double>(), 1),
+         r["last_failure"].is_null() ? "" : opt_text(r["last_failure"]["at"]),
+         r["last_failure"].is_null() ? "" : opt_text(r["last_failure"]["error"])});
   }
   switch (app.format()) {
     case Format::json: print_json(doc, app.stdout_tty()); break;

@@ -18,7 +18,8 @@ clv::ClvOptions options_from(const App& app, store::Store& store) {
   if (!asked.empty()) o.regions = cache::resolve_cache_regions(store, asked);
   o.source = *store::scan_source_from_string(s.get_or("read.source", "live"));
   if (auto sharp = s.list("scan.sharp"); !sharp.empty()) o.value.sharp = sharp;
-  if (auto m = s.get("scan.devig")) o.value.devig = engine::devig_method_from_string(*m).value_or(engine::DevigMethod::power);
+  if (auto m = s.get("scan.devig"))
+    o.value.devig = engine::devig_method_from_string(*m).value_or(engine::DevigMethod::power);
   o.value.min_books = static_cast<int>(s.integer("scan.min_books").value_or(4));
   for (const auto& [book, rate] : s.file_table("commission")) o.commissions.set_from_text(book + "=" + rate);
   for (const auto& item : s.list("scan.commission")) o.commissions.set_from_text(item);

@@ -20,7 +20,8 @@ namespace oddsctl::cmd {
 
 namespace {
 
-Millis positive_duration(const settings::Settings& s, const std::string& key, Millis fallback, bool allow_zero = false) {
+Millis positive_duration(const settings::Settings& s, const std::string& key, Millis fallback,
+                         bool allow_zero = false) {
   auto d = s.duration(key);
   if (!d) return fallback;
   if (*d < Millis(0) || (!allow_zero && *d == Millis(0)))
@@ -88,7 +89,8 @@ scan::ScanOptions scan_options_from_settings(const settings::Settings& s) {
   o.detect.flags.min_books = static_cast<int>(s.integer("scan.min_books").value_or(4));
   // value bets (--find value)
   if (auto sharp = s.list("scan.sharp"); !sharp.empty()) o.detect.value.sharp = sharp;
-  if (auto m = s.get("scan.devig")) o.detect.value.devig = engine::devig_method_from_string(*m).value_or(engine::DevigMethod::power);
+  if (auto m = s.get("scan.devig"))
+    o.detect.value.devig = engine::devig_method_from_string(*m).value_or(engine::DevigMethod::power);
   o.detect.value.min_ev_pct = s.number("scan.min_ev").value_or(1.0);
   o.detect.value.min_books = o.detect.flags.min_books;
   o.detect.value.bankroll = s.number("scan.bankroll");
@@ -205,8 +207,8 @@ sync::SyncOptions sync_options_from_settings(const settings::Settings& s) {
   return o;
 }
 
-worker::WorkerOptions worker_options_from_settings(const settings::Settings& settings, Millis every, std::string worker_id,
-                                           std::string command) {
+worker::WorkerOptions worker_options_from_settings(const settings::Settings& settings, Millis every,
+                                                   std::string worker_id, std::string command) {
   worker::WorkerOptions w;
   w.every = every;
   if (w.every < Millis(1000)) throw UsageError("--every: must be at least 1s");
@@ -237,7 +239,8 @@ store::RetentionPolicy retention_policy_from_settings(const settings::Settings& 
     std::optional<settings::ResolvedSetting> chosen;
     if (own && own->source == settings::SettingSource::flag) chosen = own;
     else if (generic_applies && generic->source == settings::SettingSource::flag) chosen = generic;
-    else if (own && (own->source == settings::SettingSource::env || own->source == settings::SettingSource::file)) chosen = own;
+    else if (own && (own->source == settings::SettingSource::env || own->source == settings::SettingSource::file))
+      chosen = own;
     else if (generic_applies && generic->source != settings::SettingSource::default_value) chosen = generic;
     else if (own && !own->value.empty()) chosen = own;  // a built-in default from the settings table
     auto* field = policy_field(policy, kind.kind);
@@ -281,7 +284,8 @@ std::vector<budget::Plan> plans_from_settings(const settings::Settings& s, std::
 }
 
 // A count ("4"), "all" (= every entry of `all`) or a list (its distinct entries).
-int count_setting(const settings::Settings& s, const std::string& key, const char* flag, const std::vector<std::string>& all) {
+int count_setting(const settings::Settings& s, const std::string& key, const char* flag,
+                  const std::vector<std::string>& all) {
   auto values = s.list(key);
   if (values.size() == 1 && values[0] == "all") return static_cast<int>(all.size());
   if (values.size() == 1 && !values[0].empty() && std::all_of(values[0].begin(), values[0].end(), ::isdigit)) {
@@ -293,7 +297,8 @@ int count_setting(const settings::Settings& s, const std::string& key, const cha
 }
 
 // The names of a list setting, none when it is a count or "all" (then `all` when given).
-std::vector<std::string> names_setting(const settings::Settings& s, const std::string& key, const std::vector<std::string>& all) {
+std::vector<std::string> names_setting(const settings::Settings& s, const std::string& key,
+                                       const std::vector<std::string>& all) {
   auto values = s.list(key);
   if (values.size() == 1 && values[0] == "all") return all;
   if (values.size() == 1 && !values[0].empty() && std::all_of(values[0].begin(), values[0].end(), ::isdigit)) return {};

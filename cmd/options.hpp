@@ -32,8 +32,8 @@ sync::SyncOptions sync_options_from_settings(const settings::Settings& settings)
 
 // From settings: `every` (the --every value), worker.grace, worker.health_file,
 // worker.max_cycles. UsageError on a bad value.
-worker::WorkerOptions worker_options_from_settings(const settings::Settings& settings, Millis every, std::string worker_id,
-                                           std::string command);
+worker::WorkerOptions worker_options_from_settings(const settings::Settings& settings, Millis every,
+                                                   std::string worker_id, std::string command);
 
 // Per kind, the first of: its own key set by a flag; --older-than (retention.older_than set
 // by a flag); its own key from env or config file; retention.older_than from env or config

@@ -15,7 +15,9 @@ namespace oddsctl::cmd {
 
 namespace {
 
-bool failed(const store::RegionScan& r) { return r.status == store::RegionStatus::failed || r.status == store::RegionStatus::partial; }
+bool failed(const store::RegionScan& r) {
+  return r.status == store::RegionStatus::failed || r.status == store::RegionStatus::partial;
+}
 
 // One line per region on stderr; with --quiet only the failures (cron mails what is printed).
 void print_region_summary(const scan::ScanReport& report, bool failures_only, bool color = false) {
@@ -125,9 +127,9 @@ void run(App& app) {
     scan::ScanReport report = run_scan(options, store.get(), factory, app.settings.env());
     print_report(app, report, true);
     worker::CycleResult r{report.exit_code(), std::nullopt};
-    r.all_skipped =
-        !report.regions.empty() && std::all_of(report.regions.begin(), report.regions.end(),
-                                               [](const store::RegionScan& x) { return x.status == store::RegionStatus::skipped; });
+    r.all_skipped = !report.regions.empty() &&
+                    std::all_of(report.regions.begin(), report.regions.end(),
+                                [](const store::RegionScan& x) { return x.status == store::RegionStatus::skipped; });
     for (const auto& region : report.regions)
       if (region.error && region.status != store::RegionStatus::skipped && !r.error) r.error = region.error;
     return r;

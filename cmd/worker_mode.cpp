@@ -20,7 +20,8 @@ WorkerMode start_worker_mode(const App& app, Millis every, const std::string& wo
   return mode;
 }
 
-ExitCode run_worker_mode(App& app, const WorkerMode& mode, store::Store* store, const std::function<worker::CycleResult()>& cycle) {
+ExitCode run_worker_mode(App& app, const WorkerMode& mode, store::Store* store,
+                         const std::function<worker::CycleResult()>& cycle) {
   return run_worker(mode.options, store, *mode.stop, cycle, [&app](const std::string& note) {
     if (!app.quiet) std::cerr << "oddsctl: " << note << "\n";
   });

@@ -23,6 +23,7 @@ struct WorkerMode {
 WorkerMode start_worker_mode(const App& app, Millis every, const std::string& worker_id, const std::string& command);
 
 // Runs `cycle` on the schedule until stopped; returns the worker's exit code.
-ExitCode run_worker_mode(App& app, const WorkerMode& mode, store::Store* store, const std::function<worker::CycleResult()>& cycle);
+ExitCode run_worker_mode(App& app, const WorkerMode& mode, store::Store* store,
+                         const std::function<worker::CycleResult()>& cycle);
 
 }  // namespace oddsctl::cmd

@@ -58,7 +58,7 @@ AlertSink webhook_sink(const std::string& url, Millis timeout);
 AlertSink exec_sink(const std::string& command, Millis timeout);
 
 struct AlertOptions {
-  std::vector<std::string> regions;      // resolved; empty: every region with a cached result
+  std::vector<std::string> regions;                    // resolved; empty: every region with a cached result
   store::ScanSource source = store::ScanSource::live;  // whose latest good results are alerted on
   double min_profit_pct = 0;
   bool include_flagged = false;  // --include-flagged: alert on flagged opportunities too

@@ -73,7 +73,7 @@ struct ClientOptions {
   Millis backoff_base{250};  // full jitter: sleep U(0, base * 2^attempt), capped
   Millis backoff_cap{8000};
   Deadline deadline;                                        // no attempt starts after it; sleeps never pass it
-  std::shared_ptr<budget::BudgetGuard> guard;                // may be null
+  std::shared_ptr<budget::BudgetGuard> guard;               // may be null
   std::function<void(const LedgerEntry&)> on_ledger;        // every response, may be null
   std::optional<std::filesystem::path> save_responses_dir;  // raw bodies for --from-file
   std::vector<std::string> bookmakers;                      // `bookmakers=` filter, empty = all

@@ -40,7 +40,7 @@ std::vector<std::string> parse_cache_regions(const std::vector<std::string>& ask
 std::vector<std::string> resolve_cache_regions(store::ScanStore& store, const std::vector<std::string>& asked);
 
 struct CacheGetOptions {
-  std::vector<std::string> regions;      // resolved (no "all")
+  std::vector<std::string> regions;                    // resolved (no "all")
   store::ScanSource source = store::ScanSource::live;  // whose latest good result is served
   Millis max_age = std::chrono::minutes(15);
   // Stale regions are still reported (age, status) but their opportunities are withheld.
@@ -58,10 +58,10 @@ struct CachedRegion {
   std::string region;
   std::optional<store::RegionScan> scan;         // the latest good scan; opportunities already filtered
   std::vector<store::StoredOpportunity> stored;  // with as_text: the opportunities served, filtered
-  int stored_opportunities = 0;           // before filters
-  std::optional<Millis> age;              // now - started_at, never negative; nullopt when missing
-  bool fresh = false;                     // present and age <= max_age
-  bool withheld = false;                  // strict and not fresh: opportunities not served
+  int stored_opportunities = 0;                  // before filters
+  std::optional<Millis> age;                     // now - started_at, never negative; nullopt when missing
+  bool fresh = false;                            // present and age <= max_age
+  bool withheld = false;                         // strict and not fresh: opportunities not served
   // When a fallback scan ran for this region: its scan id, status and error.
   std::optional<std::string> fallback_scan_id;
   std::optional<store::RegionStatus> fallback_status;
@@ -142,8 +142,8 @@ struct RegionStats {
   std::int64_t failed = 0;
   std::optional<store::RegionScan> last_success;  // newest ok/partial (no opportunities)
   std::optional<store::RegionScan> last_failure;  // newest failed
-  bool cached = false;                     // a latest good result is served (not invalidated)
-  std::optional<Millis> age;               // of last_success
+  bool cached = false;                            // a latest good result is served (not invalidated)
+  std::optional<Millis> age;                      // of last_success
   std::optional<std::int64_t> latency_last_ms, latency_p50_ms, latency_p95_ms;
   double success_rate = 0;                 // (ok + partial) / scans
   std::optional<double> credits_per_scan;  // mean over scans whose credits are known
@@ -152,7 +152,7 @@ struct RegionStats {
 struct CacheStats {
   TimePoint now{};
   store::ScanSource source = store::ScanSource::live;  // the scans counted are of this source only
-  std::vector<RegionStats> regions;      // in known_regions() order, then others by name
+  std::vector<RegionStats> regions;                    // in known_regions() order, then others by name
   std::vector<store::Heartbeat> workers;
 };
 

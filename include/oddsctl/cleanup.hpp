@@ -41,8 +41,8 @@ struct CleanupResult {
 };
 
 // Runs the store's cleanup, then compacts when `vacuum` (never on a dry run).
-CleanupResult run_cleanup(store::StoreMaintenance& store, const store::RetentionPolicy& policy, TimePoint now, bool dry_run,
-                          bool vacuum);
+CleanupResult run_cleanup(store::StoreMaintenance& store, const store::RetentionPolicy& policy, TimePoint now,
+                          bool dry_run, bool vacuum);
 
 // {"dry_run", "vacuumed", "removed": {kind: {region: n}}, "totals": {kind: n}, "total",
 //  "bytes_before", "bytes_after", "policy": {...}}; region "" is written "-".

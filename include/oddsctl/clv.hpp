@@ -42,11 +42,11 @@ struct PlacedBet {
 std::vector<PlacedBet> read_placed_bets(const std::filesystem::path& path);
 
 struct ClvOptions {
-  std::vector<std::string> regions;      // empty: every region
+  std::vector<std::string> regions;                    // empty: every region
   store::ScanSource source = store::ScanSource::live;  // whose stored scans are read
-  bool stored_bets = true;               // the stored value bets (--no-stored: only --bets)
-  std::vector<PlacedBet> bets;           // --bets
-  engine::ValueRules value;                      // reference books and method for snapshots
+  bool stored_bets = true;                             // the stored value bets (--no-stored: only --bets)
+  std::vector<PlacedBet> bets;                         // --bets
+  engine::ValueRules value;                            // reference books and method for snapshots
   engine::CommissionTable commissions = engine::CommissionTable::defaults();
   TimePoint now{};  // events starting after this have no close yet
 };

@@ -27,17 +27,16 @@ namespace oddsctl::scan {
 void annotate_history(store::Store& store, const std::string& region, std::vector<Opportunity>& found, TimePoint now,
                       Millis lookback = std::chrono::hours(24));
 
-
 struct ScanOptions : api::ApiOptions {
   // regions empty: every region with a key (replay: every region folder).
-  engine::ArbRules rules;                        // rules.markets are the markets asked for
-  engine::DetectRules detect;                    // the kinds asked for (--find) and their rules
+  engine::ArbRules rules;                              // rules.markets are the markets asked for
+  engine::DetectRules detect;                          // the kinds asked for (--find) and their rules
   store::ScanSource source = store::ScanSource::live;  // replay with from_file, demo with --demo, store with from_store
-  std::optional<TimePoint> as_of;        // overrides "now" (replay and from_store only)
-  bool store_results = true;             // false with --no-store
-  bool links = false;                    // --links: ask for bet-slip links (and sids), same cost
-  bool bet_limits = false;               // --bet-limits: ask for the books' bet limits, same cost
-  std::string worker;                    // host:pid or --worker-id
+  std::optional<TimePoint> as_of;                      // overrides "now" (replay and from_store only)
+  bool store_results = true;                           // false with --no-store
+  bool links = false;                                  // --links: ask for bet-slip links (and sids), same cost
+  bool bet_limits = false;                             // --bet-limits: ask for the books' bet limits, same cost
+  std::string worker;                                  // host:pid or --worker-id
   std::string command = "scan";
   Millis lease_ttl{120000};
   std::optional<Millis> wait_lock;  // wait this long for a held region lease
@@ -58,8 +57,8 @@ struct ScanReport {
   TimePoint started_at{};
   std::int64_t duration_ms = 0;
   std::vector<store::RegionScan> regions;  // in the order asked; opportunities inside
-  bool budget_stopped = false;      // a guard refused a call: exit 5
-  bool busy = false;                // --wait-lock ran out on a held lease: exit 75
+  bool budget_stopped = false;             // a guard refused a call: exit 5
+  bool busy = false;                       // --wait-lock ran out on a held lease: exit 75
 
   std::vector<Opportunity> all_opportunities() const;  // best first across regions
   ExitCode exit_code() const;                          // 0, 3 (some region not ok/skipped), 1 (none produced anything)
@@ -67,7 +66,8 @@ struct ScanReport {
 
 // `env` resolves each region's key. Regions with no key fail with a message naming
 // the env var. With from_file set, no key and no network are needed.
-ScanReport run_scan(const ScanOptions& options, store::Store* store, const api::ApiFactory& api_factory, const EnvLookup& env);
+ScanReport run_scan(const ScanOptions& options, store::Store* store, const api::ApiFactory& api_factory,
+                    const EnvLookup& env);
 
 // Replay: the events of each region in a file or folder of saved /odds responses.
 // Files under a folder named after a region belong to it; other files belong to the single

@@ -34,12 +34,12 @@ struct ServeOptions {
   // The regions served: /readyz checks them, the dashboard shows them, and they are the
   // default of ?region=. Empty: every region with a stored scan (cache get --region all).
   std::vector<std::string> regions;
-  store::ScanSource source = store::ScanSource::live;       // whose latest result is served unless ?source=
-  Millis max_age = std::chrono::minutes(15);  // fresher than this is ready (and fresh)
-  std::optional<std::string> cors_origin;     // Access-Control-Allow-Origin; none by default
-  std::size_t threads = 8;                    // the bounded pool of request threads
-  std::size_t max_body = 64 * 1024;           // bytes; a larger request body is 413
-  std::size_t max_header_bytes = 16 * 1024;   // all header lines together; more is 431
+  store::ScanSource source = store::ScanSource::live;  // whose latest result is served unless ?source=
+  Millis max_age = std::chrono::minutes(15);           // fresher than this is ready (and fresh)
+  std::optional<std::string> cors_origin;              // Access-Control-Allow-Origin; none by default
+  std::size_t threads = 8;                             // the bounded pool of request threads
+  std::size_t max_body = 64 * 1024;                    // bytes; a larger request body is 413
+  std::size_t max_header_bytes = 16 * 1024;            // all header lines together; more is 431
   Millis read_timeout{5000};
   Millis write_timeout{5000};
   Millis keep_alive{5000};

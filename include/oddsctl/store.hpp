@@ -61,5 +61,4 @@ std::unique_ptr<Store> open_store(const std::string& uri, OpenMode mode = OpenMo
 // $XDG_STATE_HOME/oddsctl/oddsctl.db, else ~/.local/state/oddsctl/oddsctl.db
 std::string default_store_path();
 
-
 }  // namespace oddsctl::store

@@ -26,7 +26,8 @@
 
 namespace oddsctl::sync {
 
-constexpr std::array<store::Tier, 4> k_all_tiers{store::Tier::hot, store::Tier::warm, store::Tier::cold, store::Tier::frozen};
+constexpr std::array<store::Tier, 4> k_all_tiers{store::Tier::hot, store::Tier::warm, store::Tier::cold,
+                                                 store::Tier::frozen};
 // The tiers `--tier auto` walks, in priority order: frozen is only synced on demand.
 constexpr std::array<store::Tier, 3> k_auto_tiers{store::Tier::hot, store::Tier::warm, store::Tier::cold};
 
@@ -36,11 +37,12 @@ struct TierPolicy {
   Millis warm_within = std::chrono::hours(24);  // tiers.warm.within
   // tiers.<tier>.max_age. frozen 0: due whenever it is asked for.
   std::map<store::Tier, Millis> max_age{{store::Tier::hot, std::chrono::seconds(30)},
-                                 {store::Tier::warm, std::chrono::minutes(2)},
-                                 {store::Tier::cold, std::chrono::minutes(15)},
-                                 {store::Tier::frozen, Millis(0)}};
+                                        {store::Tier::warm, std::chrono::minutes(2)},
+                                        {store::Tier::cold, std::chrono::minutes(15)},
+                                        {store::Tier::frozen, Millis(0)}};
   // tiers.<tier>.limit: events per tier per run (<= 0: no limit).
-  std::map<store::Tier, int> limit{{store::Tier::hot, 200}, {store::Tier::warm, 500}, {store::Tier::cold, 1000}, {store::Tier::frozen, 1000}};
+  std::map<store::Tier, int> limit{
+      {store::Tier::hot, 200}, {store::Tier::warm, 500}, {store::Tier::cold, 1000}, {store::Tier::frozen, 1000}};
   // sync.forget_after: events that started longer ago than this are over; no tier selects them.
   Millis forget_after = std::chrono::hours(6);
   // sync.backoff_cap: after k consecutive failures an event waits max_age * 2^(k-1), at most this.
@@ -61,8 +63,8 @@ struct TierPolicy {
 
 // Events of `tier` that are due: never synced first, then the oldest last sync first (ties by
 // commence time, then id), at most the tier's limit.
-std::vector<store::TrackedEvent> select_due(const std::vector<store::TrackedEvent>& events, store::Tier tier, const TierPolicy& policy,
-                                     TimePoint now);
+std::vector<store::TrackedEvent> select_due(const std::vector<store::TrackedEvent>& events, store::Tier tier,
+                                            const TierPolicy& policy, TimePoint now);
 
 // SHA-256 (hex) of a canonical form of the event's bookmakers' markets, outcomes, prices and
 // points: independent of the order of books, markets and outcomes, blind to last_update and
@@ -72,7 +74,7 @@ std::string odds_fingerprint(const Event& event);
 struct SyncOptions : api::ApiOptions {
   // regions empty: every region with tracked events (sync) / with a key (discovery).
   // Which events: one tier, every auto tier (tier empty and !event_id), or one event.
-  std::optional<store::Tier> tier;              // nullopt with no event_id: auto
+  std::optional<store::Tier> tier;       // nullopt with no event_id: auto
   std::optional<std::string> event_id;   // `--event ID`
   bool force = false;                    // `--event` even within min_interval
   bool sync = true;                      // false: `--discover` alone
@@ -82,7 +84,8 @@ struct SyncOptions : api::ApiOptions {
   int batch_size = 50;         // event ids per /odds call
   Millis min_interval{10000};  // `--event`: not again within this unless force
   // Share of max_credits per tier in auto runs (budget.share.<tier>): hot .6, warm .3, cold .1.
-  std::map<store::Tier, double> budget_share{{store::Tier::hot, 0.6}, {store::Tier::warm, 0.3}, {store::Tier::cold, 0.1}};
+  std::map<store::Tier, double> budget_share{
+      {store::Tier::hot, 0.6}, {store::Tier::warm, 0.3}, {store::Tier::cold, 0.1}};
   std::string worker;                       // lease owner
   const std::atomic<bool>* stop = nullptr;  // set (e.g. on SIGTERM): no new call starts
   Progress* progress = nullptr;             // events done of selected, calls, credits, for a caller to show
@@ -127,7 +130,7 @@ struct SyncReport {
   std::int64_t duration_ms = 0;
   SyncCounts totals;
   std::map<store::Tier, SyncCounts> tiers;  // the tiers that took part
-  int requests = 0;                  // every HTTP request, discovery included
+  int requests = 0;                         // every HTTP request, discovery included
   std::vector<SyncFailure> failures;
   DiscoveryReport discovery;
   std::vector<std::string> skipped_leases;  // "sync:au:hot held by host:pid"
@@ -142,7 +145,8 @@ struct SyncReport {
 };
 
 // One run. `api_factory` builds each region's client (tests inject a fake).
-SyncReport run_sync(const SyncOptions& options, store::Store& store, const api::ApiFactory& api_factory, const EnvLookup& env);
+SyncReport run_sync(const SyncOptions& options, store::Store& store, const api::ApiFactory& api_factory,
+                    const EnvLookup& env);
 
 // The contract's `sync --json` document (plus extra fields).
 nlohmann::json sync_report_json(const SyncReport& report);
@@ -162,12 +166,13 @@ struct ListFilter {
   bool include_retired = false;
 };
 // Sorted by next due time (due first; never-due last), then region and id.
-std::vector<TrackedRow> list_tracked_rows(store::TrackingStore& store, const ListFilter& filter, const TierPolicy& policy,
-                                          TimePoint now);
+std::vector<TrackedRow> list_tracked_rows(store::TrackingStore& store, const ListFilter& filter,
+                                          const TierPolicy& policy, TimePoint now);
 nlohmann::json tracked_row_json(const TrackedRow& row, TimePoint now);
 
 // `scan --from-store`: the latest snapshot of every event of `region` synced within max_age
 // (freshness is the last sync, which confirms an unchanged snapshot), costing no credits.
-std::vector<Event> freshest_events(store::TrackingStore& store, const std::string& region, Millis max_age, TimePoint now);
+std::vector<Event> freshest_events(store::TrackingStore& store, const std::string& region, Millis max_age,
+                                   TimePoint now);
 
 }  // namespace oddsctl::sync

@@ -76,7 +76,7 @@ public:
     if (request.include_sids) call.query += "&includeSids=true";
     if (request.include_bet_limits) call.query += "&includeBetLimits=true";
     // x 1 region, or with `bookmakers` (which the API puts before `regions`) x each started
-    // group of 10 books (budget_billing.hpp).
+    // group of 10 books (oddsctl/budget/billing.hpp).
     call.cost = static_cast<std::int64_t>(markets.size()) *
                 (m_options.bookmakers.empty() ? 1 : budget::bookmaker_units(m_options.bookmakers.size()));
 

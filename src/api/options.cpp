@@ -94,7 +94,7 @@ ClientOptions client_options(const ApiOptions& o, const std::string& region, con
   co.request_timeout = o.timeout;
   co.max_retries = o.max_retries;
   // Only this region's books, and only when naming them costs no more than asking for the
-  // region (budget_billing.hpp); otherwise regions= alone and the engine keeps the books asked.
+  // region (oddsctl/budget/billing.hpp); otherwise regions= alone and the engine keeps the books asked.
   const budget::BookRequest books = budget::plan_books(region, o.bookmakers);
   if (books.by_bookmakers && books.units > 0) co.bookmakers = books.books;
   return co;

@@ -1,4 +1,4 @@
-// Billing of an /odds call's books (see budget_billing.hpp for the API's rule and its source).
+// Billing of an /odds call's books (see oddsctl/budget/billing.hpp for the API's rule and its source).
 #include "oddsctl/budget/billing.hpp"
 
 #include <algorithm>

@@ -1,5 +1,5 @@
 // `budget plan`: the forecast, the plan search, the books' pricing and the refresh check
-// (see budget_plan.hpp). Moved out of cmd/budget.cpp: the command only reads settings and prints.
+// (see oddsctl/budget/plan.hpp). Moved out of cmd/budget.cpp: the command only reads settings and prints.
 #include <algorithm>
 #include <set>
 
@@ -20,7 +20,7 @@ nlohmann::json plan_json(const Plan* p) {
 }
 
 // --bookmakers priced per region: regions= (1 a region) against bookmakers= (a region per
-// started group of 10 of the region's books), the scan paying the cheaper (budget_billing.hpp).
+// started group of 10 of the region's books), the scan paying the cheaper (oddsctl/budget/billing.hpp).
 BooksPricing price_books(const std::vector<std::string>& books, const std::vector<std::string>& regions) {
   BooksPricing p;
   p.bookmakers = books;

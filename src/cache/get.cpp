@@ -60,7 +60,7 @@ std::vector<Opportunity> CacheResult::opportunities() const {
   // sorting whole opportunities moved each of them many times.
   struct Item {
     ServedKey key;
-    const StoredOpportunity* stored = nullptr;
+    const store::StoredOpportunity* stored = nullptr;
     const Opportunity* whole = nullptr;
   };
   std::vector<Item> items;

@@ -23,8 +23,8 @@ std::optional<std::int64_t> percentile(std::vector<std::int64_t> values, double 
 
 namespace {
 
-RegionStats region_stats(store::Store& store, const std::string& region, const std::vector<store::RegionScan>& scans, TimePoint now,
-                         store::ScanSource source) {
+RegionStats region_stats(store::Store& store, const std::string& region, const std::vector<store::RegionScan>& scans,
+                         TimePoint now, store::ScanSource source) {
   // `scans` is newest first.
   RegionStats st;
   st.region = region;
@@ -63,7 +63,8 @@ std::int64_t seconds_of(Millis m) { return std::chrono::duration_cast<std::chron
 
 }  // namespace
 
-CacheStats cache_stats(store::Store& store, TimePoint now, const std::optional<std::string>& region, store::ScanSource source) {
+CacheStats cache_stats(store::Store& store, TimePoint now, const std::optional<std::string>& region,
+                       store::ScanSource source) {
   store::ScanQuery q;
   q.region = region;
   q.source = source;

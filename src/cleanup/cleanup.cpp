@@ -41,8 +41,8 @@ std::int64_t CleanupResult::total_removed() const {
   return n;
 }
 
-CleanupResult run_cleanup(store::StoreMaintenance& store, const store::RetentionPolicy& policy, TimePoint now, bool dry_run,
-                          bool vacuum) {
+CleanupResult run_cleanup(store::StoreMaintenance& store, const store::RetentionPolicy& policy, TimePoint now,
+                          bool dry_run, bool vacuum) {
   CleanupResult result;
   result.policy = policy;
   result.report = store.cleanup(policy, now, dry_run);

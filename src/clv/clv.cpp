@@ -39,7 +39,7 @@ struct Seen {
 // What the stored scans say: every value opportunity, oldest scan first.
 struct ScanHistory {
   std::vector<store::RegionScan> scans;  // owns the opportunities the Seen point into
-  std::vector<Seen> value_bets;   // every value opportunity, oldest first
+  std::vector<Seen> value_bets;          // every value opportunity, oldest first
 };
 
 ScanHistory load_scans(store::Store& store, const ClvOptions& o) {
@@ -103,7 +103,8 @@ struct EventFacts {
   std::string sport_key;
 };
 
-EventFacts facts_of(store::Store& store, const PlacedBet& b, const ScanHistory& h, const std::vector<store::Snapshot>& snaps) {
+EventFacts facts_of(store::Store& store, const PlacedBet& b, const ScanHistory& h,
+                    const std::vector<store::Snapshot>& snaps) {
   EventFacts f;
   for (const auto& s : snaps) f = {s.event.commence_time, s.sport_key};
   if (!f.commence)
@@ -119,8 +120,8 @@ EventFacts facts_of(store::Store& store, const PlacedBet& b, const ScanHistory& 
   return f;
 }
 
-std::optional<Close> close_from_snapshots(const PlacedBet& b, const std::vector<store::Snapshot>& snaps, TimePoint start,
-                                          const ClvOptions& o) {
+std::optional<Close> close_from_snapshots(const PlacedBet& b, const std::vector<store::Snapshot>& snaps,
+                                          TimePoint start, const ClvOptions& o) {
   const store::Snapshot* last = nullptr;
   for (const auto& s : snaps)
     if (s.taken_at < start && (!last || s.taken_at > last->taken_at)) last = &s;

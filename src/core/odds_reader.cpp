@@ -1,7 +1,7 @@
 // EventReader and parse_events_json: simdjson's DOM, walked straight into the value types.
 //
-// The rules are those of the SAX reader this replaces (tests/unit/test_odds_json.cpp and the
-// field-by-field comparison in tests/unit/test_odds_reader.cpp): fields we do not read are
+// The rules are those of the SAX reader this replaces (tests/unit/test_core_odds_json.cpp and the
+// field-by-field comparison in tests/unit/test_core_odds_reader.cpp): fields we do not read are
 // ignored whatever they hold; a field of the wrong type is as good as absent; a duplicate
 // key's last value wins, and a duplicate array appends; the first failure in document order
 // is the one reported.

@@ -45,7 +45,6 @@ bool opportunity_before(const Opportunity& a, const Opportunity& b) {
   return ba < bb;
 }
 
-
 using nlohmann::json;
 
 namespace {

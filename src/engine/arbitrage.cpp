@@ -14,7 +14,6 @@ constexpr double k_profit_epsilon_pct = 1e-9;
 
 }  // namespace
 
-
 std::vector<Opportunity> arbitrage_in(const std::string& region, const std::vector<MarketGroup>& groups,
                                       const ArbRules& rules) {
   std::vector<Opportunity> out;
@@ -35,7 +34,6 @@ std::vector<Opportunity> arbitrage_in(const std::string& region, const std::vect
   std::sort(out.begin(), out.end(), opportunity_before);
   return out;
 }
-
 
 std::vector<Opportunity> find_arbitrage(const std::string& region, const std::vector<Event>& events,
                                         const ArbRules& rules) {

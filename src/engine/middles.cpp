@@ -148,7 +148,6 @@ MiddleOdds middle_odds(const ResultModel& m, double low, double high, double e_l
   return out;
 }
 
-
 namespace {
 
 // The best quote(s) of one side as a leg.
@@ -215,6 +214,5 @@ std::vector<Opportunity> middles_in(const std::string& region, const std::vector
   }
   return out;
 }
-
 
 }  // namespace oddsctl::engine

@@ -156,11 +156,9 @@ void stake_opportunity(Opportunity& o, double total, const StakeRules& rules) {
   }
 }
 
-
 void place_stakes(std::vector<Opportunity>& found, const ArbRules& rules, const StakeRules& stakes) {
   if (!rules.stake) return;
   for (auto& o : found) stake_opportunity(o, *rules.stake, stakes);
 }
-
 
 }  // namespace oddsctl::engine

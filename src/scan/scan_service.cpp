@@ -155,7 +155,8 @@ private:
 };
 
 void fetch_live(const ScanOptions& o, const std::string& region, const api::ApiFactory& factory, const EnvLookup& env,
-                store::Store* store, RunBudget& budget, LeaseKeeper* lease, RegionWork& work, std::vector<Event>& events) {
+                store::Store* store, RunBudget& budget, LeaseKeeper* lease, RegionWork& work,
+                std::vector<Event>& events) {
   store::RegionScan& scan = work.scan;
   std::optional<ApiKey> key = resolve_key(region, env);
   if (!key) {
@@ -237,7 +238,8 @@ void fetch_live(const ScanOptions& o, const std::string& region, const api::ApiF
             work.budget_stopped = true;
             abort_region = true;
           }
-          if (e.kind() == api::ApiErrorKind::invalid_key || e.kind() == api::ApiErrorKind::out_of_credits) abort_region = true;
+          if (e.kind() == api::ApiErrorKind::invalid_key || e.kind() == api::ApiErrorKind::out_of_credits)
+            abort_region = true;
         } catch (const std::exception& e) {
           error = "region " + region + ": " + sport + ": " + e.what();
         }
@@ -319,8 +321,8 @@ Replayed replay_region(const ScanOptions& o, const std::string& region, const Re
 }
 
 RegionWork scan_region(const ScanOptions& o, const std::string& region, const std::string& scan_id, TimePoint started,
-                       store::Store* store, const api::ApiFactory& factory, const EnvLookup& env, const ReplayPlan* replay,
-                       RunBudget& budget) {
+                       store::Store* store, const api::ApiFactory& factory, const EnvLookup& env,
+                       const ReplayPlan* replay, RunBudget& budget) {
   RegionWork work;
   store::RegionScan& scan = work.scan;
   scan.scan_id = scan_id;
@@ -520,7 +522,8 @@ const char* empty_note(store::EmptyReason r) {
   return "";
 }
 
-ScanReport run_scan(const ScanOptions& options, store::Store* store, const api::ApiFactory& factory, const EnvLookup& env) {
+ScanReport run_scan(const ScanOptions& options, store::Store* store, const api::ApiFactory& factory,
+                    const EnvLookup& env) {
   ScanOptions o = options;
   ScanReport report;
   report.scan_id = new_scan_id();

@@ -31,15 +31,13 @@ using StartFn = HttpServer* (*)(const HttpServerOptions*, const HttpHandler*, ch
 
 }  // namespace
 
-std::vector<std::string> http_module_paths() {
-  return util::candidate_paths(k_http_module_file, ODDSCTL_MODULE_DIR);
-}
+std::vector<std::string> http_module_paths() { return util::candidate_paths(k_http_module_file, ODDSCTL_MODULE_DIR); }
 
 std::unique_ptr<HttpServer> start_http_server(const HttpServerOptions& options, const HttpHandler& handler) {
   // The interface tag stands for the oddsctl version: only std types cross this boundary.
   const auto& loaded =
       util::load({"the HTTP server module", k_http_module_file, ODDSCTL_MODULE_DIR, "oddsctl_http_interface",
-                     k_http_interface, "oddsctl_http_start", "; build with libcpp-httplib-dev installed"});
+                  k_http_interface, "oddsctl_http_start", "; build with libcpp-httplib-dev installed"});
   if (!loaded.entry) throw Error(ExitCode::runtime, loaded.error);
   char error[512] = {0};
   HttpServer* server = reinterpret_cast<StartFn>(loaded.entry)(&options, &handler, error, sizeof error);

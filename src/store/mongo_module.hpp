@@ -27,7 +27,8 @@ const char* oddsctl_mongo_version();
 // failure returns nullptr, sets *exit_code to the oddsctl::Error's exit code (2 usage,
 // 1 runtime) and writes its message, NUL-terminated and truncated to message_len, to
 // `message`: the loader rethrows the same error kind with the same text.
-oddsctl::store::Store* oddsctl_mongo_open(const char* uri, int mode, int* exit_code, char* message, std::size_t message_len);
+oddsctl::store::Store* oddsctl_mongo_open(const char* uri, int mode, int* exit_code, char* message,
+                                          std::size_t message_len);
 }
 
 namespace oddsctl::store::mongo_module {

@@ -30,7 +30,7 @@ struct RunState {
   std::mutex mutex;
   SyncReport& report;
   std::map<store::Tier, std::int64_t> share_left;  // auto runs with max_credits only
-  std::set<std::string> stopped_groups;     // a guard refused: no more calls on that key
+  std::set<std::string> stopped_groups;            // a guard refused: no more calls on that key
   explicit RunState(SyncReport& r) : report(r) {}
 };
 
@@ -202,7 +202,8 @@ void fetch_one(const Batch& b, const SyncOptions& options, store::Store& store, 
 
 }  // namespace
 
-std::vector<Batch> make_batches(const std::vector<std::pair<store::TrackedEvent, store::Tier>>& events, int batch_size) {
+std::vector<Batch> make_batches(const std::vector<std::pair<store::TrackedEvent, store::Tier>>& events,
+                                int batch_size) {
   // Per (region, sport), in the order given (priority order), then cut into chunks.
   std::vector<std::pair<std::string, std::string>> order;
   std::map<std::pair<std::string, std::string>, std::vector<std::size_t>> groups;
@@ -224,8 +225,8 @@ std::vector<Batch> make_batches(const std::vector<std::pair<store::TrackedEvent,
         b.events.push_back(events[idx[j]].first);
         b.tiers.push_back(events[idx[j]].second);
       }
-      b.lead_tier =
-          *std::min_element(b.tiers.begin(), b.tiers.end(), [](store::Tier a, store::Tier c) { return priority(a) < priority(c); });
+      b.lead_tier = *std::min_element(b.tiers.begin(), b.tiers.end(),
+                                      [](store::Tier a, store::Tier c) { return priority(a) < priority(c); });
       batches.push_back(std::move(b));
     }
   }
@@ -234,8 +235,9 @@ std::vector<Batch> make_batches(const std::vector<std::pair<store::TrackedEvent,
   return batches;
 }
 
-void fetch_batches(const std::vector<Batch>& batches, const SyncOptions& options, store::Store& store, ClientSet& clients,
-                   LedgerSink& ledger, const Deadline& deadline, bool auto_shares, SyncReport& report) {
+void fetch_batches(const std::vector<Batch>& batches, const SyncOptions& options, store::Store& store,
+                   ClientSet& clients, LedgerSink& ledger, const Deadline& deadline, bool auto_shares,
+                   SyncReport& report) {
   RunState st(report);
   if (auto_shares && options.max_credits) {
     for (store::Tier t : k_auto_tiers) {

@@ -29,8 +29,8 @@ void LedgerSink::flush(store::LedgerStore& store) {
   }
 }
 
-ClientSet::ClientSet(const SyncOptions& options, const api::ApiFactory& factory, const EnvLookup& env, store::Store& store,
-                     LedgerSink& ledger, Deadline deadline, std::string command)
+ClientSet::ClientSet(const SyncOptions& options, const api::ApiFactory& factory, const EnvLookup& env,
+                     store::Store& store, LedgerSink& ledger, Deadline deadline, std::string command)
     : m_options(options),
       m_factory(factory),
       m_env(env),

@@ -80,7 +80,8 @@ std::vector<Batch> make_batches(const std::vector<std::pair<store::TrackedEvent,
 
 // Fetches every batch (parallel per key group), records each finished batch in the store,
 // and adds its counts to the report.
-void fetch_batches(const std::vector<Batch>& batches, const SyncOptions& options, store::Store& store, ClientSet& clients,
-                   LedgerSink& ledger, const Deadline& deadline, bool auto_shares, SyncReport& report);
+void fetch_batches(const std::vector<Batch>& batches, const SyncOptions& options, store::Store& store,
+                   ClientSet& clients, LedgerSink& ledger, const Deadline& deadline, bool auto_shares,
+                   SyncReport& report);
 
 }  // namespace oddsctl::sync::detail

@@ -6,7 +6,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "oddsctl/budget_billing.hpp"
+#include "oddsctl/budget/billing.hpp"
 #include "oddsctl/keys.hpp"
 #include "oddsctl/store/lease_helpers.hpp"
 
@@ -39,15 +39,16 @@ Millis lease_ttl(const SyncOptions& options) {
 // No book of --bookmakers belongs to the region: a call there would bill a whole region for
 // an answer the books filter empties, so (as scan does) its events are not asked for at all.
 bool buys_nothing(const SyncOptions& options, const std::string& region) {
-  if (plan_books(region, options.bookmakers).units != 0) return false;
+  if (budget::plan_books(region, options.bookmakers).units != 0) return false;
   spdlog::info("region {}: none of --bookmakers is a book of this region: no call", region);
   return true;
 }
 
 // `--event ID`: every region it is tracked in (or those asked), unless synced too recently.
 // Without --regions, only the regions that have a key: the others could only fail.
-std::vector<std::pair<store::TrackedEvent, store::Tier>> select_event(const SyncOptions& options, store::Store& store, TimePoint now,
-                                                        const EnvLookup& env, SyncReport& report) {
+std::vector<std::pair<store::TrackedEvent, store::Tier>> select_event(const SyncOptions& options, store::Store& store,
+                                                                      TimePoint now, const EnvLookup& env,
+                                                                      SyncReport& report) {
   store::TrackedQuery q;
   q.event_id = options.event_id;
   std::vector<std::pair<store::TrackedEvent, store::Tier>> picked;
@@ -121,7 +122,8 @@ private:
 
 }  // namespace
 
-SyncReport run_sync(const SyncOptions& options, store::Store& store, const api::ApiFactory& api_factory, const EnvLookup& env) {
+SyncReport run_sync(const SyncOptions& options, store::Store& store, const api::ApiFactory& api_factory,
+                    const EnvLookup& env) {
   SyncReport report;
   report.started_at = now_utc();
   auto t0 = std::chrono::steady_clock::now();

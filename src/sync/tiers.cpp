@@ -56,8 +56,8 @@ bool TierPolicy::due(const store::TrackedEvent& event, store::Tier tier, TimePoi
   return at && *at <= now;
 }
 
-std::vector<store::TrackedEvent> select_due(const std::vector<store::TrackedEvent>& events, store::Tier tier, const TierPolicy& policy,
-                                     TimePoint now) {
+std::vector<store::TrackedEvent> select_due(const std::vector<store::TrackedEvent>& events, store::Tier tier,
+                                            const TierPolicy& policy, TimePoint now) {
   std::vector<store::TrackedEvent> due;
   for (const auto& e : events)
     if (policy.due(e, tier, now)) due.push_back(e);

@@ -8,8 +8,8 @@
 
 namespace oddsctl::sync {
 
-std::vector<TrackedRow> list_tracked_rows(store::TrackingStore& store, const ListFilter& filter, const TierPolicy& policy,
-                                          TimePoint now) {
+std::vector<TrackedRow> list_tracked_rows(store::TrackingStore& store, const ListFilter& filter,
+                                          const TierPolicy& policy, TimePoint now) {
   store::TrackedQuery q;
   q.region = filter.region;
   q.sport_key = filter.sport_key;
@@ -58,7 +58,8 @@ nlohmann::json tracked_row_json(const TrackedRow& row, TimePoint now) {
           {"last_error", e.last_error ? nlohmann::json(*e.last_error) : nlohmann::json(nullptr)}};
 }
 
-std::vector<Event> freshest_events(store::TrackingStore& store, const std::string& region, Millis max_age, TimePoint now) {
+std::vector<Event> freshest_events(store::TrackingStore& store, const std::string& region, Millis max_age,
+                                   TimePoint now) {
   store::TrackedQuery tq;
   tq.region = region;
   std::unordered_map<std::string, bool> fresh;

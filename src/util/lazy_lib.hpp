@@ -24,8 +24,8 @@ F function(const char* soname, const char* name) {
 // is the argument list to pass on, e.g.
 //   ODDSCTL_LAZY_FORWARD(ODDSCTL_LAZY_CURL, void, curl_easy_cleanup, (CURL* curl), (curl))
 // Variadic functions (curl_easy_setopt) cannot be forwarded this way: they are written out.
-#define ODDSCTL_LAZY_FORWARD(soname, ret, name, params, args)                           \
-  ret name params {                                                                     \
+#define ODDSCTL_LAZY_FORWARD(soname, ret, name, params, args)                       \
+  ret name params {                                                                 \
     static const auto fn = ::oddsctl::util::function<ret(*) params>(soname, #name); \
-    return fn args;                                                                     \
+    return fn args;                                                                 \
   }

@@ -52,8 +52,8 @@ Opportunity make_opportunity(const std::string& region, const std::string& event
   return o;
 }
 
-store::RegionScan make_scan(const std::string& scan_id, const std::string& region, TimePoint started_at, store::RegionStatus status,
-                     int opportunities) {
+store::RegionScan make_scan(const std::string& scan_id, const std::string& region, TimePoint started_at,
+                            store::RegionStatus status, int opportunities) {
   store::RegionScan s;
   s.scan_id = scan_id;
   s.region = region;
@@ -92,7 +92,7 @@ store::TrackedEvent make_tracked(const std::string& region, const std::string& e
 }
 
 store::Snapshot make_snapshot(const std::string& region, const std::string& event_id, TimePoint taken_at,
-                       const std::string& fingerprint) {
+                              const std::string& fingerprint) {
   store::Snapshot s;
   s.region = region;
   s.event_id = event_id;

@@ -18,10 +18,10 @@ Opportunity make_opportunity(const std::string& region, const std::string& event
                              std::optional<double> point, double profit_pct);
 // A region scan with `opportunities` opportunities (mixed markets, points, stakes, ties).
 store::RegionScan make_scan(const std::string& scan_id, const std::string& region, TimePoint started_at,
-                     store::RegionStatus status = store::RegionStatus::ok, int opportunities = 3);
+                            store::RegionStatus status = store::RegionStatus::ok, int opportunities = 3);
 store::TrackedEvent make_tracked(const std::string& region, const std::string& event_id, TimePoint commence);
 store::Snapshot make_snapshot(const std::string& region, const std::string& event_id, TimePoint taken_at,
-                       const std::string& fingerprint);
+                              const std::string& fingerprint);
 LedgerEntry make_ledger(const std::string& key_id, TimePoint at, std::optional<std::int64_t> remaining,
                         const std::string& region = "au");
 

@@ -172,7 +172,8 @@ TEST_CASE("cleanup: without age limits only scans and expired leases are touched
 TEST_CASE("cleanup: every source's latest good scan is kept, however old") {
   for_each_backend([](store::Store& store, const std::string&, const std::string&) {
     // The oldest scans of au are the latest good of each source; newer live scans failed.
-    const store::ScanSource sources[] = {store::ScanSource::live, store::ScanSource::replay, store::ScanSource::demo, store::ScanSource::store};
+    const store::ScanSource sources[] = {store::ScanSource::live, store::ScanSource::replay, store::ScanSource::demo,
+                                         store::ScanSource::store};
     int i = 0;
     for (store::ScanSource source : sources) {
       auto s = make_scan(std::string("good-") + to_string(source), "au", at_s(i++), store::RegionStatus::ok, 2);

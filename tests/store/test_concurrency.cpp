@@ -14,8 +14,8 @@ constexpr int k_per_thread = 25;
 // Thread `t` saves k_per_thread scans of `region`, started_at interleaved with the other thread's.
 void save_many(store::Store& store, int t, const std::string& region) {
   for (int i = 0; i < k_per_thread; ++i)
-    store.save_scan(
-        make_scan("t" + std::to_string(t) + "-" + std::to_string(i), region, at_s(i * 2 + t), store::RegionStatus::ok, 2));
+    store.save_scan(make_scan("t" + std::to_string(t) + "-" + std::to_string(i), region, at_s(i * 2 + t),
+                              store::RegionStatus::ok, 2));
 }
 }  // namespace
 

@@ -15,7 +15,8 @@ using std::chrono::seconds;
 namespace {
 
 store::CreditRequest ask(std::int64_t cost, std::optional<std::int64_t> reserve, std::optional<std::int64_t> known,
-                  TimePoint now, std::optional<TimePoint> known_at = std::nullopt, const std::string& key = "k1") {
+                         TimePoint now, std::optional<TimePoint> known_at = std::nullopt,
+                         const std::string& key = "k1") {
   store::CreditRequest r;
   r.key_id = key;
   r.owner = "host:1";

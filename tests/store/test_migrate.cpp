@@ -11,11 +11,13 @@ using namespace oddsctl::test;
 
 namespace {
 
-constexpr store::ScanSource k_sources[] = {store::ScanSource::live, store::ScanSource::replay, store::ScanSource::demo, store::ScanSource::store};
+constexpr store::ScanSource k_sources[] = {store::ScanSource::live, store::ScanSource::replay, store::ScanSource::demo,
+                                           store::ScanSource::store};
 
-store::RegionScan from_source(const std::string& scan_id, const std::string& region, TimePoint started_at, store::ScanSource source,
-                       store::EmptyReason empty = store::EmptyReason::none) {
-  store::RegionScan s = make_scan(scan_id, region, started_at, store::RegionStatus::ok, empty == store::EmptyReason::none ? 2 : 0);
+store::RegionScan from_source(const std::string& scan_id, const std::string& region, TimePoint started_at,
+                              store::ScanSource source, store::EmptyReason empty = store::EmptyReason::none) {
+  store::RegionScan s =
+      make_scan(scan_id, region, started_at, store::RegionStatus::ok, empty == store::EmptyReason::none ? 2 : 0);
   s.source = source;
   s.empty = empty;
   return s;

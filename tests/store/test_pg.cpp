@@ -70,7 +70,8 @@ TEST_CASE("pg uri: connect_timeout 5 s unless given; oddsctl's own parameters ar
 TEST_CASE("pg: a closed port fails fast and names no password") {
   // Port 1 on 127.0.0.1: nothing listens there.
   const auto t0 = std::chrono::steady_clock::now();
-  auto msg = message_of([] { store::open_store("postgresql://oddsctl:hunter2@127.0.0.1:1/oddsctl?connect_timeout=2"); });
+  auto msg =
+      message_of([] { store::open_store("postgresql://oddsctl:hunter2@127.0.0.1:1/oddsctl?connect_timeout=2"); });
   CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(10));
   CHECK(msg.find("cannot connect") != std::string::npos);
   CHECK(msg.find("hunter2") == std::string::npos);

@@ -133,8 +133,8 @@ TEST_CASE("invalidate drops the pointer only") {
 
 namespace {
 
-store::RegionScan from_source(const std::string& scan_id, const std::string& region, TimePoint started_at, store::ScanSource source,
-                       int opportunities = 2) {
+store::RegionScan from_source(const std::string& scan_id, const std::string& region, TimePoint started_at,
+                              store::ScanSource source, int opportunities = 2) {
   store::RegionScan s = make_scan(scan_id, region, started_at, store::RegionStatus::ok, opportunities);
   s.source = source;
   if (source == store::ScanSource::store) s.command = "scan-from-store";
@@ -142,8 +142,8 @@ store::RegionScan from_source(const std::string& scan_id, const std::string& reg
 }
 
 // An ok scan that came back empty for `why`.
-store::RegionScan empty_scan(const std::string& scan_id, const std::string& region, TimePoint started_at, store::EmptyReason why,
-                      store::ScanSource source = store::ScanSource::live) {
+store::RegionScan empty_scan(const std::string& scan_id, const std::string& region, TimePoint started_at,
+                             store::EmptyReason why, store::ScanSource source = store::ScanSource::live) {
   store::RegionScan s = from_source(scan_id, region, started_at, source, 0);
   s.empty = why;
   s.events = 0;
@@ -179,7 +179,8 @@ TEST_CASE("provenance: a newer good demo, replay or store scan never replaces th
 
 TEST_CASE("provenance: each source keeps its own latest good, with every field") {
   for_each_backend([](store::Store& store, const std::string&, const std::string&) {
-    for (store::ScanSource source : {store::ScanSource::live, store::ScanSource::replay, store::ScanSource::demo, store::ScanSource::store})
+    for (store::ScanSource source :
+         {store::ScanSource::live, store::ScanSource::replay, store::ScanSource::demo, store::ScanSource::store})
       CHECK_FALSE(store.latest_good("au", source).has_value());
     auto live = from_source("live1", "au", at_s(0), store::ScanSource::live, 3);
     auto replay = from_source("replay1", "au", at_s(10), store::ScanSource::replay, 1);
@@ -251,9 +252,9 @@ TEST_CASE("provenance: filtered and no_snapshots scans are stored and listed but
     CHECK(listed[0].started_at == at_s(60));
     CHECK(listed[1].started_at == at_s(60));
     std::set<std::pair<std::string, store::EmptyReason>> newest = {{listed[0].scan_id, listed[0].empty},
-                                                            {listed[1].scan_id, listed[1].empty}};
-    CHECK(newest == std::set<std::pair<std::string, store::EmptyReason>>{{"filtered2", store::EmptyReason::filtered},
-                                                                  {"nosnap2", store::EmptyReason::no_snapshots}});
+                                                                   {listed[1].scan_id, listed[1].empty}};
+    CHECK(newest == std::set<std::pair<std::string, store::EmptyReason>>{
+                        {"filtered2", store::EmptyReason::filtered}, {"nosnap2", store::EmptyReason::no_snapshots}});
 
     // Nor in a region that has no good result yet.
     store.save_scan(empty_scan("filtered3", "uk", at_s(0), store::EmptyReason::filtered));
@@ -301,14 +302,16 @@ TEST_CASE("provenance: list_scans filters by source") {
     CHECK(ids({.source = store::ScanSource::replay, .limit = 0}) == V{"r3"});
     CHECK(ids({.source = store::ScanSource::store, .limit = 0}) == V{"s4"});
     CHECK(ids({.region = std::string("au"), .source = store::ScanSource::live, .limit = 1}) == V{"l6"});
-    CHECK(ids({.region = std::string("uk"), .since = at_s(30), .source = store::ScanSource::demo, .limit = 0}) == V{"d5"});
+    CHECK(ids({.region = std::string("uk"), .since = at_s(30), .source = store::ScanSource::demo, .limit = 0}) ==
+          V{"d5"});
     CHECK(ids({.region = std::string("uk"), .source = store::ScanSource::store, .limit = 0}).empty());
   });
 }
 
 TEST_CASE("provenance: invalidate drops every source's pointer of the region, or of all regions") {
   for_each_backend([](store::Store& store, const std::string&, const std::string&) {
-    const store::ScanSource all[] = {store::ScanSource::live, store::ScanSource::replay, store::ScanSource::demo, store::ScanSource::store};
+    const store::ScanSource all[] = {store::ScanSource::live, store::ScanSource::replay, store::ScanSource::demo,
+                                     store::ScanSource::store};
     for (const char* region : {"au", "uk"})
       for (store::ScanSource source : all)
         store.save_scan(from_source(std::string(region) + "-" + to_string(source), region, at_s(0), source));
@@ -328,17 +331,17 @@ TEST_CASE("provenance: invalidate drops every source's pointer of the region, or
 namespace {
 
 // A stored opportunity read whole: its text parsed, or the opportunity it carries.
-Opportunity read_whole(const StoredOpportunity& s) {
+Opportunity read_whole(const store::StoredOpportunity& s) {
   INFO("text: " << s.text);
-  CHECK(s.text.empty() == s.opportunity.has_value());  // one or the other
+  CHECK(s.text.empty() == (s.opportunity != nullptr));  // one or the other
   return s.opportunity ? *s.opportunity : opportunity_from_json(nlohmann::json::parse(s.text));
 }
 
 // A scan whose stored order is not the ranking (profit rising, ties), with a value bet, a
 // middle and a low-hold among the arbitrages.
-RegionScan mixed_scan(const std::string& scan_id, const std::string& region, TimePoint started_at,
-                      ScanSource source = ScanSource::live) {
-  RegionScan s = make_scan(scan_id, region, started_at, RegionStatus::ok, 7);
+store::RegionScan mixed_scan(const std::string& scan_id, const std::string& region, TimePoint started_at,
+                             store::ScanSource source = store::ScanSource::live) {
+  store::RegionScan s = make_scan(scan_id, region, started_at, store::RegionStatus::ok, 7);
   s.source = source;
   std::reverse(s.opportunities.begin(), s.opportunities.end());
   s.opportunities[2].profit_pct = s.opportunities[3].profit_pct;
@@ -357,22 +360,22 @@ RegionScan mixed_scan(const std::string& scan_id, const std::string& region, Tim
 }  // namespace
 
 TEST_CASE("latest_good_stored: latest_good's scan and opportunities, in the order stored, with their fields") {
-  for_each_backend([](Store& store, const std::string&, const std::string&) {
-    CHECK_FALSE(store.latest_good_stored("au", ScanSource::live).has_value());
-    const RegionScan au = mixed_scan("run1", "au", at_s(0));
+  for_each_backend([](store::Store& store, const std::string&, const std::string&) {
+    CHECK_FALSE(store.latest_good_stored("au", store::ScanSource::live).has_value());
+    const store::RegionScan au = mixed_scan("run1", "au", at_s(0));
     store.save_scan(au);
     store.save_scan(mixed_scan("run1", "uk", at_s(0)));
-    auto stored = store.latest_good_stored("au", ScanSource::live);
-    auto whole = store.latest_good("au", ScanSource::live);
+    auto stored = store.latest_good_stored("au", store::ScanSource::live);
+    auto whole = store.latest_good("au", store::ScanSource::live);
     REQUIRE(stored.has_value());
     REQUIRE(whole.has_value());
     CHECK(stored->scan.opportunities.empty());
     CHECK(stored->scan.opportunity_count == au.opportunity_count);
     REQUIRE(stored->opportunities.size() == au.opportunities.size());
-    RegionScan rebuilt = stored->scan;
+    store::RegionScan rebuilt = stored->scan;
     for (std::size_t i = 0; i < stored->opportunities.size(); ++i) {
       INFO("opportunity " << i);
-      const StoredOpportunity& s = stored->opportunities[i];
+      const store::StoredOpportunity& s = stored->opportunities[i];
       const Opportunity o = read_whole(s);
       // The fields beside the text are the opportunity's own.
       CHECK(s.region == o.region);
@@ -395,30 +398,30 @@ TEST_CASE("latest_good_stored: latest_good's scan and opportunities, in the orde
 }
 
 TEST_CASE("latest_good_stored: per source, nullopt when none or invalidated, an empty board has no opportunities") {
-  for_each_backend([](Store& store, const std::string&, const std::string&) {
+  for_each_backend([](store::Store& store, const std::string&, const std::string&) {
     store.save_scan(mixed_scan("live1", "au", at_s(0)));
-    store.save_scan(mixed_scan("demo1", "au", at_s(10), ScanSource::demo));
-    auto live = store.latest_good_stored("au", ScanSource::live);
-    auto demo = store.latest_good_stored("au", ScanSource::demo);
+    store.save_scan(mixed_scan("demo1", "au", at_s(10), store::ScanSource::demo));
+    auto live = store.latest_good_stored("au", store::ScanSource::live);
+    auto demo = store.latest_good_stored("au", store::ScanSource::demo);
     REQUIRE(live.has_value());
     REQUIRE(demo.has_value());
     CHECK(live->scan.scan_id == "live1");
     CHECK(demo->scan.scan_id == "demo1");
-    CHECK(demo->scan.source == ScanSource::demo);
-    CHECK_FALSE(store.latest_good_stored("au", ScanSource::replay).has_value());
-    CHECK_FALSE(store.latest_good_stored("us", ScanSource::live).has_value());
+    CHECK(demo->scan.source == store::ScanSource::demo);
+    CHECK_FALSE(store.latest_good_stored("au", store::ScanSource::replay).has_value());
+    CHECK_FALSE(store.latest_good_stored("us", store::ScanSource::live).has_value());
     // A failed scan never replaces the latest good.
-    store.save_scan(make_scan("bad", "au", at_s(20), RegionStatus::failed, 0));
-    CHECK(store.latest_good_stored("au", ScanSource::live)->scan.scan_id == "live1");
-    RegionScan board = make_scan("board", "uk", at_s(5), RegionStatus::ok, 0);
+    store.save_scan(make_scan("bad", "au", at_s(20), store::RegionStatus::failed, 0));
+    CHECK(store.latest_good_stored("au", store::ScanSource::live)->scan.scan_id == "live1");
+    store::RegionScan board = make_scan("board", "uk", at_s(5), store::RegionStatus::ok, 0);
     store.save_scan(board);
-    auto empty = store.latest_good_stored("uk", ScanSource::live);
+    auto empty = store.latest_good_stored("uk", store::ScanSource::live);
     REQUIRE(empty.has_value());
     CHECK(empty->opportunities.empty());
     CHECK(empty->scan.opportunity_count == 0);
     store.invalidate(std::string("au"));
-    CHECK_FALSE(store.latest_good_stored("au", ScanSource::live).has_value());
-    CHECK_FALSE(store.latest_good_stored("au", ScanSource::demo).has_value());
-    CHECK(store.latest_good_stored("uk", ScanSource::live).has_value());
+    CHECK_FALSE(store.latest_good_stored("au", store::ScanSource::live).has_value());
+    CHECK_FALSE(store.latest_good_stored("au", store::ScanSource::demo).has_value());
+    CHECK(store.latest_good_stored("uk", store::ScanSource::live).has_value());
   });
 }

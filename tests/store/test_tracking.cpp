@@ -6,7 +6,8 @@ using namespace oddsctl;
 using namespace oddsctl::test;
 
 namespace {
-const store::TrackedEvent& find(const std::vector<store::TrackedEvent>& v, const std::string& region, const std::string& id) {
+const store::TrackedEvent& find(const std::vector<store::TrackedEvent>& v, const std::string& region,
+                                const std::string& id) {
   for (const auto& e : v)
     if (e.region == region && e.event_id == id) return e;
   FAIL("no tracked event " << region << "/" << id);

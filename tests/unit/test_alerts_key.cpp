@@ -38,8 +38,8 @@ TEST_CASE("alert_due: new, suppressed within the window, escalation, new again a
   store::AlertMark mark{"k", at("2024-03-27T11:30:00Z"), 2.5};
   CHECK_FALSE(alerts::alert_due(mark, 2.5, now, hour, 0.5).has_value());
   CHECK_FALSE(alerts::alert_due(mark, 2.9, now, hour, 0.5).has_value());
-  CHECK_FALSE(alerts::alert_due(mark, 1.0, now, hour, 0.5).has_value());                             // a fall never re-sends
-  CHECK(alerts::alert_due(mark, 3.0, now, hour, 0.5) == alerts::AlertReason::escalation);                    // exactly one step
+  CHECK_FALSE(alerts::alert_due(mark, 1.0, now, hour, 0.5).has_value());                   // a fall never re-sends
+  CHECK(alerts::alert_due(mark, 3.0, now, hour, 0.5) == alerts::AlertReason::escalation);  // exactly one step
   CHECK(alerts::alert_due(mark, 2.5 + 0.1 + 0.2 + 0.2, now, hour, 0.5) == alerts::AlertReason::escalation);  // fp noise
   CHECK(alerts::alert_due(mark, 4.0, now, hour, 2.0) == std::nullopt);
 

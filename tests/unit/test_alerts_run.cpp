@@ -38,8 +38,9 @@ alerts::AlertOptions options_at(TimePoint now) {
 
 TEST_CASE("run_alerts: each key once, best first; failures left unmarked and retried") {
   TempStore store;
-  store->save_scan(region_scan("s1", "au", t0(), store::RegionStatus::ok,
-                        {opp("au", "soccer_epl", "e1", "h2h", 1.0), opp("au", "soccer_epl", "e2", "spreads", 3.0)}));
+  store->save_scan(
+      region_scan("s1", "au", t0(), store::RegionStatus::ok,
+                  {opp("au", "soccer_epl", "e1", "h2h", 1.0), opp("au", "soccer_epl", "e2", "spreads", 3.0)}));
   store->save_scan(region_scan("s2", "uk", t0(), store::RegionStatus::ok, {opp("uk", "tennis", "u1", "h2h", 2.0)}));
 
   Recorder rec;

@@ -38,15 +38,15 @@ TEST_CASE("the cheaper request for the same books") {
     CHECK(r.units_by_bookmakers == 1);
   }
   SUBCASE("12 known books of the region: regions= (1) beats bookmakers= (2)") {
-    auto r = budget::plan_books("au", {"betr_au", "betright", "bet365_au", "boombet", "dabble_au", "ladbrokes_au", "neds",
-                               "playup", "pointsbetau", "sportsbet", "surgeau", "tab"});
+    auto r = budget::plan_books("au", {"betr_au", "betright", "bet365_au", "boombet", "dabble_au", "ladbrokes_au",
+                                       "neds", "playup", "pointsbetau", "sportsbet", "surgeau", "tab"});
     CHECK_FALSE(r.by_bookmakers);
     CHECK(r.units == 1);
     CHECK(r.units_by_bookmakers == 2);
   }
   SUBCASE("11 books, one unknown: regions= would miss it, so bookmakers= (2)") {
-    auto r = budget::plan_books("au", {"betr_au", "betright", "bet365_au", "boombet", "dabble_au", "ladbrokes_au", "neds",
-                               "playup", "pointsbetau", "sportsbet", "brand_new_book"});
+    auto r = budget::plan_books("au", {"betr_au", "betright", "bet365_au", "boombet", "dabble_au", "ladbrokes_au",
+                                       "neds", "playup", "pointsbetau", "sportsbet", "brand_new_book"});
     CHECK(r.by_bookmakers);
     CHECK(r.units == 2);
   }

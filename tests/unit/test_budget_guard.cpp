@@ -174,7 +174,7 @@ public:
 };
 
 budget::BudgetGuard::Options hooked(FakeReservations& store, std::optional<std::int64_t> reserve,
-                            std::shared_ptr<budget::RunCreditCap> cap = nullptr) {
+                                    std::shared_ptr<budget::RunCreditCap> cap = nullptr) {
   budget::BudgetGuard::Options o;
   o.reserve = reserve;
   o.cap = std::move(cap);

@@ -60,6 +60,7 @@ TEST_CASE("credits bought before the API refreshes") {
   CHECK(budget::unrefreshed_credits(1000, Millis(120'000), Millis(60'000)) == 0);
   CHECK(budget::unrefreshed_credits(0, Millis(1'000), Millis(60'000)) == 0);
   CHECK(polling_warning("scan", Millis(15'000), Millis(60'000), budget::RefreshIntervals{}).has_value());
-  CHECK(polling_warning("scan", Millis(15'000), Millis(60'000), budget::RefreshIntervals{})->find("75%") != std::string::npos);
+  CHECK(polling_warning("scan", Millis(15'000), Millis(60'000), budget::RefreshIntervals{})->find("75%") !=
+        std::string::npos);
   CHECK_FALSE(polling_warning("scan", Millis(60'000), Millis(60'000), budget::RefreshIntervals{}).has_value());
 }

@@ -47,10 +47,12 @@ TEST_CASE("row_spend: last wins, used delta is an estimate, free endpoints cost 
   CHECK(unknown.unknown);
   // The counter went down: the month renewed; nothing is known about this call.
   CHECK(budget::row_spend(row(k_min, "au", std::nullopt, 2, 498), 400).unknown);
-  CHECK_FALSE(budget::row_spend(row(k_min, "au", std::nullopt, std::nullopt, std::nullopt, "", "scan", "sports"), {}).unknown);
+  CHECK_FALSE(
+      budget::row_spend(row(k_min, "au", std::nullopt, std::nullopt, std::nullopt, "", "scan", "sports"), {}).unknown);
   // An error answer without figures was not charged.
   CHECK_FALSE(
-      budget::row_spend(row(k_min, "au", std::nullopt, std::nullopt, std::nullopt, "x", "scan", "odds", 500), {}).unknown);
+      budget::row_spend(row(k_min, "au", std::nullopt, std::nullopt, std::nullopt, "x", "scan", "odds", 500), {})
+          .unknown);
 }
 
 TEST_CASE("status: windows, latest figures, breakdown and burn over the covered span") {
@@ -113,13 +115,14 @@ TEST_CASE("status: a key first used minutes ago is rated over at least one hour 
 
 TEST_CASE("status: nothing in 24 h falls back to the 30 d average; no spend means no run-out date") {
   auto st = budget::compute_status({row(40 * k_day, "uk", 10, 10, 90, "x", "scan", "odds", 200, "key-uk"),
-                            row(10 * k_day, "uk", 10, 20, 80, "x", "scan", "odds", 200, "key-uk")},
-                           {}, k_now);
+                                    row(10 * k_day, "uk", 10, 20, 80, "x", "scan", "odds", 200, "key-uk")},
+                                   {}, k_now);
   REQUIRE(st.keys.size() == 1);
   CHECK(st.keys[0].burn_window == "30d");
   // 10 credits over the 10 days the ledger covers in the window.
   CHECK(*st.keys[0].burn_per_day == doctest::Approx(1.0));
-  auto idle = budget::compute_status({row(2 * k_hour, "uk", 0, 20, 80, "", "scan", "sports", 200, "key-uk")}, {}, k_now);
+  auto idle =
+      budget::compute_status({row(2 * k_hour, "uk", 0, 20, 80, "", "scan", "sports", 200, "key-uk")}, {}, k_now);
   CHECK(*idle.keys[0].burn_per_day == doctest::Approx(0.0));
   CHECK_FALSE(idle.keys[0].runs_out_at);
 }
@@ -133,7 +136,8 @@ TEST_CASE("status as of an earlier time ignores later rows") {
 }
 
 TEST_CASE("status: configured keys without rows are listed with unknowns; keys sort by region") {
-  std::vector<budget::ConfiguredKey> conf{{"key-us", "…usxx", "us"}, {"key-au", "…auxx", "au"}, {"key-au", "…auxx", "eu"}};
+  std::vector<budget::ConfiguredKey> conf{
+      {"key-us", "…usxx", "us"}, {"key-au", "…auxx", "au"}, {"key-au", "…auxx", "eu"}};
   auto st = compute_status({row(k_min, "au", 1, 1, 9)}, conf, k_now);
   REQUIRE(st.keys.size() == 2);
   CHECK(st.keys[0].key_id == "key-au");
@@ -169,9 +173,9 @@ TEST_CASE("status JSON: the contract's fields and types") {
 }
 
 TEST_CASE("check: ok, low (exit 5) wins over unknown (exit 1), empty is unknown") {
-  auto st =
-      budget::compute_status({row(k_min, "au", 1, 1, 500), row(k_min, "uk", 1, 1, 99, "x", "scan", "odds", 200, "key-uk")},
-                     {{"key-us", "…usxx", "us"}}, k_now);
+  auto st = budget::compute_status(
+      {row(k_min, "au", 1, 1, 500), row(k_min, "uk", 1, 1, 99, "x", "scan", "odds", 200, "key-uk")},
+      {{"key-us", "…usxx", "us"}}, k_now);
   CHECK(check_budget(filter_regions(st.keys, {"au"}), 500).outcome == budget::CheckResult::Outcome::ok);
   CHECK(check_budget(filter_regions(st.keys, {"au"}), 501).outcome == budget::CheckResult::Outcome::low);
   auto low = check_budget(st.keys, 100);

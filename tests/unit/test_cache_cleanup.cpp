@@ -87,7 +87,7 @@ TEST_CASE("run_cleanup: dry run changes nothing and counts what a real run remov
   TempStore store;
   for (int i = 0; i < 8; ++i)
     store->save_scan(region_scan("s" + std::to_string(i), "au", t0() - hours(24 * (10 - i)), store::RegionStatus::ok,
-                          {opp("au", "soccer_epl", "e", "h2h", 1.0)}));
+                                 {opp("au", "soccer_epl", "e", "h2h", 1.0)}));
   store->save_scan(region_scan("f", "uk", t0() - hours(24 * 20), store::RegionStatus::failed));
   LedgerEntry e;
   e.at = t0() - hours(24 * 100);

@@ -23,9 +23,10 @@ cache::CacheGetOptions options_at(TimePoint now, std::vector<std::string> region
 
 void fill(store::Store& s) {
   s.save_scan(region_scan("s1", "au", t0(), store::RegionStatus::ok,
-                   {opp("au", "soccer_epl", "e1", "h2h", 1.5), opp("au", "basketball_nba", "e2", "spreads", 3.0),
-                    opp("au", "soccer_spain_la_liga", "e3", "totals", 0.5)}));
-  s.save_scan(region_scan("s1", "uk", t0() - minutes(30), store::RegionStatus::ok, {opp("uk", "soccer_epl", "e9", "h2h", 2.0)}));
+                          {opp("au", "soccer_epl", "e1", "h2h", 1.5), opp("au", "basketball_nba", "e2", "spreads", 3.0),
+                           opp("au", "soccer_spain_la_liga", "e3", "totals", 0.5)}));
+  s.save_scan(region_scan("s1", "uk", t0() - minutes(30), store::RegionStatus::ok,
+                          {opp("uk", "soccer_epl", "e9", "h2h", 2.0)}));
 }
 
 }  // namespace
@@ -130,8 +131,9 @@ TEST_CASE("fallback scans only the regions not fresh, then serves what the store
     scan::ScanReport report;
     report.scan_id = "live1";
     for (const auto& region : regions) {
-      auto s = region_scan("live1", region, t0() + minutes(20), region == "us" ? store::RegionStatus::failed : store::RegionStatus::ok,
-                    {opp(region, "soccer_epl", "e7", "h2h", 4.0)});
+      auto s = region_scan("live1", region, t0() + minutes(20),
+                           region == "us" ? store::RegionStatus::failed : store::RegionStatus::ok,
+                           {opp(region, "soccer_epl", "e7", "h2h", 4.0)});
       s.command = "cache-fallback";
       store->save_scan(s);
       report.regions.push_back(s);
@@ -156,7 +158,9 @@ TEST_CASE("fallback scans only the regions not fresh, then serves what the store
   CHECK(r.exit_code() == ExitCode::ok);
 
   // A fallback that throws leaves the cache's answer and says why.
-  cache::FallbackScan broken = [](const std::vector<std::string>&) -> scan::ScanReport { throw BudgetError("reserve reached"); };
+  cache::FallbackScan broken = [](const std::vector<std::string>&) -> scan::ScanReport {
+    throw BudgetError("reserve reached");
+  };
   r = cache_get(*store, options_at(t0() + std::chrono::hours(2), {"au"}), broken);
   CHECK(r.regions[0].scan->scan_id == "live1");
   CHECK(r.regions[0].fallback_error == std::string("reserve reached"));

@@ -85,8 +85,8 @@ std::vector<Opportunity> generated(const std::string& region, unsigned seed, int
   return out;
 }
 
-oddsctl::cache::CacheResult get(store::Store& store, std::vector<std::string> regions, bool as_text, const oddsctl::cache::OpportunityFilter& filter = {},
-                bool strict = false) {
+oddsctl::cache::CacheResult get(store::Store& store, std::vector<std::string> regions, bool as_text,
+                                const oddsctl::cache::OpportunityFilter& filter = {}, bool strict = false) {
   oddsctl::cache::CacheGetOptions options;
   options.regions = std::move(regions);
   options.now = t0() + std::chrono::minutes(1);
@@ -120,8 +120,8 @@ TEST_CASE("stored texts are served byte for byte as the opportunities read whole
     CAPTURE(seed);
     TempStore store;
     store->save_scan(region_scan("run-1", "au", t0(), store::RegionStatus::ok, generated("au", seed, 60)));
-    store->save_scan(
-        region_scan("run-2", "uk", t0() - std::chrono::hours(2), store::RegionStatus::partial, generated("uk", seed + 100, 40)));
+    store->save_scan(region_scan("run-2", "uk", t0() - std::chrono::hours(2), store::RegionStatus::partial,
+                                 generated("uk", seed + 100, 40)));
     for (int f : text_forms(store.path())) CHECK(f == 1);  // oddsctl's own texts: all served as they are
 
     std::vector<oddsctl::cache::OpportunityFilter> filters(5);
@@ -198,7 +198,8 @@ TEST_CASE("the served order over stored fields is opportunity_before within a re
       CAPTURE(i);
       CAPTURE(j);
       const store::StoredOpportunity a = store::stored_opportunity(opps[i]), b = store::stored_opportunity(opps[j]);
-      CHECK(served_before(oddsctl::cache::served_key(a), oddsctl::cache::served_key(b)) == opportunity_before(opps[i], opps[j]));
+      CHECK(served_before(oddsctl::cache::served_key(a), oddsctl::cache::served_key(b)) ==
+            opportunity_before(opps[i], opps[j]));
       CHECK(oddsctl::cache::served_before(opps[i], opps[j]) == opportunity_before(opps[i], opps[j]));
     }
 }

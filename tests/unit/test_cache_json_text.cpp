@@ -48,7 +48,8 @@ TEST_CASE("the fast cache get text reads back as cache_get_json, filtered or not
   TempStore store;
   const TimePoint now = t0() + std::chrono::minutes(1);
   store->save_scan(region_scan("run-1", "au", t0(), store::RegionStatus::ok, varied("au")));
-  store->save_scan(region_scan("run-2", "uk", t0() - std::chrono::hours(2), store::RegionStatus::partial, varied("uk")));
+  store->save_scan(
+      region_scan("run-2", "uk", t0() - std::chrono::hours(2), store::RegionStatus::partial, varied("uk")));
 
   std::vector<oddsctl::cache::OpportunityFilter> filters(6);
   filters[1].sports = {"soccer"};

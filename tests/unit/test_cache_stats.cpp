@@ -24,7 +24,8 @@ TEST_CASE("percentile: nearest rank") {
 TEST_CASE("stats per region: last success and failure, latency, success rate, credits") {
   TempStore store;
   for (int i = 0; i < 10; ++i) {
-    auto s = region_scan("s" + std::to_string(i), "au", t0() + minutes(i), i == 7 ? store::RegionStatus::failed : store::RegionStatus::ok);
+    auto s = region_scan("s" + std::to_string(i), "au", t0() + minutes(i),
+                         i == 7 ? store::RegionStatus::failed : store::RegionStatus::ok);
     s.duration_ms = 100 * (i + 1);
     if (i == 3) s.credits_used.reset();  // unknown credits are not averaged as zero
     store->save_scan(s);
@@ -75,7 +76,7 @@ TEST_CASE("list rows, show and export") {
   TempStore store;
   store->save_scan(region_scan("a", "au", t0(), store::RegionStatus::ok, {opp("au", "soccer_epl", "e1", "h2h", 1.0)}));
   store->save_scan(region_scan("a", "uk", t0() + Millis(10), store::RegionStatus::ok,
-                        {opp("uk", "soccer_epl", "e2", "h2h", 2.0), opp("uk", "soccer_epl", "e3", "h2h", 0.5)}));
+                               {opp("uk", "soccer_epl", "e2", "h2h", 2.0), opp("uk", "soccer_epl", "e3", "h2h", 0.5)}));
   store->save_scan(region_scan("b", "au", t0() + minutes(5), store::RegionStatus::failed));
 
   store::ScanQuery q;

@@ -69,7 +69,8 @@ inline Opportunity opp(const std::string& region, const std::string& sport, cons
 }
 
 inline store::RegionScan region_scan(const std::string& id, const std::string& region, TimePoint at,
-                       store::RegionStatus status = store::RegionStatus::ok, std::vector<Opportunity> opps = {}) {
+                                     store::RegionStatus status = store::RegionStatus::ok,
+                                     std::vector<Opportunity> opps = {}) {
   store::RegionScan s;
   s.scan_id = id;
   s.region = region;

@@ -24,8 +24,8 @@ void check(const std::optional<std::vector<double>>& got, const std::vector<doub
 
 double sum(const std::vector<double>& v) { return std::accumulate(v.begin(), v.end(), 0.0); }
 
-const std::vector<engine::DevigMethod> k_four = {engine::DevigMethod::multiplicative, engine::DevigMethod::additive, engine::DevigMethod::power,
-                                         engine::DevigMethod::shin};
+const std::vector<engine::DevigMethod> k_four = {engine::DevigMethod::multiplicative, engine::DevigMethod::additive,
+                                                 engine::DevigMethod::power, engine::DevigMethod::shin};
 
 }  // namespace
 

@@ -54,7 +54,7 @@ std::unique_ptr<store::Store> temp_store(const char* name) {
 
 TEST_CASE("lease_owner_gone: only host:pid of this host with no such process") {
   CHECK(store::lease_owner_gone(host() + ":" + std::to_string(dead_pid())));
-  CHECK_FALSE(store::lease_owner_gone(store::default_worker_id()));                         // ourselves
+  CHECK_FALSE(store::lease_owner_gone(store::default_worker_id()));                  // ourselves
   CHECK_FALSE(store::lease_owner_gone(host() + ":" + std::to_string(::getppid())));  // alive
   CHECK_FALSE(store::lease_owner_gone("some-other-host-x:" + std::to_string(dead_pid())));
   CHECK_FALSE(store::lease_owner_gone("worker-7"));

@@ -19,7 +19,7 @@ namespace {
 TimePoint at(std::int64_t s) { return from_epoch_ms(1'700'000'000'000 + s * 1000); }
 
 store::CreditRequest ask(std::int64_t cost, std::optional<std::int64_t> reserve, std::optional<std::int64_t> known,
-                  TimePoint now) {
+                         TimePoint now) {
   store::CreditRequest r;
   r.key_id = "k1";
   r.owner = "host:1";

@@ -427,10 +427,11 @@ TEST_CASE("scan, tracked, sync, ledger and snapshot queries") {
 TEST_CASE("scan provenance: source and empty round-trip; schema 1 documents read as live and none") {
   store::RegionScan s = sample_scan();
   CHECK(json_of(scan_to_bson(s)).find(R"("command":"scan","source":"live","empty":"none")") != std::string::npos);
-  const std::pair<store::ScanSource, store::EmptyReason> cases[] = {{store::ScanSource::live, store::EmptyReason::no_events},
-                                                      {store::ScanSource::replay, store::EmptyReason::filtered},
-                                                      {store::ScanSource::demo, store::EmptyReason::none},
-                                                      {store::ScanSource::store, store::EmptyReason::no_snapshots}};
+  const std::pair<store::ScanSource, store::EmptyReason> cases[] = {
+      {store::ScanSource::live, store::EmptyReason::no_events},
+      {store::ScanSource::replay, store::EmptyReason::filtered},
+      {store::ScanSource::demo, store::EmptyReason::none},
+      {store::ScanSource::store, store::EmptyReason::no_snapshots}};
   for (const auto& [source, empty] : cases) {
     CAPTURE(to_string(source));
     CAPTURE(to_string(empty));

@@ -62,8 +62,9 @@ TEST_CASE("the scan document: its regions in order, every opportunity best first
   report.duration_ms = 1234;
   report.regions.push_back(
       region_scan("run-9", "au", t0(), store::RegionStatus::ok,
-           {opp("au", "soccer_epl", "a1", "h2h", 1.0), opp("au", "soccer_epl", "a2", "h2h", 3.0)}));
-  report.regions.push_back(region_scan("run-9", "uk", t0(), store::RegionStatus::ok, {opp("uk", "soccer_epl", "u1", "h2h", 2.0)}));
+                  {opp("au", "soccer_epl", "a1", "h2h", 1.0), opp("au", "soccer_epl", "a2", "h2h", 3.0)}));
+  report.regions.push_back(
+      region_scan("run-9", "uk", t0(), store::RegionStatus::ok, {opp("uk", "soccer_epl", "u1", "h2h", 2.0)}));
   json j = scan_report_json(report);
   CHECK(j["scan_id"] == "run-9");
   CHECK(j["started_at"] == "2024-03-27T12:00:00Z");

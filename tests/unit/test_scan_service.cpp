@@ -47,7 +47,7 @@ Event arb_event(const std::string& id, const std::string& sport = "basketball_nb
 struct FakeBoard {
   std::mutex mutex;
   std::map<std::string, std::map<std::string, std::vector<Event>>> events;  // region -> sport -> events
-  std::map<std::string, api::ApiError> fail;                                     // sport -> error thrown
+  std::map<std::string, api::ApiError> fail;                                // sport -> error thrown
   std::vector<std::pair<std::string, std::string>> odds_calls;              // (region, sport)
   std::vector<api::ClientOptions> clients;
   int sports_calls = 0;
@@ -212,7 +212,8 @@ TEST_CASE("no region asked and no key anywhere is a usage error that points at -
                        UsageError);
   // With keys, the regions that have one are scanned.
   board.events["uk"]["basketball_nba"] = {arb_event("k1")};
-  scan::ScanReport r = run_scan(options({}), nullptr, factory(board), env_of({{"ODDS_API_KEY_UK", "key-uk-0123456789"}}));
+  scan::ScanReport r =
+      run_scan(options({}), nullptr, factory(board), env_of({{"ODDS_API_KEY_UK", "key-uk-0123456789"}}));
   REQUIRE(r.regions.size() == 1);
   CHECK(r.regions[0].region == "uk");
 }
@@ -225,7 +226,8 @@ TEST_CASE("a failing sport makes the region partial; every sport failing fails i
   auto first = run_scan(options({"au"}), &*store, factory(board), k_keys);
   REQUIRE(first.regions[0].status == store::RegionStatus::ok);
 
-  board.fail.emplace("basketball_nbl", api::ApiError(api::ApiErrorKind::server, 503, "", "region au: basketball_nbl: 503"));
+  board.fail.emplace("basketball_nbl",
+                     api::ApiError(api::ApiErrorKind::server, 503, "", "region au: basketball_nbl: 503"));
   auto partial = run_scan(options({"au"}), &*store, factory(board), k_keys);
   CHECK(partial.regions[0].status == store::RegionStatus::partial);
   CHECK(partial.regions[0].failed_sports == std::vector<std::string>{"basketball_nbl"});
@@ -234,7 +236,8 @@ TEST_CASE("a failing sport makes the region partial; every sport failing fails i
   CHECK(partial.regions[0].opportunity_count == 1);
   CHECK(partial.exit_code() == ExitCode::partial);
 
-  board.fail.emplace("basketball_nba", api::ApiError(api::ApiErrorKind::server, 500, "", "region au: basketball_nba: 500"));
+  board.fail.emplace("basketball_nba",
+                     api::ApiError(api::ApiErrorKind::server, 500, "", "region au: basketball_nba: 500"));
   auto failed = run_scan(options({"au"}), &*store, factory(board), k_keys);
   CHECK(failed.regions[0].status == store::RegionStatus::failed);
   CHECK(failed.regions[0].failed_sports == std::vector<std::string>{"basketball_nba", "basketball_nbl"});
@@ -248,8 +251,8 @@ TEST_CASE("a spent quota or a bad key stops the region's other calls") {
   FakeBoard board;
   for (const char* s : {"s1", "s2", "s3", "s4"}) board.events["au"][s] = {arb_event(std::string("e-") + s, s)};
   for (const char* s : {"s1", "s2", "s3", "s4"})
-    board.fail.emplace(s,
-                       api::ApiError(api::ApiErrorKind::out_of_credits, 401, "OUT_OF_USAGE_CREDITS", "region au: quota spent"));
+    board.fail.emplace(
+        s, api::ApiError(api::ApiErrorKind::out_of_credits, 401, "OUT_OF_USAGE_CREDITS", "region au: quota spent"));
   auto o = options({"au"});
   o.concurrency = 1;
   auto r = run_scan(o, nullptr, factory(board), k_keys);
@@ -454,5 +457,6 @@ TEST_CASE("through the real HTTP client: http_api_factory against the fake API")
   CHECK(odds == 1);
   for (const auto& e : store->ledger({})) CHECK(e.key_hint.find(key) == std::string::npos);
   // The default factory refuses a region without a key, naming the env var.
-  CHECK_THROWS_WITH_AS(api::http_api_factory(env)("us", api::ClientOptions{}), doctest::Contains("ODDS_API_KEY_US"), UsageError);
+  CHECK_THROWS_WITH_AS(api::http_api_factory(env)("us", api::ClientOptions{}), doctest::Contains("ODDS_API_KEY_US"),
+                       UsageError);
 }

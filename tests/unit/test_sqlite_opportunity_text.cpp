@@ -16,7 +16,8 @@ namespace {
 // Stores a one-opportunity scan, then overwrites the opportunity's text with `text`.
 std::optional<store::RegionScan> read_back(const std::string& text) {
   TempStore store;
-  store->save_scan(region_scan("run-1", "au", t0(), store::RegionStatus::ok, {opp("au", "soccer_epl", "e1", "h2h", 1.5)}));
+  store->save_scan(
+      region_scan("run-1", "au", t0(), store::RegionStatus::ok, {opp("au", "soccer_epl", "e1", "h2h", 1.5)}));
   {
     SQLite::Database db(store.path(), SQLite::OPEN_READWRITE);
     SQLite::Statement st(db, "UPDATE opportunities SET json = ?");

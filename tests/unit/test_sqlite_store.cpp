@@ -479,15 +479,17 @@ TEST_CASE("read-only: a missing file is 'no store at PATH', and nothing is creat
   TempDir tmp;
   auto path = tmp.path / "typo" / "oddsctl.db";
   const std::string says = "no store at " + path.string() + ": run a scan first";
-  CHECK_THROWS_WITH_AS(open_store(path.string(), store::OpenMode::read_only), doctest::Contains(says.c_str()), StoreError);
+  CHECK_THROWS_WITH_AS(open_store(path.string(), store::OpenMode::read_only), doctest::Contains(says.c_str()),
+                       StoreError);
   CHECK_FALSE(fs::exists(path.parent_path()));
   auto flat = tmp.path / "oddsctl.db";
-  CHECK_THROWS_WITH_AS(open_store("sqlite://" + flat.string(), store::OpenMode::read_only), doctest::Contains("no store at"),
-                       StoreError);
+  CHECK_THROWS_WITH_AS(open_store("sqlite://" + flat.string(), store::OpenMode::read_only),
+                       doctest::Contains("no store at"), StoreError);
   CHECK_FALSE(fs::exists(flat));
   // An empty file (what a writer makes first) is no store either, and stays empty.
   { std::ofstream(flat.string()).flush(); }
-  CHECK_THROWS_WITH_AS(open_store(flat.string(), store::OpenMode::read_only), doctest::Contains("no store at"), StoreError);
+  CHECK_THROWS_WITH_AS(open_store(flat.string(), store::OpenMode::read_only), doctest::Contains("no store at"),
+                       StoreError);
   CHECK(fs::file_size(flat) == 0);
   // A writer makes a store of it.
   CHECK_NOTHROW(store::open_store(flat.string()));

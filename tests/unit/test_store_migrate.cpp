@@ -50,10 +50,12 @@ store::TrackedEvent tracked(const std::string& region, const std::string& id) {
 // A source holding every kind migrate copies, with state a naive copy would lose.
 void seed(store::Store& s) {
   s.save_scan(region_scan("run-1", "au", t0(), store::RegionStatus::ok, {opp("au", "soccer_epl", "e1", "h2h", 1.5)}));
-  s.save_scan(region_scan("run-1", "uk", t0(), store::RegionStatus::partial, {opp("uk", "soccer_epl", "e2", "spreads", 2.5)}));
+  s.save_scan(
+      region_scan("run-1", "uk", t0(), store::RegionStatus::partial, {opp("uk", "soccer_epl", "e2", "spreads", 2.5)}));
   s.save_scan(region_scan("run-2", "au", t0() + 1min, store::RegionStatus::failed));
-  s.save_scan(region_scan("run-3", "au", t0() + 2min, store::RegionStatus::ok,
-                   {opp("au", "soccer_epl", "e1", "h2h", 1.25), opp("au", "basketball_nba", "e3", "totals", 4.0)}));
+  s.save_scan(
+      region_scan("run-3", "au", t0() + 2min, store::RegionStatus::ok,
+                  {opp("au", "soccer_epl", "e1", "h2h", 1.25), opp("au", "basketball_nba", "e3", "totals", 4.0)}));
   s.save_scan(region_scan("run-3", "eu", t0() + 2min, store::RegionStatus::ok, {}));
   s.invalidate(std::string("eu"));
 
@@ -121,7 +123,8 @@ auto scan_key(const store::RegionScan& s) { return s.scan_id + "/" + s.region; }
 
 std::vector<store::RegionScan> all_scans(store::Store& s) {
   auto v = s.list_scans(every_scan(true));
-  std::sort(v.begin(), v.end(), [](const store::RegionScan& a, const store::RegionScan& b) { return scan_key(a) < scan_key(b); });
+  std::sort(v.begin(), v.end(),
+            [](const store::RegionScan& a, const store::RegionScan& b) { return scan_key(a) < scan_key(b); });
   return v;
 }
 

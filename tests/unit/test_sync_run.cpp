@@ -18,7 +18,7 @@ namespace {
 struct FakeState {
   std::mutex mutex;
   std::map<std::string, std::map<std::string, std::vector<Event>>> events;  // region -> sport -> events
-  std::vector<std::pair<std::string, api::OddsRequest>> calls;                   // (region, request)
+  std::vector<std::pair<std::string, api::OddsRequest>> calls;              // (region, request)
   std::map<std::string, std::string> fail_sport;                            // sport -> message
   std::atomic<bool>* stop_after_first = nullptr;
   int requests = 0;

@@ -87,7 +87,7 @@ TEST_CASE("selection: never synced first, then oldest first, up to the limit") {
   sync::TierPolicy p;
   p.limit[store::Tier::hot] = 3;
   std::vector<store::TrackedEvent> all{synced(ev("old", 1h), 5min), synced(ev("older", 1h), 10min), ev("new2", 90min),
-                                ev("new1", 30min),           synced(ev("fresh", 1h), 5s),    ev("warm", 5h)};
+                                       ev("new1", 30min),           synced(ev("fresh", 1h), 5s),    ev("warm", 5h)};
   auto picked = select_due(all, store::Tier::hot, p, k_now);
   REQUIRE(picked.size() == 3);
   CHECK(picked[0].event_id == "new1");  // never synced; sooner start first

@@ -48,7 +48,8 @@ engine::ArbRules arb_rules() {
   return r;
 }
 
-std::vector<Opportunity> value_bets(const std::vector<Event>& events, engine::ValueRules v = {}, engine::ArbRules r = arb_rules()) {
+std::vector<Opportunity> value_bets(const std::vector<Event>& events, engine::ValueRules v = {},
+                                    engine::ArbRules r = arb_rules()) {
   engine::DetectRules d;
   d.find = engine::FindKinds{false, true, false, false};
   d.value = std::move(v);

@@ -54,11 +54,11 @@ public:
     std::optional<std::int64_t> reserve;
     std::shared_ptr<RunCreditCap> cap;  // null: a cap of its own, without a limit
     std::optional<std::int64_t> known_remaining;
-    std::optional<TimePoint> known_at;           // when the API reported known_remaining
+    std::optional<TimePoint> known_at;                  // when the API reported known_remaining
     store::CreditReservations* reservations = nullptr;  // may be null; must outlive the guard
-    std::string key_id;                          // for the reservations
-    std::string owner;                           // host:pid, for the reservations
-    Millis hold_ttl{std::chrono::minutes(2)};    // a reservation's life (a killed process's ends)
+    std::string key_id;                                 // for the reservations
+    std::string owner;                                  // host:pid, for the reservations
+    Millis hold_ttl{std::chrono::minutes(2)};           // a reservation's life (a killed process's ends)
   };
   explicit BudgetGuard(Options options);
   // A guard of its own, without a store: its own cap of max_credits.

@@ -7,9 +7,9 @@
 extern "C" __attribute__((visibility("default"))) const char* oddsctl_pg_version() { return ODDSCTL_VERSION; }
 
 extern "C" __attribute__((visibility("default"))) oddsctl::store::Store* oddsctl_pg_open(const char* uri, int mode,
-                                                                                  int* exit_code, char* message,
-                                                                                  std::size_t message_len) {
+                                                                                         int* exit_code, char* message,
+                                                                                         std::size_t message_len) {
   return oddsctl::store::module_open_store(
-      [](const std::string& u, oddsctl::store::OpenMode m) { return oddsctl::store::make_pg_store(u, m); }, uri, mode, exit_code,
-      message, message_len, "postgresql");
+      [](const std::string& u, oddsctl::store::OpenMode m) { return oddsctl::store::make_pg_store(u, m); }, uri, mode,
+      exit_code, message, message_len, "postgresql");
 }

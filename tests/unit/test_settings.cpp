@@ -291,7 +291,8 @@ TEST_CASE("all() masks the values of secret-looking keys and leaves out one-shot
   for (const auto& spec : settings::setting_specs()) {
     const bool secret = spec.key.find("key") != std::string::npos || spec.key.find("token") != std::string::npos ||
                         spec.key.find("password") != std::string::npos || spec.key.find("secret") != std::string::npos;
-    if (secret && spec.settable_from(settings::setting_from::env) && !spec.env.empty() && spec.type == settings::SettingType::text)
+    if (secret && spec.settable_from(settings::setting_from::env) && !spec.env.empty() &&
+        spec.type == settings::SettingType::text)
       env[spec.env] = "hunter2-secret-value-" + spec.key;
   }
   auto s = with_env(env);
@@ -323,13 +324,13 @@ TEST_CASE("all() masks a password inside a store URI, a webhook path and secret 
       }
     }
     CHECK(store_seen);
-    CHECK(shown_setting_value("store", uri).find("s3cretpw") == std::string::npos);
+    CHECK(oddsctl::settings::shown_setting_value("store", uri).find("s3cretpw") == std::string::npos);
   }
   auto f = write_file("uri.toml", "store = \"postgresql://user:s3cretpw@db.example/odds\"\n");
   auto s = with_env();
   s.load_file(f);
   for (const auto& r : s.all()) CHECK(r.value.find("s3cretpw") == std::string::npos);
   // A choice is never a secret, whatever its key's name.
-  CHECK(shown_setting_value("plan.keys", "shared") == "shared");
-  CHECK(shown_setting_value("serve.token", "tok-123456789") == "…6789");
+  CHECK(oddsctl::settings::shown_setting_value("plan.keys", "shared") == "shared");
+  CHECK(oddsctl::settings::shown_setting_value("serve.token", "tok-123456789") == "…6789");
 }

@@ -136,10 +136,11 @@ TEST_CASE("the MongoDB mapping keeps every field of every kind") {
 
 TEST_CASE("--find and --kind name what they take and suggest the nearest") {
   CHECK(oddsctl::engine::parse_find_kinds({"arbs"}).only_arbs());
-  CHECK_THROWS_WITH_AS(oddsctl::engine::parse_find_kinds({"arbz"}), doctest::Contains("did you mean 'arbs'"), UsageError);
+  CHECK_THROWS_WITH_AS(oddsctl::engine::parse_find_kinds({"arbz"}), doctest::Contains("did you mean 'arbs'"),
+                       UsageError);
   CHECK_THROWS_AS(oddsctl::engine::parse_find_kinds({""}), UsageError);
   CHECK(oddsctl::engine::parse_opportunity_kinds({"arb,lowhold", "middles"}, "--kind") ==
         std::vector<OpportunityKind>{OpportunityKind::arb, OpportunityKind::lowhold, OpportunityKind::middle});
-  CHECK_THROWS_WITH_AS(oddsctl::engine::parse_opportunity_kinds({"valeu"}, "--kind"), doctest::Contains("--kind: unknown kind 'valeu'"),
-                       UsageError);
+  CHECK_THROWS_WITH_AS(oddsctl::engine::parse_opportunity_kinds({"valeu"}, "--kind"),
+                       doctest::Contains("--kind: unknown kind 'valeu'"), UsageError);
 }

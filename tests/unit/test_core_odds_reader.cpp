@@ -119,7 +119,7 @@ std::vector<fs::path> json_files(const fs::path& dir) {
 struct TempDir {
   fs::path path;
   TempDir() {
-    char tmpl[] = "/tmp/test_odds_reader.XXXXXX";
+    char tmpl[] = "/tmp/test_core_odds_reader.XXXXXX";
     REQUIRE(mkdtemp(tmpl));
     path = tmpl;
   }
@@ -315,14 +315,14 @@ TEST_CASE("replay: each file is parsed once; its chunks are the events the plan 
     auto ev = parse_events_json(bodies[i], OddsFormat::automatic);
     want.insert(want.end(), ev.begin(), ev.end());
   }
-  const ReplayPlan plan = plan_replay(dir.path, {}, OddsFormat::automatic);
-  const ReplayRegion& us = plan.at("us");
+  const scan::ReplayPlan plan = scan::plan_replay(dir.path, {}, OddsFormat::automatic);
+  const scan::ReplayRegion& us = plan.at("us");
   REQUIRE(us.files.size() == bodies.size());
   for (std::size_t i = 0; i + 1 < us.files.size(); ++i) CHECK_FALSE(us.files[i].reread);
   CHECK(us.files.back().reread);
   // Broken now: only the file kept to be read again is read again.
   for (std::size_t i = 0; i + 1 < bodies.size(); ++i) dir.write("us/" + std::to_string(1000 + i) + ".json", "[{");
-  for (std::uintmax_t chunk_bytes : {std::uintmax_t{1}, std::uintmax_t{40000}, k_replay_chunk_bytes}) {
+  for (std::uintmax_t chunk_bytes : {std::uintmax_t{1}, std::uintmax_t{40000}, scan::k_replay_chunk_bytes}) {
     INFO("chunks of " << chunk_bytes);
     std::vector<Event> got;
     for_each_replay_chunk(

@@ -1,4 +1,4 @@
-// The API options every calling command shares (src/scan/api_options.cpp) and the bookmaker
+// The API options every calling command shares (src/api/options.cpp) and the bookmaker
 // list (src/scan/bookmakers.cpp): regions canonical, markets checked, one region's client
 // options, known books per region.
 #include <doctest/doctest.h>
