@@ -75,6 +75,13 @@ Opportunity read_opportunity(const char* text, std::size_t size) {
 // One stored row that cannot be read (not JSON, or not an opportunity) is skipped with a
 // warning naming it: the rest of the scan, and every other scan and region, are still
 // served. `store check` lists such rows.
+void warn_unreadable(const std::string& path, const RegionScan& scan, std::int64_t idx, const std::exception& e) {
+  spdlog::warn(
+      "sqlite {}: scan {} region {}: opportunity row {} skipped, it cannot be read: {} "
+      "(oddsctl store check lists such rows)",
+      path, scan.scan_id, scan.region, idx, e.what());
+}
+
 void load_opportunities(SQLite::Database& db, RegionScan& scan, const std::string& path) {
   SQLite::Statement st(db, "SELECT idx, json FROM opportunities WHERE scan_id = ? AND region = ? ORDER BY idx");
   st.bind(1, scan.scan_id);
@@ -85,10 +92,7 @@ void load_opportunities(SQLite::Database& db, RegionScan& scan, const std::strin
     try {
       scan.opportunities.push_back(read_opportunity(col.getText(), static_cast<std::size_t>(col.getBytes())));
     } catch (const std::exception& e) {
-      spdlog::warn(
-          "sqlite {}: scan {} region {}: opportunity row {} skipped, it cannot be read: {} "
-          "(oddsctl store check lists such rows)",
-          path, scan.scan_id, scan.region, st.getColumn(0).getInt64(), e.what());
+      warn_unreadable(path, scan, st.getColumn(0).getInt64(), e);
     }
   }
 }
@@ -148,10 +152,7 @@ void load_stored(SQLite::Database& db, StoredScan& stored, const std::string& pa
     try {
       out.push_back(stored_opportunity(read_opportunity(text.data(), text.size())));
     } catch (const std::exception& e) {
-      spdlog::warn(
-          "sqlite {}: scan {} region {}: opportunity row {} skipped, it cannot be read: {} "
-          "(oddsctl store check lists such rows)",
-          path, scan.scan_id, scan.region, static_cast<std::int64_t>(sqlite3_column_int64(raw, 0)), e.what());
+      warn_unreadable(path, scan, static_cast<std::int64_t>(sqlite3_column_int64(raw, 0)), e);
     }
   }
 }
