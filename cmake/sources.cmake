@@ -140,6 +140,7 @@ set(ODDSCTL_CMD_SOURCES
   cmd/cache.cpp
   cmd/cleanup.cpp
   cmd/clv.cpp
+  cmd/commands.cpp
   cmd/completion.cpp
   cmd/config.cpp
   cmd/progress.cpp
@@ -171,6 +172,7 @@ set(ODDSCTL_UNIT_TESTS
   tests/unit/test_cache_json_text.cpp
   tests/unit/test_cache_stats.cpp
   tests/unit/test_clv.cpp
+  tests/unit/test_cmd_commands.cpp
   tests/unit/test_cmd_render.cpp
   tests/unit/test_core_odds_json.cpp
   tests/unit/test_core_odds_reader.cpp

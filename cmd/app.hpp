@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -91,7 +92,15 @@ void add_api_options(CLI::App* cmd, App& app);
 // --help; set on the root before any command is added (commands inherit it).
 std::shared_ptr<CLI::FormatterBase> help_formatter();
 
-// Each command file defines one of these; main.cpp lists them explicitly.
+// Where the command name stands in argv (without the program): the first word that is
+// neither an option nor the value of a global option that takes one.
+std::optional<std::size_t> first_word(const std::vector<std::string>& args);
+// Every command's name, in the order --help lists them.
+std::vector<std::string> command_names();
+// Adds the commands a run of `args` can reach: the one it names, else every one.
+void register_commands(CLI::App& root, App& app, const std::vector<std::string>& args);
+
+// Each command file defines one of these; commands.cpp lists them explicitly.
 void register_scan(CLI::App& root, App& app);
 void register_cache(CLI::App& root, App& app);
 void register_cleanup(CLI::App& root, App& app);

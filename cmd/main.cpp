@@ -1,4 +1,4 @@
-// oddsctl: the explicit list of commands, and the one place where errors become exit codes.
+// oddsctl: parse the command line (commands.cpp lists the commands) and turn errors into exit codes.
 #include <algorithm>
 #include <cstdio>
 #include <optional>
@@ -47,29 +47,9 @@ std::string first_line(const std::string& text) {
   return nl == std::string::npos ? text : text.substr(0, nl);
 }
 
-// Where the command name stands: the first word that is neither an option nor the value of
-// a global option that takes one.
-std::optional<std::size_t> first_word(const std::vector<std::string>& args) {
-  static const std::vector<std::string> with_value = {"--store",     "--db",     "--log-level", "--log-format",
-                                                      "--worker-id", "--config", "--format",    "--color"};
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a == "--") return std::nullopt;
-    if (!a.empty() && a[0] == '-') {
-      if (std::find(with_value.begin(), with_value.end(), a) != with_value.end()) ++i;
-      continue;
-    }
-    return i;
-  }
-  return std::nullopt;
-}
-
 // The command named `word` itself when there is one, else the nearest within two edits, else "".
-std::string nearest_command(const CLI::App& root, const std::string& word) {
-  std::vector<std::string> names;
-  for (const CLI::App* sub : root.get_subcommands([](const CLI::App*) { return true; }))
-    names.push_back(sub->get_name());
-  return oddsctl::nearest_word(word, names, 2);  // more than two edits away is not a typo
+std::string nearest_command(const std::string& word) {
+  return oddsctl::nearest_word(word, oddsctl::cmd::command_names(), 2);  // more than two edits away is not a typo
 }
 
 }  // namespace
@@ -105,22 +85,11 @@ int main(int argc, char** argv) {
   // Set up (config file, logging) after options are read but before any command runs.
   // `config check` judges a file itself: a broken default file must not stop it first.
   root.parse_complete_callback([&app, &root] {
-    CLI::App* config = root.get_subcommand("config");
-    bool checking = config->parsed() && config->get_subcommand("check")->parsed();
+    // config is not registered when another command runs (register_commands).
+    const auto config = root.get_subcommands([](const CLI::App* sub) { return sub->get_name() == "config"; });
+    const bool checking = !config.empty() && config[0]->parsed() && config[0]->get_subcommand("check")->parsed();
     app.finish_setup(!checking);
   });
-
-  oddsctl::cmd::register_scan(root, app);
-  oddsctl::cmd::register_cache(root, app);
-  oddsctl::cmd::register_cleanup(root, app);
-  oddsctl::cmd::register_sync(root, app);
-  oddsctl::cmd::register_budget(root, app);
-  oddsctl::cmd::register_store(root, app);
-  oddsctl::cmd::register_alerts(root, app);
-  oddsctl::cmd::register_clv(root, app);
-  oddsctl::cmd::register_config(root, app);
-  oddsctl::cmd::register_serve(root, app);
-  oddsctl::cmd::register_completion(root, app);
 
   // The JSON error form depends on --json, which may be unparsed when parsing fails.
   bool json_requested = false;
@@ -133,13 +102,14 @@ int main(int argc, char** argv) {
   // `oddsctl help [COMMAND...]` is `oddsctl [COMMAND...] --help`; an unknown command name gets
   // the nearest one instead of CLI11's "A subcommand is required".
   std::vector<std::string> args(argv + 1, argv + argc);
-  if (auto word = first_word(args)) {
+  oddsctl::cmd::register_commands(root, app, args);
+  if (auto word = oddsctl::cmd::first_word(args)) {
     if (args[*word] == "help") {
       args.erase(args.begin() + static_cast<std::ptrdiff_t>(*word));
       args.push_back("--help");
-    } else if (nearest_command(root, args[*word]) != args[*word]) {
+    } else if (nearest_command(args[*word]) != args[*word]) {
       std::string message = "unknown command '" + args[*word] + "'";
-      std::string near = nearest_command(root, args[*word]);
+      std::string near = nearest_command(args[*word]);
       if (!near.empty()) message += "; did you mean '" + near + "'?";
       return report_error(app, json_requested, ExitCode::usage, message + " (see oddsctl --help)");
     }
