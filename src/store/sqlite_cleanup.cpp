@@ -2,7 +2,7 @@
 //
 // A writer waiting behind a cleanup waits for one short transaction at most: each holds the
 // write lock for about k_hold, then frees it for k_gap, which a waiting writer takes (the
-// store's busy handler tries every millisecond). How many rows fit in k_hold is measured as
+// store's busy handler tries every 250 us). How many rows fit in k_hold is measured as
 // it goes (Pacer), so a slow disk or a busy machine makes the chunks smaller, not the wait
 // longer; policy.batch_size caps the rows of one transaction.
 // - Scans (with their opportunities) are deleted oldest first over every region, chunk by
@@ -42,7 +42,7 @@ namespace {
 constexpr std::int64_t k_no_cutoff = std::numeric_limits<std::int64_t>::max();
 using SteadyClock = std::chrono::steady_clock;
 constexpr auto k_hold = std::chrono::milliseconds(15);  // the write lock per transaction, about
-constexpr auto k_gap = std::chrono::milliseconds(2);    // free between two transactions
+constexpr auto k_gap = std::chrono::milliseconds(1);    // free between two transactions
 // Checkpoint the WAL every this many pages during a cleanup (SQLite's default is 1000): a
 // checkpoint syncs the file twice, and a cleanup writes many pages. Writers are not held up
 // by one (it runs after the lock is released).

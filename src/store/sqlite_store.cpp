@@ -32,14 +32,18 @@ namespace {
 constexpr int k_busy_timeout_ms = 10000;
 
 // SQLite's own busy handler (sqlite3_busy_timeout) sleeps ever longer between tries, up to
-// 100 ms: a writer queued behind a cleanup, which frees the lock for a few ms between its
-// short transactions, would sleep through most of those chances. This one tries again every
-// millisecond for the first quarter second, then every 5 ms, for about k_busy_timeout_ms.
+// 100 ms: a writer queued behind a cleanup, which frees the lock for about a millisecond
+// between its short transactions, would sleep through most of those chances. This one tries
+// again every 250 us for the first quarter second (a try is a lock call on the file, a few
+// microseconds), then every 5 ms, for about k_busy_timeout_ms.
 int busy_handler(void*, int tries) {
-  constexpr int k_fast_tries = 250;
-  const int waited_ms = tries < k_fast_tries ? tries : k_fast_tries + (tries - k_fast_tries) * 5;
-  if (waited_ms >= k_busy_timeout_ms) return 0;  // SQLITE_BUSY: "database is locked"
-  std::this_thread::sleep_for(std::chrono::milliseconds(tries < k_fast_tries ? 1 : 5));
+  constexpr int k_fast_tries = 1000;
+  constexpr auto k_fast = std::chrono::microseconds(250);
+  constexpr auto k_slow = std::chrono::milliseconds(5);
+  const auto waited = tries < k_fast_tries ? tries * k_fast : k_fast_tries * k_fast + (tries - k_fast_tries) * k_slow;
+  if (waited >= std::chrono::milliseconds(k_busy_timeout_ms)) return 0;  // SQLITE_BUSY: "database is locked"
+  std::this_thread::sleep_for(tries < k_fast_tries ? std::chrono::microseconds(k_fast)
+                                                   : std::chrono::microseconds(k_slow));
   return 1;
 }
 
