@@ -67,6 +67,7 @@ set(ODDSCTL_CORE_SOURCES
   src/store/credit_rules.cpp
   src/store/leases.cpp
   src/store/migrate.cpp
+  src/store/module_store.cpp
   src/store/mongo_loader.cpp
   src/store/open_store.cpp
   src/store/pg_loader.cpp

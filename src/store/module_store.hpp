@@ -40,7 +40,27 @@ Store* module_open_store(Make make, const char* uri, int mode, int* exit_code, c
   return nullptr;
 }
 
-// oddsctl's side.
+// A backend built as a loadable module (oddsctl-mongo.so, oddsctl-pg.so), found next to the
+// executable, then in the install layout's lib folder (bin/../lib/oddsctl/), and loaded once
+// (never unloaded: the Store objects it makes live in it) only when its store is opened.
+struct BackendModule {
+  const char* title;           // for messages: "the MongoDB module"
+  const char* file_name;       // "oddsctl-mongo.so"
+  const char* version_symbol;  // returns the oddsctl version it was built for (else refused)
+  const char* open_symbol;     // a StoreOpenFn
+  StoreOpenFn linked;          // the entry point when the backend's objects are linked in (the tests)
+};
+
+// linked: the backend's objects are in this executable; module: the module file exists where
+// it is looked for; missing: neither. Cheap (no dlopen): --version asks it.
+enum class ModuleAvailability { linked, module, missing };
+ModuleAvailability availability(const BackendModule& backend);
+
+// Loads the module (once) and opens the store; UsageError when the module is missing or
+// cannot be loaded, otherwise what the backend throws.
+std::unique_ptr<Store> open_backend(const BackendModule& backend, const std::string& uri, OpenMode mode);
+
+// oddsctl's side of one open.
 inline std::unique_ptr<Store> open_module_store(StoreOpenFn open_fn, const std::string& uri, OpenMode mode) {
   char message[2048] = "";
   int code = static_cast<int>(ExitCode::runtime);

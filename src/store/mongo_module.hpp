@@ -11,9 +11,9 @@
 #include <cstddef>
 #include <memory>
 #include <string>
-#include <vector>
 
 #include "oddsctl/store.hpp"
+#include "store/module_store.hpp"
 
 // The C entry points of the module; C so that dlsym finds them by a stable name.
 extern "C" {
@@ -35,17 +35,7 @@ namespace oddsctl::store::mongo_module {
 
 inline constexpr const char* k_file_name = "oddsctl-mongo.so";
 
-// Where the module is looked for, in order: next to the executable (a build folder), then
-// the install layout's lib folder relative to it (bin/../lib/oddsctl/).
-std::vector<std::string> candidate_paths();
-
-// linked: the backend's objects are in this executable (the tests); module: the module file
-// exists at a candidate path; missing: neither. Cheap (no dlopen): --version asks it.
-enum class Availability { linked, module, missing };
-Availability availability();
-
-// Loads the module (once) and opens the store; UsageError when the module is missing or
-// cannot be loaded, otherwise what the backend throws.
-std::unique_ptr<Store> open(const std::string& uri, OpenMode mode = OpenMode::read_write);
+// Its file and entry points, for availability() and open_backend() (store/module_store.hpp).
+BackendModule backend();
 
 }  // namespace oddsctl::store::mongo_module

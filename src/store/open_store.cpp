@@ -68,12 +68,12 @@ std::vector<std::string> built_in_stores() {
 #ifdef ODDSCTL_WITH_MONGO
   // The MongoDB backend is a module loaded on demand (store/mongo_module.hpp): listed when
   // its file is where oddsctl looks, flagged when this build has it but the file is missing.
-  if (mongo_module::availability() == mongo_module::Availability::missing) out.push_back("mongodb (module not found)");
+  if (availability(mongo_module::backend()) == ModuleAvailability::missing) out.push_back("mongodb (module not found)");
   else out.push_back("mongodb");
 #endif
 #ifdef ODDSCTL_WITH_POSTGRES
   // Likewise the PostgreSQL backend (store/pg_module.hpp).
-  if (pg_module::availability() == pg_module::Availability::missing) out.push_back("postgresql (module not found)");
+  if (availability(pg_module::backend()) == ModuleAvailability::missing) out.push_back("postgresql (module not found)");
   else out.push_back("postgresql");
 #endif
   return out;
@@ -86,7 +86,7 @@ std::unique_ptr<Store> open_store(const std::string& uri, OpenMode mode) {
   if (scheme == "sqlite") return std::make_unique<SqliteStore>(sqlite_path_of(uri), mode);
   if (scheme == "mongodb" || scheme == "mongodb+srv") {
 #ifdef ODDSCTL_WITH_MONGO
-    return mongo_module::open(uri, mode);
+    return open_backend(mongo_module::backend(), uri, mode);
 #else
     throw UsageError("store " + redact_store_uri(uri) +
                      ": this oddsctl was built without MongoDB support (stores built in: " + built_in_list() + ")");
@@ -94,7 +94,7 @@ std::unique_ptr<Store> open_store(const std::string& uri, OpenMode mode) {
   }
   if (scheme == "postgresql" || scheme == "postgres") {
 #ifdef ODDSCTL_WITH_POSTGRES
-    return pg_module::open(uri, mode);
+    return open_backend(pg_module::backend(), uri, mode);
 #else
     throw UsageError("store " + redact_store_uri(uri) +
                      ": this oddsctl was built without PostgreSQL support (stores built in: " + built_in_list() + ")");
