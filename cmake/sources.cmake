@@ -196,6 +196,7 @@ set(ODDSCTL_UNIT_TESTS
   tests/unit/test_scan_json.cpp
   tests/unit/test_scan_service.cpp
   tests/unit/test_serve_http_counts.cpp
+  tests/unit/test_serve_store_pool.cpp
   tests/unit/test_settings.cpp
   tests/unit/test_sqlite_cleanup.cpp
   tests/unit/test_sqlite_opportunity_text.cpp

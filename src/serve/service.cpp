@@ -224,15 +224,14 @@ HttpResponse Service::readyz() {
   r.headers.emplace_back("Cache-Control", "no-store");
   json doc;
   try {
-    auto store = m_pool.acquire();
-    try {
+    m_pool.with_store([&](store::Store& db) {
       cache::CacheGetOptions o;
-      o.regions = served_regions(*store, nullptr);
+      o.regions = served_regions(db, nullptr);
       o.source = m_options.source;
       o.max_age = m_options.max_age;
       o.now = now_utc();
       o.strict = true;  // opportunities are not needed here
-      cache::CacheResult result = cache_get(*store, o);
+      cache::CacheResult result = cache_get(db, o);
       json stale = json::array(), regions = json::array();
       for (const auto& c : result.regions) {
         regions.push_back(c.region);
@@ -244,10 +243,7 @@ HttpResponse Service::readyz() {
              {"source", to_string(m_options.source)},
              {"max_age_s", m_options.max_age.count() / 1000}};
       r.status = stale.empty() ? 200 : 503;
-    } catch (const StoreError&) {
-      store.broken();
-      throw;
-    }
+    });
   } catch (const Error& e) {
     // A store that cannot be read is not ready; every served region counts as stale.
     json stale = json::array();
@@ -260,10 +256,9 @@ HttpResponse Service::readyz() {
 }
 
 HttpResponse Service::scans_latest(const HttpRequest& request) {
-  auto store = m_pool.acquire();
-  try {
+  return m_pool.with_store([&](store::Store& db) -> HttpResponse {
     cache::CacheGetOptions o;
-    o.regions = served_regions(*store, &request);
+    o.regions = served_regions(db, &request);
     o.source = source_of(request);
     o.max_age = m_options.max_age;
     if (const std::string* a = request.param("max_age")) o.max_age = parse_duration(*a, "?max_age");
@@ -275,7 +270,7 @@ HttpResponse Service::scans_latest(const HttpRequest& request) {
     // The stored texts written out unparsed, as `cache get --json` does: the same bytes,
     // without reading and writing every opportunity again on each request.
     o.as_text = true;
-    cache::CacheResult result = cache_get(*store, o);
+    cache::CacheResult result = cache_get(db, o);
     const bool none = std::none_of(result.regions.begin(), result.regions.end(),
                                    [](const cache::CachedRegion& c) { return c.scan.has_value(); });
     if (none) {
@@ -286,17 +281,13 @@ HttpResponse Service::scans_latest(const HttpRequest& request) {
     const std::string etag = cache_etag(request, result, std::to_string(o.max_age.count()));
     if (etag_matches(request.header("If-None-Match"), etag)) return json_with_etag(request, "", etag);
     return json_with_etag(request, cache_get_json_text(result), etag);
-  } catch (const StoreError&) {
-    store.broken();
-    throw;
-  }
+  });
 }
 
 HttpResponse Service::opportunities(const HttpRequest& request) {
-  auto store = m_pool.acquire();
-  try {
+  return m_pool.with_store([&](store::Store& db) -> HttpResponse {
     cache::CacheGetOptions o;
-    o.regions = served_regions(*store, &request);
+    o.regions = served_regions(db, &request);
     o.source = source_of(request);
     o.max_age = m_options.max_age;
     o.filter.markets = param_list(request, "market");
@@ -312,7 +303,7 @@ HttpResponse Service::opportunities(const HttpRequest& request) {
     }
     // The score is profit_pct for arbitrage and low hold, ev_pct for value bets and middles.
     const auto min_profit = param_number(request, "min_profit");
-    cache::CacheResult result = cache_get(*store, o);
+    cache::CacheResult result = cache_get(db, o);
     json list = json::array();
     for (const auto& opp : result.opportunities()) {
       if (!kinds.empty() && std::find(kinds.begin(), kinds.end(), opp.kind) == kinds.end()) continue;
@@ -322,47 +313,36 @@ HttpResponse Service::opportunities(const HttpRequest& request) {
     const std::string etag = cache_etag(request, result);
     if (etag_matches(request.header("If-None-Match"), etag)) return json_with_etag(request, "", etag);
     return json_with_etag(request, json{{"opportunities", list}}.dump(), etag);
-  } catch (const StoreError&) {
-    store.broken();
-    throw;
-  }
+  });
 }
 
 HttpResponse Service::stats(const HttpRequest& request) {
-  auto store = m_pool.acquire();
-  try {
+  return m_pool.with_store([&](store::Store& db) -> HttpResponse {
     std::optional<std::string> region;
     auto asked = param_list(request, "region");
     if (!asked.empty() && !(asked.size() == 1 && asked[0] == "all")) {
-      auto regions = cache::resolve_cache_regions(*store, asked);
+      auto regions = cache::resolve_cache_regions(db, asked);
       if (regions.size() != 1) throw UsageError("?region: give one region here");
       region = regions.front();
     }
-    json doc = cache_stats_json(cache::cache_stats(*store, now_utc(), region, source_of(request)));
+    json doc = cache_stats_json(cache::cache_stats(db, now_utc(), region, source_of(request)));
     return json_with_etag(request, doc.dump(), weak_etag(stable_hash(doc, fnv1a(canonical_query(request)))));
-  } catch (const StoreError&) {
-    store.broken();
-    throw;
-  }
+  });
 }
 
 HttpResponse Service::budget(const HttpRequest& request) {
-  auto store = m_pool.acquire();
-  try {
+  return m_pool.with_store([&](store::Store& db) -> HttpResponse {
     std::vector<std::string> regions;
     for (const auto& r : param_list(request, "region")) {
       if (r == "all") continue;
       if (!is_known_region(r)) throw UsageError("?region=" + r + ": unknown region (au, uk, us, eu)");
       regions.push_back(r);
     }
-    budget::BudgetStatus status = budget_status(*store, budget::configured_keys(m_options.env), now_utc());
+    budget::BudgetStatus status = budget_status(db, budget::configured_keys(m_options.env), now_utc());
     status.keys = filter_regions(status.keys, regions);
     json doc = status_json(status);
     return json_with_etag(request, doc.dump(), weak_etag(stable_hash(doc, fnv1a(canonical_query(request)))));
-  } catch (const StoreError&) {
-    store.broken();
-    throw;
-  }
+  });
 }
 
 HttpResponse Service::metrics() {
@@ -378,14 +358,10 @@ HttpResponse Service::metrics() {
   r.content_type = "text/plain; version=0.0.4; charset=utf-8";
   r.headers.emplace_back("Cache-Control", "no-store");
   try {
-    auto store = m_pool.acquire();
-    try {
-      in.regions = served_regions(*store, nullptr);
-      r.body = metrics_text(store.get(), in, m_options.env);
-    } catch (const StoreError&) {
-      store.broken();
-      throw;
-    }
+    m_pool.with_store([&](store::Store& db) {
+      in.regions = served_regions(db, nullptr);
+      r.body = metrics_text(&db, in, m_options.env);
+    });
   } catch (const Error& e) {
     in.store_up = false;
     in.store_error = first_line_of(e.what());

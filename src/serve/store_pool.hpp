@@ -9,8 +9,10 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <utility>
 #include <vector>
 
+#include "oddsctl/errors.hpp"
 #include "oddsctl/store.hpp"
 
 namespace oddsctl::serve {
@@ -40,6 +42,19 @@ public:
 
   // Throws what opening the store throws (StoreError, UsageError).
   Lease acquire();
+
+  // body(store) on a borrowed connection. A StoreError closes that connection instead of
+  // giving it back (it may be what failed) and goes on up.
+  template <class Body>
+  auto with_store(Body&& body) -> decltype(body(std::declval<store::Store&>())) {
+    Lease lease = acquire();
+    try {
+      return body(*lease);
+    } catch (const StoreError&) {
+      lease.broken();
+      throw;
+    }
+  }
 
 private:
   void give_back(std::unique_ptr<store::Store> store, bool broken);
