@@ -63,5 +63,11 @@ TEST_CASE("a gzip bomb stops at the default cap; peak memory stays bounded") {
   // The cap (64 MiB) plus the half-size buffer being copied when it last grew, plus the
   // test's own baseline: far from the 200 MiB an uncapped client holds (and more again
   // while the JSON parser copies it).
+#if defined(__SANITIZE_ADDRESS__)
+  // AddressSanitizer keeps freed blocks in quarantine and adds shadow memory, so the peak
+  // measures it, not the client; the cap itself is checked above.
+  MESSAGE("peak memory not checked under AddressSanitizer");
+#else
   CHECK(peak_kb < 140 * 1024);
+#endif
 }
