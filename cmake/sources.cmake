@@ -201,6 +201,7 @@ set(ODDSCTL_UNIT_TESTS
   tests/unit/test_sqlite_cleanup.cpp
   tests/unit/test_sqlite_opportunity_text.cpp
   tests/unit/test_sqlite_store.cpp
+  tests/unit/test_sqlite_util.cpp
   tests/unit/test_stakes.cpp
   tests/unit/test_store_migrate.cpp
   tests/unit/test_sync_fingerprint.cpp

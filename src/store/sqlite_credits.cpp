@@ -25,21 +25,16 @@ credit_rules::KeyFigure read_figure(SQLite::Database& db, const std::string& key
 }
 
 void write_figure(SQLite::Database& db, const std::string& key_id, const credit_rules::KeyFigure& f) {
-  SQLite::Statement st(db,
-                       "INSERT INTO credit_keys (key_id, remaining, reported_at) VALUES (?, ?, ?) "
-                       "ON CONFLICT(key_id) DO UPDATE SET remaining = excluded.remaining, "
-                       "reported_at = excluded.reported_at");
-  st.bind(1, key_id);
-  bind_opt(st, 2, f.remaining);
-  bind_opt(st, 3, f.reported_at);
+  static const std::string sql = upsert_sql("credit_keys", {"key_id", "remaining", "reported_at"}, {"key_id"});
+  SQLite::Statement st(db, sql);
+  bind_row(st, key_id, f.remaining, f.reported_at);
   st.exec();
 }
 
 }  // namespace
 
 CreditGrant SqliteStore::reserve_credits(const CreditRequest& r) {
-  return locked("reserve credits", [&](SQLite::Database& db) {
-    auto tx = write_txn(db);
+  return writing("reserve credits", [&](SQLite::Database& db) {
     {
       SQLite::Statement gone(db, "DELETE FROM credit_holds WHERE expires_at <= ?");
       bind_time(gone, 1, r.now);
@@ -70,31 +65,26 @@ CreditGrant SqliteStore::reserve_credits(const CreditRequest& r) {
       put.exec();
       grant.hold = std::move(hold);
     }
-    tx.commit();
     return grant;
   });
 }
 
 void SqliteStore::settle_credits(const CreditHold& hold, std::int64_t charged, const Credits& credits, TimePoint now) {
-  locked("settle credits", [&](SQLite::Database& db) {
-    auto tx = write_txn(db);
+  writing("settle credits", [&](SQLite::Database& db) {
     SQLite::Statement del(db, "DELETE FROM credit_holds WHERE id = ?");
     del.bind(1, hold.id);
     del.exec();
     const credit_rules::KeyFigure stored = read_figure(db, hold.key_id);
     const credit_rules::KeyFigure figure = credit_rules::settled(stored, charged, credits, now);
     if (!(figure == stored)) write_figure(db, hold.key_id, figure);
-    tx.commit();
   });
 }
 
 void SqliteStore::release_credits(const CreditHold& hold) {
-  locked("release credits", [&](SQLite::Database& db) {
-    auto tx = write_txn(db);
+  writing("release credits", [&](SQLite::Database& db) {
     SQLite::Statement del(db, "DELETE FROM credit_holds WHERE id = ?");
     del.bind(1, hold.id);
     del.exec();
-    tx.commit();
   });
 }
 

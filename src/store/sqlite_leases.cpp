@@ -40,14 +40,9 @@ LeaseResult SqliteStore::acquire_lease(const std::string& name, const std::strin
     result.lease.owner = owner;
     result.lease.expires_at = now + ttl;
     get.reset();
-    SQLite::Statement put(db,
-                          "INSERT INTO leases (name, owner, acquired_at, expires_at) VALUES (?, ?, ?, ?) "
-                          "ON CONFLICT(name) DO UPDATE SET owner = excluded.owner, "
-                          "acquired_at = excluded.acquired_at, expires_at = excluded.expires_at");
-    put.bind(1, name);
-    put.bind(2, owner);
-    bind_time(put, 3, result.lease.acquired_at);
-    bind_time(put, 4, result.lease.expires_at);
+    static const std::string sql = upsert_sql("leases", {"name", "owner", "acquired_at", "expires_at"}, {"name"});
+    SQLite::Statement put(db, sql);
+    bind_row(put, name, owner, result.lease.acquired_at, result.lease.expires_at);
     put.exec();
     tx.commit();
     result.acquired = true;
@@ -91,13 +86,11 @@ LeaseResult SqliteStore::acquire_lease_from(const std::string& name, const std::
 }
 
 void SqliteStore::release_lease(const std::string& name, const std::string& owner) {
-  locked("release lease", [&](SQLite::Database& db) {
-    auto tx = write_txn(db);
+  writing("release lease", [&](SQLite::Database& db) {
     SQLite::Statement st(db, "DELETE FROM leases WHERE name = ? AND owner = ?");
     st.bind(1, name);
     st.bind(2, owner);
     st.exec();
-    tx.commit();
   });
 }
 

@@ -33,8 +33,7 @@ LedgerEntry read_entry(SQLite::Statement& st) {
 
 void SqliteStore::append_ledger(const std::vector<LedgerEntry>& entries) {
   if (entries.empty()) return;
-  locked("append ledger", [&](SQLite::Database& db) {
-    auto tx = write_txn(db);
+  writing("append ledger", [&](SQLite::Database& db) {
     SQLite::Statement st(db, std::string("INSERT INTO ledger (") + k_columns + ") VALUES (?,?,?,?,?,?,?,?,?,?,?)");
     for (const auto& e : entries) {
       st.reset();
@@ -51,7 +50,6 @@ void SqliteStore::append_ledger(const std::vector<LedgerEntry>& entries) {
       bind_opt(st, 11, e.credits.last);
       st.exec();
     }
-    tx.commit();
   });
 }
 

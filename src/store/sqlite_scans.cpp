@@ -200,33 +200,15 @@ std::optional<std::pair<std::string, std::int64_t>> pointer_of(SQLite::Database&
 }
 
 void write_scan_row(SQLite::Database& db, const RegionScan& scan, int opportunity_count) {
-  SQLite::Statement st(db,
-                       "INSERT INTO scans (scan_id, region, command, worker, started_at, duration_ms, status, error, "
-                       "failed_sports, requests, credits_used, credits_remaining, events, opportunity_count, "
-                       "source, empty) "
-                       "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(scan_id, region) DO UPDATE SET "
-                       "command = excluded.command, worker = excluded.worker, started_at = excluded.started_at, "
-                       "duration_ms = excluded.duration_ms, status = excluded.status, error = excluded.error, "
-                       "failed_sports = excluded.failed_sports, requests = excluded.requests, "
-                       "credits_used = excluded.credits_used, credits_remaining = excluded.credits_remaining, "
-                       "events = excluded.events, opportunity_count = excluded.opportunity_count, "
-                       "source = excluded.source, empty = excluded.empty");
-  st.bind(1, scan.scan_id);
-  st.bind(2, scan.region);
-  st.bind(3, scan.command);
-  st.bind(4, scan.worker);
-  bind_time(st, 5, scan.started_at);
-  st.bind(6, static_cast<int64_t>(scan.duration_ms));
-  st.bind(7, to_string(scan.status));
-  bind_opt(st, 8, scan.error);
-  st.bind(9, dump_json(scan.failed_sports));
-  st.bind(10, scan.requests);
-  bind_opt(st, 11, scan.credits_used);
-  bind_opt(st, 12, scan.credits_remaining);
-  st.bind(13, scan.events);
-  st.bind(14, opportunity_count);
-  st.bind(15, to_string(scan.source));
-  st.bind(16, to_string(scan.empty));
+  static const std::string sql = upsert_sql(
+      "scans",
+      {"scan_id", "region", "command", "worker", "started_at", "duration_ms", "status", "error", "failed_sports",
+       "requests", "credits_used", "credits_remaining", "events", "opportunity_count", "source", "empty"},
+      {"scan_id", "region"});
+  SQLite::Statement st(db, sql);
+  bind_row(st, scan.scan_id, scan.region, scan.command, scan.worker, scan.started_at, scan.duration_ms,
+           to_string(scan.status), scan.error, dump_json(scan.failed_sports), scan.requests, scan.credits_used,
+           scan.credits_remaining, scan.events, opportunity_count, to_string(scan.source), to_string(scan.empty));
   st.exec();
 }
 
@@ -245,8 +227,7 @@ void SqliteStore::save_scan(const RegionScan& scan) {
   for (const auto& o : scan.opportunities) rows.push_back(opportunity_row(o, scan.region));
   int count = scan.opportunities.empty() ? scan.opportunity_count : static_cast<int>(scan.opportunities.size());
 
-  locked("save scan", [&](SQLite::Database& db) {
-    auto tx = write_txn(db);
+  writing("save scan", [&](SQLite::Database& db) {
     SQLite::Statement clear(db, "DELETE FROM opportunities WHERE scan_id = ? AND region = ?");
     clear.bind(1, scan.scan_id);
     clear.bind(2, scan.region);
@@ -258,18 +239,8 @@ void SqliteStore::save_scan(const RegionScan& scan) {
     for (std::size_t i = 0; i < scan.opportunities.size(); ++i) {
       const auto& o = scan.opportunities[i];
       ins.reset();
-      ins.bind(1, scan.scan_id);
-      ins.bind(2, scan.region);
-      ins.bind(3, static_cast<int64_t>(i));
-      ins.bind(4, o.profit_pct);
-      ins.bind(5, o.sport_key);
-      ins.bind(6, o.event_id);
-      ins.bind(7, o.market);
-      bind_opt(ins, 8, o.point);
-      ins.bind(9, rows[i].text);
-      ins.bind(10, rows[i].kind);
-      ins.bind(11, rows[i].score);
-      ins.bind(12, rows[i].text_form ? 1 : 0);
+      bind_row(ins, scan.scan_id, scan.region, static_cast<std::int64_t>(i), o.profit_pct, o.sport_key, o.event_id,
+               o.market, o.point, rows[i].text, rows[i].kind, rows[i].score, rows[i].text_form ? 1 : 0);
       ins.exec();
     }
     // A scan rewritten under another source is no longer that source's result.
@@ -281,12 +252,9 @@ void SqliteStore::save_scan(const RegionScan& scan) {
     auto pointer = pointer_of(db, scan.region, scan.source);
     const bool good = scan.good();
     if (good && (!pointer || pointer->second <= to_epoch_ms(scan.started_at))) {
-      SQLite::Statement set(db,
-                            "INSERT INTO latest_good (region, source, scan_id) VALUES (?, ?, ?) "
-                            "ON CONFLICT(region, source) DO UPDATE SET scan_id = excluded.scan_id");
-      set.bind(1, scan.region);
-      set.bind(2, to_string(scan.source));
-      set.bind(3, scan.scan_id);
+      static const std::string sql = upsert_sql("latest_good", {"region", "source", "scan_id"}, {"region", "source"});
+      SQLite::Statement set(db, sql);
+      bind_row(set, scan.region, to_string(scan.source), scan.scan_id);
       set.exec();
     } else if (!good && pointer && pointer->first == scan.scan_id) {
       // The good scan was rewritten as not good (failed, or empty for want of input).
@@ -295,7 +263,6 @@ void SqliteStore::save_scan(const RegionScan& scan) {
       drop.bind(2, to_string(scan.source));
       drop.exec();
     }
-    tx.commit();
   });
 }
 
@@ -373,12 +340,10 @@ std::vector<RegionScan> SqliteStore::get_scan(const std::string& scan_id) {
 // Every source's pointer of the region goes: an invalidated region serves nothing, whichever
 // source a reader asks for.
 void SqliteStore::invalidate(const std::optional<std::string>& region) {
-  locked("invalidate", [&](SQLite::Database& db) {
-    auto tx = write_txn(db);
+  writing("invalidate", [&](SQLite::Database& db) {
     SQLite::Statement st(db, region ? "DELETE FROM latest_good WHERE region = ?" : "DELETE FROM latest_good");
     if (region) st.bind(1, *region);
     st.exec();
-    tx.commit();
   });
 }
 

@@ -18,15 +18,11 @@ std::optional<std::string> SqliteStore::get_meta(const std::string& key) {
 }
 
 void SqliteStore::set_meta(const std::string& key, const std::string& value) {
-  locked("set meta", [&](SQLite::Database& db) {
-    auto tx = write_txn(db);
-    SQLite::Statement st(db,
-                         "INSERT INTO meta (key, value) VALUES (?, ?) "
-                         "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
-    st.bind(1, key);
-    st.bind(2, value);
+  writing("set meta", [&](SQLite::Database& db) {
+    static const std::string sql = upsert_sql("meta", {"key", "value"}, {"key"});
+    SQLite::Statement st(db, sql);
+    bind_row(st, key, value);
     st.exec();
-    tx.commit();
   });
 }
 
@@ -60,17 +56,11 @@ std::optional<AlertMark> SqliteStore::get_alert(const std::string& key) {
 }
 
 void SqliteStore::mark_alert(const AlertMark& mark) {
-  locked("mark alert", [&](SQLite::Database& db) {
-    auto tx = write_txn(db);
-    SQLite::Statement st(db,
-                         "INSERT INTO alerts (key, sent_at, profit_pct) VALUES (?, ?, ?) "
-                         "ON CONFLICT(key) DO UPDATE SET sent_at = excluded.sent_at, "
-                         "profit_pct = excluded.profit_pct");
-    st.bind(1, mark.key);
-    bind_time(st, 2, mark.sent_at);
-    st.bind(3, mark.profit_pct);
+  writing("mark alert", [&](SQLite::Database& db) {
+    static const std::string sql = upsert_sql("alerts", {"key", "sent_at", "profit_pct"}, {"key"});
+    SQLite::Statement st(db, sql);
+    bind_row(st, mark.key, mark.sent_at, mark.profit_pct);
     st.exec();
-    tx.commit();
   });
 }
 
@@ -84,24 +74,14 @@ std::vector<AlertMark> SqliteStore::list_alerts() {
 }
 
 void SqliteStore::heartbeat(const Heartbeat& hb) {
-  locked("heartbeat", [&](SQLite::Database& db) {
-    auto tx = write_txn(db);
-    SQLite::Statement st(db,
-                         "INSERT INTO heartbeats (worker_id, host, pid, command, started_at, last_cycle_at, "
-                         "cycles, last_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(worker_id) DO UPDATE SET "
-                         "host = excluded.host, pid = excluded.pid, command = excluded.command, "
-                         "started_at = excluded.started_at, last_cycle_at = excluded.last_cycle_at, "
-                         "cycles = excluded.cycles, last_error = excluded.last_error");
-    st.bind(1, hb.worker_id);
-    st.bind(2, hb.host);
-    st.bind(3, hb.pid);
-    st.bind(4, hb.command);
-    bind_time(st, 5, hb.started_at);
-    bind_time(st, 6, hb.last_cycle_at);
-    st.bind(7, static_cast<int64_t>(hb.cycles));
-    bind_opt(st, 8, hb.last_error);
+  writing("heartbeat", [&](SQLite::Database& db) {
+    static const std::string sql = upsert_sql(
+        "heartbeats", {"worker_id", "host", "pid", "command", "started_at", "last_cycle_at", "cycles", "last_error"},
+        {"worker_id"});
+    SQLite::Statement st(db, sql);
+    bind_row(st, hb.worker_id, hb.host, hb.pid, hb.command, hb.started_at, hb.last_cycle_at,
+             static_cast<std::int64_t>(hb.cycles), hb.last_error);
     st.exec();
-    tx.commit();
   });
 }
 

@@ -17,6 +17,7 @@
 
 #include "oddsctl/errors.hpp"
 #include "oddsctl/store.hpp"
+#include "store/sqlite_util.hpp"
 
 namespace oddsctl::store {
 
@@ -92,6 +93,22 @@ private:
     } catch (const std::exception& e) {  // SQLite, JSON, or a bad stored value: a store failure
       throw fail(op, e.what());
     }
+  }
+  // locked(), inside one write transaction (BEGIN IMMEDIATE) that commits when fn returns;
+  // a throw rolls it back.
+  template <class F>
+  auto writing(const char* op, F&& fn) -> std::invoke_result_t<F, SQLite::Database&> {
+    return locked(op, [&](SQLite::Database& db) {
+      auto tx = sqlite_util::write_txn(db);
+      if constexpr (std::is_void_v<std::invoke_result_t<F, SQLite::Database&>>) {
+        fn(db);
+        tx.commit();
+      } else {
+        auto result = fn(db);
+        tx.commit();
+        return result;
+      }
+    });
   }
   StoreError fail(const char* op, const std::string& cause) const;
   std::int64_t size_bytes(SQLite::Database& db);

@@ -67,37 +67,23 @@ void insert_snapshots(SQLite::Database& db, const std::vector<SnapshotText>& row
 
 void SqliteStore::upsert_tracked(const std::vector<TrackedEvent>& events) {
   if (events.empty()) return;
-  locked("upsert tracked events", [&](SQLite::Database& db) {
-    auto tx = write_txn(db);
+  writing("upsert tracked events", [&](SQLite::Database& db) {
     // On conflict only what discovery knows is refreshed: pin and sync state stay.
-    SQLite::Statement st(db,
-                         "INSERT INTO tracked_events (region, event_id, sport_key, sport_title, home_team, away_team, "
-                         "commence_time, discovered_at, pinned_tier, last_synced_at, last_changed_at, "
-                         "last_attempt_at, fingerprint, failures, last_error) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
-                         "ON CONFLICT(region, event_id) DO UPDATE SET sport_key = excluded.sport_key, "
-                         "sport_title = excluded.sport_title, home_team = excluded.home_team, "
-                         "away_team = excluded.away_team, commence_time = excluded.commence_time");
+    static const std::string sql =
+        upsert_sql("tracked_events",
+                   {"region", "event_id", "sport_key", "sport_title", "home_team", "away_team", "commence_time",
+                    "discovered_at", "pinned_tier", "last_synced_at", "last_changed_at", "last_attempt_at",
+                    "fingerprint", "failures", "last_error"},
+                   {"region", "event_id"}, {"sport_key", "sport_title", "home_team", "away_team", "commence_time"});
+    SQLite::Statement st(db, sql);
     for (const auto& e : events) {
       st.reset();
-      st.bind(1, e.region);
-      st.bind(2, e.event_id);
-      st.bind(3, e.sport_key);
-      st.bind(4, e.sport_title);
-      st.bind(5, e.home_team);
-      st.bind(6, e.away_team);
-      bind_time(st, 7, e.commence_time);
-      bind_time(st, 8, e.discovered_at);
-      if (e.pinned_tier) st.bind(9, to_string(*e.pinned_tier));
-      else st.bind(9);
-      bind_opt(st, 10, e.last_synced_at);
-      bind_opt(st, 11, e.last_changed_at);
-      bind_opt(st, 12, e.last_attempt_at);
-      st.bind(13, e.fingerprint);
-      st.bind(14, e.failures);
-      bind_opt(st, 15, e.last_error);
+      const auto pinned = e.pinned_tier ? std::optional<std::string>(to_string(*e.pinned_tier)) : std::nullopt;
+      bind_row(st, e.region, e.event_id, e.sport_key, e.sport_title, e.home_team, e.away_team, e.commence_time,
+               e.discovered_at, pinned, e.last_synced_at, e.last_changed_at, e.last_attempt_at, e.fingerprint,
+               e.failures, e.last_error);
       st.exec();
     }
-    tx.commit();
   });
 }
 
@@ -125,8 +111,7 @@ std::vector<TrackedEvent> SqliteStore::list_tracked(const TrackedQuery& query) {
 
 int SqliteStore::set_pin(const std::string& event_id, const std::optional<std::string>& region,
                          std::optional<Tier> tier) {
-  return locked("set pin", [&](SQLite::Database& db) {
-    auto tx = write_txn(db);
+  return writing("set pin", [&](SQLite::Database& db) {
     SQLite::Statement st(db, region ? "UPDATE tracked_events SET pinned_tier = ? WHERE event_id = ? AND region = ?"
                                     : "UPDATE tracked_events SET pinned_tier = ? WHERE event_id = ?");
     if (tier) st.bind(1, to_string(*tier));
@@ -134,7 +119,6 @@ int SqliteStore::set_pin(const std::string& event_id, const std::optional<std::s
     st.bind(2, event_id);
     if (region) st.bind(3, *region);
     int changed = st.exec();
-    tx.commit();
     return changed;
   });
 }
@@ -144,8 +128,7 @@ void SqliteStore::record_sync(const std::vector<SyncOutcome>& outcomes) {
   std::vector<SnapshotText> snaps;
   for (const auto& o : outcomes)
     if (o.ok && o.snapshot) snaps.push_back({&*o.snapshot, dump_json(to_json(o.snapshot->event))});
-  locked("record sync", [&](SQLite::Database& db) {
-    auto tx = write_txn(db);
+  writing("record sync", [&](SQLite::Database& db) {
     SQLite::Statement ok(db,
                          "UPDATE tracked_events SET last_synced_at = :at, last_attempt_at = :at, "
                          "fingerprint = :fp, failures = 0, last_error = NULL, "
@@ -171,7 +154,6 @@ void SqliteStore::record_sync(const std::vector<SyncOutcome>& outcomes) {
       st.exec();
     }
     insert_snapshots(db, snaps);
-    tx.commit();
   });
 }
 
@@ -206,11 +188,7 @@ void SqliteStore::import_snapshots(const std::vector<Snapshot>& snapshots) {
   std::vector<SnapshotText> rows;
   rows.reserve(snapshots.size());
   for (const auto& s : snapshots) rows.push_back({&s, dump_json(to_json(s.event))});
-  locked("import snapshots", [&](SQLite::Database& db) {
-    auto tx = write_txn(db);
-    insert_snapshots(db, rows);
-    tx.commit();
-  });
+  writing("import snapshots", [&](SQLite::Database& db) { insert_snapshots(db, rows); });
 }
 
 }  // namespace oddsctl::store

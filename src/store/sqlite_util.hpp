@@ -3,8 +3,10 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <SQLiteCpp/Column.h>
 #include <SQLiteCpp/Statement.h>
@@ -32,6 +34,60 @@ inline void bind_opt(SQLite::Statement& st, int i, const std::optional<double>& 
 inline void bind_opt(SQLite::Statement& st, int i, const std::optional<TimePoint>& v) {
   if (v) bind_time(st, i, *v);
   else st.bind(i);
+}
+
+// One value bound at i by its type: text, integer, real, time (epoch ms), or NULL for an
+// empty optional. No overload for unsigned or bool: say which integer is meant.
+inline void bind_one(SQLite::Statement& st, int i, const std::string& v) { st.bind(i, v); }
+inline void bind_one(SQLite::Statement& st, int i, const char* v) { st.bind(i, v); }
+inline void bind_one(SQLite::Statement& st, int i, int v) { st.bind(i, v); }
+inline void bind_one(SQLite::Statement& st, int i, std::int64_t v) { st.bind(i, static_cast<int64_t>(v)); }
+inline void bind_one(SQLite::Statement& st, int i, double v) { st.bind(i, v); }
+inline void bind_one(SQLite::Statement& st, int i, TimePoint t) { bind_time(st, i, t); }
+template <class T>
+void bind_one(SQLite::Statement& st, int i, const std::optional<T>& v) {
+  bind_opt(st, i, v);
+}
+
+// Binds the values to ?1, ?2, ... in order: one call beside the column list it fills.
+template <class... V>
+void bind_row(SQLite::Statement& st, const V&... values) {
+  int i = 0;
+  (bind_one(st, ++i, values), ...);
+}
+
+// "INSERT INTO table (columns) VALUES (?, ...) ON CONFLICT(key) DO UPDATE SET c = excluded.c"
+// for each of `updated`, or for every column outside the key when `updated` is empty: the
+// column list written once, the placeholders and the update list derived from it.
+inline std::string upsert_sql(std::string_view table, std::initializer_list<std::string_view> columns,
+                              std::initializer_list<std::string_view> key,
+                              std::initializer_list<std::string_view> updated = {}) {
+  auto join = [](std::initializer_list<std::string_view> names, auto&& each) {
+    std::string out;
+    for (const auto name : names) {
+      if (!out.empty()) out += ", ";
+      each(out, name);
+    }
+    return out;
+  };
+  auto name = [](std::string& out, std::string_view n) { out += n; };
+  auto from_excluded = [](std::string& out, std::string_view n) { out.append(n).append(" = excluded.").append(n); };
+  std::string values;
+  for (std::size_t i = 0; i < columns.size(); ++i) values += i ? ", ?" : "?";
+  std::string set;
+  if (updated.size() > 0) {
+    set = join(updated, from_excluded);
+  } else {
+    for (const auto c : columns) {
+      bool in_key = false;
+      for (const auto k : key) in_key = in_key || k == c;
+      if (in_key) continue;
+      if (!set.empty()) set += ", ";
+      from_excluded(set, c);
+    }
+  }
+  return std::string("INSERT INTO ").append(table) + " (" + join(columns, name) + ") VALUES (" + values +
+         ") ON CONFLICT(" + join(key, name) + ") DO UPDATE SET " + set;
 }
 
 inline TimePoint col_time(const SQLite::Column& c) { return from_epoch_ms(c.getInt64()); }
