@@ -51,35 +51,22 @@ LeaseResult SqliteStore::acquire_lease(const std::string& name, const std::strin
 }
 
 bool SqliteStore::renew_lease(const std::string& name, const std::string& owner, Millis ttl, TimePoint now) {
-  return locked("renew lease", [&](SQLite::Database& db) {
-    auto tx = write_txn(db);
+  return writing("renew lease", [&](SQLite::Database& db) {
     SQLite::Statement st(db, "UPDATE leases SET expires_at = ? WHERE name = ? AND owner = ?");
-    bind_time(st, 1, now + ttl);
-    st.bind(2, name);
-    st.bind(3, owner);
-    bool ours = st.exec() > 0;
-    tx.commit();
-    return ours;
+    bind_row(st, now + ttl, name, owner);
+    return st.exec() > 0;
   });
 }
 
 LeaseResult SqliteStore::acquire_lease_from(const std::string& name, const std::string& owner,
                                             const std::string& dead_owner, Millis ttl, TimePoint now) {
-  bool taken = locked("take over lease", [&](SQLite::Database& db) {
-    auto tx = write_txn(db);
+  const bool taken = writing("take over lease", [&](SQLite::Database& db) {
     // Only while the dead owner still holds it: a live run that took it meanwhile keeps it.
     SQLite::Statement st(db,
                          "UPDATE leases SET owner = ?, acquired_at = ?, expires_at = ? "
                          "WHERE name = ? AND owner = ? AND owner <> ?");
-    st.bind(1, owner);
-    bind_time(st, 2, now);
-    bind_time(st, 3, now + ttl);
-    st.bind(4, name);
-    st.bind(5, dead_owner);
-    st.bind(6, owner);
-    bool changed = st.exec() > 0;
-    tx.commit();
-    return changed;
+    bind_row(st, owner, now, now + ttl, name, dead_owner, owner);
+    return st.exec() > 0;
   });
   if (taken) return LeaseResult{true, Lease{name, owner, now, now + ttl}};
   return acquire_lease(name, owner, ttl, now);  // released, expired or taken meanwhile
