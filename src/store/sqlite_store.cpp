@@ -42,8 +42,8 @@ int busy_handler(void*, int tries) {
   constexpr auto k_slow = std::chrono::milliseconds(5);
   const auto waited = tries < k_fast_tries ? tries * k_fast : k_fast_tries * k_fast + (tries - k_fast_tries) * k_slow;
   if (waited >= std::chrono::milliseconds(k_busy_timeout_ms)) return 0;  // SQLITE_BUSY: "database is locked"
-  std::this_thread::sleep_for(tries < k_fast_tries ? std::chrono::microseconds(k_fast)
-                                                   : std::chrono::microseconds(k_slow));
+  if (tries < k_fast_tries) std::this_thread::sleep_for(k_fast);
+  else std::this_thread::sleep_for(k_slow);
   return 1;
 }
 

@@ -2,11 +2,13 @@
 // columns, times as epoch milliseconds, JSON text. Internal to src/store/.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <SQLiteCpp/Column.h>
 #include <SQLiteCpp/Statement.h>
@@ -62,7 +64,11 @@ void bind_row(SQLite::Statement& st, const V&... values) {
 inline std::string upsert_sql(std::string_view table, std::initializer_list<std::string_view> columns,
                               std::initializer_list<std::string_view> key,
                               std::initializer_list<std::string_view> updated = {}) {
-  auto join = [](std::initializer_list<std::string_view> names, auto&& each) {
+  std::vector<std::string_view> set(updated);
+  if (set.empty())
+    for (const auto c : columns)
+      if (std::find(key.begin(), key.end(), c) == key.end()) set.push_back(c);
+  auto join = [](const auto& names, auto&& each) {
     std::string out;
     for (const auto name : names) {
       if (!out.empty()) out += ", ";
@@ -71,23 +77,11 @@ inline std::string upsert_sql(std::string_view table, std::initializer_list<std:
     return out;
   };
   auto name = [](std::string& out, std::string_view n) { out += n; };
+  auto placeholder = [](std::string& out, std::string_view) { out += '?'; };
   auto from_excluded = [](std::string& out, std::string_view n) { out.append(n).append(" = excluded.").append(n); };
-  std::string values;
-  for (std::size_t i = 0; i < columns.size(); ++i) values += i ? ", ?" : "?";
-  std::string set;
-  if (updated.size() > 0) {
-    set = join(updated, from_excluded);
-  } else {
-    for (const auto c : columns) {
-      bool in_key = false;
-      for (const auto k : key) in_key = in_key || k == c;
-      if (in_key) continue;
-      if (!set.empty()) set += ", ";
-      from_excluded(set, c);
-    }
-  }
-  return std::string("INSERT INTO ").append(table) + " (" + join(columns, name) + ") VALUES (" + values +
-         ") ON CONFLICT(" + join(key, name) + ") DO UPDATE SET " + set;
+  return std::string("INSERT INTO ").append(table) + " (" + join(columns, name) + ") VALUES (" +
+         join(columns, placeholder) + ") ON CONFLICT(" + join(key, name) + ") DO UPDATE SET " +
+         join(set, from_excluded);
 }
 
 inline TimePoint col_time(const SQLite::Column& c) { return from_epoch_ms(c.getInt64()); }
