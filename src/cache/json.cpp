@@ -141,6 +141,7 @@ struct Served {
   ServedKey key;
   const Opportunity* whole = nullptr;
   const std::string* text = nullptr;
+  bool served_form = false;  // the text is served as it is (StoredOpportunity::served_form)
 };
 
 }  // namespace
@@ -166,10 +167,10 @@ void cache_get_json_text(const CacheResult& result, const std::function<void(std
   for (const auto& r : result.regions) {
     if (!r.scan) continue;
     for (const auto& o : r.stored) {
-      if (o.opportunity) opps.push_back({served_key(o), &*o.opportunity, nullptr});
-      else opps.push_back({served_key(o), nullptr, &o.text});
+      if (o.opportunity) opps.push_back({served_key(o), &*o.opportunity, nullptr, false});
+      else opps.push_back({served_key(o), nullptr, &o.text, o.served_form});
     }
-    for (const auto& o : r.scan->opportunities) opps.push_back({served_key(o), &o, nullptr});
+    for (const auto& o : r.scan->opportunities) opps.push_back({served_key(o), &o, nullptr, false});
   }
   // One region's rows are stored in this order already: checking costs one comparison a row.
   const auto before_key = [](const Served& a, const Served& b) { return served_before(a.key, b.key); };
@@ -188,7 +189,8 @@ void cache_get_json_text(const CacheResult& result, const std::function<void(std
   out += before.empty() ? "\"opportunities\":[" : ",\"opportunities\":[";
   for (std::size_t i = 0; i < opps.size(); ++i) {
     if (i) out += ',';
-    if (opps[i].text) append_served(out, *opps[i].text);
+    if (opps[i].text && opps[i].served_form) out += *opps[i].text;
+    else if (opps[i].text) append_served(out, *opps[i].text);
     else out += dump_text(scan::opportunity_json(*opps[i].whole));
     if (out.size() >= k_piece) {
       sink(out);

@@ -1,5 +1,7 @@
 // Scans and their opportunities in the SQLite store, and the latest-good pointer per region
 // and source.
+#include <algorithm>
+#include <cmath>
 #include <memory>
 #include <stdexcept>
 #include <string_view>
@@ -98,7 +100,7 @@ void load_opportunities(SQLite::Database& db, RegionScan& scan, const std::strin
 }
 
 // The rows of load_opportunities as StoredOpportunity: a row whose text save_scan vouched for
-// (text_form 1) is handed over as it is, with the columns beside it; any other is read as
+// (text_form 1, or 2 when it is also the served form) is handed over as it is, with the columns beside it; any other is read as
 // load_opportunities reads it (and skipped the same way when it cannot be).
 void load_stored(SQLite::Database& db, StoredScan& stored, const std::string& path) {
   const RegionScan& scan = stored.scan;
@@ -108,8 +110,8 @@ void load_stored(SQLite::Database& db, StoredScan& stored, const std::string& pa
   sqlite3_stmt* prepared = nullptr;
   const char* sql =
       "SELECT idx, json, text_form, kind, score, sport_key, event_id, market, point, "
-      "CASE WHEN text_form = 1 AND kind = 'value' THEN json_extract(json, '$.outcome') END, "
-      "CASE WHEN text_form = 1 AND kind = 'value' THEN json_extract(json, '$.bookmaker') END "
+      "CASE WHEN text_form IN (1, 2) AND kind = 'value' THEN json_extract(json, '$.outcome') END, "
+      "CASE WHEN text_form IN (1, 2) AND kind = 'value' THEN json_extract(json, '$.bookmaker') END "
       "FROM opportunities WHERE scan_id = ? AND region = ? ORDER BY idx";
   if (const int rc = sqlite3_prepare_v2(handle, sql, -1, &prepared, nullptr); rc != SQLITE_OK)
     throw SQLite::Exception(handle, rc);
@@ -133,7 +135,8 @@ void load_stored(SQLite::Database& db, StoredScan& stored, const std::string& pa
     bool known_kind = false;
     if (!is_null(3))
       if (const auto k = opportunity_kind_from_string(text_of(3))) kind = *k, known_kind = true;
-    if (sqlite3_column_int(raw, 2) == 1 && known_kind && !is_null(4)) {
+    const int text_form = sqlite3_column_int(raw, 2);
+    if ((text_form == 1 || text_form == 2) && known_kind && !is_null(4)) {
       StoredOpportunity& o = out.emplace_back();
       o.region = scan.region;  // save_scan vouches for a text only when it names the scan's region
       o.kind = kind;
@@ -147,6 +150,7 @@ void load_stored(SQLite::Database& db, StoredScan& stored, const std::string& pa
         o.value_bookmaker = text_of(10);
       }
       o.text = text_of(1);
+      o.served_form = text_form == 2;
       continue;
     }
     try {
@@ -161,13 +165,22 @@ void load_stored(SQLite::Database& db, StoredScan& stored, const std::string& pa
 // text holds. text_form is 1 only for a text that reads back as itself (to_json of what
 // opportunity_from_json reads from it is the same text) and whose columns are what it
 // reads as: a reader that serves the text as it is then serves exactly what reading it
-// would. kind and score are of what it reads as (to_json rounds what it writes).
+// would. It is 2 when the text is moreover what `cache get --json` serves (opportunity_json
+// rounds each leg's stake to the cent; a scan has placed them at the cent already), so that
+// reader need not look for stakes in it. kind and score are of what it reads as (to_json
+// rounds what it writes).
 struct OpportunityRow {
   std::string text;
   std::string kind;
   double score = 0;
-  bool text_form = false;
+  int text_form = 0;
 };
+
+// opportunity_json's rounding leaves every stake as it is.
+bool stakes_at_cents(const Opportunity& o) {
+  return std::all_of(o.legs.begin(), o.legs.end(),
+                     [](const auto& l) { return !l.stake || std::round(*l.stake * 100.0) / 100.0 == *l.stake; });
+}
 
 OpportunityRow opportunity_row(const Opportunity& o, const std::string& region) {
   OpportunityRow row;
@@ -178,8 +191,9 @@ OpportunityRow opportunity_row(const Opportunity& o, const std::string& region) 
     const Opportunity back = read_opportunity(row.text.data(), row.text.size());
     row.kind = to_string(back.kind);
     row.score = opportunity_score(back);
-    row.text_form = back.region == region && back.sport_key == o.sport_key && back.event_id == o.event_id &&
-                    back.market == o.market && back.point == o.point && dump_json(to_json(back)) == row.text;
+    const bool reads_back = back.region == region && back.sport_key == o.sport_key && back.event_id == o.event_id &&
+                            back.market == o.market && back.point == o.point && dump_json(to_json(back)) == row.text;
+    row.text_form = !reads_back ? 0 : stakes_at_cents(back) ? 2 : 1;
   } catch (const std::exception&) {
     // Not readable as an opportunity (a NaN written as null, say): latest_good skips it too.
   }
@@ -240,7 +254,7 @@ void SqliteStore::save_scan(const RegionScan& scan) {
       const auto& o = scan.opportunities[i];
       ins.reset();
       bind_row(ins, scan.scan_id, scan.region, static_cast<std::int64_t>(i), o.profit_pct, o.sport_key, o.event_id,
-               o.market, o.point, rows[i].text, rows[i].kind, rows[i].score, rows[i].text_form ? 1 : 0);
+               o.market, o.point, rows[i].text, rows[i].kind, rows[i].score, rows[i].text_form);
       ins.exec();
     }
     // A scan rewritten under another source is no longer that source's result.

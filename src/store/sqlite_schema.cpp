@@ -115,7 +115,9 @@ const std::vector<std::vector<const char*>> k_migrations = {
     // what save_scan writes (dump() of to_json, and it reads back as itself), so `cache get
     // --json` writes it out as it is; kind and score (opportunity_score) sit beside it for the
     // filters and the order. Rows of older versions, and rows another program changed, have
-    // text_form 0 and are parsed as before.
+    // text_form 0 and are parsed as before. (Later, with no change of schema: text_form 2 is a
+    // text form 1 that is also the served form, every stake at the cent; readers that know
+    // only 1 read such a row whole, which is still right.)
     {
         "ALTER TABLE opportunities ADD COLUMN kind TEXT",
         "ALTER TABLE opportunities ADD COLUMN score REAL",

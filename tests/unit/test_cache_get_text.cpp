@@ -122,7 +122,7 @@ TEST_CASE("stored texts are served byte for byte as the opportunities read whole
     store->save_scan(region_scan("run-1", "au", t0(), store::RegionStatus::ok, generated("au", seed, 60)));
     store->save_scan(region_scan("run-2", "uk", t0() - std::chrono::hours(2), store::RegionStatus::partial,
                                  generated("uk", seed + 100, 40)));
-    for (int f : text_forms(store.path())) CHECK(f == 1);  // oddsctl's own texts: all served as they are
+    for (int f : text_forms(store.path())) CHECK((f == 1 || f == 2));  // oddsctl's own: all served as they are
 
     std::vector<oddsctl::cache::OpportunityFilter> filters(5);
     filters[1].sports = {"soccer"};
@@ -170,12 +170,34 @@ TEST_CASE("rows the store did not vouch for are read whole and served the same")
 TEST_CASE("a row updated in place loses text_form; a rewrite of the scan gets it back") {
   TempStore store;
   store->save_scan(region_scan("run-1", "au", t0(), store::RegionStatus::ok, generated("au", 3, 4)));
+  const std::vector<int> saved = text_forms(store.path());
   exec(store.path(), "UPDATE opportunities SET json = json || ' ' WHERE idx = 1");
   exec(store.path(), "UPDATE opportunities SET score = 99 WHERE idx = 2");
   exec(store.path(), "UPDATE opportunities SET profit_pct = 99 WHERE idx = 3");  // not a column it vouches for
-  CHECK(text_forms(store.path()) == std::vector<int>{1, 0, 0, 1});
+  CHECK(text_forms(store.path()) == std::vector<int>{saved[0], 0, 0, saved[3]});
   store->save_scan(region_scan("run-1", "au", t0(), store::RegionStatus::ok, generated("au", 3, 4)));
-  CHECK(text_forms(store.path()) == std::vector<int>{1, 1, 1, 1});
+  CHECK(text_forms(store.path()) == saved);
+}
+
+TEST_CASE("a text whose stakes are at the cent is stored in the served form (text_form 2)") {
+  // As a scan places them (to the cent), none, and with more digits than a cent: only the last
+  // needs opportunity_json's rounding when served, and all three are served as read whole.
+  std::vector<Opportunity> opps = {opp("au", "soccer_epl", "e1", "h2h", 3.5), opp("au", "soccer_epl", "e2", "h2h", 2.5),
+                                   opp("au", "soccer_epl", "e3", "h2h", 1.5)};
+  for (auto& l : opps[0].legs) l.stake = 33.93;
+  for (auto& l : opps[1].legs) l.stake.reset();
+  for (auto& l : opps[2].legs) l.stake = 100.0 / 3.0;
+  TempStore store;
+  store->save_scan(region_scan("run-1", "au", t0(), store::RegionStatus::ok, opps));
+  CHECK(text_forms(store.path()) == std::vector<int>{2, 2, 1});
+  const oddsctl::cache::CacheResult text = get(*store, {"au"}, true);
+  REQUIRE(text.regions[0].stored.size() == 3);
+  CHECK(text.regions[0].stored[0].served_form);
+  CHECK_FALSE(text.regions[0].stored[2].served_form);
+  const std::string served = cache_get_json_text(text);
+  CHECK(served == dumped(get(*store, {"au"}, false)));
+  CHECK(served.find("33.333333") == std::string::npos);  // the third one's stakes rounded as served
+  CHECK(served.find("\"stake\":33.33") != std::string::npos);
 }
 
 TEST_CASE("an opportunity that does not read back as itself is stored for reading whole") {
@@ -185,7 +207,7 @@ TEST_CASE("an opportunity that does not read back as itself is stored for readin
   opps[0].implied_sum = std::numeric_limits<double>::infinity();  // written as null: not readable
   opps[1].region = "uk";                                          // not the scan's region
   store->save_scan(region_scan("run-1", "au", t0(), store::RegionStatus::ok, opps));
-  CHECK(text_forms(store.path()) == std::vector<int>{0, 0, 1});
+  CHECK(text_forms(store.path()) == std::vector<int>{0, 0, 2});  // its stakes are at the cent
   const oddsctl::cache::CacheResult text = get(*store, {"au"}, true);
   CHECK(text.regions[0].stored.size() == 2);  // the unreadable one is skipped, as latest_good skips it
   CHECK(cache_get_json_text(text) == dumped(get(*store, {"au"}, false)));

@@ -78,6 +78,9 @@ struct StoredOpportunity {
   // opportunity_from_json reads from this text is this text again). Empty when `opportunity`
   // is set.
   std::string text;
+  // The text is also what `cache get --json` serves (opportunity_json: every stake already at
+  // the cent, as scans place them), so it is written out as it is, without looking for stakes.
+  bool served_form = false;
   // Held apart (shared, never changed): inline it would make every row of a scan read as text
   // the size of a whole opportunity, megabytes of memory touched at 10,000 rows.
   std::shared_ptr<const Opportunity> opportunity;
