@@ -100,8 +100,9 @@ void load_opportunities(SQLite::Database& db, RegionScan& scan, const std::strin
 }
 
 // The rows of load_opportunities as StoredOpportunity: a row whose text save_scan vouched for
-// (text_form 1, or 2 when it is also the served form) is handed over as it is, with the columns beside it; any other is read as
-// load_opportunities reads it (and skipped the same way when it cannot be).
+// (text_form 1, or 2 when it is also the served form) is handed over as it is, with the
+// columns beside it; any other is read as load_opportunities reads it (and skipped the same
+// way when it cannot be).
 void load_stored(SQLite::Database& db, StoredScan& stored, const std::string& path) {
   const RegionScan& scan = stored.scan;
   // Straight from sqlite3_* calls: SQLite::Statement hands each value over as a Column, which
