@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include "app.hpp"
 #include "oddsctl/cache.hpp"
@@ -104,6 +105,22 @@ void run_get(App& app) {
     };
   }
   cache::CacheResult result = cache_get(*store, options, fallback);
+  // -vv: which scan each region was answered from, and how its served rows were read.
+  if (spdlog::should_log(spdlog::level::debug)) {
+    for (const auto& r : result.regions) {
+      if (!r.scan) {
+        spdlog::debug("cache get {}: no good {} scan in the store", r.region, to_string(options.source));
+        continue;
+      }
+      std::size_t texts = 0, as_stored = 0;
+      for (const auto& o : r.stored)
+        if (!o.opportunity) ++texts, as_stored += o.served_form ? 1 : 0;
+      spdlog::debug(
+          "cache get {}: scan {} ({}), {} of {} opportunities served, {} from their stored text ({} written "
+          "out as stored)",
+          r.region, r.scan->scan_id, r.fresh ? "fresh" : "stale", r.served(), r.stored_opportunities, texts, as_stored);
+    }
+  }
   if (stake)
     for (auto& region : result.regions)
       if (region.scan) cache::restake_opportunities(region.scan->opportunities, *stake);

@@ -118,6 +118,16 @@ class CacheGetTest(CacheCase):
         self.assertEqual(len(self.sql("SELECT * FROM opportunities")), 3)
         self.assertEqual(self.fake.calls and len([c for c in self.fake.calls if "/odds" in c["path"]]), 2)
 
+    def test_vv_says_which_scan_answered_and_how_its_rows_were_read(self):
+        scan = self.scan()
+        proc = self.run_cli("cache", "get", "--region", "au,us", "--json", "-vv")
+        self.assertIn(proc.returncode, (0, 4), self.describe(proc))
+        # A scan's texts are stored in the served form: written out without being parsed.
+        self.assertIn("cache get au: scan %s (fresh), 2 of 2 opportunities served, 2 from their stored text "
+                      "(2 written out as stored)" % scan["scan_id"], proc.stderr)
+        self.assertIn("cache get us: no good live scan in the store", proc.stderr)
+        self.assertNotIn("cache get", self.run_cli("cache", "get", "--region", "au", "--json").stderr)
+
     def test_reads_no_api(self):
         self.scan()
         before = len(self.fake.calls)
