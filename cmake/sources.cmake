@@ -169,6 +169,7 @@ set(ODDSCTL_UNIT_TESTS
   tests/unit/test_budget_status.cpp
   tests/unit/test_cache_cleanup.cpp
   tests/unit/test_cache_get.cpp
+  tests/unit/test_cache_get_stream.cpp
   tests/unit/test_cache_get_text.cpp
   tests/unit/test_cache_json_text.cpp
   tests/unit/test_cache_stats.cpp

@@ -93,6 +93,7 @@ void run_get(App& app) {
   // parsed, and the served ones are parsed once, in order (CacheResult::opportunities).
   const bool rows_only = app.format() == Format::table || app.format() == Format::csv || app.format() == Format::jsonl;
   options.as_text = (as_text || rows_only) && !stake;
+  options.defer_rows = as_text && !stake;  // written out as they are read, never held
 
   auto store = app.open_store(fallback_scan ? store::OpenMode::read_write : store::OpenMode::read_only);
   options.regions = cache::resolve_cache_regions(*store, asked);
@@ -105,33 +106,38 @@ void run_get(App& app) {
     };
   }
   cache::CacheResult result = cache_get(*store, options, fallback);
-  // -vv: which scan each region was answered from, and how its served rows were read.
-  if (spdlog::should_log(spdlog::level::debug)) {
+  // -vv, once the rows are read: which scan each region was answered from, and how its
+  // served rows were read.
+  const auto log_sources = [&] {
+    if (!spdlog::should_log(spdlog::level::debug)) return;
     for (const auto& r : result.regions) {
       if (!r.scan) {
         spdlog::debug("cache get {}: no good {} scan in the store", r.region, to_string(options.source));
         continue;
       }
-      std::size_t texts = 0, as_stored = 0;
+      std::size_t texts = r.streamed, as_stored = r.streamed;
       for (const auto& o : r.stored)
         if (!o.opportunity) ++texts, as_stored += o.served_form ? 1 : 0;
       spdlog::debug(
           "cache get {}: scan {} ({}), {} of {} opportunities served, {} from their stored text ({} written "
-          "out as stored)",
-          r.region, r.scan->scan_id, r.fresh ? "fresh" : "stale", r.served(), r.stored_opportunities, texts, as_stored);
+          "out as stored, {} straight from the store)",
+          r.region, r.scan->scan_id, r.fresh ? "fresh" : "stale", r.served(), r.stored_opportunities, texts, as_stored,
+          r.streamed);
     }
-  }
+  };
   if (stake)
     for (auto& region : result.regions)
       if (region.scan) cache::restake_opportunities(region.scan->opportunities, *stake);
   if (as_text) {
-    cache_get_json_text(result, [](std::string_view piece) {
+    cache_get_json_text(result, *store, options, [](std::string_view piece) {
       std::cout.write(piece.data(), static_cast<std::streamsize>(piece.size()));
     });
     std::cout << '\n';
+    log_sources();
     app.exit_code = result.exit_code();
     return;
   }
+  log_sources();
   // Dim a stale region's line, red a missing one (on a colour terminal).
   std::vector<Tone> tones;
   for (const auto& r : result.regions) tones.push_back(!r.scan ? Tone::bad : r.fresh ? Tone::none : Tone::dim);

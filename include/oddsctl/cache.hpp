@@ -51,6 +51,10 @@ struct CacheGetOptions {
   // are in CachedRegion::stored, its scan->opportunities stay empty. For
   // cache_get_json_text, which then writes stored texts out without parsing them.
   bool as_text = false;
+  // With as_text, one asked region and no filter: the store may leave the region's rows where
+  // they are (CachedRegion::rows_deferred) for the writer to read as it writes them
+  // (cache_get_json_text with the store), so that `cache get --json` never holds them.
+  bool defer_rows = false;
 };
 
 // One asked region as served.
@@ -66,9 +70,14 @@ struct CachedRegion {
   std::optional<std::string> fallback_scan_id;
   std::optional<store::RegionStatus> fallback_status;
   std::optional<std::string> fallback_error;
+  // defer_rows: the rows are still in the store (ScanStore::latest_good_deferred), counted
+  // once they are written (streamed, stored_opportunities); scan->opportunity_count is as
+  // stored until then.
+  bool rows_deferred = false;
+  std::size_t streamed = 0;  // rows written out straight from the store
 
-  // How many are served: scan->opportunities, or stored with as_text.
-  std::size_t served() const { return scan ? scan->opportunities.size() + stored.size() : 0; }
+  // How many are served: scan->opportunities, or stored with as_text, or streamed.
+  std::size_t served() const { return scan ? scan->opportunities.size() + stored.size() + streamed : 0; }
 };
 
 struct CacheResult {
@@ -92,6 +101,9 @@ using FallbackScan = std::function<scan::ScanReport(const std::vector<std::strin
 // served is always what the store holds. A fallback that throws leaves the regions as they
 // were and records the message in fallback_error.
 CacheResult cache_get(store::ScanStore& store, const CacheGetOptions& options, const FallbackScan& fallback = {});
+// Reads the rows cache_get left in the store (rows_deferred), as cache_get reads them without
+// defer_rows: a region read again this way is judged again, and keeps its fallback fields.
+void read_deferred_rows(CacheResult& result, store::ScanStore& store, const CacheGetOptions& options);
 
 // The `cache get --json` document: the `scan --json` shape for the regions asked, each region
 // entry adding scan_id, scanned_at, scanned_by, command, age_s, fresh (and the fallback
@@ -104,6 +116,13 @@ nlohmann::json cache_get_json(const CacheResult& result);
 std::string cache_get_json_text(const CacheResult& result);
 // The same text handed to `sink` in pieces, in order (their concatenation is the document).
 void cache_get_json_text(const CacheResult& result, const std::function<void(std::string_view)>& sink);
+// The same for a result that may have deferred rows: a region's rows that the store still
+// vouches for are written out straight from it, as they are read (ScanStore::served_texts),
+// and counted in `result`; any other deferred rows are read first (read_deferred_rows). The
+// document is the one cache_get without defer_rows would have served. A store failure part
+// way through the rows throws with part of the document already handed to `sink`.
+void cache_get_json_text(CacheResult& result, store::ScanStore& store, const CacheGetOptions& options,
+                         const std::function<void(std::string_view)>& sink);
 // `cache get --stake`: split `stake` across each opportunity's legs as scan does (equal
 // payouts, then the placeable-stake rules); replaces the stakes stored with the scan.
 void restake_opportunities(std::vector<Opportunity>& opportunities, double stake, const engine::StakeRules& rules = {});

@@ -1,6 +1,7 @@
 // `cache get`: read each asked region's latest good scan, judge its freshness, filter it,
 // optionally refresh it with a live scan first.
 #include <algorithm>
+#include <stdexcept>
 
 #include <nlohmann/json.hpp>
 
@@ -27,16 +28,25 @@ void keep_matching(std::vector<T>& opps, const CacheGetOptions& options, bool wi
                opps.end());
 }
 
-CachedRegion read_region(store::ScanStore& store, const std::string& region, const CacheGetOptions& options) {
+CachedRegion read_region(store::ScanStore& store, const std::string& region, const CacheGetOptions& options,
+                         bool defer) {
   CachedRegion c;
   c.region = region;
   if (options.as_text) {
-    auto stored = store.latest_good_stored(region, options.source);
+    defer = defer && options.defer_rows && options.filter.empty() && options.regions.size() == 1;
+    auto stored =
+        defer ? store.latest_good_deferred(region, options.source) : store.latest_good_stored(region, options.source);
     if (!stored) return c;
     c.scan = std::move(stored->scan);
     c.stored = std::move(stored->opportunities);
     c.stored_opportunities = static_cast<int>(c.stored.size());
     judge(c, options);
+    if (stored->deferred) {
+      // Withheld, nothing is served, but the region still says how many are stored.
+      if (c.withheld) return read_region(store, region, options, false);
+      c.rows_deferred = true;
+      return c;
+    }
     keep_matching(c.stored, options, c.withheld);
   } else {
     c.scan = store.latest_good(region, options.source);
@@ -56,6 +66,8 @@ bool CacheResult::all_fresh() const {
 }
 
 std::vector<Opportunity> CacheResult::opportunities() const {
+  for (const auto& r : regions)
+    if (r.rows_deferred) throw std::logic_error("cache get: the rows of region " + r.region + " are not read");
   // Sorted as keys first, then read (a stored text parsed) or copied once each, in order:
   // sorting whole opportunities moved each of them many times.
   struct Item {
@@ -88,7 +100,7 @@ CacheResult cache_get(store::ScanStore& store, const CacheGetOptions& options, c
   result.now = options.now;
   result.max_age = options.max_age;
   result.source = options.source;
-  for (const auto& region : options.regions) result.regions.push_back(read_region(store, region, options));
+  for (const auto& region : options.regions) result.regions.push_back(read_region(store, region, options, true));
   if (!fallback || result.all_fresh()) return result;
 
   std::vector<std::string> stale;
@@ -104,7 +116,7 @@ CacheResult cache_get(store::ScanStore& store, const CacheGetOptions& options, c
   }
   for (auto& r : result.regions) {
     if (r.fresh) continue;
-    CachedRegion refreshed = read_region(store, r.region, options);
+    CachedRegion refreshed = read_region(store, r.region, options, true);
     if (report) {
       refreshed.fallback_scan_id = report->scan_id;
       for (const auto& scanned : report->regions) {
@@ -118,6 +130,17 @@ CacheResult cache_get(store::ScanStore& store, const CacheGetOptions& options, c
     r = std::move(refreshed);
   }
   return result;
+}
+
+void read_deferred_rows(CacheResult& result, store::ScanStore& store, const CacheGetOptions& options) {
+  for (auto& r : result.regions) {
+    if (!r.rows_deferred) continue;
+    CachedRegion again = read_region(store, r.region, options, false);
+    again.fallback_scan_id = std::move(r.fallback_scan_id);
+    again.fallback_status = r.fallback_status;
+    again.fallback_error = std::move(r.fallback_error);
+    r = std::move(again);
+  }
 }
 
 }  // namespace oddsctl::cache

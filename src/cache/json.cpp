@@ -5,8 +5,10 @@
 #include <cmath>
 #include <cstring>
 #include <functional>
-#include <string_view>
 #include <set>
+#include <string_view>
+#include <stdexcept>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -162,7 +164,80 @@ json cache_get_json(const CacheResult& result) {
   return doc;
 }
 
+namespace {
+
+// Handed over in pieces of about k_piece bytes: one buffer of the whole document (megabytes
+// at 10,000 rows) costs a page fault every 4 KiB of it.
+constexpr std::size_t k_piece = 256 * 1024;
+
+// dump() writes an object's members in key order: the head's members before "opportunities",
+// the opportunities, then the members after.
+std::pair<json, json> split_head(const CacheResult& result) {
+  json before = json::object(), after = json::object();
+  const json head = cache_get_head(result);
+  for (const auto& [key, value] : head.items()) (key < "opportunities" ? before : after)[key] = value;
+  return {std::move(before), std::move(after)};
+}
+
+// The document up to its first opportunity, and from after its last.
+std::string open_document(const json& before) {
+  std::string out = dump_text(before);
+  out.reserve(k_piece + 8192);
+  out.pop_back();  // '}'
+  out += before.empty() ? "\"opportunities\":[" : ",\"opportunities\":[";
+  return out;
+}
+
+void close_document(std::string& out, const json& after) {
+  out += ']';
+  if (after.empty()) out += '}';
+  else out.append(",").append(dump_text(after), 1, std::string::npos);
+}
+
+void require_rows(const CacheResult& result, const char* what) {
+  for (const auto& r : result.regions)
+    if (r.rows_deferred)
+      throw std::logic_error(std::string(what) + ": the rows of region " + r.region + " are not read");
+}
+
+// The one region's rows written out as the store reads them; false (nothing handed to
+// `sink`) when the store no longer vouches for them.
+bool write_streamed(CacheResult& result, store::ScanStore& store, const std::function<void(std::string_view)>& sink) {
+  CachedRegion& region = result.regions.front();
+  std::string out;
+  std::size_t rows = 0;
+  const bool streamed = store.served_texts(
+      *region.scan, [&] { out = open_document(split_head(result).first); },
+      [&](std::string_view text) {
+        if (rows++) out += ',';
+        out += text;
+        if (out.size() >= k_piece) {
+          sink(out);
+          out.clear();
+        }
+      });
+  if (!streamed) return false;
+  region.rows_deferred = false;
+  region.streamed = rows;
+  region.stored_opportunities = static_cast<int>(rows);
+  region.scan->opportunity_count = static_cast<int>(rows);
+  close_document(out, split_head(result).second);  // with the counts
+  sink(out);
+  return true;
+}
+
+}  // namespace
+
+void cache_get_json_text(CacheResult& result, store::ScanStore& store, const CacheGetOptions& options,
+                         const std::function<void(std::string_view)>& sink) {
+  const bool one_deferred = result.regions.size() == 1 && result.regions.front().rows_deferred;
+  if (one_deferred && write_streamed(result, store, sink)) return;
+  read_deferred_rows(result, store, options);
+  cache_get_json_text(std::as_const(result), sink);
+}
+
 void cache_get_json_text(const CacheResult& result, const std::function<void(std::string_view)>& sink) {
+  require_rows(result, "cache_get_json_text");
   std::vector<Served> opps;
   for (const auto& r : result.regions) {
     if (!r.scan) continue;
@@ -175,18 +250,8 @@ void cache_get_json_text(const CacheResult& result, const std::function<void(std
   // One region's rows are stored in this order already: checking costs one comparison a row.
   const auto before_key = [](const Served& a, const Served& b) { return served_before(a.key, b.key); };
   if (!std::is_sorted(opps.begin(), opps.end(), before_key)) std::stable_sort(opps.begin(), opps.end(), before_key);
-  // dump() writes an object's members in key order: the head's members before "opportunities",
-  // the opportunities, then the members after.
-  json before = json::object(), after = json::object();
-  const json head = cache_get_head(result);
-  for (const auto& [key, value] : head.items()) (key < "opportunities" ? before : after)[key] = value;
-  // Handed over in pieces of about k_piece bytes: one buffer of the whole document (megabytes
-  // at 10,000 rows) costs a page fault every 4 KiB of it.
-  constexpr std::size_t k_piece = 256 * 1024;
-  std::string out = dump_text(before);
-  out.reserve(k_piece + 8192);
-  out.pop_back();  // '}'
-  out += before.empty() ? "\"opportunities\":[" : ",\"opportunities\":[";
+  const auto [before, after] = split_head(result);
+  std::string out = open_document(before);
   for (std::size_t i = 0; i < opps.size(); ++i) {
     if (i) out += ',';
     if (opps[i].text && opps[i].served_form) out += *opps[i].text;
@@ -197,10 +262,7 @@ void cache_get_json_text(const CacheResult& result, const std::function<void(std
       out.clear();
     }
   }
-  out += ']';
-  const std::string rest = dump_text(after);
-  if (after.empty()) out += '}';
-  else out.append(",").append(rest, 1, std::string::npos);
+  close_document(out, after);
   sink(out);
 }
 

@@ -5,6 +5,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string_view>
+#include <tuple>
 
 #include <sqlite3.h>
 
@@ -99,27 +100,38 @@ void load_opportunities(SQLite::Database& db, RegionScan& scan, const std::strin
   }
 }
 
+// A statement stepped with sqlite3_* calls: SQLite::Statement hands each value over as a
+// Column, which costs a shared_ptr copy, and the loops over a scan's rows that `cache get
+// --json` runs are most of what it does per row.
+using RawStatement = std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)>;
+
+RawStatement prepare_raw(SQLite::Database& db, const char* sql) {
+  sqlite3_stmt* prepared = nullptr;
+  if (const int rc = sqlite3_prepare_v2(db.getHandle(), sql, -1, &prepared, nullptr); rc != SQLITE_OK)
+    throw SQLite::Exception(db.getHandle(), rc);
+  return {prepared, sqlite3_finalize};
+}
+
+// Binds (scan_id, region) to parameters 1 and 2; the scan must outlive the statement's use.
+void bind_scan(sqlite3_stmt* st, const RegionScan& scan) {
+  sqlite3_bind_text(st, 1, scan.scan_id.data(), static_cast<int>(scan.scan_id.size()), SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, scan.region.data(), static_cast<int>(scan.region.size()), SQLITE_STATIC);
+}
+
 // The rows of load_opportunities as StoredOpportunity: a row whose text save_scan vouched for
-// (text_form 1, or 2 when it is also the served form) is handed over as it is, with the
+// (text_form 1, or 2 and 3 when it is also the served form) is handed over as it is, with the
 // columns beside it; any other is read as load_opportunities reads it (and skipped the same
 // way when it cannot be).
 void load_stored(SQLite::Database& db, StoredScan& stored, const std::string& path) {
   const RegionScan& scan = stored.scan;
-  // Straight from sqlite3_* calls: SQLite::Statement hands each value over as a Column, which
-  // costs a shared_ptr copy, and this loop is most of what `cache get --json` does per row.
-  sqlite3* handle = db.getHandle();
-  sqlite3_stmt* prepared = nullptr;
-  const char* sql =
-      "SELECT idx, json, text_form, kind, score, sport_key, event_id, market, point, "
-      "CASE WHEN text_form IN (1, 2) AND kind = 'value' THEN json_extract(json, '$.outcome') END, "
-      "CASE WHEN text_form IN (1, 2) AND kind = 'value' THEN json_extract(json, '$.bookmaker') END "
-      "FROM opportunities WHERE scan_id = ? AND region = ? ORDER BY idx";
-  if (const int rc = sqlite3_prepare_v2(handle, sql, -1, &prepared, nullptr); rc != SQLITE_OK)
-    throw SQLite::Exception(handle, rc);
-  const std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> owned(prepared, sqlite3_finalize);
-  sqlite3_stmt* raw = prepared;
-  sqlite3_bind_text(raw, 1, scan.scan_id.data(), static_cast<int>(scan.scan_id.size()), SQLITE_STATIC);
-  sqlite3_bind_text(raw, 2, scan.region.data(), static_cast<int>(scan.region.size()), SQLITE_STATIC);
+  const auto statement =
+      prepare_raw(db,
+                  "SELECT idx, json, text_form, kind, score, sport_key, event_id, market, point, "
+                  "CASE WHEN text_form IN (1, 2, 3) AND kind = 'value' THEN json_extract(json, '$.outcome') END, "
+                  "CASE WHEN text_form IN (1, 2, 3) AND kind = 'value' THEN json_extract(json, '$.bookmaker') END "
+                  "FROM opportunities WHERE scan_id = ? AND region = ? ORDER BY idx");
+  sqlite3_stmt* raw = statement.get();
+  bind_scan(raw, scan);
   auto& out = stored.opportunities;
   if (scan.opportunity_count > 0) out.reserve(static_cast<std::size_t>(scan.opportunity_count));
   auto text_of = [raw](int i) {
@@ -130,14 +142,14 @@ void load_stored(SQLite::Database& db, StoredScan& stored, const std::string& pa
   for (;;) {
     const int rc = sqlite3_step(raw);
     if (rc == SQLITE_DONE) break;
-    if (rc != SQLITE_ROW) throw SQLite::Exception(handle, rc);
+    if (rc != SQLITE_ROW) throw SQLite::Exception(db.getHandle(), rc);
     const std::string_view text = text_of(1);
     OpportunityKind kind = OpportunityKind::arb;
     bool known_kind = false;
     if (!is_null(3))
       if (const auto k = opportunity_kind_from_string(text_of(3))) kind = *k, known_kind = true;
     const int text_form = sqlite3_column_int(raw, 2);
-    if ((text_form == 1 || text_form == 2) && known_kind && !is_null(4)) {
+    if (text_form >= 1 && text_form <= 3 && known_kind && !is_null(4)) {
       StoredOpportunity& o = out.emplace_back();
       o.region = scan.region;  // save_scan vouches for a text only when it names the scan's region
       o.kind = kind;
@@ -151,7 +163,7 @@ void load_stored(SQLite::Database& db, StoredScan& stored, const std::string& pa
         o.value_bookmaker = text_of(10);
       }
       o.text = text_of(1);
-      o.served_form = text_form == 2;
+      o.served_form = text_form >= 2;
       continue;
     }
     try {
@@ -168,8 +180,10 @@ void load_stored(SQLite::Database& db, StoredScan& stored, const std::string& pa
 // reads as: a reader that serves the text as it is then serves exactly what reading it
 // would. It is 2 when the text is moreover what `cache get --json` serves (opportunity_json
 // rounds each leg's stake to the cent; a scan has placed them at the cent already), so that
-// reader need not look for stakes in it. kind and score are of what it reads as (to_json
-// rounds what it writes).
+// reader need not look for stakes in it, and 3 (set by save_scan, which sees the whole scan)
+// when every row of the scan is a 2 and they are in the served order, so that it need not
+// read anything but the texts. kind and score are of what it reads as (to_json rounds what
+// it writes).
 struct OpportunityRow {
   std::string text;
   std::string kind;
@@ -183,13 +197,15 @@ bool stakes_at_cents(const Opportunity& o) {
                      [](const auto& l) { return !l.stake || std::round(*l.stake * 100.0) / 100.0 == *l.stake; });
 }
 
-OpportunityRow opportunity_row(const Opportunity& o, const std::string& region) {
+// `back` is set to what the text reads as, when it can be read.
+OpportunityRow opportunity_row(const Opportunity& o, const std::string& region, std::optional<Opportunity>& back_out) {
   OpportunityRow row;
   row.text = dump_json(to_json(o));
   row.kind = to_string(o.kind);
   row.score = opportunity_score(o);
+  back_out.reset();
   try {
-    const Opportunity back = read_opportunity(row.text.data(), row.text.size());
+    const Opportunity& back = back_out.emplace(read_opportunity(row.text.data(), row.text.size()));
     row.kind = to_string(back.kind);
     row.score = opportunity_score(back);
     const bool reads_back = back.region == region && back.sport_key == o.sport_key && back.event_id == o.event_id &&
@@ -197,8 +213,27 @@ OpportunityRow opportunity_row(const Opportunity& o, const std::string& region) 
     row.text_form = !reads_back ? 0 : stakes_at_cents(back) ? 2 : 1;
   } catch (const std::exception&) {
     // Not readable as an opportunity (a NaN written as null, say): latest_good skips it too.
+    back_out.reset();
   }
   return row;
+}
+
+// The rows save_scan writes for a scan's opportunities, in order. The served order is
+// opportunity_before's over what the texts read as (the columns a reader sorts on), which
+// to_json's rounding can tie or turn round where the values in memory did not.
+std::vector<OpportunityRow> opportunity_rows(const RegionScan& scan) {
+  std::vector<OpportunityRow> rows;
+  rows.reserve(scan.opportunities.size());
+  std::optional<Opportunity> back, previous;
+  bool in_order = true;
+  for (const auto& o : scan.opportunities) {
+    rows.push_back(opportunity_row(o, scan.region, back));
+    in_order = in_order && rows.back().text_form == 2 && (!previous || !opportunity_before(*back, *previous));
+    previous.swap(back);
+  }
+  if (in_order)
+    for (auto& row : rows) row.text_form = 3;
+  return rows;
 }
 
 // The scan id and started_at of the scan that the (region, source) pointer names, if any.
@@ -237,9 +272,7 @@ void write_scan_row(SQLite::Database& db, const RegionScan& scan, int opportunit
 void SqliteStore::save_scan(const RegionScan& scan) {
   if (scan.status == RegionStatus::skipped) return;
   // Serialised before taking the write lock: other writers wait for SQL only.
-  std::vector<OpportunityRow> rows;
-  rows.reserve(scan.opportunities.size());
-  for (const auto& o : scan.opportunities) rows.push_back(opportunity_row(o, scan.region));
+  const std::vector<OpportunityRow> rows = opportunity_rows(scan);
   int count = scan.opportunities.empty() ? scan.opportunity_count : static_cast<int>(scan.opportunities.size());
 
   writing("save scan", [&](SQLite::Database& db) {
@@ -314,6 +347,64 @@ std::optional<StoredScan> SqliteStore::latest_good_stored(const std::string& reg
     stored.scan = std::move(*scan);
     load_stored(db, stored, m_path);
     return stored;
+  });
+}
+
+namespace {
+
+// Every row of the scan is text_form 3: its texts are served as they are, in idx order. One
+// probe of the partial index opportunities_not_as_stored, whose WHERE this repeats (without
+// the index, as in a damaged store, the same answer from a walk over the scan's rows).
+bool all_as_stored(SQLite::Database& db, const RegionScan& scan) {
+  const auto st = prepare_raw(
+      db, "SELECT EXISTS (SELECT 1 FROM opportunities WHERE scan_id = ? AND region = ? AND text_form <> 3)");
+  bind_scan(st.get(), scan);
+  if (const int rc = sqlite3_step(st.get()); rc != SQLITE_ROW) throw SQLite::Exception(db.getHandle(), rc);
+  return sqlite3_column_int(st.get(), 0) == 0;
+}
+
+// The fields of the scans row (not the opportunities).
+bool same_scan_row(const RegionScan& a, const RegionScan& b) {
+  const auto row = [](const RegionScan& s) {
+    return std::tie(s.scan_id, s.region, s.command, s.source, s.empty, s.worker, s.started_at, s.duration_ms, s.status,
+                    s.error, s.failed_sports, s.requests, s.credits_used, s.credits_remaining, s.events,
+                    s.opportunity_count);
+  };
+  return row(a) == row(b);
+}
+
+}  // namespace
+
+std::optional<StoredScan> SqliteStore::latest_good_deferred(const std::string& region, ScanSource source) {
+  return locked("read latest good", [&](SQLite::Database& db) -> std::optional<StoredScan> {
+    SQLite::Transaction tx(db);
+    auto scan = latest_good_row(db, region, source);
+    if (!scan) return std::nullopt;
+    StoredScan stored;
+    stored.scan = std::move(*scan);
+    stored.deferred = all_as_stored(db, stored.scan);
+    if (!stored.deferred) load_stored(db, stored, m_path);
+    return stored;
+  });
+}
+
+bool SqliteStore::served_texts(const RegionScan& scan, const std::function<void()>& begin,
+                               const std::function<void(std::string_view)>& text) {
+  return locked("read latest good", [&](SQLite::Database& db) {
+    SQLite::Transaction tx(db);  // the checks and the texts from one snapshot
+    const auto now = latest_good_row(db, scan.region, scan.source);
+    if (!now || !same_scan_row(*now, scan) || !all_as_stored(db, scan)) return false;
+    const auto st = prepare_raw(db, "SELECT json FROM opportunities WHERE scan_id = ? AND region = ? ORDER BY idx");
+    bind_scan(st.get(), scan);
+    begin();
+    for (;;) {
+      const int rc = sqlite3_step(st.get());
+      if (rc == SQLITE_DONE) break;
+      if (rc != SQLITE_ROW) throw SQLite::Exception(db.getHandle(), rc);
+      const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st.get(), 0));
+      text(std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(st.get(), 0))));
+    }
+    return true;
   });
 }
 

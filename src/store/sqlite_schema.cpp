@@ -117,7 +117,7 @@ const std::vector<std::vector<const char*>> k_migrations = {
     // filters and the order. Rows of older versions, and rows another program changed, have
     // text_form 0 and are parsed as before. (Later, with no change of schema: text_form 2 is a
     // text form 1 that is also the served form, every stake at the cent; readers that know
-    // only 1 read such a row whole, which is still right.)
+    // only 1 read such a row whole, which is still right. 3 comes with version 5.)
     {
         "ALTER TABLE opportunities ADD COLUMN kind TEXT",
         "ALTER TABLE opportunities ADD COLUMN score REAL",
@@ -128,17 +128,46 @@ const std::vector<std::vector<const char*>> k_migrations = {
              WHEN NEW.text_form <> 0
              BEGIN UPDATE opportunities SET text_form = 0 WHERE rowid = NEW.rowid; END)",
     },
+    // 5: a scan's texts served straight from the statement. text_form 3 is a text form 2
+    // whose scan save_scan wrote in the served order (every row's read-back values in
+    // opportunity_before's order by idx), so that when every row of a scan is 3 a reader
+    // writes the texts out in idx order without reading any other column or holding them.
+    // The partial index holds only the rows that are not 3 (none, for a scan oddsctl wrote):
+    // one probe of it says whether a scan can be served so. Rows written before this step
+    // keep their form and are served as before. A row moved to another scan or renumbered
+    // is no longer known to be in order, so the trigger now watches scan_id and idx too.
+    {
+        "CREATE INDEX opportunities_not_as_stored ON opportunities(scan_id, region) WHERE text_form <> 3",
+        "DROP TRIGGER opportunities_text_changed",
+        R"(CREATE TRIGGER opportunities_text_changed
+             AFTER UPDATE OF json, kind, score, scan_id, region, idx, sport_key, event_id, market, point
+             ON opportunities
+             WHEN NEW.text_form <> 0
+             BEGIN UPDATE opportunities SET text_form = 0 WHERE rowid = NEW.rowid; END)",
+    },
 };
 
 // What check() expects to find (tables, then indexes), for the newest version.
 const std::vector<const char*> k_tables = {"schema_version", "scans",          "opportunities", "latest_good", "leases",
                                            "ledger",         "tracked_events", "snapshots",     "meta",        "alerts",
                                            "heartbeats",     "credit_keys",    "credit_holds"};
-const std::vector<const char*> k_indexes = {
-    "scans_region_started", "scans_started",    "latest_good_scan", "leases_expires",
-    "ledger_key_at",        "ledger_at",        "tracked_event",    "tracked_sport",
-    "tracked_commence",     "snapshots_event",  "snapshots_taken",  "snapshots_sport",
-    "alerts_sent",          "heartbeats_cycle", "credit_holds_key", "credit_holds_expires"};
+const std::vector<const char*> k_indexes = {"scans_region_started",
+                                            "scans_started",
+                                            "latest_good_scan",
+                                            "leases_expires",
+                                            "ledger_key_at",
+                                            "ledger_at",
+                                            "tracked_event",
+                                            "tracked_sport",
+                                            "tracked_commence",
+                                            "snapshots_event",
+                                            "snapshots_taken",
+                                            "snapshots_sport",
+                                            "alerts_sent",
+                                            "heartbeats_cycle",
+                                            "credit_holds_key",
+                                            "credit_holds_expires",
+                                            "opportunities_not_as_stored"};
 
 int read_version(SQLite::Database& db) {
   SQLite::Statement st(db, "SELECT max(version) FROM schema_version");

@@ -38,6 +38,9 @@ public:
   using Store::latest_good;  // latest_good(region): live; not hidden by the override below
   std::optional<RegionScan> latest_good(const std::string& region, ScanSource source) override;
   std::optional<StoredScan> latest_good_stored(const std::string& region, ScanSource source) override;
+  std::optional<StoredScan> latest_good_deferred(const std::string& region, ScanSource source) override;
+  bool served_texts(const RegionScan& scan, const std::function<void()>& begin,
+                    const std::function<void(std::string_view)>& text) override;
   std::vector<RegionScan> list_scans(const ScanQuery& query) override;
   std::vector<RegionScan> get_scan(const std::string& scan_id) override;
   void invalidate(const std::optional<std::string>& region) override;

@@ -123,9 +123,17 @@ class CacheGetTest(CacheCase):
         proc = self.run_cli("cache", "get", "--region", "au,us", "--json", "-vv")
         self.assertIn(proc.returncode, (0, 4), self.describe(proc))
         # A scan's texts are stored in the served form: written out without being parsed.
+        # Two regions are merged, so their rows are read first (nothing straight from the store).
         self.assertIn("cache get au: scan %s (fresh), 2 of 2 opportunities served, 2 from their stored text "
-                      "(2 written out as stored)" % scan["scan_id"], proc.stderr)
+                      "(2 written out as stored, 0 straight from the store)" % scan["scan_id"], proc.stderr)
         self.assertIn("cache get us: no good live scan in the store", proc.stderr)
+        # One region: its rows go from the store to stdout as they are read.
+        one = self.run_cli("cache", "get", "--region", "au", "--json", "-vv")
+        self.assertEqual(one.returncode, 0, self.describe(one))
+        self.assertIn("cache get au: scan %s (fresh), 2 of 2 opportunities served, 2 from their stored text "
+                      "(2 written out as stored, 2 straight from the store)" % scan["scan_id"], one.stderr)
+        self.assertEqual(json.loads(one.stdout)["opportunities"],
+                         [o for o in json.loads(proc.stdout)["opportunities"] if o["region"] == "au"])
         self.assertNotIn("cache get", self.run_cli("cache", "get", "--region", "au", "--json").stderr)
 
     def test_reads_no_api(self):

@@ -425,3 +425,52 @@ TEST_CASE("latest_good_stored: per source, nullopt when none or invalidated, an 
     CHECK(store.latest_good_stored("uk", store::ScanSource::live).has_value());
   });
 }
+
+TEST_CASE("latest_good_deferred and served_texts: latest_good_stored's rows, now or as they are written") {
+  for_each_backend([](store::Store& store, const std::string&, const std::string& backend) {
+    // A scan as a scan stores it: best first, as its texts read back (mixed_scan sorted).
+    store::RegionScan au = mixed_scan("run1", "au", at_s(0));
+    store.save_scan(au);
+    au.opportunities = store.latest_good("au", store::ScanSource::live)->opportunities;
+    std::stable_sort(au.opportunities.begin(), au.opportunities.end(), opportunity_before);
+    au.scan_id = "run2";
+    store.save_scan(au);
+    const auto stored = store.latest_good_stored("au", store::ScanSource::live);
+    const auto deferred = store.latest_good_deferred("au", store::ScanSource::live);
+    REQUIRE(stored.has_value());
+    REQUIRE(deferred.has_value());
+    CHECK(deferred->scan.scan_id == "run2");
+    CHECK(deferred->scan.opportunity_count == stored->scan.opportunity_count);
+    // SQLite keeps the texts in the served form and can tell that they are in order.
+    if (backend == "sqlite") CHECK(deferred->deferred);
+    std::vector<std::string> texts;
+    bool begun = false;
+    const bool handed = store.served_texts(
+        deferred->scan, [&] { begun = true; }, [&](std::string_view t) { texts.emplace_back(t); });
+    CHECK(handed == deferred->deferred);
+    CHECK(begun == handed);
+    if (deferred->deferred) {
+      CHECK(deferred->opportunities.empty());
+      REQUIRE(texts.size() == stored->opportunities.size());
+      for (std::size_t i = 0; i < texts.size(); ++i)
+        CHECK(to_json(opportunity_from_json(nlohmann::json::parse(texts[i]))).dump() ==
+              to_json(read_whole(stored->opportunities[i])).dump());
+    } else {
+      REQUIRE(deferred->opportunities.size() == stored->opportunities.size());
+      for (std::size_t i = 0; i < stored->opportunities.size(); ++i)
+        CHECK(to_json(read_whole(deferred->opportunities[i])).dump() ==
+              to_json(read_whole(stored->opportunities[i])).dump());
+    }
+    // Another scan than the latest good, or the latest one as it no longer is: nothing.
+    store::RegionScan older = deferred->scan;
+    older.scan_id = "run1";
+    store::RegionScan changed = deferred->scan;
+    changed.events += 1;
+    for (const auto* scan : {&older, &changed}) {
+      begun = false;
+      CHECK_FALSE(store.served_texts(
+          *scan, [&] { begun = true; }, [](std::string_view) {}));
+      CHECK_FALSE(begun);
+    }
+  });
+}

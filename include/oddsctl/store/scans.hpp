@@ -3,9 +3,11 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "oddsctl/engine/arbitrage.hpp"
@@ -94,6 +96,8 @@ StoredOpportunity stored_opportunity(Opportunity o);
 struct StoredScan {
   RegionScan scan;
   std::vector<StoredOpportunity> opportunities;
+  // latest_good_deferred left the opportunities out: served_texts hands them over.
+  bool deferred = false;
 };
 
 struct ScanQuery {
@@ -121,6 +125,23 @@ public:
   // skipped, as latest_good skips it. The default reads latest_good and gives each
   // opportunity whole.
   virtual std::optional<StoredScan> latest_good_stored(const std::string& region, ScanSource source);
+  // latest_good_stored, but a store that keeps every opportunity of the scan as its served
+  // text, in the served order, may leave them out (StoredScan::deferred) for served_texts to
+  // hand over as they are written: `cache get --json` then never holds them. The default
+  // reads them now.
+  virtual std::optional<StoredScan> latest_good_deferred(const std::string& region, ScanSource source) {
+    return latest_good_stored(region, source);
+  }
+  // The opportunities latest_good_deferred left out: when `scan` is still the latest good
+  // scan of its region and source, stored as it was read, and every one of its opportunities
+  // is still kept as its served text in the served order, calls `begin` and then `text` for
+  // each in that order, all in one read, and returns true. Otherwise calls neither and
+  // returns false: the caller reads the region again (latest_good_stored). The default
+  // cannot vouch for anything.
+  virtual bool served_texts(const RegionScan& /*scan*/, const std::function<void()>& /*begin*/,
+                            const std::function<void(std::string_view)>& /*text*/) {
+    return false;
+  }
   // Newest first.
   virtual std::vector<RegionScan> list_scans(const ScanQuery& query) = 0;
   // Every region of one run, with opportunities; empty when unknown.
