@@ -2,10 +2,11 @@
 
 #include <set>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
 
 #include "oddsctl/errors.hpp"
+#include "util/module_log.hpp"
 
 namespace oddsctl::store::mongo {
 
@@ -198,8 +199,8 @@ std::vector<Opportunity> opportunities_from_bson(const Reader& scan) {
     // One damaged entry costs that entry: the rest of the scan and every other region are
     // still served.
     if (problem)
-      spdlog::warn("mongodb: scan {} region {}: opportunity {} skipped, it cannot be read: {}", scan.str("scan_id"),
-                   scan.str("region"), index, *problem);
+      module_log::warn(fmt::format("mongodb: scan {} region {}: opportunity {} skipped, it cannot be read: {}",
+                                   scan.str("scan_id"), scan.str("region"), index, *problem));
   }
   return out;
 }

@@ -34,12 +34,13 @@
 //   atomic, and a retried call converges to the same state.
 #include "store/mongo/mongo_store.hpp"
 
-#include <spdlog/spdlog.h>
+#include <fmt/format.h>
 
 #include "oddsctl/errors.hpp"
 #include "store/mongo/bson_io.hpp"
 #include "store/mongo/mongo_store_impl.hpp"
 #include "store/mongo/queries.hpp"
+#include "util/module_log.hpp"
 
 namespace oddsctl::store {
 
@@ -195,7 +196,7 @@ void MongoStore::compact() {
     if (!c.try_command(command, nullptr, &error)) {
       // Atlas shared tiers and users without the compact privilege refuse it: the data is
       // fine, only disk space is not handed back.
-      spdlog::info("mongodb: compact {} skipped: {}", name, error);
+      module_log::info(fmt::format("mongodb: compact {} skipped: {}", name, error));
     }
   }
 }

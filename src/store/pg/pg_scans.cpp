@@ -2,10 +2,11 @@
 // PostgreSQL store: the same rules as sqlite_scans.cpp.
 #include <stdexcept>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
 
 #include "store/pg/pg_store_impl.hpp"
+#include "util/module_log.hpp"
 
 namespace oddsctl::store::pg {
 
@@ -34,8 +35,8 @@ RegionScan read_scan(const Result& r, int row) {
   try {
     s.failed_sports = nlohmann::json::parse(r.text(row, 8)).get<std::vector<std::string>>();
   } catch (const std::exception& e) {
-    spdlog::warn("postgresql: scan {} region {}: failed_sports cannot be read, shown empty: {}", s.scan_id, s.region,
-                 e.what());
+    module_log::warn(fmt::format("postgresql: scan {} region {}: failed_sports cannot be read, shown empty: {}",
+                                 s.scan_id, s.region, e.what()));
   }
   s.requests = r.i32(row, 9);
   s.credits_used = r.opt_i64(row, 10);
@@ -57,10 +58,10 @@ void add_opportunity(RegionScan& scan, const Result& r, int row, int col, const 
     scan.opportunities.push_back(
         opportunity_from_json(nlohmann::json::parse(r.raw(row, col), r.raw(row, col) + r.length(row, col))));
   } catch (const std::exception& e) {
-    spdlog::warn(
-        "{}: scan {} region {}: an opportunity row is skipped, it cannot be read: {} "
-        "(oddsctl store check lists such rows)",
-        label, scan.scan_id, scan.region, e.what());
+    module_log::warn(
+        fmt::format("{}: scan {} region {}: an opportunity row is skipped, it cannot be read: {} "
+                    "(oddsctl store check lists such rows)",
+                    label, scan.scan_id, scan.region, e.what()));
   }
 }
 

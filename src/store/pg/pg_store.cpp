@@ -3,10 +3,11 @@
 
 #include <cstdlib>
 
-#include <spdlog/spdlog.h>
+#include <fmt/format.h>
 
 #include "store/pg/pg_schema.hpp"
 #include "store/pg/pg_store_impl.hpp"
+#include "util/module_log.hpp"
 
 namespace oddsctl::store {
 
@@ -100,11 +101,11 @@ void PgStore::open_schema() {
       throw fail("open", std::string("the store has an older schema and cannot be upgraded from here (") + e.what() +
                              "): run `oddsctl cleanup --dry-run` once as a role that may write it");
     }
-    spdlog::info("{}: schema upgraded from version {} to {}", m_label, version, known);
+    module_log::info(fmt::format("{}: schema upgraded from version {} to {}", m_label, version, known));
     return;
   }
   migrate_schema();
-  if (version > 0) spdlog::info("{}: schema upgraded from version {} to {}", m_label, version, known);
+  if (version > 0) module_log::info(fmt::format("{}: schema upgraded from version {} to {}", m_label, version, known));
 }
 
 StoreInfo PgStore::info() {
