@@ -32,43 +32,63 @@ constexpr const char* k_scan_columns =
 // A stored word this binary does not know is a corrupt row (or a newer writer's), not a
 // user mistake: reading it as live or none would serve it as something it is not. Not a
 // StoreError, so that locked() names the file and the operation.
-ScanSource col_source(const SQLite::Column& c) {
-  auto v = scan_source_from_string(c.getString());
-  if (!v) throw std::runtime_error("unknown scan source '" + c.getString() + "'");
+ScanSource col_source(const std::string& c) {
+  auto v = scan_source_from_string(c);
+  if (!v) throw std::runtime_error("unknown scan source '" + c + "'");
   return *v;
 }
-EmptyReason col_empty(const SQLite::Column& c) {
-  auto v = empty_reason_from_string(c.getString());
-  if (!v) throw std::runtime_error("unknown empty reason '" + c.getString() + "'");
+EmptyReason col_empty(const std::string& c) {
+  auto v = empty_reason_from_string(c);
+  if (!v) throw std::runtime_error("unknown empty reason '" + c + "'");
   return *v;
 }
 
-RegionScan read_scan(SQLite::Statement& st) {
+// A row's columns through SQLite::Statement, or through a raw statement (SqliteStore::reused).
+struct StatementRow {
+  SQLite::Statement& st;
+  std::string text(int i) const { return st.getColumn(i).getString(); }
+  std::int64_t i64(int i) const { return st.getColumn(i).getInt64(); }
+  bool null(int i) const { return st.getColumn(i).isNull(); }
+};
+struct RawRow {
+  sqlite3_stmt* st;
+  std::string text(int i) const {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st, i));
+    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(st, i))) : std::string();
+  }
+  std::int64_t i64(int i) const { return sqlite3_column_int64(st, i); }
+  bool null(int i) const { return sqlite3_column_type(st, i) == SQLITE_NULL; }
+};
+
+// The columns of k_scan_columns, in that order.
+template <class Row>
+RegionScan read_scan(const Row& r) {
   RegionScan s;
-  s.scan_id = st.getColumn(0).getString();
-  s.region = st.getColumn(1).getString();
-  s.command = st.getColumn(2).getString();
-  s.worker = st.getColumn(3).getString();
-  s.started_at = col_time(st.getColumn(4));
-  s.duration_ms = st.getColumn(5).getInt64();
-  s.status = region_status_from_string(st.getColumn(6).getString());
-  s.error = col_opt_text(st.getColumn(7));
+  s.scan_id = r.text(0);
+  s.region = r.text(1);
+  s.command = r.text(2);
+  s.worker = r.text(3);
+  s.started_at = from_epoch_ms(r.i64(4));
+  s.duration_ms = r.i64(5);
+  s.status = region_status_from_string(r.text(6));
+  if (!r.null(7)) s.error = r.text(7);
   // A damaged list of failed sports costs that list, not the scan.
   try {
-    s.failed_sports = nlohmann::json::parse(st.getColumn(8).getString()).get<std::vector<std::string>>();
+    s.failed_sports = nlohmann::json::parse(r.text(8)).template get<std::vector<std::string>>();
   } catch (const std::exception& e) {
     spdlog::warn("sqlite: scan {} region {}: failed_sports cannot be read, shown empty: {}", s.scan_id, s.region,
                  e.what());
   }
-  s.requests = st.getColumn(9).getInt();
-  s.credits_used = col_opt_int(st.getColumn(10));
-  s.credits_remaining = col_opt_int(st.getColumn(11));
-  s.events = st.getColumn(12).getInt();
-  s.opportunity_count = st.getColumn(13).getInt();
-  s.source = col_source(st.getColumn(14));
-  s.empty = col_empty(st.getColumn(15));
+  s.requests = static_cast<int>(r.i64(9));
+  if (!r.null(10)) s.credits_used = r.i64(10);
+  if (!r.null(11)) s.credits_remaining = r.i64(11);
+  s.events = static_cast<int>(r.i64(12));
+  s.opportunity_count = static_cast<int>(r.i64(13));
+  s.source = col_source(r.text(14));
+  s.empty = col_empty(r.text(15));
   return s;
 }
+RegionScan read_scan(SQLite::Statement& st) { return read_scan(StatementRow{st}); }
 
 // The one reader of a stored text: opportunity_from_json, the format's one description.
 Opportunity read_opportunity(const char* text, std::size_t size) {
@@ -316,15 +336,34 @@ void SqliteStore::save_scan(const RegionScan& scan) {
 
 namespace {
 
-// The scan row the (region, source) pointer names, without its opportunities.
-std::optional<RegionScan> latest_good_row(SQLite::Database& db, const std::string& region, ScanSource source) {
-  SQLite::Statement st(db, std::string("SELECT ") + k_scan_columns +
-                               " FROM latest_good g JOIN scans s ON s.scan_id = g.scan_id AND s.region = g.region"
-                               " WHERE g.region = ? AND g.source = ?");
-  st.bind(1, region);
-  st.bind(2, to_string(source));
-  if (!st.executeStep()) return std::nullopt;
-  return read_scan(st);
+// The scan row the (region, source) pointer names, without its opportunities, and whether
+// every row of that scan is text_form 3 (all_as_stored), from k_latest_good_sql.
+struct LatestGood {
+  RegionScan scan;
+  bool as_stored = false;
+};
+
+// Each read of the latest good scan runs this (twice in a `cache get --json` of one region),
+// so it is prepared once per connection (SqliteStore::reused). The NOT EXISTS is one probe of
+// the partial index opportunities_not_as_stored, whose WHERE it repeats (without the index,
+// as in a damaged store, the same answer from a walk over the scan's rows).
+const char* const k_latest_good_sql =
+    "SELECT s.scan_id, s.region, s.command, s.worker, s.started_at, s.duration_ms, s.status, s.error, "
+    "s.failed_sports, s.requests, s.credits_used, s.credits_remaining, s.events, s.opportunity_count, "
+    "s.source, s.empty, NOT EXISTS (SELECT 1 FROM opportunities o WHERE o.scan_id = g.scan_id "
+    "AND o.region = g.region AND o.text_form <> 3) "
+    "FROM latest_good g JOIN scans s ON s.scan_id = g.scan_id AND s.region = g.region "
+    "WHERE g.region = ? AND g.source = ?";
+
+std::optional<LatestGood> latest_good_row(sqlite3* db, sqlite3_stmt* st, const std::string& region, ScanSource source) {
+  const std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> done(st, sqlite3_reset);  // ends its read
+  const char* src = to_string(source);
+  sqlite3_bind_text(st, 1, region.data(), static_cast<int>(region.size()), SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, src, -1, SQLITE_STATIC);
+  const int rc = sqlite3_step(st);
+  if (rc == SQLITE_DONE) return std::nullopt;
+  if (rc != SQLITE_ROW) throw SQLite::Exception(db, rc);
+  return LatestGood{read_scan(RawRow{st}), sqlite3_column_int(st, 16) != 0};
 }
 
 }  // namespace
@@ -332,36 +371,26 @@ std::optional<RegionScan> latest_good_row(SQLite::Database& db, const std::strin
 std::optional<RegionScan> SqliteStore::latest_good(const std::string& region, ScanSource source) {
   return locked("read latest good", [&](SQLite::Database& db) -> std::optional<RegionScan> {
     SQLite::Transaction tx(db);  // one snapshot for the scan and its opportunities
-    auto scan = latest_good_row(db, region, source);
-    if (scan) load_opportunities(db, *scan, m_path);
-    return scan;
+    auto latest = latest_good_row(db.getHandle(), reused(k_latest_good_sql), region, source);
+    if (!latest) return std::nullopt;
+    load_opportunities(db, latest->scan, m_path);
+    return std::move(latest->scan);
   });
 }
 
 std::optional<StoredScan> SqliteStore::latest_good_stored(const std::string& region, ScanSource source) {
   return locked("read latest good", [&](SQLite::Database& db) -> std::optional<StoredScan> {
     SQLite::Transaction tx(db);
-    auto scan = latest_good_row(db, region, source);
-    if (!scan) return std::nullopt;
+    auto latest = latest_good_row(db.getHandle(), reused(k_latest_good_sql), region, source);
+    if (!latest) return std::nullopt;
     StoredScan stored;
-    stored.scan = std::move(*scan);
+    stored.scan = std::move(latest->scan);
     load_stored(db, stored, m_path);
     return stored;
   });
 }
 
 namespace {
-
-// Every row of the scan is text_form 3: its texts are served as they are, in idx order. One
-// probe of the partial index opportunities_not_as_stored, whose WHERE this repeats (without
-// the index, as in a damaged store, the same answer from a walk over the scan's rows).
-bool all_as_stored(SQLite::Database& db, const RegionScan& scan) {
-  const auto st = prepare_raw(
-      db, "SELECT EXISTS (SELECT 1 FROM opportunities WHERE scan_id = ? AND region = ? AND text_form <> 3)");
-  bind_scan(st.get(), scan);
-  if (const int rc = sqlite3_step(st.get()); rc != SQLITE_ROW) throw SQLite::Exception(db.getHandle(), rc);
-  return sqlite3_column_int(st.get(), 0) == 0;
-}
 
 // The fields of the scans row (not the opportunities).
 bool same_scan_row(const RegionScan& a, const RegionScan& b) {
@@ -378,11 +407,11 @@ bool same_scan_row(const RegionScan& a, const RegionScan& b) {
 std::optional<StoredScan> SqliteStore::latest_good_deferred(const std::string& region, ScanSource source) {
   return locked("read latest good", [&](SQLite::Database& db) -> std::optional<StoredScan> {
     SQLite::Transaction tx(db);
-    auto scan = latest_good_row(db, region, source);
-    if (!scan) return std::nullopt;
+    auto latest = latest_good_row(db.getHandle(), reused(k_latest_good_sql), region, source);
+    if (!latest) return std::nullopt;
     StoredScan stored;
-    stored.scan = std::move(*scan);
-    stored.deferred = all_as_stored(db, stored.scan);
+    stored.scan = std::move(latest->scan);
+    stored.deferred = latest->as_stored;
     if (!stored.deferred) load_stored(db, stored, m_path);
     return stored;
   });
@@ -392,8 +421,8 @@ bool SqliteStore::served_texts(const RegionScan& scan, const std::function<void(
                                const std::function<void(std::string_view)>& text) {
   return locked("read latest good", [&](SQLite::Database& db) {
     SQLite::Transaction tx(db);  // the checks and the texts from one snapshot
-    const auto now = latest_good_row(db, scan.region, scan.source);
-    if (!now || !same_scan_row(*now, scan) || !all_as_stored(db, scan)) return false;
+    const auto now = latest_good_row(db.getHandle(), reused(k_latest_good_sql), scan.region, scan.source);
+    if (!now || !now->as_stored || !same_scan_row(now->scan, scan)) return false;
     const auto st = prepare_raw(db, "SELECT json FROM opportunities WHERE scan_id = ? AND region = ? ORDER BY idx");
     bind_scan(st.get(), scan);
     begin();

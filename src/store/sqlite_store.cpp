@@ -243,6 +243,7 @@ void SqliteStore::open_read_only() {
   if (version == known) return;
   // An older oddsctl's store: reading it needs the newer schema. Upgraded here when this
   // process may write it (what any command did before), else refused with the way out.
+  m_reused.clear();  // its statements go before their connection
   m_db.reset();
   try {
     SQLite::Database rw(m_path, SQLite::OPEN_READWRITE);  // never OPEN_CREATE
@@ -261,6 +262,21 @@ void SqliteStore::open_read_only() {
 }
 
 SqliteStore::~SqliteStore() = default;
+
+sqlite3_stmt* SqliteStore::reused(const char* sql) {
+  for (auto& r : m_reused) {
+    if (r.sql != sql) continue;
+    sqlite3_reset(r.statement.get());
+    sqlite3_clear_bindings(r.statement.get());
+    return r.statement.get();
+  }
+  sqlite3* db = m_db->getHandle();
+  sqlite3_stmt* prepared = nullptr;
+  if (const int rc = sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &prepared, nullptr); rc != SQLITE_OK)
+    throw SQLite::Exception(db, rc);
+  m_reused.push_back({sql, {prepared, sqlite3_finalize}});
+  return prepared;
+}
 
 StoreError SqliteStore::fail(const char* op, const std::string& cause) const {
   return StoreError("sqlite " + m_path + ": " + op + ": " + cause);

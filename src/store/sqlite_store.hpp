@@ -10,6 +10,7 @@
 #include <mutex>
 #include <string>
 #include <type_traits>
+#include <vector>
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Exception.h>
@@ -18,6 +19,8 @@
 #include "oddsctl/errors.hpp"
 #include "oddsctl/store.hpp"
 #include "store/sqlite_util.hpp"
+
+struct sqlite3_stmt;
 
 namespace oddsctl::store {
 
@@ -114,6 +117,10 @@ private:
     });
   }
   StoreError fail(const char* op, const std::string& cause) const;
+  // `sql` prepared on the connection once and kept for the next call (reset, bindings
+  // cleared), for statements a run repeats: preparing one costs more than running it. `sql`
+  // must be a string that lives as long as the program (it is the key). Call under locked().
+  sqlite3_stmt* reused(const char* sql);
   std::int64_t size_bytes(SQLite::Database& db);
 
   void open_read_write();
@@ -123,6 +130,13 @@ private:
   OpenMode m_mode;
   std::mutex m_mutex;
   std::unique_ptr<SQLite::Database> m_db;
+  // Statements of m_db's connection (reused()): after m_db, so finalised before it closes,
+  // and cleared wherever m_db is replaced.
+  struct Reused {
+    const char* sql;
+    std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> statement;
+  };
+  std::vector<Reused> m_reused;
 };
 
 }  // namespace oddsctl::store

@@ -244,9 +244,11 @@ TEST_CASE("one probe of a partial index says whether a scan's rows can be stream
   TempStore store;
   store->save_scan(region_scan("run-1", "au", t0(), store::RegionStatus::ok, in_served_order("au", 3)));
   SQLite::Database db(store.path(), SQLite::OPEN_READONLY);
+  // The probe in sqlite_scans.cpp's k_latest_good_sql.
   SQLite::Statement plan(db,
-                         "EXPLAIN QUERY PLAN SELECT EXISTS (SELECT 1 FROM opportunities WHERE scan_id = ? "
-                         "AND region = ? AND text_form <> 3)");
+                         "EXPLAIN QUERY PLAN SELECT NOT EXISTS (SELECT 1 FROM opportunities o WHERE o.scan_id = "
+                         "g.scan_id AND o.region = g.region AND o.text_form <> 3) FROM latest_good g JOIN scans s "
+                         "ON s.scan_id = g.scan_id AND s.region = g.region WHERE g.region = ? AND g.source = ?");
   std::string details;
   while (plan.executeStep()) details += plan.getColumn(3).getString() + "; ";
   CAPTURE(details);
