@@ -94,6 +94,7 @@ set(ODDSCTL_CORE_SOURCES
   src/util/lazy_crypto.cpp
   src/util/lazy_curl.cpp
   src/util/lazy_lib.cpp
+  src/util/lazy_simdjson.cpp
   src/util/module_log.cpp
   src/util/modules.cpp
   src/worker/worker.cpp

@@ -21,6 +21,7 @@
 
 #include "core/odds_reader.hpp"
 #include "core/price.hpp"
+#include "util/lazy_simdjson.hpp"
 
 namespace oddsctl {
 
@@ -206,7 +207,7 @@ struct EventReader::Impl {
 
   bool walk(simdjson::simdjson_result<element> parsed, const std::function<void(Event&)>& sink) {
     element root;
-    if (auto err = std::move(parsed).get(root)) fail(std::string("not JSON: ") + simdjson::error_message(err));
+    if (auto err = std::move(parsed).get(root)) fail(std::string("not JSON: ") + util::simdjson_error_message(err));
     array events;
     if (root.get_array().get(events) != simdjson::SUCCESS) fail("expected an array of events");
     any_negative = false;
