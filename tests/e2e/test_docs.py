@@ -304,6 +304,38 @@ class DocsTest(unittest.TestCase):
         self.assertIn("scripts/setup", read(os.path.join(deploy, "docker", "Dockerfile")))
         self.assertIn("FROM debian:bookworm-slim", read(os.path.join(deploy, "docker", "Dockerfile")))
 
+    @unittest.skipUnless(shutil.which("readelf") and shutil.which("dpkg-query") and shutil.which("ldconfig"),
+                         "readelf, dpkg or ldconfig is not installed")
+    def test_worker_image_installs_every_library_the_binary_loads(self):
+        """The run stage of the Dockerfile installs runtime packages by name, so a library the
+        build starts to load (linked, or dlopened on first use by soname) must be added there
+        by hand; this names the one that was not."""
+        bin_dir = os.path.dirname(os.path.abspath(BIN))
+        objects = [BIN] + sorted(os.path.join(bin_dir, f) for f in os.listdir(bin_dir)
+                                 if f.startswith("oddsctl-") and f.endswith(".so"))
+        sonames = set()
+        for obj in objects:
+            dyn = subprocess.run(["readelf", "-d", obj], capture_output=True, text=True, timeout=30).stdout
+            sonames |= set(re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", dyn))
+        # Loaded on first use (ODDSCTL_LAZY_LIBS): the sonames are string literals in the binary.
+        with open(BIN, "rb") as f:
+            sonames |= {m.decode() for m in re.findall(rb"\blib[A-Za-z0-9_+.-]+\.so\.[0-9]+\b", f.read())}
+        cache = subprocess.run(["ldconfig", "-p"], capture_output=True, text=True, timeout=30).stdout
+        paths = dict(re.findall(r"^\s+(\S+) \(libc6,x86-64[^)]*\) => (\S+)$", cache, re.M))
+        text = read(os.path.join(SOURCE_DIR, "deploy", "docker", "Dockerfile"))
+        run_stage = text[text.rindex("FROM "):]
+        installed = set(re.findall(r"[a-z0-9][a-z0-9.+-]+", run_stage[:run_stage.index("rm -rf")]))
+        base = {"libc6", "libgcc-s1", "libstdc++6"}  # in debian:bookworm-slim itself
+        missing = []
+        for soname in sorted(sonames):
+            if soname not in paths:
+                continue  # not a library of this machine's architecture (or not installed here)
+            owner = subprocess.run(["dpkg-query", "-S", os.path.realpath(paths[soname])], capture_output=True,
+                                   text=True, timeout=30).stdout.split(":")[0]
+            if owner and owner not in base and owner not in installed:
+                missing.append("%s (%s)" % (owner, soname))
+        self.assertEqual(missing, [], "deploy/docker/Dockerfile's run stage does not install these")
+
     @unittest.skipUnless(shutil.which("systemd-analyze"), "systemd-analyze is not installed")
     def test_systemd_units_verify(self):
         tmp = tempfile.mkdtemp(prefix="oddsctl-units-")
