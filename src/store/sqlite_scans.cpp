@@ -378,16 +378,25 @@ std::optional<RegionScan> SqliteStore::latest_good(const std::string& region, Sc
   });
 }
 
-std::optional<StoredScan> SqliteStore::latest_good_stored(const std::string& region, ScanSource source) {
+std::optional<StoredScan> SqliteStore::read_latest_good(const std::string& region, ScanSource source, bool may_defer) {
   return locked("read latest good", [&](SQLite::Database& db) -> std::optional<StoredScan> {
     SQLite::Transaction tx(db);
     auto latest = latest_good_row(db.getHandle(), reused(k_latest_good_sql), region, source);
     if (!latest) return std::nullopt;
     StoredScan stored;
     stored.scan = std::move(latest->scan);
-    load_stored(db, stored, m_path);
+    stored.deferred = may_defer && latest->as_stored;
+    if (!stored.deferred) load_stored(db, stored, m_path);
     return stored;
   });
+}
+
+std::optional<StoredScan> SqliteStore::latest_good_stored(const std::string& region, ScanSource source) {
+  return read_latest_good(region, source, false);
+}
+
+std::optional<StoredScan> SqliteStore::latest_good_deferred(const std::string& region, ScanSource source) {
+  return read_latest_good(region, source, true);
 }
 
 namespace {
@@ -403,19 +412,6 @@ bool same_scan_row(const RegionScan& a, const RegionScan& b) {
 }
 
 }  // namespace
-
-std::optional<StoredScan> SqliteStore::latest_good_deferred(const std::string& region, ScanSource source) {
-  return locked("read latest good", [&](SQLite::Database& db) -> std::optional<StoredScan> {
-    SQLite::Transaction tx(db);
-    auto latest = latest_good_row(db.getHandle(), reused(k_latest_good_sql), region, source);
-    if (!latest) return std::nullopt;
-    StoredScan stored;
-    stored.scan = std::move(latest->scan);
-    stored.deferred = latest->as_stored;
-    if (!stored.deferred) load_stored(db, stored, m_path);
-    return stored;
-  });
-}
 
 bool SqliteStore::served_texts(const RegionScan& scan, const std::function<void()>& begin,
                                const std::function<void(std::string_view)>& text) {

@@ -121,6 +121,9 @@ private:
   // cleared), for statements a run repeats: preparing one costs more than running it. `sql`
   // must be a string that lives as long as the program (it is the key). Call under locked().
   sqlite3_stmt* reused(const char* sql);
+  // latest_good_stored and latest_good_deferred: with `may_defer`, rows stored as served
+  // are left in the store (StoredScan::deferred) rather than read.
+  std::optional<StoredScan> read_latest_good(const std::string& region, ScanSource source, bool may_defer);
   std::int64_t size_bytes(SQLite::Database& db);
 
   void open_read_write();

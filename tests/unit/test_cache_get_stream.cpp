@@ -13,9 +13,12 @@
 
 #include "oddsctl/cache.hpp"
 #include "test_cache_util.hpp"
+#include "test_store_file.hpp"
 
 using namespace cache_test;
 using nlohmann::json;
+using store_file::exec;
+using store_file::text_forms;
 
 namespace {
 
@@ -64,19 +67,6 @@ std::string written(oddsctl::cache::CacheResult& result, store::Store& store,
     if (pieces) ++*pieces;
   });
   return out;
-}
-
-std::vector<int> text_forms(const std::string& path) {
-  SQLite::Database db(path, SQLite::OPEN_READONLY);
-  SQLite::Statement st(db, "SELECT text_form FROM opportunities ORDER BY scan_id, region, idx");
-  std::vector<int> out;
-  while (st.executeStep()) out.push_back(st.getColumn(0).getInt());
-  return out;
-}
-
-void exec(const std::string& path, const std::string& sql) {
-  SQLite::Database db(path, SQLite::OPEN_READWRITE);
-  db.exec(sql);
 }
 
 }  // namespace

@@ -9,16 +9,17 @@
 #include <limits>
 #include <random>
 
-#include <SQLiteCpp/Database.h>
-#include <SQLiteCpp/Statement.h>
 #include <nlohmann/json.hpp>
 
 #include "cache/order.hpp"
 #include "oddsctl/cache.hpp"
 #include "test_cache_util.hpp"
+#include "test_store_file.hpp"
 
 using namespace cache_test;
 using nlohmann::json;
+using store_file::exec;
+using store_file::text_forms;
 
 namespace {
 
@@ -98,19 +99,6 @@ oddsctl::cache::CacheResult get(store::Store& store, std::vector<std::string> re
 
 std::string dumped(const oddsctl::cache::CacheResult& r) {
   return cache_get_json(r).dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
-std::vector<int> text_forms(const std::string& path) {
-  SQLite::Database db(path, SQLite::OPEN_READONLY);
-  SQLite::Statement st(db, "SELECT text_form FROM opportunities ORDER BY scan_id, region, idx");
-  std::vector<int> out;
-  while (st.executeStep()) out.push_back(st.getColumn(0).getInt());
-  return out;
-}
-
-void exec(const std::string& path, const std::string& sql) {
-  SQLite::Database db(path, SQLite::OPEN_READWRITE);
-  db.exec(sql);
 }
 
 }  // namespace
