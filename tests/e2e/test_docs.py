@@ -321,7 +321,12 @@ class DocsTest(unittest.TestCase):
         with open(BIN, "rb") as f:
             sonames |= {m.decode() for m in re.findall(rb"\blib[A-Za-z0-9_+.-]+\.so\.[0-9]+\b", f.read())}
         cache = subprocess.run(["ldconfig", "-p"], capture_output=True, text=True, timeout=30).stdout
-        paths = dict(re.findall(r"^\s+(\S+) \(libc6,x86-64[^)]*\) => (\S+)$", cache, re.M))
+        # "(libc6,x86-64)", "(libc6,AArch64)", ...; a bare "(libc6)" is a 32-bit library, used
+        # only where no native one is listed.
+        paths = {}
+        for soname, native, path in re.findall(r"^\s+(\S+) \(libc6(,[^)]*)?\) => (\S+)$", cache, re.M):
+            if native or soname not in paths:
+                paths[soname] = path
         text = read(os.path.join(SOURCE_DIR, "deploy", "docker", "Dockerfile"))
         run_stage = text[text.rindex("FROM "):]
         installed = set(re.findall(r"[a-z0-9][a-z0-9.+-]+", run_stage[:run_stage.index("rm -rf")]))
@@ -329,8 +334,8 @@ class DocsTest(unittest.TestCase):
         sanitizer = {"libasan8", "libubsan1", "libtsan2", "liblsan0"}  # a sanitizer build's, never the image's
         missing = []
         for soname in sorted(sonames):
-            if soname not in paths:
-                continue  # not a library of this machine's architecture (or not installed here)
+            # The build linked against each of them, so each is on this machine.
+            self.assertIn(soname, paths, "ldconfig -p does not list %s" % soname)
             owner = subprocess.run(["dpkg-query", "-S", os.path.realpath(paths[soname])], capture_output=True,
                                    text=True, timeout=30).stdout.split(":")[0]
             if owner and owner not in base | sanitizer and owner not in installed:
